@@ -1,1 +1,14 @@
+//! ftlint: a linter and moderation pre-checker for LLM fine-tuning data (JSONL).
+//!
+//! The binary is a thin wrapper over [`cli::main`]. The engine ([`engine`]) streams each input
+//! once, checks lines in parallel, and hands sorted [`diagnostic::Diagnostic`]s to a renderer
+//! ([`render`]).
+
+pub mod cli;
+pub mod diagnostic;
+pub mod engine;
+pub mod format;
+pub mod input;
+pub mod json;
+pub mod render;
 pub mod rules;

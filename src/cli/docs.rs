@@ -1,0 +1,54 @@
+//! `ftlint rules` and `ftlint rule CODE`: the catalog and each rule's documentation.
+
+use super::{Fatal, ListFormat, RunError};
+use crate::rules::{self, Rule};
+use std::io::{self, Write};
+
+pub fn list(format: ListFormat, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        ListFormat::Text => {
+            for r in rules::all() {
+                writeln!(
+                    out,
+                    "{}  {:<30} {:<8} {}",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    r.summary
+                )?;
+            }
+        }
+        ListFormat::Json => {
+            let list: Vec<_> = rules::all()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &list)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn show(code: &str, out: &mut dyn Write) -> Result<u8, RunError> {
+    let rule = rules::by_code(code)
+        .or_else(|| rules::all().find(|r| r.name == code))
+        .ok_or_else(|| Fatal(format!("unknown rule `{code}` (see `ftlint rules`)")))?;
+    out.write_all(render_doc(rule).as_bytes())?;
+    Ok(0)
+}
+
+/// The Markdown documentation of a rule, as printed by `ftlint rule`.
+pub fn render_doc(rule: &Rule) -> String {
+    format!(
+        "# {} {} ({})\n\n{}.\n\n{}\n",
+        rule.code,
+        rule.name,
+        rule.severity.as_str(),
+        rule.summary,
+        rule.doc()
+    )
+}

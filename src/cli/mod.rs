@@ -1,0 +1,207 @@
+//! The command line: argument parsing, exit codes, and where output goes.
+//!
+//! Exit codes: 0 no error-severity finding (and warnings within `--max-warnings`), 1 findings,
+//! 2 usage, configuration or I/O error. Findings go to stdout; errors to stderr, one line each.
+//! A closed stdout (`ftlint check … | head`) ends the run quietly with 0.
+
+mod check;
+mod docs;
+
+use crate::format::Format;
+use crate::render::OutputFormat;
+use clap::{Parser, Subcommand};
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ftlint",
+    version,
+    about = "Lint LLM fine-tuning data (JSONL) before you upload it",
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check files (directories: every *.jsonl below them; `-`: stdin)
+    Check(CheckArgs),
+    /// List every rule: code, name, severity, summary
+    Rules {
+        /// `text` (a table) or `json`
+        #[arg(long, value_enum, default_value = "text")]
+        output_format: ListFormat,
+    },
+    /// Print a rule's documentation
+    Rule {
+        /// A rule code, e.g. C005
+        code: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Auto,
+    Chat,
+    Completion,
+    Preference,
+    Rft,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to check; `-` reads stdin
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// The name to show for stdin
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// The provider whose rules and limits apply
+    #[arg(long, default_value = "openai")]
+    pub target: String,
+    /// The model to fine-tune (selects limits, tokenizer and price)
+    #[arg(long)]
+    pub model: Option<String>,
+    /// The data format; `auto` detects it per line
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: FormatArg,
+    /// How to print findings
+    #[arg(long, value_enum, default_value = "full", env = "FTLINT_OUTPUT_FORMAT")]
+    pub output_format: OutputFormat,
+    /// Only these rules (codes or prefixes, comma-separated: `J,C005`)
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Not these rules (codes or prefixes)
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// Exit 0 even when there are findings
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Exit 1 when there are more warnings than this
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
+    /// Color in the human formats (`auto`: only on a terminal, never with NO_COLOR)
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+impl FormatArg {
+    pub fn choice(self) -> crate::format::FormatChoice {
+        use crate::format::FormatChoice::{Auto, Fixed};
+        match self {
+            FormatArg::Auto => Auto,
+            FormatArg::Chat => Fixed(Format::Chat),
+            FormatArg::Completion => Fixed(Format::Completion),
+            FormatArg::Preference => Fixed(Format::Preference),
+            FormatArg::Rft => Fixed(Format::Rft),
+        }
+    }
+}
+
+/// A failure that ends the run with exit code 2.
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return ExitCode::from(
+                    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                        2
+                    } else {
+                        0
+                    },
+                );
+            }
+            // One line: clap's first line, without its usage block.
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("ftlint: error: {first} (see `ftlint --help`)");
+            return ExitCode::from(2);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args, &mut out),
+        Command::Rules { output_format } => docs::list(output_format, &mut out)
+            .map(|_| 0)
+            .map_err(Into::into),
+        Command::Rule { code } => docs::show(&code, &mut out),
+    };
+    let flushed = out.flush();
+    match result {
+        Ok(code) => match flushed {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                fatal(&format!("cannot write output: {e}"))
+            }
+            _ => ExitCode::from(code),
+        },
+        Err(RunError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(RunError::Io(e)) => fatal(&format!("cannot write output: {e}")),
+        Err(RunError::Fatal(Fatal(msg))) => fatal(&msg),
+    }
+}
+
+fn fatal(msg: &str) -> ExitCode {
+    eprintln!("ftlint: error: {msg}");
+    ExitCode::from(2)
+}
+
+#[derive(Debug)]
+pub enum RunError {
+    Io(io::Error),
+    Fatal(Fatal),
+}
+
+impl From<io::Error> for RunError {
+    fn from(e: io::Error) -> Self {
+        RunError::Io(e)
+    }
+}
+
+impl From<Fatal> for RunError {
+    fn from(e: Fatal) -> Self {
+        RunError::Fatal(e)
+    }
+}
+
+/// Whether to color human output: `--color`, then `NO_COLOR`, then whether stdout is a terminal.
+pub fn use_color(choice: ColorChoice) -> bool {
+    use std::io::IsTerminal;
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
+    }
+}

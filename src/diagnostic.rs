@@ -1,0 +1,123 @@
+//! What a rule reports, before and after it is given a position.
+//!
+//! Rules produce [`Finding`]s that say *what* is wrong and *where* in structural terms (a byte
+//! range, a JSON pointer, a duplicate key). The engine turns them into [`Diagnostic`]s with
+//! line, column and a snippet — only for lines that have findings, since most lines have none.
+
+use crate::json::Pointer;
+use crate::rules::{Rule, Severity};
+use std::ops::Range;
+
+/// Where in a line a finding points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Bytes of the line text (after the line ending and any BOM are removed).
+    Bytes(Range<usize>),
+    /// The raw text of the value at a pointer (strings include their quotes).
+    Value(Pointer),
+    /// The key of the member at a pointer (for unknown keys).
+    Key(Pointer),
+    /// The opening `{` of the object at a pointer (for missing keys).
+    ObjectStart(Pointer),
+    /// The `occurrence`-th appearance of `key` in the object at `object`.
+    DuplicateKey {
+        object: Pointer,
+        key: String,
+        occurrence: usize,
+    },
+    /// The whole line's content.
+    Line,
+}
+
+/// A finding inside one line, not yet positioned.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    /// Overrides the rule's default severity (profiles, `--require-scores`).
+    pub severity: Option<Severity>,
+    pub message: String,
+    pub help: Option<String>,
+    pub target: Target,
+}
+
+impl Finding {
+    pub fn new(rule: &'static Rule, target: Target, message: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            severity: None,
+            message: message.into(),
+            help: None,
+            target,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+}
+
+/// A position in a file. Lines and columns are 1-based; columns count Unicode scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub line: u64,
+    pub column: u64,
+    pub end_line: u64,
+    pub end_column: u64,
+    pub byte_offset: u64,
+    pub byte_length: u64,
+}
+
+/// A window of the line around the span, so that a megabyte line renders as one screen line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    /// The window's text; `…` marks a cut on either side.
+    pub text: String,
+    /// The span inside `text`, in bytes.
+    pub span: Range<usize>,
+}
+
+/// A positioned finding, ready to render.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    /// `None` for file-level findings (line 0 in JSON).
+    pub location: Option<Location>,
+    /// RFC 6901 pointer of the value, when the finding is about one.
+    pub pointer: Option<String>,
+    pub snippet: Option<Snippet>,
+}
+
+impl Diagnostic {
+    /// A finding about the whole file (counts, gates): no position, no snippet.
+    pub fn file_level(rule: &'static Rule, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule,
+            severity: rule.severity,
+            message: message.into(),
+            help: None,
+            location: None,
+            pointer: None,
+            snippet: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sort key: line, column, code (file-level first). Paths are ordered by the caller.
+    pub fn sort_key(&self) -> (u64, u64, &'static str) {
+        let (l, c) = self.location.map_or((0, 0), |l| (l.line, l.column));
+        (l, c, self.rule.code)
+    }
+}

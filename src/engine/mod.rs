@@ -1,0 +1,111 @@
+//! The streaming pass: blocks → lines in parallel → results merged in file order → dataset
+//! rules over the per-line summaries.
+//!
+//! A reader thread cuts the input into ~1 MiB blocks at newlines and stays a bounded number of
+//! blocks ahead; a batch of blocks is checked on the rayon pool (one task per block, lines in
+//! order inside it); the merger walks the batch in order, numbers lines, and feeds the dataset
+//! state. Output is therefore identical whatever the thread count.
+
+pub mod dataset;
+pub mod hash;
+pub mod line;
+
+use crate::diagnostic::Diagnostic;
+use crate::format::{Format, FormatChoice};
+use crate::input::reader;
+use crate::rules::Selection;
+use line::{LineOutput, RawLine};
+use rayon::prelude::*;
+use std::io::{self, Read};
+
+/// What the engine needs to know, fixed for the whole run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub selection: Selection,
+    pub format: FormatChoice,
+    pub limits: DatasetLimits,
+}
+
+/// The target's dataset-level limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatasetLimits {
+    pub min_examples: u64,
+    pub recommended_examples: u64,
+    pub max_file_bytes: u64,
+    pub max_image_examples: u64,
+}
+
+/// Everything found in one input.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: String,
+    /// Sorted by line, column, code; file-level findings first.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Physical lines.
+    pub lines: u64,
+    /// Lines holding a JSON object.
+    pub examples: u64,
+    /// The most common detected format.
+    pub format: Option<Format>,
+    pub bytes: u64,
+}
+
+/// How many blocks one parallel batch holds (and how far the reader may run ahead).
+fn batch_size() -> usize {
+    (rayon::current_num_threads() * 4).clamp(4, 64)
+}
+
+/// Checks one input. I/O errors while reading are returned (the caller reports them, exit 2).
+pub fn check_reader<R: Read + Send>(
+    path: String,
+    input: R,
+    opts: &Options,
+) -> io::Result<FileReport> {
+    let batch = batch_size();
+    std::thread::scope(|scope| {
+        let rx = reader::spawn(scope, input, batch);
+        let mut merger = dataset::Merger::new(opts);
+        let mut blocks = Vec::with_capacity(batch);
+        loop {
+            blocks.clear();
+            for block in rx.iter().take(batch) {
+                blocks.push(block?);
+            }
+            if blocks.is_empty() {
+                break;
+            }
+            let outputs: Vec<Vec<LineOutput>> =
+                blocks.par_iter().map(|b| check_block(b, opts)).collect();
+            for (block, lines) in blocks.iter().zip(outputs) {
+                merger.add_block(block.data.len() as u64, lines);
+            }
+        }
+        Ok(merger.finish(path))
+    })
+}
+
+fn check_block(block: &reader::Block, opts: &Options) -> Vec<LineOutput> {
+    let data = &block.data[..];
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut rel_line = 0u64;
+    while start < data.len() {
+        let (end, next, has_newline) = match memchr::memchr(b'\n', &data[start..]) {
+            Some(i) => (start + i, start + i + 1, true),
+            None => (data.len(), data.len(), false),
+        };
+        rel_line += 1;
+        out.push(line::check_line(
+            RawLine {
+                bytes: &data[start..end],
+                rel_line,
+                offset: block.offset + start as u64,
+                first_in_file: block.first && start == 0,
+                has_newline,
+            },
+            opts,
+        ));
+        start = next;
+    }
+    out
+}

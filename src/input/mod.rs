@@ -1,0 +1,102 @@
+//! Where lines come from: files, directories of `*.jsonl`, stdin; read in blocks.
+
+pub mod position;
+pub mod reader;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One input to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    File(PathBuf),
+    /// Standard input, shown under the given name (`--stdin-filename`, default `-`).
+    Stdin(String),
+}
+
+impl Source {
+    /// The name printed in diagnostics: the path as the user gave it (or as found below a
+    /// directory they gave), with `/` separators.
+    pub fn display_name(&self) -> String {
+        match self {
+            Source::File(p) => p.to_string_lossy().replace('\\', "/"),
+            Source::Stdin(name) => name.clone(),
+        }
+    }
+}
+
+/// A problem with the inputs themselves (exit code 2).
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Expands the command-line paths into sources: files as given (whatever their extension),
+/// directories into every `*.jsonl` below them (sorted, hidden folders skipped), `-` into
+/// stdin. A path that does not exist, or a directory with no JSONL, is an error.
+pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> Result<Vec<Source>, InputError> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            out.push(Source::Stdin(stdin_name.unwrap_or("-").to_owned()));
+            continue;
+        }
+        let meta = std::fs::metadata(path).map_err(|e| {
+            InputError(format!(
+                "cannot read `{}`: {}",
+                path.display(),
+                io_reason(&e)
+            ))
+        })?;
+        if meta.is_dir() {
+            let before = out.len();
+            walk(path, &mut out).map_err(|e| {
+                InputError(format!(
+                    "cannot read `{}`: {}",
+                    path.display(),
+                    io_reason(&e)
+                ))
+            })?;
+            if out.len() == before {
+                return Err(InputError(format!(
+                    "no `*.jsonl` files found in directory `{}`",
+                    path.display()
+                )));
+            }
+        } else {
+            out.push(Source::File(path.clone()));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<Source>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name();
+        let ty = entry.file_type()?;
+        if ty.is_dir() {
+            if !name.to_string_lossy().starts_with('.') {
+                walk(&path, out)?;
+            }
+        } else if path.extension().is_some_and(|e| e == "jsonl") {
+            out.push(Source::File(path));
+        }
+    }
+    Ok(())
+}
+
+/// An I/O error's reason without Rust's "(os error 2)" suffix.
+pub fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_lowercase(),
+        None => s,
+    }
+}

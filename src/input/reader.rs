@@ -1,0 +1,131 @@
+//! Reads any `Read` in large blocks cut at newlines, on its own thread, a bounded number ahead.
+//!
+//! The file is never held whole in memory: at most `capacity` blocks wait in the channel while
+//! the pool works on a batch. A single line longer than a block is carried until its newline
+//! arrives (a line has to be parsed whole).
+
+use std::io::{self, Read};
+use std::sync::mpsc::{sync_channel, Receiver};
+
+/// Bytes per block. Large enough that per-block overhead vanishes, small enough that a batch
+/// of them keeps every core busy on a few-MB file.
+pub const BLOCK_SIZE: usize = 1 << 20;
+
+/// A run of complete lines (the last block of a file may end without a newline).
+#[derive(Debug)]
+pub struct Block {
+    pub data: Vec<u8>,
+    /// File offset of `data[0]`.
+    pub offset: u64,
+    /// Is this the first block of the file (where a BOM may sit)?
+    pub first: bool,
+}
+
+/// Starts the reader thread inside `scope`. Blocks arrive in file order; an I/O error ends the
+/// stream.
+pub fn spawn<'scope, R: Read + Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    mut input: R,
+    capacity: usize,
+) -> Receiver<io::Result<Block>> {
+    let (tx, rx) = sync_channel(capacity);
+    scope.spawn(move || {
+        let mut carry: Vec<u8> = Vec::new();
+        let mut offset = 0u64;
+        let mut first = true;
+        let mut eof = false;
+        while !eof {
+            let mut buf = std::mem::take(&mut carry);
+            let want = buf.len() + BLOCK_SIZE;
+            buf.reserve(BLOCK_SIZE);
+            // Fill up to a block, or to EOF.
+            while buf.len() < want {
+                match (&mut input)
+                    .take((want - buf.len()) as u64)
+                    .read_to_end(&mut buf)
+                {
+                    Ok(0) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+            }
+            if !eof {
+                match memchr::memrchr(b'\n', &buf) {
+                    Some(nl) => carry = buf.split_off(nl + 1),
+                    None => {
+                        // One line longer than a block: keep reading it.
+                        carry = buf;
+                        continue;
+                    }
+                }
+            }
+            if buf.is_empty() {
+                continue;
+            }
+            let len = buf.len() as u64;
+            let block = Block {
+                data: buf,
+                offset,
+                first,
+            };
+            offset += len;
+            first = false;
+            if tx.send(Ok(block)).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(data: &[u8]) -> Vec<Block> {
+        std::thread::scope(|s| spawn(s, data, 2).into_iter().map(|b| b.unwrap()).collect())
+    }
+
+    #[test]
+    fn blocks_end_at_newlines_and_cover_the_input() {
+        let line = b"{\"messages\": []}\n";
+        let data: Vec<u8> = line
+            .iter()
+            .copied()
+            .cycle()
+            .take(line.len() * 200_000 + 5)
+            .collect();
+        let got = blocks(&data);
+        assert!(got.len() > 1);
+        let mut joined = Vec::new();
+        for b in &got {
+            assert_eq!(b.offset as usize, joined.len());
+            joined.extend_from_slice(&b.data);
+        }
+        assert_eq!(joined, data);
+        assert!(got[..got.len() - 1].iter().all(|b| b.data.ends_with(b"\n")));
+        assert!(got[0].first && !got[1].first);
+    }
+
+    #[test]
+    fn a_line_longer_than_a_block_stays_whole() {
+        let mut data = vec![b'x'; BLOCK_SIZE * 3];
+        data.push(b'\n');
+        data.extend_from_slice(b"tail");
+        let got = blocks(&data);
+        assert_eq!(got[0].data.len(), BLOCK_SIZE * 3 + 1);
+        assert_eq!(got[1].data, b"tail");
+    }
+
+    #[test]
+    fn empty_input_has_no_block() {
+        assert!(blocks(b"").is_empty());
+    }
+}

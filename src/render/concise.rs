@@ -1,0 +1,19 @@
+//! `path:line:col: CODE message` — one line per finding, for editors' error formats.
+//! File-level findings are given line 1, column 1 so that editors can still jump to the file.
+
+use crate::engine::FileReport;
+use std::io::{self, Write};
+
+pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    for r in reports {
+        for d in &r.diagnostics {
+            let (line, col) = d.location.map_or((1, 1), |l| (l.line, l.column));
+            writeln!(
+                out,
+                "{}:{line}:{col}: {} {}",
+                r.path, d.rule.code, d.message
+            )?;
+        }
+    }
+    Ok(())
+}

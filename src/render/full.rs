@@ -1,0 +1,158 @@
+//! The default human format, rendered by miette: code and message, a snippet of the line
+//! windowed around the span (a line can be megabytes long), the caret, and help.
+//!
+//! miette is given a small source per diagnostic — the window, not the file — through a
+//! [`SourceCode`] that reports the real line and column, so the header and gutter show the
+//! file's numbers even though the text is a fragment.
+
+use crate::diagnostic::Diagnostic;
+use crate::engine::FileReport;
+use crate::render::{Counts, RunInfo};
+use crate::rules::Severity;
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+use std::fmt;
+use std::io::{self, Write};
+
+pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if info.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(info.width)
+        .with_context_lines(0);
+    let mut buf = String::new();
+    for r in reports {
+        for d in &r.diagnostics {
+            buf.clear();
+            buf.push('\n');
+            let item = Item::new(&r.path, d);
+            handler
+                .render_report(&mut buf, &item)
+                .map_err(|_| io::Error::other("rendering failed"))?;
+            out.write_all(buf.as_bytes())?;
+        }
+    }
+    if reports.iter().any(|r| !r.diagnostics.is_empty()) {
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", Counts::of(reports).sentence())
+}
+
+/// One diagnostic as miette sees it.
+struct Item<'a> {
+    d: &'a Diagnostic,
+    title: String,
+    source: Option<Window<'a>>,
+}
+
+impl<'a> Item<'a> {
+    fn new(path: &'a str, d: &'a Diagnostic) -> Self {
+        let title = format!("{} {}", d.rule.code, d.message);
+        let source = match (d.location, &d.snippet) {
+            (Some(loc), Some(snip)) => Some(Window {
+                name: path,
+                text: &snip.text,
+                span: snip.span.clone(),
+                line: loc.line as usize - 1,
+                column: loc.column as usize - 1,
+            }),
+            _ => None,
+        };
+        Item { d, title, source }
+    }
+}
+
+impl fmt::Debug for Item<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+
+impl fmt::Display for Item<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+
+impl std::error::Error for Item<'_> {}
+
+impl miette::Diagnostic for Item<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        // Where there is no snippet, the help line carries the position.
+        let loc = self
+            .d
+            .location
+            .filter(|_| self.source.is_none())
+            .map(|l| format!("line {}, column {}", l.line, l.column));
+        match (&self.d.help, loc) {
+            (Some(h), Some(l)) => Some(Box::new(format!("{h} ({l})"))),
+            (Some(h), None) => Some(Box::new(h.clone())),
+            (None, Some(l)) => Some(Box::new(l)),
+            (None, None) => None,
+        }
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|w| w as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let w = self.source.as_ref()?;
+        let span = SourceSpan::from((w.span.start, w.span.len()));
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, span),
+        )))
+    }
+}
+
+/// The snippet window, reporting the file's line and column for its span.
+struct Window<'a> {
+    name: &'a str,
+    text: &'a str,
+    span: std::ops::Range<usize>,
+    /// 0-based line and column of the span's start in the file.
+    line: usize,
+    column: usize,
+}
+
+impl SourceCode for Window<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        _before: usize,
+        _after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        // miette asks for the label (to print the header's line:column) and for the context
+        // (to print the lines); both get the whole one-line window.
+        let column = if span.offset() == self.span.start {
+            self.column
+        } else {
+            self.column.saturating_sub(
+                self.text[..self.span.start.min(self.text.len())]
+                    .chars()
+                    .count(),
+            )
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_owned(),
+            self.text.as_bytes(),
+            SourceSpan::from((0, self.text.len())),
+            self.line,
+            column,
+            1,
+        )))
+    }
+}

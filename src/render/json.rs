@@ -1,0 +1,104 @@
+//! `--output-format json`: one versioned document (see DESIGN.md, "JSON output"). Structs, not
+//! `json!`, so that keys come out in the documented order.
+
+use crate::diagnostic::Diagnostic;
+use crate::engine::FileReport;
+use crate::render::{Counts, RunInfo};
+use crate::rules::Severity;
+use serde::Serialize;
+use std::io::{self, Write};
+
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    files: Vec<File<'a>>,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Counts,
+}
+
+#[derive(Serialize)]
+struct File<'a> {
+    path: &'a str,
+    target: &'a str,
+    model: &'a str,
+    format: Option<&'static str>,
+    lines: u64,
+    examples: u64,
+    bytes: u64,
+    tokens: Option<()>,
+    epochs: Option<u32>,
+    estimated_cost_usd: Option<f64>,
+}
+
+/// One diagnostic, shared with `json-lines`. File-level findings have line 0 and no offsets.
+#[derive(Serialize)]
+pub struct JsonDiagnostic<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    path: &'a str,
+    line: u64,
+    column: u64,
+    end_line: u64,
+    end_column: u64,
+    byte_offset: Option<u64>,
+    byte_length: Option<u64>,
+    pointer: Option<&'a str>,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    pub fn new(path: &'a str, d: &'a Diagnostic) -> Self {
+        let loc = d.location;
+        JsonDiagnostic {
+            code: d.rule.code,
+            name: d.rule.name,
+            severity: d.severity,
+            message: &d.message,
+            help: d.help.as_deref(),
+            path,
+            line: loc.map_or(0, |l| l.line),
+            column: loc.map_or(0, |l| l.column),
+            end_line: loc.map_or(0, |l| l.end_line),
+            end_column: loc.map_or(0, |l| l.end_column),
+            byte_offset: loc.map(|l| l.byte_offset),
+            byte_length: loc.map(|l| l.byte_length),
+            pointer: d.pointer.as_deref(),
+        }
+    }
+}
+
+pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io::Result<()> {
+    let doc = Document {
+        version: VERSION,
+        files: reports
+            .iter()
+            .map(|r| File {
+                path: &r.path,
+                target: &info.target,
+                model: &info.model,
+                format: r.format.map(|f| f.as_str()),
+                lines: r.lines,
+                examples: r.examples,
+                bytes: r.bytes,
+                tokens: None,
+                epochs: None,
+                estimated_cost_usd: None,
+            })
+            .collect(),
+        diagnostics: reports
+            .iter()
+            .flat_map(|r| {
+                r.diagnostics
+                    .iter()
+                    .map(|d| JsonDiagnostic::new(&r.path, d))
+            })
+            .collect(),
+        summary: Counts::of(reports),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

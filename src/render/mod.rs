@@ -1,0 +1,124 @@
+//! Output formats, one file each. Every renderer gets the same sorted reports, so all
+//! formats agree on positions and order.
+
+pub mod concise;
+pub mod full;
+pub mod json;
+pub mod json_lines;
+
+use crate::engine::FileReport;
+use crate::rules::Severity;
+use std::io::{self, Write};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Code, message, a snippet with a caret, help (default).
+    Full,
+    /// `path:line:col: CODE message`, one per line (editors, grep).
+    Concise,
+    /// One JSON document (versioned, stable).
+    Json,
+    /// One JSON object per diagnostic per line.
+    JsonLines,
+}
+
+/// What the renderers need besides the reports.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    pub target: String,
+    pub model: String,
+    /// Color and terminal width for the human formats.
+    pub color: bool,
+    pub width: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Counts {
+    pub fn of(reports: &[FileReport]) -> Counts {
+        let mut c = Counts {
+            files: reports.len(),
+            ..Counts::default()
+        };
+        for d in reports.iter().flat_map(|r| &r.diagnostics) {
+            match d.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.infos += 1,
+            }
+        }
+        c
+    }
+
+    /// `Found 3 errors and 2 warnings in 1 file.`
+    pub fn sentence(&self) -> String {
+        let files = format!(
+            "{} file{}",
+            self.files,
+            if self.files == 1 { "" } else { "s" }
+        );
+        let mut parts = Vec::new();
+        for (n, what) in [
+            (self.errors, "error"),
+            (self.warnings, "warning"),
+            (self.infos, "info"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}{}", if n == 1 { "" } else { "s" }));
+            }
+        }
+        match parts.len() {
+            0 => format!("No problems found in {files}."),
+            1 => format!("Found {} in {files}.", parts[0]),
+            _ => {
+                let last = parts.pop().unwrap_or_default();
+                format!("Found {} and {last} in {files}.", parts.join(", "))
+            }
+        }
+    }
+}
+
+pub fn render(
+    format: OutputFormat,
+    reports: &[FileReport],
+    info: &RunInfo,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Full => full::render(reports, info, out),
+        OutputFormat::Concise => concise::render(reports, out),
+        OutputFormat::Json => json::render(reports, info, out),
+        OutputFormat::JsonLines => json_lines::render(reports, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_sentences() {
+        let c = |errors, warnings, infos, files| {
+            Counts {
+                files,
+                errors,
+                warnings,
+                infos,
+            }
+            .sentence()
+        };
+        assert_eq!(c(3, 2, 0, 1), "Found 3 errors and 2 warnings in 1 file.");
+        assert_eq!(c(1, 0, 0, 2), "Found 1 error in 2 files.");
+        assert_eq!(
+            c(1, 1, 1, 1),
+            "Found 1 error, 1 warning and 1 info in 1 file."
+        );
+        assert_eq!(c(0, 0, 0, 1), "No problems found in 1 file.");
+    }
+}

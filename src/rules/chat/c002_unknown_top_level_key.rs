@@ -1,0 +1,40 @@
+//! ## What it checks
+//! A top-level key other than `messages`, `tools`, `functions` and `parallel_tool_calls` in a
+//! chat example (and a `parallel_tool_calls` that is not a boolean).
+//!
+//! ## Why it matters
+//! OpenAI rejects the file at validation ("Example 1 contains an extra key …"). Metadata such as
+//! `id` or `source` has to live in a separate file.
+//!
+//! ## Example
+//! ```jsonl
+//! {"id": 17, "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}
+//! ```
+//!
+//! ## Configuration
+//! None.
+use super::schema::Issue;
+use crate::diagnostic::Finding;
+use crate::rules::{Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "C002",
+    name: "unknown-top-level-key",
+    severity: Severity::Error,
+    summary: "A top-level key other than `messages`, `tools`, `functions`, `parallel_tool_calls`",
+};
+
+pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
+    issue
+        .generic(&RULE)
+        .into_iter()
+        .map(|mut f| {
+            if issue.keyword == "additionalProperties" {
+                f.message = f.message.replace(" in the line", " at the top level");
+                f.help("a chat example allows only `messages`, `tools`, `functions` and `parallel_tool_calls`; keep metadata in a separate file")
+            } else {
+                f.help("`parallel_tool_calls` is `true` or `false`")
+            }
+        })
+        .collect()
+}

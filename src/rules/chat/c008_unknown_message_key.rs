@@ -1,0 +1,55 @@
+//! ## What it checks
+//! A key in a message that its role does not allow (and a `name` or `refusal` of the wrong
+//! type). Allowed keys by role:
+//!
+//! | role | keys |
+//! |---|---|
+//! | system, user | `role`, `content`, `name` |
+//! | assistant | `role`, `content`, `name`, `weight`, `tool_calls`, `function_call`, `refusal` |
+//! | tool | `role`, `content`, `tool_call_id` |
+//! | function | `role`, `content`, `name` |
+//!
+//! ## Why it matters
+//! The service rejects the example. Extra keys are often metadata (`id`, `timestamp`) carried
+//! over from a chat log.
+//!
+//! ## Example
+//! ```jsonl
+//! {"messages": [{"role": "user", "content": "hi", "timestamp": 1700000000}, {"role": "assistant", "content": "hello"}]}
+//! ```
+//!
+//! ## Configuration
+//! None.
+use super::schema::Issue;
+use crate::diagnostic::{Finding, Target};
+use crate::rules::{Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "C008",
+    name: "unknown-message-key",
+    severity: Severity::Error,
+    summary: "A key the role does not allow",
+};
+
+pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
+    let role = issue.role().unwrap_or("this");
+    issue
+        .generic(&RULE)
+        .into_iter()
+        .map(|mut f| {
+            if issue.keyword == "additionalProperties" {
+                let key = match &f.target {
+                    Target::Key(p) => p.last_key().unwrap_or_default().to_owned(),
+                    _ => String::new(),
+                };
+                f.message = format!(
+                    "{} has key `{key}`, which a `{role}` message does not allow",
+                    issue.path()
+                );
+                f.help("remove the key; keep metadata in a separate file")
+            } else {
+                f.help("`name` and `refusal` are strings")
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,63 @@
+//! ## What it checks
+//! An example with no assistant message to train on: none at all, or every assistant message
+//! has `weight: 0`.
+//!
+//! ## Why it matters
+//! Fine-tuning learns only from assistant messages; such an example costs tokens and teaches
+//! nothing. The service rejects examples without one.
+//!
+//! ## Example
+//! ```jsonl
+//! {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hi"}]}
+//! ```
+//!
+//! ## Configuration
+//! None.
+use super::Conversation;
+use crate::diagnostic::{Finding, Target};
+use crate::json::Pointer;
+use crate::rules::{LineCtx, Rule, Severity};
+use serde_json::Value;
+
+pub const RULE: Rule = Rule {
+    code: "C010",
+    name: "no-assistant-message",
+    severity: Severity::Error,
+    summary: "No assistant message to train on (or all have weight 0)",
+};
+
+pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
+    if conv.messages.is_empty() || !ctx.enabled(&RULE) {
+        return;
+    }
+    let assistants: Vec<&Value> = conv
+        .messages
+        .iter()
+        .zip(&conv.roles)
+        .filter(|(_, r)| **r == Some("assistant"))
+        .map(|(m, _)| m)
+        .collect();
+    let target = Target::Value(Pointer::root().key("messages"));
+    if assistants.is_empty() {
+        ctx.report(
+            Finding::new(
+                &RULE,
+                target,
+                "`messages` has no `assistant` message to train on",
+            )
+            .help("add the answer the model should learn as an `assistant` message"),
+        );
+    } else if assistants
+        .iter()
+        .all(|m| m.get("weight").and_then(Value::as_f64) == Some(0.0))
+    {
+        ctx.report(
+            Finding::new(
+                &RULE,
+                target,
+                "every `assistant` message has `weight: 0`; nothing is trained on",
+            )
+            .help("set `weight: 1` on at least one assistant message"),
+        );
+    }
+}

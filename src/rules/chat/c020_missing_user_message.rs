@@ -1,0 +1,47 @@
+//! ## What it checks
+//! An example with no `user` message (a cookbook warning). Reported once per file, at the first
+//! such example, with how many examples lack one.
+//!
+//! ## Why it matters
+//! A model fine-tuned without user turns learns to answer nothing in particular; usually a
+//! role mapping went wrong (`human` → ?). Informational, since system-only prompting exists.
+//!
+//! ## Example
+//! ```jsonl
+//! {"messages": [{"role": "system", "content": "Write a haiku."}, {"role": "assistant", "content": "Autumn moonlight…"}]}
+//! ```
+//!
+//! ## Configuration
+//! None.
+use super::Conversation;
+use crate::diagnostic::{Finding, Target};
+use crate::json::Pointer;
+use crate::rules::{LineCtx, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "C020",
+    name: "missing-user-message",
+    severity: Severity::Info,
+    summary: "No user message (cookbook warning)",
+};
+
+pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
+    if ctx.enabled(&RULE) && !conv.messages.is_empty() && !conv.has_role("user") {
+        ctx.report(
+            Finding::new(
+                &RULE,
+                Target::Value(Pointer::root().key("messages")),
+                message(1),
+            )
+            .help("check the role mapping of the export; most examples have a user turn"),
+        );
+    }
+}
+
+pub fn message(examples: u64) -> String {
+    if examples == 1 {
+        "example has no `user` message".into()
+    } else {
+        format!("example has no `user` message ({examples} examples in this file have none)")
+    }
+}

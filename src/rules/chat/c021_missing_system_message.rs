@@ -1,0 +1,47 @@
+//! ## What it checks
+//! An example with no `system` message (a cookbook warning). Reported once per file, at the
+//! first such example, with how many examples lack one.
+//!
+//! ## Why it matters
+//! The system message you train with is the one to use in production; examples without it
+//! teach the default behaviour. Mixing examples with and without one is usually unintended.
+//!
+//! ## Example
+//! ```jsonl
+//! {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}
+//! ```
+//!
+//! ## Configuration
+//! None. Ignore it (`--ignore C021`) if your data deliberately has no system prompt.
+use super::Conversation;
+use crate::diagnostic::{Finding, Target};
+use crate::json::Pointer;
+use crate::rules::{LineCtx, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "C021",
+    name: "missing-system-message",
+    severity: Severity::Info,
+    summary: "No system message (cookbook warning)",
+};
+
+pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
+    if ctx.enabled(&RULE) && !conv.messages.is_empty() && !conv.has_role("system") {
+        ctx.report(
+            Finding::new(
+                &RULE,
+                Target::Value(Pointer::root().key("messages")),
+                message(1),
+            )
+            .help("add the system prompt you will use in production to every example"),
+        );
+    }
+}
+
+pub fn message(examples: u64) -> String {
+    if examples == 1 {
+        "example has no `system` message".into()
+    } else {
+        format!("example has no `system` message ({examples} examples in this file have none)")
+    }
+}

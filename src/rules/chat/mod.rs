@@ -1,0 +1,138 @@
+//! C — the chat format (OpenAI-style `messages`): the structure via the JSON Schema, the
+//! relations between fields via one Rust function per rule.
+
+pub mod c001_missing_messages;
+pub mod c002_unknown_top_level_key;
+pub mod c003_message_not_object;
+pub mod c004_missing_role;
+pub mod c005_unknown_role;
+pub mod c006_missing_content;
+pub mod c007_invalid_content;
+pub mod c008_unknown_message_key;
+pub mod c009_invalid_weight;
+pub mod c010_no_assistant_message;
+pub mod c011_invalid_tool_call;
+pub mod c012_unanswered_tool_call;
+pub mod c013_orphan_tool_message;
+pub mod c014_invalid_tool_definition;
+pub mod c015_undefined_tool;
+pub mod c016_empty_content;
+pub mod c017_trailing_non_assistant;
+pub mod c020_missing_user_message;
+pub mod c021_missing_system_message;
+pub mod schema;
+
+use super::{LineCtx, Rule};
+use crate::json::Pointer;
+use serde_json::Value;
+
+pub const RULES: &[&Rule] = &[
+    &c001_missing_messages::RULE,
+    &c002_unknown_top_level_key::RULE,
+    &c003_message_not_object::RULE,
+    &c004_missing_role::RULE,
+    &c005_unknown_role::RULE,
+    &c006_missing_content::RULE,
+    &c007_invalid_content::RULE,
+    &c008_unknown_message_key::RULE,
+    &c009_invalid_weight::RULE,
+    &c010_no_assistant_message::RULE,
+    &c011_invalid_tool_call::RULE,
+    &c012_unanswered_tool_call::RULE,
+    &c013_orphan_tool_message::RULE,
+    &c014_invalid_tool_definition::RULE,
+    &c015_undefined_tool::RULE,
+    &c016_empty_content::RULE,
+    &c017_trailing_non_assistant::RULE,
+    &c020_missing_user_message::RULE,
+    &c021_missing_system_message::RULE,
+];
+
+/// All chat rules on one example: the schema first, then the cross-field rules.
+pub fn check(ctx: &mut LineCtx<'_>) {
+    let mut found = Vec::new();
+    schema::chat_issues(ctx.value, |code, issue| {
+        found.extend(translate(code, issue))
+    });
+    for f in found {
+        ctx.report(f);
+    }
+    let Some(messages) = ctx.value.get("messages").and_then(Value::as_array) else {
+        return;
+    };
+    let conv = Conversation::new(messages);
+    c010_no_assistant_message::check(ctx, &conv);
+    c011_invalid_tool_call::check(ctx, &conv);
+    c012_unanswered_tool_call::check(ctx, &conv);
+    c013_orphan_tool_message::check(ctx, &conv);
+    c015_undefined_tool::check(ctx, &conv);
+    c016_empty_content::check(ctx, &conv);
+    c017_trailing_non_assistant::check(ctx, &conv);
+    c020_missing_user_message::check(ctx, &conv);
+    c021_missing_system_message::check(ctx, &conv);
+}
+
+/// A schema issue to the rule that owns its code.
+fn translate(code: &str, issue: &schema::Issue<'_>) -> Vec<crate::diagnostic::Finding> {
+    match code {
+        "C001" => c001_missing_messages::from_schema(issue),
+        "C002" => c002_unknown_top_level_key::from_schema(issue),
+        "C003" => c003_message_not_object::from_schema(issue),
+        "C004" => c004_missing_role::from_schema(issue),
+        "C005" => c005_unknown_role::from_schema(issue),
+        "C006" => c006_missing_content::from_schema(issue),
+        "C007" => c007_invalid_content::from_schema(issue),
+        "C008" => c008_unknown_message_key::from_schema(issue),
+        "C009" => c009_invalid_weight::from_schema(issue),
+        "C011" => c011_invalid_tool_call::from_schema(issue),
+        "C013" => c013_orphan_tool_message::from_schema(issue),
+        "C014" => c014_invalid_tool_definition::from_schema(issue),
+        _ => Vec::new(),
+    }
+}
+
+/// The messages of one example with what several rules ask of them, computed once.
+pub struct Conversation<'a> {
+    pub messages: &'a [Value],
+    /// Each message's role, when it is a string.
+    pub roles: Vec<Option<&'a str>>,
+}
+
+impl<'a> Conversation<'a> {
+    pub fn new(messages: &'a [Value]) -> Self {
+        let roles = messages
+            .iter()
+            .map(|m| m.get("role").and_then(Value::as_str))
+            .collect();
+        Conversation { messages, roles }
+    }
+
+    pub fn pointer(&self, i: usize) -> Pointer {
+        Pointer::root().key("messages").index(i)
+    }
+
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.contains(&Some(role))
+    }
+
+    pub fn last_assistant(&self) -> Option<usize> {
+        self.roles.iter().rposition(|r| *r == Some("assistant"))
+    }
+
+    /// The text of a message's content: the string, or its text parts joined. `None` when
+    /// there is no textual content.
+    pub fn text(&self, i: usize) -> Option<String> {
+        match self.messages[i].get("content")? {
+            Value::String(s) => Some(s.clone()),
+            Value::Array(parts) => {
+                let texts: Vec<&str> = parts
+                    .iter()
+                    .filter(|p| p.get("type").and_then(Value::as_str) == Some("text"))
+                    .filter_map(|p| p.get("text").and_then(Value::as_str))
+                    .collect();
+                (!texts.is_empty()).then(|| texts.join(""))
+            }
+            _ => None,
+        }
+    }
+}

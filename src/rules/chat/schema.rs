@@ -1,0 +1,291 @@
+//! The chat format's structure as a JSON Schema (`rules/schemas/chat.schema.json`), and the
+//! translation of the validator's errors into catalog codes and terse messages.
+//!
+//! Schema nodes carry an `x-code` annotation naming the rule their keywords map to (a string
+//! for every keyword of the node, or an object keyed by keyword with `*` as fallback). A
+//! failing keyword takes the nearest code on its schema path, following `$ref`s. The user
+//! never sees a raw validator message: each rule words its own findings.
+
+use crate::diagnostic::{Finding, Target};
+use crate::json::Pointer;
+use crate::rules::Rule;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::Validator;
+use serde_json::Value;
+use std::sync::LazyLock;
+
+pub const CHAT_SCHEMA: &str = include_str!("../../../rules/schemas/chat.schema.json");
+
+static CHAT: LazyLock<(Value, Validator)> = LazyLock::new(|| compile(CHAT_SCHEMA));
+
+/// Compiles an embedded schema. The schemas ship inside the binary and a test compiles each,
+/// so a failure here is a build defect, not a user error.
+pub fn compile(text: &str) -> (Value, Validator) {
+    let schema: Value = serde_json::from_str(text).expect("embedded schema is JSON");
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .build(&schema)
+        .expect("embedded schema compiles");
+    (schema, validator)
+}
+
+/// One failing keyword, ready for a rule to word.
+pub struct Issue<'a> {
+    pub pointer: Pointer,
+    pub keyword: &'a str,
+    pub kind: &'a ValidationErrorKind,
+    /// The value at `pointer`.
+    pub instance: &'a Value,
+    /// The whole line's value (for context such as the message's role).
+    pub root: &'a Value,
+}
+
+/// Validates a chat example and returns (code, issue) pairs; the caller dispatches on code.
+pub fn chat_issues(value: &Value, mut sink: impl FnMut(&str, &Issue<'_>)) {
+    let (schema, validator) = &*CHAT;
+    validate(schema, validator, value, &mut sink);
+}
+
+pub fn validate(
+    schema: &Value,
+    validator: &Validator,
+    value: &Value,
+    sink: &mut dyn FnMut(&str, &Issue<'_>),
+) {
+    if validator.is_valid(value) {
+        return;
+    }
+    for err in validator.iter_errors(value) {
+        let pointer = Pointer::parse(err.instance_path().as_str());
+        let path = err.schema_path().as_str().to_owned();
+        let keyword = path.rsplit('/').next().unwrap_or("");
+        let Some(code) = code_for(schema, &path) else {
+            continue;
+        };
+        let instance = value.pointer(&pointer.to_string()).unwrap_or(&Value::Null);
+        sink(
+            &code,
+            &Issue {
+                pointer,
+                keyword,
+                kind: err.kind(),
+                instance,
+                root: value,
+            },
+        );
+    }
+}
+
+/// The `x-code` governing the keyword at the end of `schema_path`.
+fn code_for(schema: &Value, schema_path: &str) -> Option<String> {
+    let segs: Vec<String> = schema_path
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let (keyword, walk) = segs.split_last()?;
+    let mut nodes = vec![schema];
+    let mut node = schema;
+    for seg in walk {
+        node = if seg == "$ref" {
+            let target = node.get("$ref")?.as_str()?;
+            schema.pointer(target.strip_prefix('#')?)?
+        } else {
+            match node {
+                Value::Object(o) => o.get(seg)?,
+                Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+                _ => return None,
+            }
+        };
+        nodes.push(node);
+    }
+    for (i, n) in nodes.iter().rev().enumerate() {
+        match n.get("x-code") {
+            Some(Value::String(c)) => return Some(c.clone()),
+            Some(Value::Object(map)) => {
+                let own = if i == 0 {
+                    map.get(keyword.as_str())
+                } else {
+                    None
+                };
+                if let Some(c) = own.or_else(|| map.get("*")).and_then(Value::as_str) {
+                    return Some(c.to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+impl Issue<'_> {
+    /// `messages[2].role`, or `the line` for the top level.
+    pub fn path(&self) -> String {
+        if self.pointer.0.is_empty() {
+            "the line".to_string()
+        } else {
+            format!("`{}`", self.pointer.dotted())
+        }
+    }
+
+    /// The role of the message this issue is in, when it is inside `messages[i]`.
+    pub fn role(&self) -> Option<&str> {
+        let idx = match self.pointer.0.as_slice() {
+            [crate::json::Seg::Key(m), crate::json::Seg::Index(i), ..] if m == "messages" => *i,
+            _ => return None,
+        };
+        self.root.get("messages")?.get(idx)?.get("role")?.as_str()
+    }
+
+    /// The generic wording of a keyword failure, for rules that need nothing more specific.
+    pub fn generic(&self, rule: &'static Rule) -> Vec<Finding> {
+        let path = self.path();
+        let value = Target::Value(self.pointer.clone());
+        match self.kind {
+            ValidationErrorKind::Type { kind } => {
+                let expected = match kind {
+                    TypeKind::Single(t) => article(&t.to_string()),
+                    TypeKind::Multiple(ts) => {
+                        let names: Vec<String> =
+                            (*ts).into_iter().map(|t| article(&t.to_string())).collect();
+                        names.join(" or ")
+                    }
+                };
+                vec![Finding::new(
+                    rule,
+                    value,
+                    format!("{path} is {}; expected {expected}", describe(self.instance)),
+                )]
+            }
+            ValidationErrorKind::Required { property } => {
+                let prop = property.as_str().unwrap_or("?");
+                vec![Finding::new(
+                    rule,
+                    Target::ObjectStart(self.pointer.clone()),
+                    format!("{path} has no `{prop}`"),
+                )]
+            }
+            ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
+                .iter()
+                .map(|k| {
+                    Finding::new(
+                        rule,
+                        Target::Key(self.pointer.key(k)),
+                        format!("unknown key `{k}` in {path}"),
+                    )
+                })
+                .collect(),
+            ValidationErrorKind::Enum { options } => vec![Finding::new(
+                rule,
+                value,
+                format!(
+                    "{path} is {}; expected {}",
+                    describe(self.instance),
+                    one_of(options)
+                ),
+            )],
+            ValidationErrorKind::Constant { expected_value } => vec![Finding::new(
+                rule,
+                value,
+                format!(
+                    "{path} is {}; expected `{}`",
+                    describe(self.instance),
+                    expected_value
+                ),
+            )],
+            ValidationErrorKind::MinItems { .. } => {
+                vec![Finding::new(
+                    rule,
+                    value,
+                    format!("{path} is an empty array"),
+                )]
+            }
+            ValidationErrorKind::MinLength { .. } => {
+                vec![Finding::new(
+                    rule,
+                    value,
+                    format!("{path} is an empty string"),
+                )]
+            }
+            ValidationErrorKind::Pattern { pattern } => vec![Finding::new(
+                rule,
+                value,
+                format!(
+                    "{path} is {}, which does not match `{pattern}`",
+                    describe(self.instance)
+                ),
+            )],
+            _ => vec![Finding::new(
+                rule,
+                value,
+                format!("{path} is not valid here"),
+            )],
+        }
+    }
+}
+
+fn article(t: &str) -> String {
+    match t {
+        "null" => "`null`".into(),
+        "object" | "array" | "integer" => format!("an {t}"),
+        _ => format!("a {t}"),
+    }
+}
+
+/// A value as shown in messages: short JSON in backticks, or its kind when long.
+pub fn describe(v: &Value) -> String {
+    match v {
+        Value::Object(_) => "an object".into(),
+        Value::Array(a) if a.is_empty() => "an empty array".into(),
+        Value::Array(_) => "an array".into(),
+        other => {
+            let s = other.to_string();
+            if s.chars().count() > 40 {
+                let cut: String = s.chars().take(37).collect();
+                format!("`{cut}…`")
+            } else {
+                format!("`{s}`")
+            }
+        }
+    }
+}
+
+/// "`a`, `b` or `c`" from an enum's options.
+pub fn one_of(options: &Value) -> String {
+    let names: Vec<String> = options
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|o| {
+                    format!(
+                        "`{}`",
+                        o.as_str().map_or_else(|| o.to_string(), str::to_owned)
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => "another value".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_compiles_and_every_x_code_is_a_rule() {
+        let (schema, _) = compile(CHAT_SCHEMA);
+        let text = schema.to_string();
+        for part in text.split("\"x-code\":").skip(1) {
+            for code in part.chars().take(200).collect::<String>().split('"') {
+                if code.len() == 4 && code.as_bytes()[1..].iter().all(u8::is_ascii_digit) {
+                    assert!(crate::rules::by_code(code).is_some(), "{code}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! ## What it checks
+//! A file with at least the minimum but fewer than the recommended 50 examples. File-level.
+//!
+//! ## Why it matters
+//! OpenAI's guidance: clear improvements usually need 50 to 100 well-crafted examples; with
+//! fewer, a better prompt is often the cheaper fix.
+//!
+//! ## Example
+//! A file of 20 valid chat lines.
+//!
+//! ## Configuration
+//! The recommendation comes from the target (`rules/targets/`).
+use super::d001_too_few_examples::plural;
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "D002",
+    name: "few-examples",
+    severity: Severity::Info,
+    summary: "Fewer than the recommended 50 examples",
+};
+
+pub fn diagnostic(examples: u64, recommended: u64) -> Diagnostic {
+    Diagnostic::file_level(
+        &RULE,
+        format!(
+            "the file has {examples} example{}; {recommended} or more are recommended",
+            plural(examples)
+        ),
+    )
+    .with_help("expect clear improvements from 50 to 100 well-crafted examples")
+}

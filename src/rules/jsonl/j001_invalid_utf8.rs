@@ -1,0 +1,36 @@
+//! ## What it checks
+//! A line that is not valid UTF-8. The finding points at the first bad byte and shows its value.
+//!
+//! ## Why it matters
+//! JSON text must be UTF-8 (RFC 8259). Upload services reject such a line, and it usually means
+//! the file was exported in another encoding (Shift_JIS, Latin-1, UTF-16) or was cut in the
+//! middle of a multi-byte character.
+//!
+//! ## Example
+//! A line holding the Latin-1 byte `0xE9` (`é`) instead of UTF-8's `0xC3 0xA9`:
+//! ```text
+//! {"messages": [{"role": "user", "content": "caf\xE9"}]}
+//! ```
+//!
+//! ## Configuration
+//! None. Re-encode the file (`iconv -f latin1 -t utf-8`).
+use crate::diagnostic::{Finding, Target};
+use crate::rules::{Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "J001",
+    name: "invalid-utf8",
+    severity: Severity::Error,
+    summary: "A line is not valid UTF-8",
+};
+
+/// `bad` are the offending bytes (one invalid sequence).
+pub fn finding(bad: &[u8]) -> Finding {
+    let hex: Vec<String> = bad.iter().map(|b| format!("0x{b:02X}")).collect();
+    Finding::new(
+        &RULE,
+        Target::Line,
+        format!("invalid UTF-8: byte `{}` cannot start or continue a character here", hex.join(" ")),
+    )
+    .help("re-encode the file as UTF-8; it may have been saved as Latin-1, Shift_JIS or UTF-16, or cut mid-character")
+}

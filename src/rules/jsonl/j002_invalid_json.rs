@@ -1,0 +1,52 @@
+//! ## What it checks
+//! A line that does not parse as JSON: a syntax error, a truncated value, trailing text after
+//! the value, or a raw control character inside a string. The finding points where the parser
+//! stopped, in characters (not bytes) from the start of the line.
+//!
+//! ## Why it matters
+//! The upload is rejected as a whole for one bad line. Common causes are pretty-printed JSON
+//! (one example over several lines — JSONL needs one per line), a line cut by a tool with a
+//! length limit, and Python `repr` output (`'single quotes'`, `True`, `None`).
+//!
+//! ## Example
+//! ```jsonl
+//! {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}
+//! ```
+//!
+//! ## Configuration
+//! None.
+use crate::diagnostic::{Finding, Target};
+use crate::json::ParseError;
+use crate::rules::{Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "J002",
+    name: "invalid-json",
+    severity: Severity::Error,
+    summary: "A line does not parse as JSON",
+};
+
+pub fn finding(e: &ParseError, text: &str) -> Finding {
+    // A one-character span at the parser's stop, or an empty one at the end of the line.
+    let end = text[e.byte..]
+        .chars()
+        .next()
+        .map_or(e.byte, |c| e.byte + c.len_utf8());
+    let help = if e.message.starts_with("EOF while parsing") {
+        "the line ends before its JSON value does: was it cut, or pretty-printed over several lines? JSONL needs one complete value per line"
+    } else if e.message.starts_with("trailing characters") {
+        "a line must hold exactly one JSON value; split this line or remove what follows the value"
+    } else if e.message.starts_with("key must be a string") || text.contains("'") {
+        "JSON needs double quotes around keys and strings (Python `repr` output is not JSON)"
+    } else if e.message.starts_with("control character") {
+        "escape control characters inside strings (`\\n`, `\\t`, `\\u0000`)"
+    } else {
+        "fix the JSON syntax at this position"
+    };
+    Finding::new(
+        &RULE,
+        Target::Bytes(e.byte..end),
+        format!("invalid JSON: {}", e.message),
+    )
+    .help(help)
+}
