@@ -50,6 +50,12 @@ pub fn snippet(text: &str, range: &Range<usize>) -> Snippet {
         out.push('…');
     }
     let mut span = range.start - start + shift..span_end - start + shift;
+    if span.is_empty() {
+        // A point (a missing newline, the end of a truncated line, an empty line): give the
+        // caret one blank cell to sit on.
+        out.insert(span.start, ' ');
+        span.end = span.start + 1;
+    }
     if cut_span && end == span_end {
         // The span itself was cut: let the caret run onto the `…`.
         span.end = out.len();
@@ -82,7 +88,7 @@ mod tests {
         let t = r#"{"é": "日本", "x": 1}"#;
         let start = t.find("\"x\"").unwrap();
         let loc = location(t, &(start..start + 3), 7, 100);
-        assert_eq!((loc.line, loc.column, loc.end_column), (7, 14, 17));
+        assert_eq!((loc.line, loc.column, loc.end_column), (7, 13, 16));
         assert_eq!((loc.byte_offset, loc.byte_length), (100 + start as u64, 3));
     }
 

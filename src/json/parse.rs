@@ -97,7 +97,11 @@ fn convert_error(text: &str, err: &serde_json::Error) -> ParseError {
     };
     // serde_json reports a 1-based line and a byte column; a JSONL line has no raw newline, so
     // line is 1 and the column counts bytes from the line start (0 means "before anything").
-    let byte = err.column().saturating_sub(1).min(text.len());
+    let byte = if err.is_eof() {
+        text.len()
+    } else {
+        err.column().saturating_sub(1).min(text.len())
+    };
     let byte = floor_char_boundary(text, byte);
     ParseError {
         kind,

@@ -23,7 +23,9 @@ pub mod c021_missing_system_message;
 pub mod schema;
 
 use super::{LineCtx, Rule};
+use crate::diagnostic::Finding;
 use crate::json::Pointer;
+use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
 pub const RULES: &[&Rule] = &[
@@ -50,12 +52,20 @@ pub const RULES: &[&Rule] = &[
 
 /// All chat rules on one example: the schema first, then the cross-field rules.
 pub fn check(ctx: &mut LineCtx<'_>) {
-    let mut found = Vec::new();
+    // A value of the wrong type fails its other keywords too (`7` is neither a string nor one
+    // of the roles); say only the type.
+    let mut found: Vec<(bool, Pointer, Vec<Finding>)> = Vec::new();
     schema::chat_issues(ctx.value, |code, issue| {
-        found.extend(translate(code, issue))
+        let is_type = matches!(issue.kind, ValidationErrorKind::Type { .. });
+        found.push((is_type, issue.pointer.clone(), translate(code, issue)));
     });
-    for f in found {
-        ctx.report(f);
+    let typed: Vec<Pointer> = found.iter().filter(|f| f.0).map(|f| f.1.clone()).collect();
+    for (is_type, pointer, findings) in found {
+        if is_type || !typed.contains(&pointer) {
+            for f in findings {
+                ctx.report(f);
+            }
+        }
     }
     let Some(messages) = ctx.value.get("messages").and_then(Value::as_array) else {
         return;
@@ -73,7 +83,7 @@ pub fn check(ctx: &mut LineCtx<'_>) {
 }
 
 /// A schema issue to the rule that owns its code.
-fn translate(code: &str, issue: &schema::Issue<'_>) -> Vec<crate::diagnostic::Finding> {
+fn translate(code: &str, issue: &schema::Issue<'_>) -> Vec<Finding> {
     match code {
         "C001" => c001_missing_messages::from_schema(issue),
         "C002" => c002_unknown_top_level_key::from_schema(issue),
