@@ -14,8 +14,8 @@
 //!
 //! ## Configuration
 //! None.
-use super::schema::Issue;
-use crate::diagnostic::Finding;
+use super::schema::{describe, Issue};
+use crate::diagnostic::{Finding, Target};
 use crate::rules::{Rule, Severity};
 
 pub const RULE: Rule = Rule {
@@ -31,6 +31,18 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
     } else {
         "a content part is `{\"type\": \"text\", \"text\": \"…\"}` or `{\"type\": \"image_url\", \"image_url\": {\"url\": \"…\"}}`"
     };
+    if issue.keyword == "type" && issue.pointer.last_key() == Some("content") {
+        let f = Finding::new(
+            &RULE,
+            Target::Value(issue.pointer.clone()),
+            format!(
+                "{} is {}; expected a string or an array of parts",
+                issue.path(),
+                describe(issue.instance)
+            ),
+        );
+        return vec![f.help(help)];
+    }
     issue
         .generic(&RULE)
         .into_iter()

@@ -43,7 +43,7 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
                     _ => String::new(),
                 };
                 f.message = format!(
-                    "{} has key `{key}`, which a `{role}` message does not allow",
+                    "{} (`{role}`) has key `{key}`, which its role does not allow",
                     issue.path()
                 );
                 f.help("remove the key; keep metadata in a separate file")
