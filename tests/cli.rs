@@ -1,0 +1,245 @@
+//! The command-line contract: exit codes, streams, inputs, output formats, determinism.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn ftlint() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ftlint"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env_remove("FTLINT_OUTPUT_FORMAT").env_remove("RAYON_NUM_THREADS");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    ftlint().args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+const CLEAN: &str = "fixtures/D002/valid.jsonl";
+const SAMPLE: &str = "fixtures/samples/train.jsonl";
+
+#[test]
+fn exit_0_when_no_error() {
+    let o = run(&["check", CLEAN]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o), "No problems found in 1 file.\n");
+    assert!(o.stderr.is_empty());
+}
+
+#[test]
+fn exit_1_on_errors_with_summary_line() {
+    let o = run(&["check", SAMPLE]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.ends_with("Found 4 errors, 1 warning and 1 info in 1 file.\n"), "{out}");
+    assert!(o.stderr.is_empty());
+}
+
+#[test]
+fn exit_zero_and_max_warnings() {
+    assert_eq!(run(&["check", SAMPLE, "--exit-zero"]).status.code(), Some(0));
+    // D003 is the sample's only warning.
+    let warn_only = ["check", SAMPLE, "--select", "D003"];
+    assert_eq!(run(&warn_only).status.code(), Some(0));
+    let o = run(&[&warn_only[..], &["--max-warnings", "0"]].concat());
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(&[&warn_only[..], &["--max-warnings", "1"]].concat());
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn usage_and_io_errors_exit_2_with_one_line() {
+    for (args, needle) in [
+        (vec!["check", "no/such/file.jsonl"], "cannot read `no/such/file.jsonl`: no such file or directory"),
+        (vec!["check", "src/json"], "no `*.jsonl` files found in directory `src/json`"),
+        (vec!["check", SAMPLE, "--frobnicate"], "unexpected argument '--frobnicate'"),
+        (vec!["check", SAMPLE, "--select", "X9"], "unknown rule selector `X9`"),
+        (vec!["check", SAMPLE, "--output-format", "yaml"], "invalid value 'yaml'"),
+        (vec!["rule", "Z999"], "unknown rule `Z999`"),
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("ftlint: error: ") && err.contains(needle), "{args:?}: {err}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn stdin_uses_the_given_name() {
+    let mut child = ftlint()
+        .args(["check", "-", "--stdin-filename", "piped.jsonl", "--output-format", "concise", "--select", "C005"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(br#"{"messages": [{"role": "user", "content": "hi"}, {"role": "bot", "content": "x"}]}"#)
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        stdout(&o),
+        "piped.jsonl:1:59: C005 `messages[1].role` is `\"bot\"`; expected `system`, `user`, `assistant`, `tool` or `function`\n"
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn directories_and_several_files_in_path_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = r#"{"messages": [{"role": "bot", "content": "x"}]}"#;
+    for p in ["b.jsonl", "a.jsonl", "sub/c.jsonl", ".hidden/d.jsonl", "notes.txt"] {
+        let path = dir.path().join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, format!("{bad}\n")).unwrap();
+    }
+    let o = ftlint()
+        .current_dir(dir.path())
+        .args(["check", ".", "--output-format", "concise", "--select", "C005"])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    let paths: Vec<&str> = out.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(paths, vec!["./a.jsonl", "./b.jsonl", "./sub/c.jsonl"]);
+}
+
+#[test]
+fn json_output_contract() {
+    let o = run(&["check", SAMPLE, "--output-format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    let f = &v["files"][0];
+    assert_eq!(f["path"], SAMPLE);
+    assert_eq!(f["target"], "openai");
+    assert_eq!(f["model"], "gpt-4o-mini-2024-07-18");
+    assert_eq!(f["format"], "chat");
+    assert_eq!(f["lines"], 16);
+    assert_eq!(f["examples"], 15);
+    assert_eq!(v["summary"], serde_json::json!({"files": 1, "errors": 4, "warnings": 1, "infos": 1}));
+    let d = v["diagnostics"].as_array().unwrap();
+    let c005 = d.iter().find(|d| d["code"] == "C005").unwrap();
+    let line = std::fs::read_to_string(SAMPLE).unwrap();
+    let line4 = line.lines().nth(3).unwrap();
+    let start = line4.find("\"bot\"").unwrap();
+    let line_start: usize = line.lines().take(3).map(|l| l.len() + 1).sum();
+    assert_eq!(
+        c005,
+        &serde_json::json!({
+            "code": "C005", "name": "unknown-role", "severity": "error",
+            "message": "`messages[2].role` is `\"bot\"`; expected `system`, `user`, `assistant`, `tool` or `function`",
+            "help": "use `assistant` for the model's turns",
+            "path": SAMPLE, "line": 4, "column": start + 1, "end_line": 4, "end_column": start + 6,
+            "byte_offset": line_start + start, "byte_length": 5, "pointer": "/messages/2/role"
+        })
+    );
+    // File-level findings have line 0 and no offsets.
+    let d002 = d.iter().find(|d| d["code"] == "D002").unwrap();
+    assert_eq!((d002["line"].as_u64(), d002["byte_offset"].is_null()), (Some(0), true));
+    // Order: path, line, column, code.
+    let keys: Vec<(u64, u64)> = d.iter().map(|d| (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap())).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}
+
+#[test]
+fn json_lines_match_json() {
+    let json: serde_json::Value = serde_json::from_slice(&run(&["check", SAMPLE, "--output-format", "json"]).stdout).unwrap();
+    let lines = stdout(&run(&["check", SAMPLE, "--output-format", "json-lines"]));
+    let parsed: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(&serde_json::Value::Array(parsed), &json["diagnostics"]);
+}
+
+#[test]
+fn output_format_from_environment() {
+    let o = ftlint()
+        .args(["check", SAMPLE, "--select", "C005"])
+        .env("FTLINT_OUTPUT_FORMAT", "concise")
+        .output()
+        .unwrap();
+    assert!(stdout(&o).starts_with("fixtures/samples/train.jsonl:4:"), "{}", stdout(&o));
+}
+
+#[test]
+fn rules_and_rule_docs() {
+    let o = run(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.lines().any(|l| l.starts_with("C005  unknown-role") && l.contains("error")));
+    let o = run(&["rule", "c005"]);
+    let doc = stdout(&o);
+    assert!(doc.starts_with("# C005 unknown-role (error)\n"));
+    assert!(doc.contains("## What it checks") && doc.contains("ShareGPT"));
+}
+
+/// A file of several blocks with defects scattered through it.
+fn big_file(dir: &Path) -> PathBuf {
+    let path = dir.join("big.jsonl");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    for i in 0..40_000 {
+        match i % 997 {
+            0 => writeln!(f, r#"{{"messages": [{{"role": "user", "content": "q{i} 日本"}}, {{"role": "bot", "content": "a"}}]}}"#),
+            1 => writeln!(f, r#"{{"messages": [{{"role": "user", "content": "q{i}"}}"#),
+            2 => writeln!(f, r#"{{"messages": [{{"role": "user", "content": "dup"}}, {{"role": "assistant", "content": "x"}}]}}"#),
+            _ => writeln!(f, r#"{{"messages": [{{"role": "system", "content": "Be brief."}}, {{"role": "user", "content": "question number {i}, ünïcödé"}}, {{"role": "assistant", "content": "answer {i}"}}]}}"#),
+        }
+        .unwrap();
+    }
+    drop(f);
+    path
+}
+
+#[test]
+fn output_is_identical_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = big_file(dir.path());
+    assert!(std::fs::metadata(&path).unwrap().len() > 3 << 20, "spans several blocks");
+    let outputs: Vec<Vec<u8>> = ["1", "2", "4"]
+        .iter()
+        .map(|n| {
+            ftlint()
+                .args(["check", path.to_str().unwrap(), "--output-format", "json"])
+                .env("RAYON_NUM_THREADS", n)
+                .output()
+                .unwrap()
+                .stdout
+        })
+        .collect();
+    assert!(outputs[0].len() > 1000);
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0], outputs[2]);
+    let v: serde_json::Value = serde_json::from_slice(&outputs[0]).unwrap();
+    assert_eq!(v["files"][0]["lines"], 40_000);
+    // 41 of each defect; the duplicate is reported from its second occurrence on.
+    let count = |c: &str| v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == c).count();
+    assert_eq!((count("C005"), count("J002"), count("D003")), (41, 41, 40));
+}
+
+#[test]
+fn broken_pipe_exits_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = big_file(dir.path());
+    let mut child = ftlint()
+        .args(["check", path.to_str().unwrap(), "--output-format", "json-lines", "--select", "C021"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read nothing and close the pipe, like `| head -0`.
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stderr.is_empty(), "{}", stderr(&o));
+}
