@@ -7,7 +7,8 @@ use std::process::{Command, Output, Stdio};
 fn ftlint() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ftlint"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c.env_remove("FTLINT_OUTPUT_FORMAT").env_remove("RAYON_NUM_THREADS");
+    c.env_remove("FTLINT_OUTPUT_FORMAT")
+        .env_remove("RAYON_NUM_THREADS");
     c
 }
 
@@ -39,13 +40,19 @@ fn exit_1_on_errors_with_summary_line() {
     let o = run(&["check", SAMPLE]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.ends_with("Found 4 errors, 1 warning and 1 info in 1 file.\n"), "{out}");
+    assert!(
+        out.ends_with("Found 4 errors, 1 warning and 1 info in 1 file.\n"),
+        "{out}"
+    );
     assert!(o.stderr.is_empty());
 }
 
 #[test]
 fn exit_zero_and_max_warnings() {
-    assert_eq!(run(&["check", SAMPLE, "--exit-zero"]).status.code(), Some(0));
+    assert_eq!(
+        run(&["check", SAMPLE, "--exit-zero"]).status.code(),
+        Some(0)
+    );
     // D003 is the sample's only warning.
     let warn_only = ["check", SAMPLE, "--select", "D003"];
     assert_eq!(run(&warn_only).status.code(), Some(0));
@@ -58,18 +65,36 @@ fn exit_zero_and_max_warnings() {
 #[test]
 fn usage_and_io_errors_exit_2_with_one_line() {
     for (args, needle) in [
-        (vec!["check", "no/such/file.jsonl"], "cannot read `no/such/file.jsonl`: no such file or directory"),
-        (vec!["check", "src/json"], "no `*.jsonl` files found in directory `src/json`"),
-        (vec!["check", SAMPLE, "--frobnicate"], "unexpected argument '--frobnicate'"),
-        (vec!["check", SAMPLE, "--select", "X9"], "unknown rule selector `X9`"),
-        (vec!["check", SAMPLE, "--output-format", "yaml"], "invalid value 'yaml'"),
+        (
+            vec!["check", "no/such/file.jsonl"],
+            "cannot read `no/such/file.jsonl`: no such file or directory",
+        ),
+        (
+            vec!["check", "src/json"],
+            "no `*.jsonl` files found in directory `src/json`",
+        ),
+        (
+            vec!["check", SAMPLE, "--frobnicate"],
+            "unexpected argument '--frobnicate'",
+        ),
+        (
+            vec!["check", SAMPLE, "--select", "X9"],
+            "unknown rule selector `X9`",
+        ),
+        (
+            vec!["check", SAMPLE, "--output-format", "yaml"],
+            "invalid value 'yaml'",
+        ),
         (vec!["rule", "Z999"], "unknown rule `Z999`"),
     ] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         let err = stderr(&o);
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
-        assert!(err.starts_with("ftlint: error: ") && err.contains(needle), "{args:?}: {err}");
+        assert!(
+            err.starts_with("ftlint: error: ") && err.contains(needle),
+            "{args:?}: {err}"
+        );
         assert!(o.stdout.is_empty(), "{args:?}");
     }
 }
@@ -77,7 +102,16 @@ fn usage_and_io_errors_exit_2_with_one_line() {
 #[test]
 fn stdin_uses_the_given_name() {
     let mut child = ftlint()
-        .args(["check", "-", "--stdin-filename", "piped.jsonl", "--output-format", "concise", "--select", "C005"])
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "piped.jsonl",
+            "--output-format",
+            "concise",
+            "--select",
+            "C005",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -100,14 +134,27 @@ fn stdin_uses_the_given_name() {
 fn directories_and_several_files_in_path_order() {
     let dir = tempfile::tempdir().unwrap();
     let bad = r#"{"messages": [{"role": "bot", "content": "x"}]}"#;
-    for p in ["b.jsonl", "a.jsonl", "sub/c.jsonl", ".hidden/d.jsonl", "notes.txt"] {
+    for p in [
+        "b.jsonl",
+        "a.jsonl",
+        "sub/c.jsonl",
+        ".hidden/d.jsonl",
+        "notes.txt",
+    ] {
         let path = dir.path().join(p);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, format!("{bad}\n")).unwrap();
     }
     let o = ftlint()
         .current_dir(dir.path())
-        .args(["check", ".", "--output-format", "concise", "--select", "C005"])
+        .args([
+            "check",
+            ".",
+            "--output-format",
+            "concise",
+            "--select",
+            "C005",
+        ])
         .output()
         .unwrap();
     let out = stdout(&o);
@@ -127,7 +174,10 @@ fn json_output_contract() {
     assert_eq!(f["format"], "chat");
     assert_eq!(f["lines"], 16);
     assert_eq!(f["examples"], 15);
-    assert_eq!(v["summary"], serde_json::json!({"files": 1, "errors": 4, "warnings": 1, "infos": 1}));
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({"files": 1, "errors": 4, "warnings": 1, "infos": 1})
+    );
     let d = v["diagnostics"].as_array().unwrap();
     let c005 = d.iter().find(|d| d["code"] == "C005").unwrap();
     let line = std::fs::read_to_string(SAMPLE).unwrap();
@@ -146,9 +196,15 @@ fn json_output_contract() {
     );
     // File-level findings have line 0 and no offsets.
     let d002 = d.iter().find(|d| d["code"] == "D002").unwrap();
-    assert_eq!((d002["line"].as_u64(), d002["byte_offset"].is_null()), (Some(0), true));
+    assert_eq!(
+        (d002["line"].as_u64(), d002["byte_offset"].is_null()),
+        (Some(0), true)
+    );
     // Order: path, line, column, code.
-    let keys: Vec<(u64, u64)> = d.iter().map(|d| (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap())).collect();
+    let keys: Vec<(u64, u64)> = d
+        .iter()
+        .map(|d| (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
+        .collect();
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
@@ -156,9 +212,13 @@ fn json_output_contract() {
 
 #[test]
 fn json_lines_match_json() {
-    let json: serde_json::Value = serde_json::from_slice(&run(&["check", SAMPLE, "--output-format", "json"]).stdout).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["check", SAMPLE, "--output-format", "json"]).stdout).unwrap();
     let lines = stdout(&run(&["check", SAMPLE, "--output-format", "json-lines"]));
-    let parsed: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let parsed: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(&serde_json::Value::Array(parsed), &json["diagnostics"]);
 }
 
@@ -169,7 +229,11 @@ fn output_format_from_environment() {
         .env("FTLINT_OUTPUT_FORMAT", "concise")
         .output()
         .unwrap();
-    assert!(stdout(&o).starts_with("fixtures/samples/train.jsonl:4:"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("fixtures/samples/train.jsonl:4:"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -177,7 +241,9 @@ fn rules_and_rule_docs() {
     let o = run(&["rules"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    assert!(out.lines().any(|l| l.starts_with("C005  unknown-role") && l.contains("error")));
+    assert!(out
+        .lines()
+        .any(|l| l.starts_with("C005  unknown-role") && l.contains("error")));
     let o = run(&["rule", "c005"]);
     let doc = stdout(&o);
     assert!(doc.starts_with("# C005 unknown-role (error)\n"));
@@ -205,7 +271,10 @@ fn big_file(dir: &Path) -> PathBuf {
 fn output_is_identical_for_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let path = big_file(dir.path());
-    assert!(std::fs::metadata(&path).unwrap().len() > 3 << 20, "spans several blocks");
+    assert!(
+        std::fs::metadata(&path).unwrap().len() > 3 << 20,
+        "spans several blocks"
+    );
     let outputs: Vec<Vec<u8>> = ["1", "2", "4"]
         .iter()
         .map(|n| {
@@ -223,7 +292,14 @@ fn output_is_identical_for_any_thread_count() {
     let v: serde_json::Value = serde_json::from_slice(&outputs[0]).unwrap();
     assert_eq!(v["files"][0]["lines"], 40_000);
     // 41 of each defect; the duplicate is reported from its second occurrence on.
-    let count = |c: &str| v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == c).count();
+    let count = |c: &str| {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == c)
+            .count()
+    };
     assert_eq!((count("C005"), count("J002"), count("D003")), (41, 41, 40));
 }
 
@@ -232,7 +308,14 @@ fn broken_pipe_exits_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let path = big_file(dir.path());
     let mut child = ftlint()
-        .args(["check", path.to_str().unwrap(), "--output-format", "json-lines", "--select", "C021"])
+        .args([
+            "check",
+            path.to_str().unwrap(),
+            "--output-format",
+            "json-lines",
+            "--select",
+            "C021",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

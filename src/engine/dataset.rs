@@ -13,6 +13,9 @@ use crate::rules::dataset as d;
 use crate::rules::jsonl::j006_crlf_line_ending as j006;
 use std::collections::HashMap;
 
+/// (line, file offset of its `{`, column of its `{`): where a dataset finding points.
+type BraceAt = (u64, u64, u64);
+
 pub struct Merger<'o> {
     opts: &'o Options,
     base: u64,
@@ -24,8 +27,8 @@ pub struct Merger<'o> {
     once: Vec<(&'static str, usize, u64)>,
     seen: HashMap<u128, u64>,
     conversations: HashMap<u128, (u128, u64)>,
-    /// Per format: (line, brace offset, brace column) of every line of that format.
-    formats: Vec<(Format, Vec<(u64, u64, u64)>)>,
+    /// Per format, every line of that format.
+    formats: Vec<(Format, Vec<BraceAt>)>,
 }
 
 impl<'o> Merger<'o> {
