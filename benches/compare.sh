@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the same workload through ftlint (full check, default rules) and the Python reference
+# (benches/reference.py: json.loads + the cookbook's checks + tiktoken), and prints the ratio.
+#   bash benches/compare.sh [MB]     (default 100)
+# Installs tiktoken into target/bench-venv. tiktoken downloads its vocabulary on first use,
+# which cannot work offline, so it is given the .tiktoken files that the bpe-openai crate ships,
+# through TIKTOKEN_CACHE_DIR (the cache names each file by the SHA-1 of its download URL).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MB=${1:-100}
+cargo build --release --quiet
+DATA=target/bench-data/chat-${MB}mb.jsonl
+mkdir -p target/bench-data
+[ -f "$DATA" ] || cargo bench --quiet --bench throughput -- --generate "$MB" "$DATA" >/dev/null
+VENV=target/bench-venv
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/python" -c 'import tiktoken' 2>/dev/null || "$VENV/bin/pip" install --quiet tiktoken
+export TIKTOKEN_CACHE_DIR="$PWD/target/tiktoken-cache"
+mkdir -p "$TIKTOKEN_CACHE_DIR"
+"$VENV/bin/python" - <<'PY'
+import gzip, hashlib, json, os, subprocess
+meta = json.loads(subprocess.check_output(["cargo", "metadata", "--format-version", "1", "--locked"]))
+pkg = next(p for p in meta["packages"] if p["name"] == "bpe-openai")
+data = os.path.join(os.path.dirname(pkg["manifest_path"]), "data")
+for name in ("o200k_base", "cl100k_base"):
+    url = f"https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
+    dest = os.path.join(os.environ["TIKTOKEN_CACHE_DIR"], hashlib.sha1(url.encode()).hexdigest())
+    if not os.path.exists(dest):
+        with gzip.open(os.path.join(data, f"{name}.tiktoken.gz")) as src, open(dest, "wb") as out:
+            out.write(src.read())
+PY
+echo "input: $DATA ($(du -h "$DATA" | cut -f1))"
+py=$("$VENV/bin/python" benches/reference.py "$DATA")
+echo "python reference: $py"
+py_s=$(echo "$py" | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')
+start=$(date +%s.%N)
+./target/release/ftlint check "$DATA" --output-format json-lines >/dev/null || true
+end=$(date +%s.%N)
+rs_s=$(echo "$end - $start" | bc -l)
+printf 'ftlint: %.3f s   python: %.3f s   ratio: %.1fx\n' "$rs_s" "$py_s" "$(echo "$py_s / $rs_s" | bc -l)"

@@ -1,0 +1,176 @@
+//! The speed and memory benchmark: `cargo bench --bench throughput [-- OPTIONS]`.
+//!
+//! Generates deterministic inputs (see `data.rs`) under `target/bench-data/`, runs the release
+//! `ftlint` binary on them as a user would, and reports wall time, MB/s, examples/s and peak
+//! RSS per workload, thread scaling, and the start-up cost on a 1 MB file.
+//!
+//! Options: `--sizes 1,10,100` (MB; add 1000 for the 1 GB memory check), `--runs N` (median of
+//! N, default 3), `--generate MB PATH` (only write an input, for `benches/compare.sh`).
+
+mod data;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ftlint");
+
+struct Run {
+    wall: Duration,
+    peak_rss_kib: u64,
+    exit: Option<i32>,
+}
+
+/// Runs ftlint once, polling `/proc/<pid>/status` for the peak resident set (VmHWM).
+fn run(args: &[&str], threads: Option<usize>) -> Run {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).stdout(Stdio::null()).stderr(Stdio::null());
+    if let Some(t) = threads {
+        cmd.env("RAYON_NUM_THREADS", t.to_string());
+    }
+    let start = Instant::now();
+    let mut child = cmd.spawn().expect("ftlint runs");
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let exit = loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path) {
+            if let Some(kib) = s
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+            {
+                peak = peak.max(kib);
+            }
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status.code();
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    Run {
+        wall: start.elapsed(),
+        peak_rss_kib: peak,
+        exit,
+    }
+}
+
+fn median(args: &[&str], threads: Option<usize>, runs: usize) -> Run {
+    let mut all: Vec<Run> = (0..runs).map(|_| run(args, threads)).collect();
+    all.sort_by_key(|r| r.wall);
+    let peak = all.iter().map(|r| r.peak_rss_kib).max().unwrap_or(0);
+    let mut mid = all.swap_remove(runs / 2);
+    mid.peak_rss_kib = peak;
+    mid
+}
+
+fn input(dir: &Path, mb: u64) -> (PathBuf, u64) {
+    let path = dir.join(format!("chat-{mb}mb.jsonl"));
+    let lines_path = dir.join(format!("chat-{mb}mb.lines"));
+    if let (true, Ok(n)) = (path.exists(), std::fs::read_to_string(&lines_path)) {
+        if let Ok(n) = n.trim().parse() {
+            return (path, n);
+        }
+    }
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("create input"));
+    let n = data::generate(mb * 1_000_000, 42, &mut f).expect("write input");
+    drop(f);
+    std::fs::write(&lines_path, n.to_string()).expect("write line count");
+    (path, n)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let opt = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    if let Some(i) = args.iter().position(|a| a == "--generate") {
+        let mb: u64 = args[i + 1].parse().expect("--generate MB PATH");
+        let path = &args[i + 2];
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
+        let n = data::generate(mb * 1_000_000, 42, &mut f).expect("write");
+        println!("{n}");
+        return;
+    }
+    let sizes: Vec<u64> = opt("--sizes")
+        .unwrap_or_else(|| "1,10,100".into())
+        .split(',')
+        .map(|s| s.trim().parse().expect("--sizes takes MB numbers"))
+        .collect();
+    let runs: usize = opt("--runs").map_or(3, |r| r.parse().expect("--runs N"));
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).expect("bench dir");
+
+    println!(
+        "ftlint throughput ({} cores, median of {runs})",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "{:<34} {:>8} {:>9} {:>10} {:>13} {:>10}",
+        "workload", "size MB", "wall s", "MB/s", "examples/s", "peak MiB"
+    );
+    let workloads: &[(&str, &[&str])] = &[
+        ("full check (default rules)", &[]),
+        ("format only (--select J,C,D)", &["--select", "J,C,D"]),
+        ("without S rules (--ignore S)", &["--ignore", "S"]),
+    ];
+    for &mb in &sizes {
+        let (path, lines) = input(&dir, mb);
+        let bytes = std::fs::metadata(&path).expect("input").len() as f64;
+        let p = path.to_str().expect("utf-8 path");
+        for (name, extra) in workloads {
+            let mut a = vec!["check", p, "--output-format", "json-lines"];
+            a.extend_from_slice(extra);
+            let r = median(&a, None, runs);
+            if r.exit == Some(2) {
+                println!("{name:<34} {mb:>8} {:>9}", "n/a (rules not available)");
+                continue;
+            }
+            let s = r.wall.as_secs_f64();
+            println!(
+                "{name:<34} {mb:>8} {s:>9.3} {:>10.1} {:>13.0} {:>10.1}",
+                bytes / 1e6 / s,
+                lines as f64 / s,
+                r.peak_rss_kib as f64 / 1024.0
+            );
+        }
+    }
+    // Thread scaling on the format-only path, on the largest size up to 100 MB.
+    let mb = sizes
+        .iter()
+        .copied()
+        .filter(|&s| s <= 100)
+        .max()
+        .unwrap_or(10);
+    let (path, _) = input(&dir, mb);
+    let p = path.to_str().expect("utf-8 path");
+    let a = [
+        "check",
+        p,
+        "--output-format",
+        "json-lines",
+        "--select",
+        "J,C,D",
+    ];
+    let one = median(&a, Some(1), runs).wall.as_secs_f64();
+    let two = median(&a, Some(2), runs).wall.as_secs_f64();
+    println!("thread scaling, format only, {mb} MB: 1 thread {one:.3} s, 2 threads {two:.3} s, speed-up {:.2}x", one / two);
+    // Start-up: a 1 MB file, all default rules, including process start.
+    let (small, _) = input(&dir, 1);
+    let s = small.to_str().expect("utf-8 path");
+    let r = median(
+        &["check", s, "--output-format", "json-lines"],
+        None,
+        runs.max(5),
+    );
+    println!(
+        "1 MB file, default rules, wall time including process start: {:.1} ms",
+        r.wall.as_secs_f64() * 1e3
+    );
+}
