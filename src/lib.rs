@@ -1,1 +1,4 @@
 pub mod rules;
+pub mod stats;
+pub mod targets;
+pub mod tokens;

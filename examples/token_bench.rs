@@ -1,0 +1,74 @@
+//! Measures token counting: the one-time cost of building each encoder (time to first count)
+//! and counting throughput on English and Japanese text. With file arguments, prints each
+//! line's example token count instead (handy to check fixtures).
+//!
+//! ```text
+//! cargo run --release --example token_bench
+//! cargo run --release --example token_bench -- cl100k_base fixtures/T001/invalid.jsonl
+//! ```
+
+use std::time::{Duration, Instant};
+
+use ftlint::targets::Encoding;
+use ftlint::tokens::{count, count_example};
+
+const ENGLISH: &str = "The support team closed most tickets within a day, and the median time to \
+first response fell to under two hours. Revenue for the quarter rose 12% year over year, driven \
+mainly by the subscription business in the northern region. ";
+const JAPANESE: &str = "東京都品川区の倉庫では、税関検査が予定より長引いたため、二件の出荷が遅れました。\
+サポートチームは問い合わせの大半を一日以内に解決し、最初の応答までの時間の中央値は二時間を下回りました。";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some((enc, files)) = args.split_first() {
+        let encoding = Encoding::from_name(enc).expect("encoding: o200k_base or cl100k_base");
+        for file in files {
+            let text = std::fs::read_to_string(file).expect("readable file");
+            for (i, line) in text.lines().enumerate() {
+                let value: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+                let t = count_example(encoding, &value);
+                println!(
+                    "{file}:{}: total {} assistant {}",
+                    i + 1,
+                    t.total,
+                    t.assistant
+                );
+            }
+        }
+        return;
+    }
+
+    for enc in Encoding::ALL {
+        let start = Instant::now();
+        let n = count(enc, "hello");
+        println!(
+            "{enc}: first count (encoder init) {:?} ({n} token)",
+            start.elapsed()
+        );
+    }
+    for (label, unit) in [("English", ENGLISH), ("Japanese", JAPANESE)] {
+        let text = unit.repeat((1 << 20) / unit.len() + 1);
+        for enc in Encoding::ALL {
+            let (tokens, per_pass) = time_passes(|| count(enc, &text));
+            let mbps = text.len() as f64 / per_pass.as_secs_f64() / 1e6;
+            println!(
+                "{label:<8} {enc:<11}: {:.1} MB/s ({tokens} tokens in {} bytes, {:?} per pass)",
+                mbps,
+                text.len(),
+                per_pass
+            );
+        }
+    }
+}
+
+/// Runs `f` repeatedly for about a second; returns its result and the mean time of one run.
+fn time_passes(mut f: impl FnMut() -> usize) -> (usize, Duration) {
+    let start = Instant::now();
+    let mut runs = 0u32;
+    let mut out = 0;
+    while runs < 3 || start.elapsed() < Duration::from_secs(1) {
+        out = f();
+        runs += 1;
+    }
+    (out, start.elapsed() / runs)
+}
