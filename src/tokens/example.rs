@@ -206,6 +206,38 @@ mod tests {
         assert_eq!(count_example(CL100K, &ex).total, 21);
     }
 
+    /// Exact totals of a whole synthetic file, computed independently of the counter: every
+    /// string of fixtures/token-counts.jsonl (tiktoken's counts) becomes a message content, three
+    /// messages per example; the expected total is 3 per message + 1 per role word (`system`,
+    /// `user`, `assistant` are single tokens in both encodings) + the fixture's count + 3.
+    #[test]
+    fn file_totals_match_tiktoken_counts() {
+        let data = include_str!("../../fixtures/token-counts.jsonl");
+        let rows: Vec<Value> = data
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        for enc in [O200K, CL100K] {
+            let (mut got, mut want) = (0u64, 0u64);
+            for chunk in rows.chunks(3) {
+                let roles = ["system", "user", "assistant"];
+                let messages: Vec<Value> = chunk
+                    .iter()
+                    .zip(roles)
+                    .map(|(row, role)| json!({"role": role, "content": row["text"]}))
+                    .collect();
+                got += count_example(enc, &json!({ "messages": messages })).total;
+                want += chunk
+                    .iter()
+                    .map(|row| 3 + 1 + row[enc.name()].as_u64().unwrap())
+                    .sum::<u64>()
+                    + 3;
+            }
+            assert_eq!(got, want, "{enc}");
+        }
+    }
+
     #[test]
     fn name_adds_one_and_parts_count_their_text() {
         let with_name = json!({"messages": [
