@@ -13,8 +13,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::targets::{Encoding, Model};
-use crate::tokens::cost::thousands;
-use crate::tokens::distribution::{bins, Bin};
+use crate::tokens::distribution::{bins, render, Bin};
+use crate::tokens::thousands;
 use crate::tokens::{count_example, epochs, estimated_cost, format_usd, Distribution, FileTokens};
 
 /// What `stats` needs to know about one example.
@@ -140,7 +140,7 @@ pub fn build(
 
 impl StatsReport {
     /// The terminal rendering: plain text, fixed-width columns, deterministic. The histogram is
-    /// rebuilt from the bins so the text needs no per-example data.
+    /// drawn from the stored bins, so the text needs no per-example data.
     pub fn render_text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
@@ -186,7 +186,7 @@ impl StatsReport {
         }
         if !self.tokens_histogram.is_empty() {
             let _ = writeln!(out, "  tokens per example:");
-            for line in render_bins(&self.tokens_histogram).lines() {
+            for line in render(&self.tokens_histogram).lines() {
                 let _ = writeln!(out, "    {line}");
             }
         }
@@ -215,11 +215,6 @@ impl StatsReport {
         );
         out
     }
-}
-
-/// Renders stored bins exactly as [`histogram`] renders raw values.
-fn render_bins(bins: &[Bin]) -> String {
-    crate::tokens::distribution::render(bins)
 }
 
 #[cfg(test)]
@@ -346,6 +341,6 @@ mod tests {
     #[test]
     fn histogram_text_matches_raw_renderer() {
         let values: Vec<u64> = (1..=20).chain([100, 3000]).collect();
-        assert_eq!(render_bins(&bins(&values)), histogram(&values));
+        assert_eq!(render(&bins(&values)), histogram(&values));
     }
 }

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::thousands;
 use crate::targets::Model;
 
 /// Epochs when the file's size needs no adjustment.
@@ -100,19 +101,6 @@ pub fn format_usd(usd: f64) -> String {
     } else {
         format!("${usd:.2}")
     }
-}
-
-/// `1234567` → `1,234,567`.
-pub(crate) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The human summary's one line, e.g.
@@ -239,9 +227,5 @@ mod tests {
         assert!(summary_line(&t, 1, &unpriced, "x").contains("1 epoch · cost unknown"));
         assert_eq!(format_usd(0.001), "<$0.01");
         assert_eq!(format_usd(0.0), "$0.00");
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
     }
 }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::cost::thousands;
+use super::thousands;
 
 /// min / p10 / median / p90 / max of a set of values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

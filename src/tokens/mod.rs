@@ -21,6 +21,19 @@ pub use example::{count_example, ExampleTokens};
 
 use crate::targets::Encoding;
 
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The `bpe-openai` tokenizer for an encoding (built on first call, then shared).
 fn tokenizer(encoding: Encoding) -> &'static bpe_openai::Tokenizer {
     match encoding {
@@ -94,6 +107,14 @@ mod tests {
                 proptest::prop_assert_eq!(n == 0, text.is_empty());
             }
         }
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! (`role`, `content`, `name` + 1, tool calls), the tool definitions, and 3 for the reply. An
 //! example over the model's training context (e.g. 65,536 tokens for gpt-4o-mini-2024-07-18,
 //! 4,096 for gpt-3.5-turbo-0613) is reported, with how many tokens it is over. The finding
-//! points at the example (the `{` that opens the line).
+//! spans the whole example (its object, from the opening `{`).
 //! ## Why it matters
 //! The service does not reject such an example: it silently truncates it from the end to fit
 //! the context. What is cut is the end of the conversation — usually the final assistant reply
@@ -22,7 +22,7 @@
 //! the config's models table bring their own `context`.
 
 use crate::rules::{Rule, Severity};
-use crate::tokens::cost::thousands;
+use crate::tokens::thousands;
 
 pub const RULE: Rule = Rule {
     code: "T001",
@@ -36,6 +36,16 @@ pub fn excess(tokens: u64, context: u32) -> Option<u64> {
     tokens
         .checked_sub(u64::from(context))
         .filter(|over| *over > 0)
+}
+
+/// Byte range of the example in its raw line: from the first character that is not whitespace
+/// (nor a byte-order mark) to the end of the line without trailing whitespace — the whole
+/// object, since the finding is about the example as a whole.
+pub fn span(raw_line: &str) -> std::ops::Range<usize> {
+    let is_blank = |c: char| c.is_whitespace() || c == '\u{feff}';
+    let start = raw_line.len() - raw_line.trim_start_matches(is_blank).len();
+    let end = raw_line.trim_end_matches(is_blank).len().max(start);
+    start..end
 }
 
 /// `example has `5,000` tokens, `904` over the `4,096`-token context of
@@ -80,6 +90,14 @@ mod tests {
              `gpt-3.5-turbo-0613`; the service truncates it from the end"
         );
         assert!(help(5000, 4096).contains("at least 904 tokens"));
+    }
+
+    #[test]
+    fn span_covers_the_object() {
+        assert_eq!(span(r#"{"messages": []}"#), 0..16);
+        assert_eq!(span("\u{feff}  {\"a\": 1}\r"), 5..13);
+        assert_eq!(span("   "), 3..3);
+        assert_eq!(span(""), 0..0);
     }
 
     /// The fixtures (see fixtures/T001/README.md: they need `--model gpt-3.5-turbo-0613`):
