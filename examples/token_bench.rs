@@ -6,11 +6,14 @@
 //! cargo run --release --example token_bench
 //! cargo run --release --example token_bench -- cl100k_base fixtures/T001/invalid.jsonl
 //! cargo run --release --example token_bench -- --init-only o200k_base   # time a whole process
+//! cargo run --example token_bench -- --stats gpt-3.5-turbo-0613 fixtures/T001/valid.jsonl
+//! cargo run --release --example token_bench -- --file o200k_base train.jsonl  # parse + count
 //! ```
 
 use std::time::{Duration, Instant};
 
-use ftlint::targets::Encoding;
+use ftlint::stats::{self, ExampleRecord};
+use ftlint::targets::{Encoding, Target};
 use ftlint::tokens::{count, count_example};
 
 const ENGLISH: &str = "The support team closed most tickets within a day, and the median time to \
@@ -31,6 +34,48 @@ fn main() {
                 start.elapsed(),
                 cpu_since(cpu)
             );
+            return;
+        }
+    }
+    if let [flag, enc, file] = args.as_slice() {
+        if flag == "--file" {
+            let encoding = Encoding::from_name(enc).expect("encoding: o200k_base or cl100k_base");
+            let text = std::fs::read_to_string(file).expect("readable file");
+            let (start, cpu) = (Instant::now(), cpu_ns());
+            let mut totals = ftlint::tokens::FileTokens::default();
+            for line in text.lines() {
+                let value: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+                totals.add(count_example(encoding, &value).total, u32::MAX);
+            }
+            println!(
+                "{file}: {} bytes, {} examples, {} tokens: parse + count {:?} wall, {} on CPU \
+                 (encoder init included)",
+                text.len(),
+                totals.examples,
+                totals.total,
+                start.elapsed(),
+                cpu_since(cpu)
+            );
+            return;
+        }
+    }
+    if let [flag, model, files @ ..] = args.as_slice() {
+        if flag == "--stats" {
+            let target = Target::builtin("openai").expect("built-in target");
+            let model = target.resolve_model(Some(model)).expect("known model");
+            for file in files {
+                let text = std::fs::read_to_string(file).expect("readable file");
+                let records: Vec<ExampleRecord> = text
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|l| {
+                        let value = serde_json::from_str(l).unwrap_or_default();
+                        ExampleRecord::from_value(model.encoding, &value)
+                    })
+                    .collect();
+                let report = stats::build(file, &records, model, &target.prices_date, None);
+                print!("{}", report.render_text());
+            }
             return;
         }
     }
