@@ -12,3 +12,6 @@ pub mod input;
 pub mod json;
 pub mod render;
 pub mod rules;
+pub mod stats;
+pub mod targets;
+pub mod tokens;

@@ -31,7 +31,10 @@ const SAMPLE: &str = "fixtures/samples/train.jsonl";
 fn exit_0_when_no_error() {
     let o = run(&["check", CLEAN]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert_eq!(stdout(&o), "No problems found in 1 file.\n");
+    assert_eq!(
+        stdout(&o),
+        "No problems found in 1 file.\ntokens: 1,550 (billed 1,550, longest example 31) · 3 epochs · est. $0.01 for gpt-4o-mini-2024-07-18 (prices of 2025-06)\n"
+    );
     assert!(o.stderr.is_empty());
 }
 
@@ -41,7 +44,7 @@ fn exit_1_on_errors_with_summary_line() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(
-        out.ends_with("Found 4 errors, 1 warning and 1 info in 1 file.\n"),
+        out.contains("\n\nFound 4 errors, 1 warning and 1 info in 1 file.\ntokens: 697 "),
         "{out}"
     );
     assert!(o.stderr.is_empty());
@@ -325,4 +328,92 @@ fn broken_pipe_exits_quietly() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(o.stderr.is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn tokens_epochs_and_cost_in_the_report() {
+    let o = run(&[
+        "check",
+        "fixtures/T001/invalid.jsonl",
+        "--model",
+        "gpt-3.5-turbo-0613",
+        "--output-format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = &v["files"][0];
+    // 4,783 + 5,164 tokens (fixtures/T001/README.md); billed at most 4,096 each.
+    assert_eq!(
+        f["tokens"],
+        serde_json::json!({"total": 9947, "billed": 8192, "max_example": 5164})
+    );
+    // 2 examples: 2 × 3 < 100, so min(25, 100 // 2) = 25 epochs.
+    assert_eq!(f["epochs"], 25);
+    let cost = f["estimated_cost_usd"].as_f64().unwrap();
+    assert!((cost - 8.0 * 8192.0 * 25.0 / 1e6).abs() < 1e-9, "{cost}");
+    // --epochs overrides, and with T rules off nothing is counted.
+    let o = run(&[
+        "check",
+        "fixtures/T001/invalid.jsonl",
+        "--model",
+        "gpt-3.5-turbo-0613",
+        "--epochs",
+        "2",
+        "--output-format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["files"][0]["epochs"], 2);
+    let o = run(&[
+        "check",
+        "fixtures/T001/invalid.jsonl",
+        "--select",
+        "J,C,D",
+        "--output-format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = &v["files"][0];
+    assert!(f["tokens"].is_null() && f["epochs"].is_null() && f["estimated_cost_usd"].is_null());
+}
+
+#[test]
+fn unknown_model_is_t002_and_stats_refuses_it() {
+    let o = run(&[
+        "check",
+        CLEAN,
+        "--model",
+        "gpt-5-turbo",
+        "--output-format",
+        "concise",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("T002 `gpt-5-turbo` is not a model of target `openai`"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["stats", CLEAN, "--model", "gpt-5-turbo"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("gpt-5-turbo"));
+}
+
+#[test]
+fn stats_json() {
+    let o = run(&[
+        "stats",
+        "fixtures/T001/invalid.jsonl",
+        "--model",
+        "gpt-3.5-turbo-0613",
+        "--output-format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = &v["files"][0];
+    assert_eq!(f["examples"], 2);
+    assert_eq!(f["tokens_per_example"]["min"], 4783);
+    assert_eq!(f["tokens_per_example"]["max"], 5164);
+    assert_eq!(f["over_context"], 2);
+    assert_eq!(f["epochs"], 25);
 }

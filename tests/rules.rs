@@ -3,7 +3,8 @@
 //! produce the rule, valid files must not. A meta-test checks that every registered rule has a
 //! doc, a fixture folder and a snapshot.
 
-use ftlint::engine::{self, DatasetLimits, FileReport, Options};
+use ftlint::cli::check::Setup;
+use ftlint::engine::{self, DatasetLimits, FileReport};
 use ftlint::format::FormatChoice;
 use ftlint::render::{self, OutputFormat, RunInfo};
 use ftlint::rules::{self, Rule, Selection};
@@ -29,18 +30,37 @@ fn limits_for(code: &str) -> DatasetLimits {
     l
 }
 
+/// T001's fixtures need a short context; T002's invalid case an unknown model.
+fn model_for(code: &str, file: &Path) -> Option<&'static str> {
+    match code {
+        "T001" => Some("gpt-3.5-turbo-0613"),
+        "T002" if file.ends_with("invalid.jsonl") => Some("gpt-5-turbo"),
+        _ => None,
+    }
+}
+
 fn check(rule: &Rule, file: &Path) -> (FileReport, String) {
-    let opts = Options {
-        selection: Selection::new(&[rule.code.to_string()], &[]).unwrap(),
-        format: FormatChoice::Auto,
-        limits: limits_for(rule.code),
-    };
+    let selection = Selection::new(&[rule.code.to_string()], &[]).unwrap();
+    let mut setup = Setup::new(
+        "openai",
+        model_for(rule.code, file),
+        selection,
+        FormatChoice::Auto,
+        None,
+        false,
+    )
+    .unwrap();
+    setup.opts.limits = limits_for(rule.code);
+    let opts = &setup.opts;
     let rel = file
         .strip_prefix(root())
         .unwrap()
         .to_string_lossy()
         .replace('\\', "/");
-    let report = engine::check_reader(rel, std::fs::File::open(file).unwrap(), &opts).unwrap();
+    let mut report = engine::check_reader(rel, std::fs::File::open(file).unwrap(), opts).unwrap();
+    report
+        .diagnostics
+        .splice(0..0, setup.file_level.iter().cloned());
     let info = RunInfo {
         target: "openai".into(),
         model: "gpt-4o-mini-2024-07-18".into(),

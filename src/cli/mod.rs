@@ -4,8 +4,9 @@
 //! 2 usage, configuration or I/O error. Findings go to stdout; errors to stderr, one line each.
 //! A closed stdout (`ftlint check … | head`) ends the run quietly with 0.
 
-mod check;
+pub mod check;
 mod docs;
+mod stats_cmd;
 
 use crate::format::Format;
 use crate::render::OutputFormat;
@@ -30,6 +31,8 @@ pub struct Cli {
 pub enum Command {
     /// Check files (directories: every *.jsonl below them; `-`: stdin)
     Check(CheckArgs),
+    /// Token, length and role distributions, epochs and cost
+    Stats(StatsArgs),
     /// List every rule: code, name, severity, summary
     Rules {
         /// `text` (a table) or `json`
@@ -100,6 +103,34 @@ pub struct CheckArgs {
     /// Color in the human formats (`auto`: only on a terminal, never with NO_COLOR)
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+    /// Epochs for the cost estimate (default: the service's rule from the example count)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub epochs: Option<u32>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatsArgs {
+    /// Files or directories; `-` reads stdin
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// The name to show for stdin
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// The provider whose limits and prices apply
+    #[arg(long, default_value = "openai")]
+    pub target: String,
+    /// The model to fine-tune (tokenizer, context, price)
+    #[arg(long)]
+    pub model: Option<String>,
+    /// The data format; `auto` detects it per line
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: FormatArg,
+    /// Epochs for the cost estimate (default: the service's rule from the example count)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub epochs: Option<u32>,
+    /// `text` (tables and a histogram) or `json`
+    #[arg(long, value_enum, default_value = "text")]
+    pub output_format: ListFormat,
 }
 
 impl FormatArg {
@@ -152,6 +183,7 @@ pub fn main() -> ExitCode {
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match cli.command {
         Command::Check(args) => check::run(&args, &mut out),
+        Command::Stats(args) => stats_cmd::run(&args, &mut out),
         Command::Rules { output_format } => docs::list(output_format, &mut out)
             .map(|_| 0)
             .map_err(Into::into),

@@ -11,6 +11,8 @@ use crate::format::Format;
 use crate::rules::chat::{c020_missing_user_message as c020, c021_missing_system_message as c021};
 use crate::rules::dataset as d;
 use crate::rules::jsonl::j006_crlf_line_ending as j006;
+use crate::stats::ExampleRecord;
+use crate::tokens::FileTokens;
 use std::collections::HashMap;
 
 /// (line, file offset of its `{`, column of its `{`): where a dataset finding points.
@@ -27,6 +29,8 @@ pub struct Merger<'o> {
     once: Vec<(&'static str, usize, u64)>,
     seen: HashMap<u128, u64>,
     conversations: HashMap<u128, (u128, u64)>,
+    tokens: FileTokens,
+    records: Vec<ExampleRecord>,
     /// Per format, every line of that format.
     formats: Vec<(Format, Vec<BraceAt>)>,
 }
@@ -41,6 +45,8 @@ impl<'o> Merger<'o> {
             image_examples: 0,
             diagnostics: Vec::new(),
             once: Vec::new(),
+            tokens: FileTokens::default(),
+            records: Vec::new(),
             seen: HashMap::new(),
             conversations: HashMap::new(),
             formats: Vec::new(),
@@ -79,6 +85,12 @@ impl<'o> Merger<'o> {
             return;
         };
         self.examples += 1;
+        if let (Some(t), Some(model)) = (s.tokens, &self.opts.tokens) {
+            self.tokens.add(t, model.context);
+        }
+        if let Some(r) = s.record {
+            self.records.push(r);
+        }
         if s.has_images {
             self.image_examples += 1;
         }
@@ -180,6 +192,23 @@ impl<'o> Merger<'o> {
             .extend(file_level.into_iter().filter(|d| sel.is_enabled(d.rule)));
         self.diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let (tokens, epochs, cost, token_summary) = match &self.opts.tokens {
+            Some(model) => {
+                let epochs = crate::tokens::epochs(n, self.opts.epochs);
+                (
+                    Some(self.tokens),
+                    Some(epochs),
+                    crate::tokens::estimated_cost(model, self.tokens.billed, epochs),
+                    Some(crate::tokens::summary_line(
+                        &self.tokens,
+                        epochs,
+                        model,
+                        &self.opts.prices_date,
+                    )),
+                )
+            }
+            None => (None, None, None, None),
+        };
         FileReport {
             path,
             diagnostics: self.diagnostics,
@@ -187,6 +216,11 @@ impl<'o> Merger<'o> {
             examples: self.examples,
             format: dominant.map(|(f, _)| f),
             bytes: self.bytes,
+            tokens,
+            epochs,
+            estimated_cost_usd: cost,
+            token_summary,
+            records: self.records,
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::diagnostic::{Diagnostic, Finding, Location, Target};
 use crate::format::{self, Format, FormatChoice};
 use crate::input::position;
 use crate::json::{self, locate, ParseErrorKind, Pointer};
+use crate::rules::tokens::t001_example_too_long as t001;
 use crate::rules::{self, jsonl, LineCtx};
 use serde_json::Value;
 use std::ops::Range;
@@ -22,6 +23,9 @@ pub struct LineSummary {
     /// (hash of the conversation before the last assistant message, hash of that message).
     pub conversation: Option<(u128, u128)>,
     pub has_images: bool,
+    /// Tokens of the example, when counted.
+    pub tokens: Option<u64>,
+    pub record: Option<crate::stats::ExampleRecord>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -194,6 +198,7 @@ pub fn check_line(raw: RawLine<'_>, opts: &Options) -> LineOutput {
                     rules::check_example(format, &mut ctx);
                     findings.append(&mut ctx.findings);
                     summarize(&parsed.value, format, opts, &mut out.summary);
+                    count_tokens(&parsed.value, opts, &mut out.summary, &mut findings);
                 }
                 other => {
                     out.summary.kind = LineKind::Broken;
@@ -234,6 +239,31 @@ fn summarize(value: &Value, format: Format, opts: &Options, s: &mut LineSummary)
             }
             s.has_images = messages.iter().any(has_image_part);
         }
+    }
+}
+
+/// The example's tokens for the report, `stats` and T001 — the only tokenization of the line.
+fn count_tokens(value: &Value, opts: &Options, s: &mut LineSummary, findings: &mut Vec<Finding>) {
+    let Some(model) = &opts.tokens else {
+        return;
+    };
+    let tokens = if opts.collect_records {
+        let rec = crate::stats::ExampleRecord::from_value(model.encoding, value);
+        s.record = Some(rec);
+        rec.tokens
+    } else {
+        crate::tokens::count_example(model.encoding, value).total
+    };
+    s.tokens = Some(tokens);
+    if t001::excess(tokens, model.context).is_some() {
+        findings.push(
+            Finding::new(
+                &t001::RULE,
+                Target::Line,
+                t001::message(tokens, model.context, &model.name),
+            )
+            .help(t001::help(tokens, model.context)),
+        );
     }
 }
 

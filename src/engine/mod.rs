@@ -14,6 +14,9 @@ use crate::diagnostic::Diagnostic;
 use crate::format::{Format, FormatChoice};
 use crate::input::reader;
 use crate::rules::Selection;
+use crate::stats::ExampleRecord;
+use crate::targets::Model;
+use crate::tokens::FileTokens;
 use line::{LineOutput, RawLine};
 use rayon::prelude::*;
 use std::io::{self, Read};
@@ -24,6 +27,15 @@ pub struct Options {
     pub selection: Selection,
     pub format: FormatChoice,
     pub limits: DatasetLimits,
+    /// The model whose tokenizer and context apply, when tokens are counted (a T rule is
+    /// selected, or `stats` runs). `None`: nothing is tokenized.
+    pub tokens: Option<Model>,
+    /// Keep a per-example record for `ftlint stats`.
+    pub collect_records: bool,
+    /// `--epochs N`.
+    pub epochs: Option<u32>,
+    /// When the target's prices were taken, for the summary line.
+    pub prices_date: String,
 }
 
 /// The target's dataset-level limits.
@@ -48,6 +60,14 @@ pub struct FileReport {
     /// The most common detected format.
     pub format: Option<Format>,
     pub bytes: u64,
+    /// Token totals, when tokens were counted.
+    pub tokens: Option<FileTokens>,
+    pub epochs: Option<u32>,
+    pub estimated_cost_usd: Option<f64>,
+    /// The one-line token and cost summary of the human formats.
+    pub token_summary: Option<String>,
+    /// Per-example records, with `Options::collect_records`.
+    pub records: Vec<ExampleRecord>,
 }
 
 /// How many blocks one parallel batch holds (and how far the reader may run ahead).

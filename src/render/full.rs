@@ -40,7 +40,16 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
     if reports.iter().any(|r| !r.diagnostics.is_empty()) {
         writeln!(out)?;
     }
-    writeln!(out, "{}", Counts::of(reports).sentence())
+    writeln!(out, "{}", Counts::of(reports).sentence())?;
+    for r in reports {
+        if let Some(line) = &r.token_summary {
+            if reports.len() > 1 {
+                write!(out, "{}: ", r.path)?;
+            }
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
 }
 
 /// One diagnostic as miette sees it.

@@ -27,7 +27,7 @@ struct File<'a> {
     lines: u64,
     examples: u64,
     bytes: u64,
-    tokens: Option<()>,
+    tokens: Option<crate::tokens::FileTokens>,
     epochs: Option<u32>,
     estimated_cost_usd: Option<f64>,
 }
@@ -84,9 +84,9 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
                 lines: r.lines,
                 examples: r.examples,
                 bytes: r.bytes,
-                tokens: None,
-                epochs: None,
-                estimated_cost_usd: None,
+                tokens: r.tokens,
+                epochs: r.epochs,
+                estimated_cost_usd: r.estimated_cost_usd,
             })
             .collect(),
         diagnostics: reports

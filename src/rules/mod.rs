@@ -8,6 +8,7 @@
 pub mod chat;
 pub mod dataset;
 pub mod jsonl;
+pub mod tokens;
 
 use crate::diagnostic::Finding;
 use crate::engine::Options;
@@ -62,7 +63,7 @@ mod docs {
 
 /// Every rule, in catalog order (family, then code).
 pub fn all() -> impl Iterator<Item = &'static Rule> {
-    [jsonl::RULES, chat::RULES, dataset::RULES]
+    [jsonl::RULES, chat::RULES, tokens::RULES, dataset::RULES]
         .into_iter()
         .flatten()
         .copied()
@@ -87,6 +88,13 @@ impl Default for Selection {
 }
 
 impl Selection {
+    /// No rule at all (for `stats`, which only counts).
+    pub fn none() -> Self {
+        Selection {
+            enabled: Vec::new(),
+        }
+    }
+
     /// `select` empty means every rule. A selector that matches no rule is an error, so a typo
     /// never silently turns a check off.
     pub fn new(select: &[String], ignore: &[String]) -> Result<Self, String> {

@@ -1,0 +1,55 @@
+//! `ftlint stats`: token, length and role distributions, epochs and cost, per file.
+
+use super::check::{check_all, Setup};
+use super::{Fatal, ListFormat, RunError, StatsArgs};
+use crate::input;
+use crate::rules::Selection;
+use std::io::Write;
+
+pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, RunError> {
+    // No rule runs: the pass only parses and counts.
+    let setup = Setup::new(
+        &args.target,
+        args.model.as_deref(),
+        Selection::none(),
+        args.format.choice(),
+        args.epochs,
+        true,
+    )?;
+    let model = setup
+        .opts
+        .tokens
+        .clone()
+        .ok_or_else(|| Fatal("no model to count tokens with".into()))?;
+    let sources =
+        input::discover(&args.paths, args.stdin_filename.as_deref()).map_err(|e| Fatal(e.0))?;
+    let (reports, failed) = check_all(&sources, &setup);
+    let stats: Vec<crate::stats::StatsReport> = reports
+        .iter()
+        .map(|r| {
+            crate::stats::build(
+                &r.path,
+                &r.records,
+                &model,
+                &setup.opts.prices_date,
+                args.epochs,
+            )
+        })
+        .collect();
+    match args.output_format {
+        ListFormat::Text => {
+            for (i, s) in stats.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                out.write_all(s.render_text().as_bytes())?;
+            }
+        }
+        ListFormat::Json => {
+            let doc = serde_json::json!({ "version": 1, "files": stats });
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(if failed { 2 } else { 0 })
+}

@@ -1,0 +1,354 @@
+//! Targets: the services ftlint checks data for, as data.
+//!
+//! A [`Target`] holds a service's limits (minimum examples, file size, …) and the [`Model`]s it
+//! can fine-tune, each with its training context, tokenizer ([`Encoding`]) and training price.
+//! Built-in targets live in `rules/targets/*.toml`, are embedded in the binary and parsed once;
+//! users add or override models from their config (a [`Model`] deserializes from the same TOML
+//! shape: `name`, `context`, `encoding`, optional `price_per_mtok`).
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+/// A tiktoken encoding. Serialized by its tiktoken name (`o200k_base`, `cl100k_base`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Encoding {
+    /// GPT-4o and GPT-4.1 families.
+    #[serde(rename = "o200k_base")]
+    O200kBase,
+    /// GPT-3.5 Turbo, babbage-002, davinci-002.
+    #[serde(rename = "cl100k_base")]
+    Cl100kBase,
+}
+
+impl Encoding {
+    /// Every encoding ftlint can count with.
+    pub const ALL: [Encoding; 2] = [Encoding::O200kBase, Encoding::Cl100kBase];
+
+    /// The tiktoken name, e.g. `o200k_base`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::O200kBase => "o200k_base",
+            Encoding::Cl100kBase => "cl100k_base",
+        }
+    }
+
+    /// Parses a tiktoken name; `None` for encodings ftlint does not ship.
+    pub fn from_name(name: &str) -> Option<Encoding> {
+        Encoding::ALL.into_iter().find(|e| e.name() == name)
+    }
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A model that can be fine-tuned on a target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// The exact name passed to the service, e.g. `gpt-4o-mini-2024-07-18`.
+    pub name: String,
+    /// Training context in tokens: longer examples are truncated from the end (T001).
+    pub context: u32,
+    /// Tokenizer used to count tokens.
+    pub encoding: Encoding,
+    /// USD per 1M training tokens; `None` when unknown (then no cost is estimated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_per_mtok: Option<f64>,
+}
+
+/// A fine-tuning service: its limits and models.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// `openai`, …
+    pub name: String,
+    /// The model used when `--model` is not given.
+    pub default_model: String,
+    /// When the prices were taken (printed next to every cost estimate).
+    pub prices_date: String,
+    /// Fewer examples than this and the service rejects the file.
+    pub min_examples: u64,
+    /// Fewer than this and results are usually weak.
+    pub recommended_examples: u64,
+    /// Upload size limit of one training file, in bytes.
+    pub max_file_bytes: u64,
+    /// At most this many examples may contain images.
+    pub max_image_examples: u64,
+    /// Known models, in table order.
+    pub models: Vec<Model>,
+}
+
+/// A target table that failed to load or validate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetError(pub String);
+
+impl fmt::Display for TargetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TargetError {}
+
+/// `--model NAME` named no model of the target (reported as T002).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownModel {
+    /// The name that was asked for.
+    pub requested: String,
+    /// The target's name.
+    pub target: String,
+    /// Every model name the target knows, in table order.
+    pub known: Vec<String>,
+}
+
+/// Embedded built-in targets: (name, TOML text).
+const BUILTIN: &[(&str, &str)] = &[("openai", include_str!("../rules/targets/openai.toml"))];
+
+/// Parsed once; a broken embedded table is a build defect, caught by the tests below.
+static PARSED: LazyLock<Vec<Target>> = LazyLock::new(|| {
+    BUILTIN
+        .iter()
+        .map(|(name, text)| {
+            Target::from_toml(text)
+                .unwrap_or_else(|e| panic!("embedded target `{name}` is invalid: {e}"))
+        })
+        .collect()
+});
+
+impl Target {
+    /// A built-in target by name (`openai`). Clone it to add user models.
+    pub fn builtin(name: &str) -> Option<&'static Target> {
+        PARSED.iter().find(|t| t.name == name)
+    }
+
+    /// Names of the built-in targets.
+    pub fn builtin_names() -> Vec<&'static str> {
+        BUILTIN.iter().map(|(name, _)| *name).collect()
+    }
+
+    /// Parses and validates a target table (unknown keys are errors).
+    pub fn from_toml(text: &str) -> Result<Target, TargetError> {
+        let target: Target = toml::from_str(text).map_err(|e| TargetError(e.to_string()))?;
+        target.validate()?;
+        Ok(target)
+    }
+
+    /// Checks what serde cannot: a usable default model, unique names, sane numbers.
+    fn validate(&self) -> Result<(), TargetError> {
+        for (i, model) in self.models.iter().enumerate() {
+            validate_model(model)?;
+            if self.models[..i].iter().any(|m| m.name == model.name) {
+                return Err(TargetError(format!(
+                    "target `{}`: model `{}` is listed twice",
+                    self.name, model.name
+                )));
+            }
+        }
+        if self.model(&self.default_model).is_none() {
+            return Err(TargetError(format!(
+                "target `{}`: default model `{}` is not in its models",
+                self.name, self.default_model
+            )));
+        }
+        Ok(())
+    }
+
+    /// The model called `name`, if the target knows it.
+    pub fn model(&self, name: &str) -> Option<&Model> {
+        self.models.iter().find(|m| m.name == name)
+    }
+
+    /// The model used when none is asked for.
+    pub fn default_model(&self) -> &Model {
+        // Validation guarantees presence; fall back to the first model rather than panic on a
+        // hand-built `Target`.
+        self.model(&self.default_model)
+            .or_else(|| self.models.first())
+            .unwrap_or(&FALLBACK_MODEL)
+    }
+
+    /// Every model name, in table order (for T002's list).
+    pub fn model_names(&self) -> Vec<&str> {
+        self.models.iter().map(|m| m.name.as_str()).collect()
+    }
+
+    /// The model for `--model` (or the default when `None`); an unknown name is T002.
+    pub fn resolve_model(&self, requested: Option<&str>) -> Result<&Model, UnknownModel> {
+        match requested {
+            None => Ok(self.default_model()),
+            Some(name) => self.model(name).ok_or_else(|| UnknownModel {
+                requested: name.to_owned(),
+                target: self.name.clone(),
+                known: self.models.iter().map(|m| m.name.clone()).collect(),
+            }),
+        }
+    }
+
+    /// Adds a user model from the config; a model of the same name is replaced (so users can
+    /// correct a price or context without waiting for a release).
+    pub fn add_model(&mut self, model: Model) -> Result<(), TargetError> {
+        validate_model(&model)?;
+        match self.models.iter_mut().find(|m| m.name == model.name) {
+            Some(existing) => *existing = model,
+            None => self.models.push(model),
+        }
+        Ok(())
+    }
+}
+
+/// Used only if someone builds a `Target` with no models by hand.
+static FALLBACK_MODEL: Model = Model {
+    name: String::new(),
+    context: u32::MAX,
+    encoding: Encoding::O200kBase,
+    price_per_mtok: None,
+};
+
+fn validate_model(model: &Model) -> Result<(), TargetError> {
+    if model.name.trim().is_empty() {
+        return Err(TargetError("a model has an empty `name`".into()));
+    }
+    if model.context == 0 {
+        return Err(TargetError(format!(
+            "model `{}`: `context` must be positive",
+            model.name
+        )));
+    }
+    if let Some(price) = model.price_per_mtok {
+        if !price.is_finite() || price < 0.0 {
+            return Err(TargetError(format!(
+                "model `{}`: `price_per_mtok` must be a non-negative number, got {price}",
+                model.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn openai() -> &'static Target {
+        Target::builtin("openai").expect("built-in openai target")
+    }
+
+    #[test]
+    fn builtin_openai_table() {
+        let t = openai();
+        assert_eq!(Target::builtin_names(), ["openai"]);
+        assert_eq!(t.default_model().name, "gpt-4o-mini-2024-07-18");
+        assert_eq!(t.min_examples, 10);
+        assert_eq!(t.recommended_examples, 50);
+        assert_eq!(t.max_file_bytes, 512 * 1024 * 1024);
+        assert_eq!(t.max_image_examples, 50_000);
+        assert!(!t.prices_date.is_empty());
+        let expect: &[(&str, u32, Encoding, Option<f64>)] = &[
+            (
+                "gpt-4o-mini-2024-07-18",
+                65536,
+                Encoding::O200kBase,
+                Some(3.0),
+            ),
+            ("gpt-4o-2024-08-06", 65536, Encoding::O200kBase, Some(25.0)),
+            ("gpt-4.1-2025-04-14", 65536, Encoding::O200kBase, Some(25.0)),
+            (
+                "gpt-4.1-mini-2025-04-14",
+                65536,
+                Encoding::O200kBase,
+                Some(5.0),
+            ),
+            (
+                "gpt-4.1-nano-2025-04-14",
+                32768,
+                Encoding::O200kBase,
+                Some(1.5),
+            ),
+            ("gpt-3.5-turbo-0125", 16385, Encoding::Cl100kBase, Some(8.0)),
+            ("gpt-3.5-turbo-1106", 16385, Encoding::Cl100kBase, Some(8.0)),
+            ("gpt-3.5-turbo-0613", 4096, Encoding::Cl100kBase, Some(8.0)),
+            ("babbage-002", 16384, Encoding::Cl100kBase, None),
+            ("davinci-002", 16384, Encoding::Cl100kBase, None),
+        ];
+        assert_eq!(t.models.len(), expect.len());
+        for (m, (name, context, encoding, price)) in t.models.iter().zip(expect) {
+            assert_eq!(
+                (&*m.name, m.context, m.encoding, m.price_per_mtok),
+                (*name, *context, *encoding, *price)
+            );
+        }
+        assert!(Target::builtin("nope").is_none());
+    }
+
+    #[test]
+    fn resolve_model_and_unknown_lists_names() {
+        let t = openai();
+        assert_eq!(t.resolve_model(None).unwrap().name, t.default_model);
+        assert_eq!(t.resolve_model(Some("davinci-002")).unwrap().context, 16384);
+        let err = t.resolve_model(Some("gpt-5")).unwrap_err();
+        assert_eq!(err.requested, "gpt-5");
+        assert_eq!(err.target, "openai");
+        assert_eq!(err.known, t.model_names());
+    }
+
+    #[test]
+    fn user_models_add_and_replace() {
+        let mut t = openai().clone();
+        let model: Model = toml::from_str(
+            "name = \"my-ft\"\ncontext = 8192\nencoding = \"cl100k_base\"\nprice_per_mtok = 2.5",
+        )
+        .unwrap();
+        t.add_model(model).unwrap();
+        assert_eq!(t.model("my-ft").unwrap().price_per_mtok, Some(2.5));
+        let cheaper = Model {
+            price_per_mtok: Some(1.0),
+            ..t.model("gpt-4o-mini-2024-07-18").unwrap().clone()
+        };
+        let n = t.models.len();
+        t.add_model(cheaper).unwrap();
+        assert_eq!(t.models.len(), n);
+        assert_eq!(
+            t.model("gpt-4o-mini-2024-07-18").unwrap().price_per_mtok,
+            Some(1.0)
+        );
+        let bad = Model {
+            context: 0,
+            ..t.model("my-ft").unwrap().clone()
+        };
+        assert!(t.add_model(bad).is_err());
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_errors() {
+        assert!(toml::from_str::<Model>(
+            "name = \"x\"\ncontext = 1\nencoding = \"o200k_base\"\ncolour = 1"
+        )
+        .is_err());
+        assert!(
+            toml::from_str::<Model>("name = \"x\"\ncontext = 1\nencoding = \"p50k_base\"").is_err()
+        );
+        let base = include_str!("../rules/targets/openai.toml");
+        assert!(Target::from_toml(&format!("extra = 1\n{base}")).is_err());
+        let wrong_default = base.replace(
+            "default_model = \"gpt-4o-mini-2024-07-18\"",
+            "default_model = \"nope\"",
+        );
+        assert!(Target::from_toml(&wrong_default).is_err());
+        let negative = base.replace("price_per_mtok = 3.00", "price_per_mtok = -3.00");
+        assert!(Target::from_toml(&negative).is_err());
+    }
+
+    #[test]
+    fn encoding_names_round_trip() {
+        for e in Encoding::ALL {
+            assert_eq!(Encoding::from_name(e.name()), Some(e));
+            assert_eq!(e.to_string(), e.name());
+        }
+        assert_eq!(Encoding::from_name("r50k_base"), None);
+    }
+}

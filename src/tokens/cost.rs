@@ -1,0 +1,231 @@
+//! Billed tokens, the default-epochs rule and the cost estimate of a training file.
+//!
+//! The service bills each example for at most the model's context (the rest is truncated), for
+//! every epoch: `cost = price per 1M × billed × epochs / 1e6`.
+
+use serde::Serialize;
+
+use super::thousands;
+use crate::targets::Model;
+
+/// Epochs when the file's size needs no adjustment.
+const DEFAULT_EPOCHS: u64 = 3;
+/// Aim for at least this many example-passes (examples × epochs)…
+const MIN_TARGET_EXAMPLES: u64 = 100;
+/// …and at most this many.
+const MAX_TARGET_EXAMPLES: u64 = 25_000;
+/// Bounds of the adjusted epoch count.
+const MIN_DEFAULT_EPOCHS: u64 = 1;
+const MAX_DEFAULT_EPOCHS: u64 = 25;
+
+/// Epochs the service trains for, exactly as its default rule (or `override_epochs` when the
+/// user passes `--epochs N`):
+///
+/// - 3 by default;
+/// - if `n × 3 < 100`: `min(25, 100 // n)`;
+/// - if `n × 3 > 25000`: `max(1, 25000 // n)`.
+///
+/// With `n = 0` the first branch's `100 // n` is unbounded, so the result is its cap, 25.
+pub fn epochs(n_examples: u64, override_epochs: Option<u32>) -> u32 {
+    if let Some(e) = override_epochs {
+        return e;
+    }
+    let n = n_examples;
+    let passes = n.saturating_mul(DEFAULT_EPOCHS);
+    let e = if passes < MIN_TARGET_EXAMPLES {
+        match MIN_TARGET_EXAMPLES.checked_div(n) {
+            Some(q) => q.min(MAX_DEFAULT_EPOCHS),
+            None => MAX_DEFAULT_EPOCHS,
+        }
+    } else if passes > MAX_TARGET_EXAMPLES {
+        (MAX_TARGET_EXAMPLES / n).max(MIN_DEFAULT_EPOCHS)
+    } else {
+        DEFAULT_EPOCHS
+    };
+    // e ≤ 25 by construction.
+    e as u32
+}
+
+/// Billed tokens of one example: its tokens, capped at the model's context.
+pub fn billed(tokens: u64, context: u32) -> u64 {
+    tokens.min(u64::from(context))
+}
+
+/// Cost in USD: `price_per_mtok × billed × epochs / 1e6`.
+pub fn cost(price_per_mtok: f64, billed: u64, epochs: u32) -> f64 {
+    price_per_mtok * billed as f64 * f64::from(epochs) / 1e6
+}
+
+/// Cost for `model`, or `None` when its price is unknown.
+pub fn estimated_cost(model: &Model, billed: u64, epochs: u32) -> Option<f64> {
+    model.price_per_mtok.map(|p| cost(p, billed, epochs))
+}
+
+/// A file's token totals: the JSON report's `files[].tokens`. Accumulate with [`Self::add`]
+/// per example (in any order; [`Self::merge`] combines partial totals from worker threads).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FileTokens {
+    /// Σ tokens of every example.
+    pub total: u64,
+    /// Σ min(context, tokens): what one epoch is billed.
+    pub billed: u64,
+    /// Tokens of the longest example.
+    pub max_example: u64,
+    /// Examples counted (not serialized: the report has its own `examples`).
+    #[serde(skip)]
+    pub examples: u64,
+}
+
+impl FileTokens {
+    /// Adds one example of `tokens` tokens for a model with `context`.
+    pub fn add(&mut self, tokens: u64, context: u32) {
+        self.total = self.total.saturating_add(tokens);
+        self.billed = self.billed.saturating_add(billed(tokens, context));
+        self.max_example = self.max_example.max(tokens);
+        self.examples += 1;
+    }
+
+    /// Combines two partial totals.
+    pub fn merge(&mut self, other: &FileTokens) {
+        self.total = self.total.saturating_add(other.total);
+        self.billed = self.billed.saturating_add(other.billed);
+        self.max_example = self.max_example.max(other.max_example);
+        self.examples += other.examples;
+    }
+}
+
+/// `$4.59`; amounts under a cent print as `<$0.01` rather than a misleading `$0.00`.
+pub fn format_usd(usd: f64) -> String {
+    if usd > 0.0 && usd < 0.005 {
+        "<$0.01".to_owned()
+    } else {
+        format!("${usd:.2}")
+    }
+}
+
+/// The human summary's one line, e.g.
+/// `tokens: 512,345 (billed 510,000, longest example 9,001) · 3 epochs · est. $4.59 for
+/// gpt-4o-mini-2024-07-18 (prices of 2025-06)`.
+pub fn summary_line(tokens: &FileTokens, epochs: u32, model: &Model, prices_date: &str) -> String {
+    let cost = match estimated_cost(model, tokens.billed, epochs) {
+        Some(usd) => format!(
+            "est. {} for {} (prices of {prices_date})",
+            format_usd(usd),
+            model.name
+        ),
+        None => format!("cost unknown for {} (no price)", model.name),
+    };
+    format!(
+        "tokens: {} (billed {}, longest example {}) · {epochs} epoch{} · {cost}",
+        thousands(tokens.total),
+        thousands(tokens.billed),
+        thousands(tokens.max_example),
+        if epochs == 1 { "" } else { "s" },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::targets::Encoding;
+
+    #[test]
+    fn epochs_rule_at_its_edges() {
+        let cases = [
+            (0, 25),
+            (1, 25),
+            (3, 25),   // 9 < 100 → min(25, 33)
+            (4, 25),   // 12 < 100 → min(25, 25)
+            (5, 20),   // 15 < 100 → 100 // 5
+            (33, 3),   // 99 < 100 → 100 // 33
+            (34, 3),   // 102 ≥ 100 → default
+            (100, 3),  // default
+            (8333, 3), // 24999 ≤ 25000 → default
+            (8334, 2), // 25002 > 25000 → 25000 // 8334
+            (12_500, 2),
+            (12_501, 1),
+            (25_001, 1), // 25000 // n = 0 → max(1, 0)
+            (u64::MAX, 1),
+        ];
+        for (n, want) in cases {
+            assert_eq!(epochs(n, None), want, "n = {n}");
+        }
+        assert_eq!(epochs(3, Some(7)), 7);
+        assert_eq!(epochs(8334, Some(3)), 3);
+    }
+
+    #[test]
+    fn cost_arithmetic() {
+        // 1M billed tokens × 3 epochs × $3.00 per 1M = $9.00
+        assert_eq!(cost(3.0, 1_000_000, 3), 9.0);
+        // $25 × 510,000 × 3 / 1e6 = $38.25
+        assert!((cost(25.0, 510_000, 3) - 38.25).abs() < 1e-9);
+        // $1.50 × 12,345 × 25 / 1e6 = $0.4629375
+        assert!((cost(1.5, 12_345, 25) - 0.462_937_5).abs() < 1e-12);
+        assert_eq!(cost(8.0, 0, 3), 0.0);
+        let model = Model {
+            name: "m".into(),
+            context: 10,
+            encoding: Encoding::O200kBase,
+            price_per_mtok: None,
+        };
+        assert_eq!(estimated_cost(&model, 100, 3), None);
+        let priced = Model {
+            price_per_mtok: Some(5.0),
+            ..model
+        };
+        assert_eq!(estimated_cost(&priced, 2_000_000, 2), Some(20.0));
+    }
+
+    #[test]
+    fn billed_caps_at_context_and_totals_merge() {
+        assert_eq!(billed(5000, 4096), 4096);
+        assert_eq!(billed(4096, 4096), 4096);
+        assert_eq!(billed(12, 4096), 12);
+        let mut a = FileTokens::default();
+        a.add(5000, 4096);
+        a.add(100, 4096);
+        let mut b = FileTokens::default();
+        b.add(4097, 4096);
+        a.merge(&b);
+        assert_eq!(
+            a,
+            FileTokens {
+                total: 9197,
+                billed: 8292,
+                max_example: 5000,
+                examples: 3
+            }
+        );
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            r#"{"total":9197,"billed":8292,"max_example":5000}"#
+        );
+    }
+
+    #[test]
+    fn human_line() {
+        let model = Model {
+            name: "gpt-4o-mini-2024-07-18".into(),
+            context: 65536,
+            encoding: Encoding::O200kBase,
+            price_per_mtok: Some(3.0),
+        };
+        let mut t = FileTokens::default();
+        t.add(512_345, 1_000_000);
+        t.billed = 510_000;
+        t.max_example = 9001;
+        assert_eq!(
+            summary_line(&t, 3, &model, "2025-06"),
+            "tokens: 512,345 (billed 510,000, longest example 9,001) · 3 epochs · \
+             est. $4.59 for gpt-4o-mini-2024-07-18 (prices of 2025-06)"
+        );
+        let unpriced = Model {
+            price_per_mtok: None,
+            ..model
+        };
+        assert!(summary_line(&t, 1, &unpriced, "x").contains("1 epoch · cost unknown"));
+        assert_eq!(format_usd(0.001), "<$0.01");
+        assert_eq!(format_usd(0.0), "$0.00");
+    }
+}

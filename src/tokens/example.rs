@@ -1,0 +1,383 @@
+//! Tokens of one training example, by the OpenAI cookbook's formula.
+//!
+//! Chat (`{"messages": [...]}`, also RFT lines, which carry `messages` plus grader fields):
+//!
+//! ```text
+//! tokens = Σ over messages (3 + Σ tokens of each string field (+1 if the field is `name`)) + 3
+//! ```
+//!
+//! "Each string field" includes `role`. Beyond the cookbook (which assumes every value is a
+//! string), values that are not strings are counted from their text where they carry text:
+//! - `content` as an array of parts: the `text` of each part (image/audio parts are not text and
+//!   are billed separately by the service, so they add nothing here);
+//! - `tool_calls`: per call, the function's `name` + `arguments` text; a legacy `function_call`
+//!   the same way;
+//! - top-level `tools` / `functions` definitions: the tokens of their compact JSON text (the
+//!   service's own rendering of definitions is not public; the JSON text is a close, stable
+//!   stand-in).
+//!
+//! Numbers, booleans and nulls (`weight`, …) add nothing.
+//!
+//! Prompt/completion (`{"prompt", "completion"}`, legacy base models): tokens of `prompt` +
+//! tokens of `completion`, no per-message overhead.
+//!
+//! Preference (`{"input": {"messages", "tools"?}, "preferred_output": [...],
+//! "non_preferred_output": [...]}`): the chat formula over the input messages followed by the
+//! preferred output messages, plus the input's tool definitions. The non-preferred output is not
+//! counted: it is one alternative completion of the same prompt, and counting the input plus one
+//! output keeps an example's size comparable with the same conversation in chat format (and
+//! with the context limit, which applies to one conversation).
+//!
+//! "Assistant tokens" (for `stats`) are the tokens of assistant messages' `content` (string, or
+//! text parts) — what the model learns to write; for prompt/completion, the completion.
+//!
+//! Odd shapes never panic: whatever is missing or of the wrong type counts as nothing.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::count;
+use crate::targets::Encoding;
+
+/// Framing tokens per message (`<|start|>{role}\n … <|end|>\n`).
+const TOKENS_PER_MESSAGE: u64 = 3;
+/// Extra token when a message has a `name`.
+const TOKENS_PER_NAME: u64 = 1;
+/// Tokens that prime the reply (`<|start|>assistant<|message|>`).
+const TOKENS_REPLY_PRIMER: u64 = 3;
+
+/// Token counts of one example.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ExampleTokens {
+    /// Tokens of the whole example (compared with the model's context).
+    pub total: u64,
+    /// Tokens of the assistant's content only.
+    pub assistant: u64,
+}
+
+/// Counts one example in `encoding`; see the module doc for the formula of each format.
+pub fn count_example(encoding: Encoding, example: &Value) -> ExampleTokens {
+    let Some(obj) = example.as_object() else {
+        return ExampleTokens::default();
+    };
+    let tok = |s: &str| count(encoding, s) as u64;
+
+    if let Some(messages) = obj.get("messages") {
+        let mut out = count_messages(encoding, [messages]);
+        out.total += count_definitions(encoding, obj);
+        return out;
+    }
+    if let Some(input) = obj.get("input").and_then(Value::as_object) {
+        let mut out = count_messages(
+            encoding,
+            [
+                input.get("messages").unwrap_or(&Value::Null),
+                obj.get("preferred_output").unwrap_or(&Value::Null),
+            ],
+        );
+        out.total += count_definitions(encoding, input);
+        return out;
+    }
+    if obj.contains_key("prompt") || obj.contains_key("completion") {
+        let prompt = obj.get("prompt").map_or(0, |v| text_tokens(v, &tok));
+        let completion = obj.get("completion").map_or(0, |v| text_tokens(v, &tok));
+        return ExampleTokens {
+            total: prompt + completion,
+            assistant: completion,
+        };
+    }
+    ExampleTokens::default()
+}
+
+/// The chat formula over one conversation split across several message arrays (preference
+/// input + preferred output): the reply primer is added once.
+fn count_messages<'a>(
+    encoding: Encoding,
+    lists: impl IntoIterator<Item = &'a Value>,
+) -> ExampleTokens {
+    let tok = |s: &str| count(encoding, s) as u64;
+    let mut out = ExampleTokens {
+        total: TOKENS_REPLY_PRIMER,
+        assistant: 0,
+    };
+    for message in lists.into_iter().filter_map(Value::as_array).flatten() {
+        out.total += TOKENS_PER_MESSAGE;
+        let Some(message) = message.as_object() else {
+            continue;
+        };
+        for (key, value) in message {
+            out.total += match (key.as_str(), value) {
+                (_, Value::String(s)) => tok(s) + if key == "name" { TOKENS_PER_NAME } else { 0 },
+                ("content", parts @ Value::Array(_)) => text_tokens(parts, &tok),
+                ("tool_calls", Value::Array(calls)) => calls
+                    .iter()
+                    .map(|call| function_tokens(call.get("function"), &tok))
+                    .sum(),
+                ("function_call", call) => function_tokens(Some(call), &tok),
+                _ => 0,
+            };
+        }
+        if message.get("role").and_then(Value::as_str) == Some("assistant") {
+            out.assistant += message.get("content").map_or(0, |c| text_tokens(c, &tok));
+        }
+    }
+    out
+}
+
+/// Tokens of a text value: a string, or the `text` of each part of an array of content parts.
+fn text_tokens(value: &Value, tok: &impl Fn(&str) -> u64) -> u64 {
+    match value {
+        Value::String(s) => tok(s),
+        Value::Array(parts) => parts
+            .iter()
+            .filter_map(|part| match part {
+                Value::String(s) => Some(s.as_str()),
+                Value::Object(p) => p.get("text").and_then(Value::as_str),
+                _ => None,
+            })
+            .map(tok)
+            .sum(),
+        _ => 0,
+    }
+}
+
+/// Tokens of a function call: its `name` and `arguments` text.
+fn function_tokens(function: Option<&Value>, tok: &impl Fn(&str) -> u64) -> u64 {
+    let Some(function) = function.and_then(Value::as_object) else {
+        return 0;
+    };
+    ["name", "arguments"]
+        .iter()
+        .filter_map(|k| function.get(*k).and_then(Value::as_str))
+        .map(tok)
+        .sum()
+}
+
+/// Tokens of `tools` / `functions` definitions, from their compact JSON text.
+fn count_definitions(encoding: Encoding, obj: &Map<String, Value>) -> u64 {
+    ["tools", "functions"]
+        .iter()
+        .filter_map(|k| obj.get(*k))
+        .filter(|v| !v.is_null())
+        .map(|v| count(encoding, &v.to_string()) as u64)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const O200K: Encoding = Encoding::O200kBase;
+    const CL100K: Encoding = Encoding::Cl100kBase;
+
+    fn t(enc: Encoding, s: &str) -> u64 {
+        count(enc, s) as u64
+    }
+
+    #[test]
+    fn chat_formula_by_hand() {
+        let ex = json!({"messages": [
+            {"role": "system", "content": "hello"},
+            {"role": "user", "content": "Hello, world!"},
+            {"role": "assistant", "content": "hello"}
+        ]});
+        for enc in [O200K, CL100K] {
+            let want = 3 * 3
+                + t(enc, "system")
+                + t(enc, "hello")
+                + t(enc, "user")
+                + t(enc, "Hello, world!")
+                + t(enc, "assistant")
+                + t(enc, "hello")
+                + 3;
+            assert_eq!(
+                count_example(enc, &ex),
+                ExampleTokens {
+                    total: want,
+                    assistant: t(enc, "hello")
+                }
+            );
+        }
+        // By hand, independent of the code above: the role words are one token each in both
+        // encodings, and tiktoken counts "hello" as 1 and "Hello, world!" as 4 (see
+        // fixtures/token-counts.jsonl): 3 messages × 3 + (1 + 1) + (1 + 4) + (1 + 1) + 3 = 21.
+        assert_eq!(count_example(O200K, &ex).total, 21);
+        assert_eq!(count_example(CL100K, &ex).total, 21);
+    }
+
+    /// Exact totals of a whole synthetic file, computed independently of the counter: every
+    /// string of fixtures/token-counts.jsonl (tiktoken's counts) becomes a message content, three
+    /// messages per example; the expected total is 3 per message + 1 per role word (`system`,
+    /// `user`, `assistant` are single tokens in both encodings) + the fixture's count + 3.
+    #[test]
+    fn file_totals_match_tiktoken_counts() {
+        let data = include_str!("../../fixtures/token-counts.jsonl");
+        let rows: Vec<Value> = data
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        for enc in [O200K, CL100K] {
+            let (mut got, mut want) = (0u64, 0u64);
+            for chunk in rows.chunks(3) {
+                let roles = ["system", "user", "assistant"];
+                let messages: Vec<Value> = chunk
+                    .iter()
+                    .zip(roles)
+                    .map(|(row, role)| json!({"role": role, "content": row["text"]}))
+                    .collect();
+                got += count_example(enc, &json!({ "messages": messages })).total;
+                want += chunk
+                    .iter()
+                    .map(|row| 3 + 1 + row[enc.name()].as_u64().unwrap())
+                    .sum::<u64>()
+                    + 3;
+            }
+            assert_eq!(got, want, "{enc}");
+        }
+    }
+
+    #[test]
+    fn name_adds_one_and_parts_count_their_text() {
+        let with_name = json!({"messages": [
+            {"role": "user", "name": "alice", "content": [
+                {"type": "text", "text": "Hello, world!"},
+                {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}
+            ]},
+            {"role": "assistant", "content": [{"type": "text", "text": "hello"}], "weight": 1}
+        ]});
+        let want = 2 * 3
+            + t(O200K, "user")
+            + t(O200K, "alice")
+            + 1
+            + t(O200K, "Hello, world!")
+            + t(O200K, "assistant")
+            + t(O200K, "hello")
+            + 3;
+        let got = count_example(O200K, &with_name);
+        assert_eq!(got.total, want);
+        assert_eq!(got.assistant, t(O200K, "hello"));
+    }
+
+    #[test]
+    fn tool_calls_and_definitions() {
+        let tools = json!([{"type": "function", "function": {"name": "get_weather",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]);
+        let ex = json!({
+            "messages": [
+                {"role": "user", "content": "Weather in Paris?"},
+                {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function",
+                    "function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}}]},
+                {"role": "tool", "tool_call_id": "call_1", "content": "18C"},
+                {"role": "assistant", "content": "18C in Paris."}
+            ],
+            "tools": tools,
+            "parallel_tool_calls": false
+        });
+        let want = 4 * 3
+            + t(O200K, "user")
+            + t(O200K, "Weather in Paris?")
+            + t(O200K, "assistant")
+            + t(O200K, "get_weather")
+            + t(O200K, "{\"city\": \"Paris\"}")
+            + t(O200K, "tool")
+            + t(O200K, "call_1")
+            + t(O200K, "18C")
+            + t(O200K, "assistant")
+            + t(O200K, "18C in Paris.")
+            + 3
+            + t(O200K, &tools.to_string());
+        let got = count_example(O200K, &ex);
+        assert_eq!(got.total, want);
+        assert_eq!(got.assistant, t(O200K, "18C in Paris."));
+
+        let legacy = json!({"messages": [{"role": "assistant",
+            "function_call": {"name": "f", "arguments": "{}"}}], "functions": [{"name": "f"}]});
+        assert_eq!(
+            count_example(O200K, &legacy).total,
+            3 + t(O200K, "assistant")
+                + t(O200K, "f")
+                + t(O200K, "{}")
+                + 3
+                + t(O200K, "[{\"name\":\"f\"}]")
+        );
+    }
+
+    #[test]
+    fn prompt_completion() {
+        let ex = json!({"prompt": "Hello, world!", "completion": " hello"});
+        for enc in [O200K, CL100K] {
+            assert_eq!(
+                count_example(enc, &ex),
+                ExampleTokens {
+                    total: t(enc, "Hello, world!") + t(enc, " hello"),
+                    assistant: t(enc, " hello"),
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn preference_counts_input_and_preferred_output() {
+        let ex = json!({
+            "input": {"messages": [{"role": "user", "content": "Hello, world!"}]},
+            "preferred_output": [{"role": "assistant", "content": "hello"}],
+            "non_preferred_output": [{"role": "assistant", "content": "a much longer answer"}]
+        });
+        let want = 2 * 3
+            + t(O200K, "user")
+            + t(O200K, "Hello, world!")
+            + t(O200K, "assistant")
+            + t(O200K, "hello")
+            + 3;
+        assert_eq!(
+            count_example(O200K, &ex),
+            ExampleTokens {
+                total: want,
+                assistant: t(O200K, "hello")
+            }
+        );
+    }
+
+    #[test]
+    fn odd_shapes_count_what_is_countable() {
+        let zero = ExampleTokens::default();
+        for v in [
+            json!(null),
+            json!(42),
+            json!("text"),
+            json!([1, 2]),
+            json!({}),
+            json!({"other": "x"}),
+            json!({"input": 3}),
+        ] {
+            assert_eq!(count_example(O200K, &v), zero, "{v}");
+        }
+        // `messages` of the wrong type: only the reply primer.
+        assert_eq!(count_example(O200K, &json!({"messages": "hi"})).total, 3);
+        assert_eq!(count_example(O200K, &json!({"messages": null})).total, 3);
+        // Non-object messages still cost their framing; wrong-typed fields add nothing.
+        let ex = json!({"messages": [
+            7,
+            {"role": 1, "content": {"a": "b"}, "tool_calls": "x", "function_call": [1]},
+            {"role": "assistant", "content": [null, 3, {"text": 5}, "plain"],
+             "tool_calls": [null, {"function": "x"}, {"function": {"name": 3, "arguments": "{}"}}]}
+        ], "tools": null});
+        let got = count_example(O200K, &ex);
+        // A string is a string field wherever it is, as in the cookbook: `"tool_calls": "x"`
+        // counts as text.
+        assert_eq!(
+            got.total,
+            3 * 3 + t(O200K, "x") + t(O200K, "assistant") + t(O200K, "plain") + t(O200K, "{}") + 3
+        );
+        assert_eq!(got.assistant, t(O200K, "plain"));
+        assert_eq!(
+            count_example(O200K, &json!({"prompt": ["a", 1], "completion": null})),
+            ExampleTokens {
+                total: t(O200K, "a"),
+                assistant: 0
+            }
+        );
+    }
+}

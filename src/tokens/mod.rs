@@ -1,0 +1,134 @@
+//! Exact token counts, training epochs and cost.
+//!
+//! - [`count`]: tokens of one string, identical to tiktoken's `encode_ordinary` (special-token
+//!   text such as `<|endoftext|>` counts as ordinary text), without building a token vector.
+//! - [`example`]: tokens of one training example (chat, prompt/completion, preference) by the
+//!   OpenAI cookbook's formula.
+//! - [`cost`]: billed tokens, the service's default-epochs rule, the cost estimate and the
+//!   per-file totals that go into the JSON report.
+//! - [`distribution`]: min / p10 / median / p90 / max and a terminal histogram.
+//!
+//! Counting uses the `bpe-openai` crate: its encoders are built lazily, once per process, on
+//! first use (see [`preload`] to move that cost off the critical path).
+
+pub mod cost;
+pub mod distribution;
+pub mod example;
+
+pub use cost::{billed, cost, epochs, estimated_cost, format_usd, summary_line, FileTokens};
+pub use distribution::{histogram, Distribution};
+pub use example::{count_example, ExampleTokens};
+
+use crate::targets::Encoding;
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The `bpe-openai` tokenizer for an encoding (built on first call, then shared).
+fn tokenizer(encoding: Encoding) -> &'static bpe_openai::Tokenizer {
+    match encoding {
+        Encoding::O200kBase => bpe_openai::o200k_base(),
+        Encoding::Cl100kBase => bpe_openai::cl100k_base(),
+    }
+}
+
+/// Number of tokens of `text` in `encoding`, exactly as tiktoken's `encode_ordinary` would
+/// produce. Count-only: no token vector is allocated.
+pub fn count(encoding: Encoding, text: &str) -> usize {
+    if text.is_empty() {
+        return 0;
+    }
+    tokenizer(encoding).count(text)
+}
+
+/// Builds the encoder now (it is otherwise built on the first [`count`]). The one-time cost is
+/// tens of milliseconds (o200k_base more than cl100k_base): deserializing the prebuilt
+/// dictionary embedded in the binary and compiling the split regex.
+pub fn preload(encoding: Encoding) {
+    let _ = tokenizer(encoding);
+}
+
+/// Starts [`preload`] on a background thread, so that building the encoder overlaps with
+/// reading and parsing the input. Later [`count`] calls wait for it if it is not done yet.
+pub fn spawn_preload(encoding: Encoding) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || preload(encoding))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every line of `fixtures/token-counts.jsonl` (counts computed with tiktoken) must match,
+    /// for both encodings.
+    #[test]
+    fn matches_tiktoken_on_every_fixture_string() {
+        let data = include_str!("../../fixtures/token-counts.jsonl");
+        let mut checked = 0;
+        let mut mismatches = Vec::new();
+        for (i, line) in data.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v: serde_json::Value = serde_json::from_str(line).expect("fixture line is JSON");
+            let text = v["text"].as_str().expect("`text` is a string");
+            for enc in Encoding::ALL {
+                let want = v[enc.name()].as_u64().expect("count is an integer") as usize;
+                let got = count(enc, text);
+                if got != want {
+                    mismatches.push(format!(
+                        "line {}: {enc}: got {got}, want {want}: {text:?}",
+                        i + 1
+                    ));
+                }
+                checked += 1;
+            }
+        }
+        assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+        assert_eq!(checked, 2 * 145, "fixture has 145 strings");
+    }
+
+    proptest::proptest! {
+        /// Never panics, and a token covers at least one byte.
+        #[test]
+        fn any_text_counts_at_most_its_bytes(text in "\\PC*|[ \t\r\n\u{3000}\u{85}a-z0-9'.]*") {
+            for enc in Encoding::ALL {
+                let n = count(enc, &text);
+                proptest::prop_assert!(n <= text.len());
+                proptest::prop_assert_eq!(n == 0, text.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
+    }
+
+    #[test]
+    fn preload_in_background() {
+        spawn_preload(Encoding::Cl100kBase).join().unwrap();
+        assert_eq!(count(Encoding::Cl100kBase, "hello"), 1);
+    }
+
+    #[test]
+    fn empty_and_special_token_text() {
+        for enc in Encoding::ALL {
+            assert_eq!(count(enc, ""), 0);
+            // Ordinary text, not the single special token.
+            assert!(count(enc, "<|endoftext|>") > 1);
+        }
+    }
+}
