@@ -24,3 +24,4 @@ pub struct Rule {
     /// One line, no trailing period.
     pub summary: &'static str,
 }
+pub mod moderation;
