@@ -1012,3 +1012,104 @@ fn profile_dataset_per_message_scores_and_stale_detection() {
         ]
     );
 }
+
+#[test]
+fn export_then_import_reproduces_the_live_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(|_, r| Reply::ok(answer(r)));
+    let (client, _) = client_for(&server);
+    let check = ModerationCheck {
+        profile: Profile::builtin("finetune").unwrap(),
+        unit_mode: UnitMode::Message,
+        report_unscored: true,
+        require_scores: true,
+    };
+    let store = ScoreStore::new("omni-moderation-latest", Some(Cache::new(dir.path())), None);
+    let todo: Vec<String> = dataset_lines()
+        .iter()
+        .enumerate()
+        .flat_map(|(i, v)| store.unscored_texts(i as u64 + 1, v, UnitMode::Message))
+        .collect();
+    store.fetch(&client, &todo, &|_, _| {}).unwrap();
+    let live = findings_of(&store, &check);
+    let records: Vec<ScoreRecord> = dataset_lines()
+        .iter()
+        .enumerate()
+        .flat_map(|(i, v)| store.records_for_line(i as u64 + 1, v, UnitMode::Message))
+        .collect();
+    assert_eq!(records.len(), 6);
+    let mut buf = Vec::new();
+    write_records(&mut buf, &records).unwrap();
+    assert_no_key(&String::from_utf8_lossy(&buf));
+    let imported = ImportedScores::parse(std::str::from_utf8(&buf).unwrap()).unwrap();
+    let offline = ScoreStore::new("omni-moderation-latest", None, Some(imported));
+    assert_eq!(findings_of(&offline, &check), live);
+}
+
+/// Timings for the report: `cargo test --release --test moderation_client -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn measure() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path());
+    let n = 30_000;
+    let texts: Vec<String> = (0..n).map(|i| format!("t{i} measured text")).collect();
+    let score = writer_score(1);
+    let t = Instant::now();
+    for s in &texts {
+        cache.put("m", &text_hash(s), &score).unwrap();
+    }
+    eprintln!("cache put: {n} records in {:?}", t.elapsed());
+    let t = Instant::now();
+    let hits = texts
+        .iter()
+        .filter(|s| cache.get("m", &text_hash(s)).is_some())
+        .count();
+    eprintln!("cache get: {hits} hits in {:?}", t.elapsed());
+    let t = Instant::now();
+    let misses = texts
+        .iter()
+        .filter(|s| cache.get("m", &text_hash(&format!("{s}!"))).is_none())
+        .count();
+    eprintln!("cache get: {misses} misses in {:?}", t.elapsed());
+
+    let server = Server::start(|_, r| Reply::ok(answer(r)));
+    let (client, _) = client_for(&server);
+    let fresh = tempfile::tempdir().unwrap();
+    let store = ScoreStore::new("m", Some(Cache::new(fresh.path())), None);
+    let t = Instant::now();
+    let stats = store.fetch(&client, &texts[..10_000], &|_, _| {}).unwrap();
+    eprintln!(
+        "fetch: {} texts in {} requests (loopback, 4 at once, cache writes included) in {:?}",
+        stats.fetched,
+        server.requests().len(),
+        t.elapsed()
+    );
+
+    let lines = profile_dataset();
+    let check = ModerationCheck {
+        profile: Profile::builtin("finetune").unwrap(),
+        unit_mode: UnitMode::Message,
+        report_unscored: false,
+        require_scores: false,
+    };
+    let empty = ScoreStore::new("m", None, None);
+    let t = Instant::now();
+    for k in 0..100_000u64 {
+        let _ = check.check_line(&empty, k + 1, &lines[(k % 11) as usize]);
+    }
+    eprintln!(
+        "check_line, no scores anywhere: 100000 lines in {:?}",
+        t.elapsed()
+    );
+    let imported = ImportedScores::parse(&recorded_scores_file(UnitMode::Message)).unwrap();
+    let store = ScoreStore::new("m", None, Some(imported));
+    let t = Instant::now();
+    for k in 0..100_000u64 {
+        let _ = check.check_line(&store, (k % 11) + 1, &lines[(k % 11) as usize]);
+    }
+    eprintln!(
+        "check_line, imported scores (3 texts/line): 100000 lines in {:?}",
+        t.elapsed()
+    );
+}

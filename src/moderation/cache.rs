@@ -25,12 +25,21 @@ pub const CACHE_DIR_ENV: &str = "FTLINT_CACHE_DIR";
 /// directory's `ftlint` folder (`$XDG_CACHE_HOME/ftlint`, `~/.cache/ftlint`, …). `None` only
 /// when none of these can be found.
 pub fn resolve_cache_dir(flag: Option<&Path>) -> Option<PathBuf> {
+    resolve_cache_dir_from(flag, std::env::var_os(CACHE_DIR_ENV), dirs::cache_dir())
+}
+
+/// [`resolve_cache_dir`] with the environment value and user cache directory given (tests).
+pub fn resolve_cache_dir_from(
+    flag: Option<&Path>,
+    env: Option<std::ffi::OsString>,
+    user_cache: Option<PathBuf>,
+) -> Option<PathBuf> {
     if let Some(p) = flag {
         return Some(p.to_path_buf());
     }
-    match std::env::var_os(CACHE_DIR_ENV) {
+    match env {
         Some(v) if !v.is_empty() => Some(PathBuf::from(v)),
-        _ => dirs::cache_dir().map(|d| d.join("ftlint")),
+        _ => user_cache.map(|d| d.join("ftlint")),
     }
 }
 
@@ -250,8 +259,23 @@ mod tests {
     }
 
     #[test]
-    fn dir_resolution_prefers_flag() {
-        let p = Path::new("/x/y");
-        assert_eq!(resolve_cache_dir(Some(p)), Some(p.to_path_buf()));
+    fn dir_resolution_order() {
+        let flag = Path::new("/flag");
+        let env = Some(std::ffi::OsString::from("/env"));
+        let user = Some(PathBuf::from("/home/u/.cache"));
+        assert_eq!(
+            resolve_cache_dir_from(Some(flag), env.clone(), user.clone()),
+            Some(PathBuf::from("/flag"))
+        );
+        assert_eq!(
+            resolve_cache_dir_from(None, env, user.clone()),
+            Some(PathBuf::from("/env"))
+        );
+        assert_eq!(
+            resolve_cache_dir_from(None, Some("".into()), user.clone()),
+            Some(PathBuf::from("/home/u/.cache/ftlint"))
+        );
+        assert_eq!(resolve_cache_dir_from(None, None, None), None);
+        assert_eq!(resolve_cache_dir(Some(flag)), Some(flag.to_path_buf()));
     }
 }

@@ -120,6 +120,28 @@ impl Profile {
         BUILTINS.iter().find(|p| p.name == name).cloned()
     }
 
+    /// The profile named `name`: one of `user` (from the config, which may shadow a built-in),
+    /// else a built-in. The error lists the names that exist.
+    pub fn find(name: &str, user: &[Profile]) -> Result<Profile, ProfileError> {
+        if let Some(p) = user.iter().find(|p| p.name == name) {
+            return Ok(p.clone());
+        }
+        Profile::builtin(name).ok_or_else(|| {
+            let mut names: Vec<String> = Profile::builtin_names()
+                .into_iter()
+                .map(String::from)
+                .collect();
+            names.extend(user.iter().map(|p| p.name.clone()));
+            names.sort();
+            names.dedup();
+            let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            ProfileError(format!(
+                "unknown moderation profile `{name}`; expected one of {}",
+                names.join(", ")
+            ))
+        })
+    }
+
     /// Names of the built-in profiles.
     pub fn builtin_names() -> Vec<&'static str> {
         BUILTIN_SOURCES.iter().map(|(n, _)| *n).collect()
@@ -482,6 +504,25 @@ mod tests {
         assert_eq!(p.gate(3, 10).unwrap().limit, GateLimit::Examples(2));
         let t: toml::Table = "colour = 1".parse().unwrap();
         assert!(Profile::from_table("x", &t).is_err());
+    }
+
+    #[test]
+    fn find_prefers_user_profiles() {
+        let t: toml::Table = "description = \"mine\"".parse().unwrap();
+        let mine = Profile::from_table("api", &t).unwrap();
+        assert_eq!(
+            Profile::find("api", std::slice::from_ref(&mine)).unwrap(),
+            mine
+        );
+        assert_eq!(
+            Profile::find("finetune", &[]).unwrap().name,
+            DEFAULT_PROFILE
+        );
+        let e = Profile::find("nope", &[mine]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown moderation profile `nope`; expected one of `api`, `finetune`"
+        );
     }
 
     #[test]

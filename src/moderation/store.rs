@@ -4,9 +4,11 @@
 
 use super::cache::Cache;
 use super::client::{ClientError, ModerationClient};
+use super::import::ScoreRecord;
 use super::import::{ImportedScores, Lookup};
 use super::scores::{text_hash, Score};
-use super::units::TextUnit;
+use super::units::{text_units, TextUnit, UnitMode};
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::sync::RwLock;
 
@@ -183,5 +185,33 @@ impl ScoreStore {
         stats.fetched = scores.len();
         stats.cache_write_errors = write_errors.into_inner();
         Ok(stats)
+    }
+
+    /// The texts of one line that no source scores (unscored or stale): collect them over the
+    /// file, then [`ScoreStore::fetch`] them (`--moderation api`, `ftlint moderate`).
+    pub fn unscored_texts(&self, line: u64, value: &Value, mode: UnitMode) -> Vec<String> {
+        text_units(value, mode)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, u)| !matches!(self.resolve(line, *i, u), Resolved::Scored { .. }))
+            .map(|(_, u)| u.text)
+            .collect()
+    }
+
+    /// `ftlint moderate --export`: one record per scored text unit of the line.
+    pub fn records_for_line(&self, line: u64, value: &Value, mode: UnitMode) -> Vec<ScoreRecord> {
+        text_units(value, mode)
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, u)| {
+                let hash = text_hash(&u.text);
+                match self.resolve_hashed(line, i, &u, &hash) {
+                    Resolved::Scored { score, .. } => {
+                        Some(ScoreRecord::new(line, &u.pointer, &hash, &score))
+                    }
+                    _ => None,
+                }
+            })
+            .collect()
     }
 }
