@@ -95,7 +95,8 @@ pub enum Lookup<'a> {
 /// Imported scores, indexed for lookup.
 #[derive(Debug, Default)]
 pub struct ImportedScores {
-    by_position: HashMap<(u64, String), ([u8; 32], Score)>,
+    /// line → pointer → (hash, score); nested so a lookup allocates nothing.
+    by_position: HashMap<u64, HashMap<String, ([u8; 32], Score)>>,
     by_hash: HashMap<[u8; 32], Score>,
     /// line → results aligned to its units (one result = whole line).
     aligned: HashMap<u64, Vec<Score>>,
@@ -147,16 +148,20 @@ impl ImportedScores {
                 out.aligned.insert(line, r.results);
                 continue;
             }
-            let (at, hash, score) = read_record(&v).map_err(err)?;
+            let ((at_line, pointer), hash, score) = read_record(&v).map_err(err)?;
             out.by_hash.insert(hash, score.clone());
-            out.by_position.insert(at, (hash, score));
+            out.by_position
+                .entry(at_line)
+                .or_default()
+                .insert(pointer, (hash, score));
         }
         Ok(out)
     }
 
     /// Number of scores imported.
     pub fn len(&self) -> usize {
-        self.by_position.len() + self.aligned.values().map(Vec::len).sum::<usize>()
+        self.by_position.values().map(HashMap::len).sum::<usize>()
+            + self.aligned.values().map(Vec::len).sum::<usize>()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -172,7 +177,10 @@ impl ImportedScores {
         unit: &TextUnit,
         hash: &[u8; 32],
     ) -> Lookup<'_> {
-        let at = self.by_position.get(&(line, unit.pointer.clone()));
+        let at = self
+            .by_position
+            .get(&line)
+            .and_then(|m| m.get(unit.pointer.as_str()));
         if let Some((h, s)) = at {
             if h == hash {
                 return Lookup::Fresh(s);

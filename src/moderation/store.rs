@@ -215,3 +215,15 @@ impl ScoreStore {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_is_shareable_across_threads() {
+        fn sync_send<T: Sync + Send>() {}
+        sync_send::<ScoreStore>();
+        sync_send::<crate::moderation::ModerationCheck>();
+    }
+}

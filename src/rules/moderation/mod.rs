@@ -39,6 +39,33 @@ mod tests {
     }
 
     #[test]
+    fn docs_have_the_four_sections_in_order() {
+        for src in [
+            include_str!("m001_moderation_flagged.rs"),
+            include_str!("m002_category_over_threshold.rs"),
+            include_str!("m003_too_many_flagged.rs"),
+            include_str!("m004_unscored.rs"),
+            include_str!("m005_stale_scores.rs"),
+        ] {
+            let heads: Vec<&str> = src
+                .lines()
+                .take_while(|l| l.starts_with("//!"))
+                .filter(|l| l.starts_with("//! ## "))
+                .collect();
+            assert_eq!(
+                heads,
+                [
+                    "//! ## What it checks",
+                    "//! ## Why it matters",
+                    "//! ## Example",
+                    "//! ## Configuration"
+                ]
+            );
+            assert!(src.contains("//! ```jsonl"));
+        }
+    }
+
+    #[test]
     fn scores_print_compactly() {
         assert_eq!(fmt_score(0.0686868802), "0.0687");
         assert_eq!(fmt_score(0.0161863714), "0.0162");
