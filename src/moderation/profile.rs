@@ -408,6 +408,25 @@ mod tests {
     }
 
     #[test]
+    fn every_threshold_has_its_reasoning_above_it() {
+        for (name, src) in BUILTIN_SOURCES {
+            let lines: Vec<&str> = src.lines().collect();
+            for (i, l) in lines.iter().enumerate() {
+                let setting = ["warn", "error", "max_flagged", "use_flagged"]
+                    .iter()
+                    .any(|k| l.starts_with(k));
+                if setting {
+                    assert!(
+                        i > 0 && lines[i - 1].starts_with('#'),
+                        "{name}.toml line {}: `{l}` has no comment above it",
+                        i + 1
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn finetune_covers_every_category() {
         let p = Profile::builtin("finetune").unwrap();
         for c in Category::ALL {
