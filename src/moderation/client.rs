@@ -346,15 +346,16 @@ impl ModerationClient {
                 .bearer_auth(key.expose())
                 .json(&body)
                 .send();
-            let (retryable, hint, last) = match attempt {
-                Err(e) => (true, RetryHint::default(), describe_transport(&e)),
+            // Every arm that does not return is a retryable failure.
+            let (hint, last) = match attempt {
+                Err(e) => (RetryHint::default(), describe_transport(&e)),
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     let hint = RetryHint::from_headers(resp.headers(), SystemTime::now());
                     let text = resp.text();
                     match (status, text) {
                         (200..=299, Ok(text)) => return parse_batch(&text, batch.len(), key),
-                        (200..=299, Err(e)) => (true, hint, describe_transport(&e)),
+                        (200..=299, Err(e)) => (hint, describe_transport(&e)),
                         (_, text) => {
                             let message = server_message(&text.unwrap_or_default(), key);
                             let retry = hint.should_retry.unwrap_or(is_retryable_status(status));
@@ -366,12 +367,12 @@ impl ModerationClient {
                                     _ => ClientError::Status { status, message },
                                 });
                             }
-                            (true, hint, format!("HTTP {status}: {message}"))
+                            (hint, format!("HTTP {status}: {message}"))
                         }
                     }
                 }
             };
-            if !retryable || retries_done >= self.config.max_retries {
+            if retries_done >= self.config.max_retries {
                 return Err(ClientError::GaveUp {
                     tries: retries_done + 1,
                     last: scrub(&last, key),
