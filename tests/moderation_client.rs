@@ -811,21 +811,25 @@ fn kill_9_loses_no_completed_score_and_leaves_no_torn_record() {
     for round in 0..3 {
         let mut child = spawn_writer(dir.path(), 1_000_000);
         let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
         let reader = std::thread::spawn(move || {
-            BufReader::new(stdout)
+            for i in BufReader::new(stdout)
                 .lines()
                 .map_while(Result::ok)
-                .filter_map(|l| {
-                    l.strip_prefix("done ")
-                        .and_then(|n| n.parse::<usize>().ok())
-                })
-                .collect::<Vec<_>>()
+                .filter_map(|l| done_index(&l))
+            {
+                let _ = tx.send(i);
+            }
         });
-        std::thread::sleep(Duration::from_millis(300 + 150 * round));
+        // Kill only once the writer is under way (process start may be slow on a busy machine).
+        let first = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the writer made no progress");
+        std::thread::sleep(Duration::from_millis(50 + 100 * round));
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
-        let done = reader.join().unwrap();
-        assert!(!done.is_empty(), "the writer made no progress");
+        reader.join().unwrap();
+        let done: Vec<usize> = std::iter::once(first).chain(rx.try_iter()).collect();
         let cache = Cache::new(dir.path());
         for &i in &done {
             assert_eq!(
