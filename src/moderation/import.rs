@@ -57,8 +57,8 @@ impl ScoreRecord {
         }
     }
 
-    /// The record's score. `categories` is written as the API's `{name: true}` map on read,
-    /// so a list here is accepted by [`ImportedScores::parse`] too.
+    /// The record's score. (`categories` is written as a list of names; on import both that
+    /// list and the API's `{name: bool}` map are accepted.)
     pub fn score(&self) -> Score {
         Score {
             model: self.model.clone(),
