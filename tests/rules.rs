@@ -5,9 +5,10 @@
 
 use ftlint::cli::check::Setup;
 use ftlint::engine::{self, DatasetLimits, FileReport};
-use ftlint::format::FormatChoice;
+use ftlint::format::{Format, FormatChoice};
 use ftlint::render::{self, OutputFormat, RunInfo};
-use ftlint::rules::{self, Rule, Selection};
+use ftlint::rules::{self, Rule};
+use ftlint::settings::Settings;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -39,17 +40,32 @@ fn model_for(code: &str, file: &Path) -> Option<&'static str> {
     }
 }
 
+/// Moderation fixtures come with the scores they are judged on.
+fn scores_for(file: &Path) -> Option<PathBuf> {
+    let scores = file.with_extension("scores.ndjson");
+    scores.exists().then_some(scores)
+}
+
+/// Reinforcement fine-tuning is never auto-detected.
+fn format_for(code: &str) -> FormatChoice {
+    if code.starts_with('R') {
+        FormatChoice::Fixed(Format::Rft)
+    } else {
+        FormatChoice::Auto
+    }
+}
+
 fn check(rule: &Rule, file: &Path) -> (FileReport, String) {
-    let selection = Selection::new(&[rule.code.to_string()], &[]).unwrap();
-    let mut setup = Setup::new(
-        "openai",
-        model_for(rule.code, file),
-        selection,
-        FormatChoice::Auto,
-        None,
-        false,
-    )
-    .unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        model: model_for(rule.code, file).map(str::to_owned),
+        select: vec![rule.code.to_string()],
+        format: format_for(rule.code),
+        scores: scores_for(file),
+        cache_dir: Some(cache.path().to_path_buf()),
+        ..Settings::default()
+    };
+    let mut setup = Setup::new(&settings, false).unwrap();
     setup.opts.limits = limits_for(rule.code);
     let opts = &setup.opts;
     let rel = file

@@ -1,34 +1,40 @@
-//! `ftlint check`: inputs → engine → renderer → exit code.
+//! `ftlint check`: settings → engine options → inputs → engine → renderer → exit code.
 
 use super::{CheckArgs, Fatal, RunError};
 use crate::diagnostic::Diagnostic;
 use crate::engine::{self, DatasetLimits, FileReport, Options};
-use crate::format::FormatChoice;
 use crate::input::{self, Source};
+use crate::moderation::{
+    self, Cache, ImportedScores, ModerationCheck, ModerationRun, Profile, ScoreStore, SourceMode,
+};
 use crate::render::{self, Counts, RunInfo};
 use crate::rules::tokens::t002_unknown_model as t002;
 use crate::rules::Selection;
+use crate::settings::Settings;
 use crate::targets::Target;
-use std::io::Write;
+use std::io::{Read, Write};
+use std::sync::Arc;
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
-    let selection = Selection::new(&args.select, &args.ignore).map_err(Fatal)?;
-    let setup = Setup::new(
-        &args.target,
-        args.model.as_deref(),
-        selection,
-        args.format.choice(),
-        args.epochs,
-        false,
-    )?;
+    let settings = args.settings();
+    let setup = Setup::new(&settings, false)?;
     let sources =
         input::discover(&args.paths, args.stdin_filename.as_deref()).map_err(|e| Fatal(e.0))?;
-    let (mut reports, failed) = check_all(&sources, &setup);
+    let mut inputs = Inputs::new(sources);
+    if setup
+        .opts
+        .moderation
+        .as_ref()
+        .is_some_and(|m| m.mode == SourceMode::Api)
+    {
+        super::moderate::fetch_missing(&mut inputs, &setup, &settings)?;
+    }
+    let (mut reports, failed) = check_all(&inputs, &setup);
     for r in &mut reports {
         r.diagnostics.splice(0..0, setup.file_level.iter().cloned());
     }
     let info = RunInfo {
-        target: args.target.clone(),
+        target: settings.target.clone(),
         model: setup.model_name.clone(),
         color: super::use_color(args.color),
         width: terminal_width(),
@@ -48,7 +54,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     )
 }
 
-/// The engine options for a run, resolved from target and model, plus findings about the run
+/// The engine options for a run, resolved from the settings, plus findings about the run
 /// itself (an unknown model) that every file reports.
 pub struct Setup {
     pub opts: Options,
@@ -57,22 +63,22 @@ pub struct Setup {
 }
 
 impl Setup {
-    pub fn new(
-        target: &str,
-        model: Option<&str>,
-        selection: Selection,
-        format: FormatChoice,
-        epochs: Option<u32>,
-        stats: bool,
-    ) -> Result<Setup, Fatal> {
-        let target = Target::builtin(target).ok_or_else(|| {
+    /// `stats`: no rule runs, tokens are always counted and per-example records kept.
+    pub fn new(s: &Settings, stats: bool) -> Result<Setup, Fatal> {
+        let selection = if stats {
+            Selection::none()
+        } else {
+            Selection::new(&s.select, &s.ignore).map_err(Fatal)?
+        };
+        let target = Target::builtin(&s.target).ok_or_else(|| {
             Fatal(format!(
-                "unknown target `{target}` (known: {})",
+                "unknown target `{}` (known: {})",
+                s.target,
                 quoted(&Target::builtin_names())
             ))
         })?;
         let mut file_level = Vec::new();
-        let resolved = match target.resolve_model(model) {
+        let resolved = match target.resolve_model(s.model.as_deref()) {
             Ok(m) => Some(m.clone()),
             Err(unknown) if stats => return Err(Fatal(t002::message(&unknown))),
             Err(unknown) => {
@@ -85,17 +91,25 @@ impl Setup {
                 None
             }
         };
-        let model_name = model.map_or_else(|| target.default_model().name.clone(), str::to_owned);
+        let model_name = s
+            .model
+            .clone()
+            .unwrap_or_else(|| target.default_model().name.clone());
         // Tokenize only when a token rule or `stats` needs it; start loading the tokenizer now,
         // so that it is ready by the time the first block is parsed.
         let tokens = resolved.filter(|_| stats || selection.any_with_prefix("T"));
         if let Some(m) = &tokens {
             drop(crate::tokens::spawn_preload(m.encoding));
         }
+        let moderation = if stats {
+            None
+        } else {
+            moderation_run(s, &selection)?
+        };
         Ok(Setup {
             opts: Options {
                 selection,
-                format,
+                format: s.format,
                 limits: DatasetLimits {
                     min_examples: target.min_examples,
                     recommended_examples: target.recommended_examples,
@@ -104,13 +118,54 @@ impl Setup {
                 },
                 tokens,
                 collect_records: stats,
-                epochs,
+                epochs: s.epochs,
                 prices_date: target.prices_date.clone(),
+                moderation,
             },
             model_name,
             file_level,
         })
     }
+}
+
+/// The moderation check of a run: its profile and score sources. `None` when moderation is
+/// off or no M rule is selected.
+pub fn moderation_run(
+    s: &Settings,
+    selection: &Selection,
+) -> Result<Option<Arc<ModerationRun>>, Fatal> {
+    let mode = s.moderation.unwrap_or_default();
+    if mode == SourceMode::Off || !selection.any_with_prefix("M") {
+        return Ok(None);
+    }
+    if mode == SourceMode::Api && s.offline {
+        return Err(Fatal(
+            "`--offline` forbids `--moderation api` (use `--moderation cache`)".into(),
+        ));
+    }
+    let profile_name = s.profile.as_deref().unwrap_or("finetune");
+    let profile = Profile::find(profile_name, &[]).map_err(|e| Fatal(e.to_string()))?;
+    let imported = match &s.scores {
+        Some(path) => Some(
+            ImportedScores::from_path(path)
+                .map_err(|e| Fatal(format!("cannot use scores `{}`: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    let cache = moderation::resolve_cache_dir(s.cache_dir.as_deref()).map(Cache::new);
+    let model = s
+        .moderation_model
+        .as_deref()
+        .unwrap_or(moderation::client::DEFAULT_MODEL);
+    let store = ScoreStore::new(model, cache, imported);
+    let check = ModerationCheck {
+        profile,
+        unit_mode: s.moderation_unit,
+        // Unscored texts are findings only when the user asked for moderation.
+        report_unscored: s.moderation.is_some() || s.scores.is_some(),
+        require_scores: s.require_scores,
+    };
+    Ok(Some(Arc::new(ModerationRun { check, store, mode })))
 }
 
 fn quoted(names: &[&str]) -> String {
@@ -121,13 +176,65 @@ fn quoted(names: &[&str]) -> String {
         .join(", ")
 }
 
+/// The run's inputs. Standard input is read into memory only when it must be read twice
+/// (`--moderation api` and `moderate` first collect the texts to score).
+pub struct Inputs {
+    pub sources: Vec<Source>,
+    pub stdin: Option<Vec<u8>>,
+}
+
+impl Inputs {
+    pub fn new(sources: Vec<Source>) -> Self {
+        Inputs {
+            sources,
+            stdin: None,
+        }
+    }
+
+    /// Makes stdin readable more than once.
+    pub fn buffer_stdin(&mut self) -> Result<(), Fatal> {
+        if self.stdin.is_none() && self.sources.iter().any(|s| matches!(s, Source::Stdin(_))) {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(|e| Fatal(format!("cannot read stdin: {}", input::io_reason(&e))))?;
+            self.stdin = Some(buf);
+        }
+        Ok(())
+    }
+
+    /// A reader over one source.
+    pub fn open(&self, source: &Source) -> Result<Box<dyn Read + Send + '_>, String> {
+        match source {
+            Source::File(path) => std::fs::File::open(path)
+                .map(|f| Box::new(f) as Box<dyn Read + Send>)
+                .map_err(|e| {
+                    format!(
+                        "cannot read `{}`: {}",
+                        source.display_name(),
+                        input::io_reason(&e)
+                    )
+                }),
+            Source::Stdin(_) => Ok(match &self.stdin {
+                Some(buf) => Box::new(&buf[..]),
+                None => Box::new(std::io::stdin()),
+            }),
+        }
+    }
+}
+
 /// Checks every source, sorted by path; I/O failures are reported on stderr and make the run
 /// exit 2, but the other inputs are still checked.
-pub fn check_all(sources: &[Source], setup: &Setup) -> (Vec<FileReport>, bool) {
-    let mut reports = Vec::with_capacity(sources.len());
+pub fn check_all(inputs: &Inputs, setup: &Setup) -> (Vec<FileReport>, bool) {
+    let mut reports = Vec::with_capacity(inputs.sources.len());
     let mut failed = false;
-    for source in sources {
-        match check_source(source, &setup.opts) {
+    for source in &inputs.sources {
+        let name = source.display_name();
+        let result = inputs.open(source).and_then(|r| {
+            engine::check_reader(name.clone(), r, &setup.opts)
+                .map_err(|e| format!("cannot read `{name}`: {}", input::io_reason(&e)))
+        });
+        match result {
             Ok(r) => reports.push(r),
             Err(msg) => {
                 eprintln!("ftlint: error: {msg}");
@@ -137,19 +244,6 @@ pub fn check_all(sources: &[Source], setup: &Setup) -> (Vec<FileReport>, bool) {
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     (reports, failed)
-}
-
-fn check_source(source: &Source, opts: &Options) -> Result<FileReport, String> {
-    let name = source.display_name();
-    let result = match source {
-        Source::File(path) => {
-            let file = std::fs::File::open(path)
-                .map_err(|e| format!("cannot read `{name}`: {}", input::io_reason(&e)))?;
-            engine::check_reader(name.clone(), file, opts)
-        }
-        Source::Stdin(_) => engine::check_reader(name.clone(), std::io::stdin(), opts),
-    };
-    result.map_err(|e| format!("cannot read `{name}`: {}", input::io_reason(&e)))
 }
 
 pub fn terminal_width() -> usize {

@@ -6,6 +6,7 @@
 
 pub mod check;
 mod docs;
+pub mod moderate;
 mod stats_cmd;
 
 use crate::format::Format;
@@ -33,6 +34,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Token, length and role distributions, epochs and cost
     Stats(StatsArgs),
+    /// Fetch moderation scores for every text into the cache (network), optionally export them
+    Moderate(ModerateArgs),
     /// List every rule: code, name, severity, summary
     Rules {
         /// `text` (a table) or `json`
@@ -106,6 +109,110 @@ pub struct CheckArgs {
     /// Epochs for the cost estimate (default: the service's rule from the example count)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
     pub epochs: Option<u32>,
+    #[command(flatten)]
+    pub moderation: ModerationFlags,
+}
+
+/// Where moderation scores come from and how they are judged.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ModerationFlags {
+    /// Moderation scores: `cache` uses cached and imported ones only (default), `api` fetches
+    /// missing ones (needs OPENAI_API_KEY), `off` skips the M rules
+    #[arg(long, value_enum, value_name = "SOURCE")]
+    pub moderation: Option<ModerationArg>,
+    /// Import scores: per-text records (as `ftlint moderate --export` writes) or raw API responses
+    #[arg(long, value_name = "FILE")]
+    pub scores: Option<PathBuf>,
+    /// Threshold profile: `finetune` (default, stricter than `flagged`), `api` (only `flagged`)
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Guarantee that no network connection is made
+    #[arg(long)]
+    pub offline: bool,
+    /// Score cache directory (default: $FTLINT_CACHE_DIR, else the user cache dir)
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Score each message's text (default) or each whole example
+    #[arg(long, value_enum, default_value = "message")]
+    pub moderation_unit: UnitArg,
+    /// The moderation model to ask and to look up in the cache
+    #[arg(long, value_name = "NAME")]
+    pub moderation_model: Option<String>,
+    /// Unscored texts are errors, not warnings
+    #[arg(long)]
+    pub require_scores: bool,
+    /// Moderation requests in flight at once
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub concurrency: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModerationArg {
+    Off,
+    Cache,
+    Api,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UnitArg {
+    Message,
+    Example,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ModerateArgs {
+    /// Files or directories; `-` reads stdin
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// The name to show for stdin
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// The data format; `auto` detects it per line
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: FormatArg,
+    /// Write every text's score as per-text records (the `--scores` format) to FILE
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+    #[command(flatten)]
+    pub moderation: ModerationFlags,
+}
+
+impl ModerationFlags {
+    pub fn apply(&self, s: &mut crate::settings::Settings) {
+        use crate::moderation::{SourceMode, UnitMode};
+        s.moderation = self.moderation.map(|m| match m {
+            ModerationArg::Off => SourceMode::Off,
+            ModerationArg::Cache => SourceMode::Cache,
+            ModerationArg::Api => SourceMode::Api,
+        });
+        s.scores = self.scores.clone();
+        s.profile = self.profile.clone();
+        s.offline = self.offline;
+        s.cache_dir = self.cache_dir.clone();
+        s.moderation_unit = match self.moderation_unit {
+            UnitArg::Message => UnitMode::Message,
+            UnitArg::Example => UnitMode::Example,
+        };
+        s.moderation_model = self.moderation_model.clone();
+        s.require_scores = self.require_scores;
+        s.concurrency = self.concurrency as usize;
+    }
+}
+
+impl CheckArgs {
+    pub fn settings(&self) -> crate::settings::Settings {
+        let mut s = crate::settings::Settings {
+            target: self.target.clone(),
+            model: self.model.clone(),
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            format: self.format.choice(),
+            epochs: self.epochs,
+            ..Default::default()
+        };
+        self.moderation.apply(&mut s);
+        s
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -184,6 +291,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args, &mut out),
         Command::Stats(args) => stats_cmd::run(&args, &mut out),
+        Command::Moderate(args) => moderate::run(&args, &mut out),
         Command::Rules { output_format } => docs::list(output_format, &mut out)
             .map(|_| 0)
             .map_err(Into::into),

@@ -1,21 +1,20 @@
 //! `ftlint stats`: token, length and role distributions, epochs and cost, per file.
 
-use super::check::{check_all, Setup};
+use super::check::{check_all, Inputs, Setup};
 use super::{Fatal, ListFormat, RunError, StatsArgs};
 use crate::input;
-use crate::rules::Selection;
 use std::io::Write;
 
 pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     // No rule runs: the pass only parses and counts.
-    let setup = Setup::new(
-        &args.target,
-        args.model.as_deref(),
-        Selection::none(),
-        args.format.choice(),
-        args.epochs,
-        true,
-    )?;
+    let settings = crate::settings::Settings {
+        target: args.target.clone(),
+        model: args.model.clone(),
+        format: args.format.choice(),
+        epochs: args.epochs,
+        ..Default::default()
+    };
+    let setup = Setup::new(&settings, true)?;
     let model = setup
         .opts
         .tokens
@@ -23,7 +22,7 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         .ok_or_else(|| Fatal("no model to count tokens with".into()))?;
     let sources =
         input::discover(&args.paths, args.stdin_filename.as_deref()).map_err(|e| Fatal(e.0))?;
-    let (reports, failed) = check_all(&sources, &setup);
+    let (reports, failed) = check_all(&Inputs::new(sources), &setup);
     let stats: Vec<crate::stats::StatsReport> = reports
         .iter()
         .map(|r| {

@@ -31,6 +31,7 @@ pub struct Merger<'o> {
     conversations: HashMap<u128, (u128, u64)>,
     tokens: FileTokens,
     records: Vec<ExampleRecord>,
+    moderation: Vec<crate::moderation::LineSummary>,
     /// Per format, every line of that format.
     formats: Vec<(Format, Vec<BraceAt>)>,
 }
@@ -47,6 +48,7 @@ impl<'o> Merger<'o> {
             once: Vec::new(),
             tokens: FileTokens::default(),
             records: Vec::new(),
+            moderation: Vec::new(),
             seen: HashMap::new(),
             conversations: HashMap::new(),
             formats: Vec::new(),
@@ -58,11 +60,7 @@ impl<'o> Merger<'o> {
         let count = lines.len() as u64;
         for (i, out) in lines.into_iter().enumerate() {
             let line = self.base + i as u64 + 1;
-            for mut diag in out.diagnostics {
-                if let Some(loc) = diag.location.as_mut() {
-                    loc.line += self.base;
-                    loc.end_line += self.base;
-                }
+            for diag in out.diagnostics {
                 if once_message(diag.rule.code, 1).is_some() {
                     // A file-wide habit (CRLF, no system prompt) is said once, with a count,
                     // not once per line.
@@ -90,6 +88,9 @@ impl<'o> Merger<'o> {
         }
         if let Some(r) = s.record {
             self.records.push(r);
+        }
+        if let Some(m) = &s.moderation {
+            self.moderation.push(m.clone());
         }
         if s.has_images {
             self.image_examples += 1;
@@ -167,6 +168,17 @@ impl<'o> Merger<'o> {
             }
         }
         let mut file_level = Vec::new();
+        let (mut riskiest, mut moderation_note) = (Vec::new(), None);
+        if let Some(m) = &self.opts.moderation {
+            let verdict = m.check.check_file(&self.moderation);
+            if let Some(g) = verdict.gate {
+                let mut d = Diagnostic::file_level(g.rule, g.message).with_help(g.help);
+                d.severity = g.severity;
+                file_level.push(d);
+            }
+            riskiest = crate::moderation::check::format_riskiest(&verdict.riskiest);
+            moderation_note = verdict.not_checked_note;
+        }
         let n = self.examples;
         if n < limits.min_examples {
             file_level.push(d::d001_too_few_examples::diagnostic(n, limits.min_examples));
@@ -221,6 +233,8 @@ impl<'o> Merger<'o> {
             estimated_cost_usd: cost,
             token_summary,
             records: self.records,
+            riskiest,
+            moderation_note,
         }
     }
 }

@@ -26,6 +26,7 @@ pub struct LineSummary {
     /// Tokens of the example, when counted.
     pub tokens: Option<u64>,
     pub record: Option<crate::stats::ExampleRecord>,
+    pub moderation: Option<crate::moderation::LineSummary>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -39,7 +40,6 @@ pub enum LineKind {
 }
 
 pub struct LineOutput {
-    /// Diagnostics with `line` relative to the block (1-based); the merger adds the base.
     pub diagnostics: Vec<Diagnostic>,
     pub summary: LineSummary,
 }
@@ -48,8 +48,8 @@ pub struct LineOutput {
 pub struct RawLine<'a> {
     /// Without the `\n`.
     pub bytes: &'a [u8],
-    /// 1-based line number within the block.
-    pub rel_line: u64,
+    /// 1-based line number in the file.
+    pub line: u64,
     /// File offset of `bytes[0]`.
     pub offset: u64,
     pub first_in_file: bool,
@@ -70,9 +70,9 @@ pub fn check_line(raw: RawLine<'_>, opts: &Options) -> LineOutput {
             out.diagnostics.push(fixed(
                 jsonl::j005_byte_order_mark::finding(),
                 Location {
-                    line: raw.rel_line,
+                    line: raw.line,
                     column: 1,
-                    end_line: raw.rel_line,
+                    end_line: raw.line,
                     end_column: 1,
                     byte_offset: offset,
                     byte_length: 3,
@@ -101,9 +101,9 @@ pub fn check_line(raw: RawLine<'_>, opts: &Options) -> LineOutput {
                 let mut d = fixed(
                     jsonl::j001_invalid_utf8::finding(&bytes[start..start + len]),
                     Location {
-                        line: raw.rel_line,
+                        line: raw.line,
                         column,
-                        end_line: raw.rel_line,
+                        end_line: raw.line,
                         end_column: column + 1,
                         byte_offset: offset + start as u64,
                         byte_length: len as u64,
@@ -125,7 +125,7 @@ pub fn check_line(raw: RawLine<'_>, opts: &Options) -> LineOutput {
             let mut d = positioned(
                 jsonl::j006_crlf_line_ending::finding(end),
                 text,
-                raw.rel_line,
+                raw.line,
                 offset,
             );
             if let Some(loc) = d.location.as_mut() {
@@ -138,7 +138,7 @@ pub fn check_line(raw: RawLine<'_>, opts: &Options) -> LineOutput {
             out.diagnostics.push(positioned(
                 jsonl::j010_missing_final_newline::finding(end),
                 text,
-                raw.rel_line,
+                raw.line,
                 offset,
             ));
         }
@@ -150,7 +150,7 @@ pub fn check_line(raw: RawLine<'_>, opts: &Options) -> LineOutput {
             out.diagnostics.push(positioned(
                 jsonl::j004_blank_line::finding(text.len()),
                 text,
-                raw.rel_line,
+                raw.line,
                 offset,
             ));
         }
@@ -199,6 +199,13 @@ pub fn check_line(raw: RawLine<'_>, opts: &Options) -> LineOutput {
                     findings.append(&mut ctx.findings);
                     summarize(&parsed.value, format, opts, &mut out.summary);
                     count_tokens(&parsed.value, opts, &mut out.summary, &mut findings);
+                    moderate(
+                        &parsed.value,
+                        raw.line,
+                        opts,
+                        &mut out.summary,
+                        &mut findings,
+                    );
                 }
                 other => {
                     out.summary.kind = LineKind::Broken;
@@ -209,8 +216,7 @@ pub fn check_line(raw: RawLine<'_>, opts: &Options) -> LineOutput {
     }
     for f in findings {
         if sel.is_enabled(f.rule) {
-            out.diagnostics
-                .push(positioned(f, text, raw.rel_line, offset));
+            out.diagnostics.push(positioned(f, text, raw.line, offset));
         }
     }
     line_end_findings(&mut out);
@@ -267,6 +273,33 @@ fn count_tokens(value: &Value, opts: &Options, s: &mut LineSummary, findings: &m
     }
 }
 
+/// Moderation findings from whatever scores the run has (cache, import, fetched).
+fn moderate(
+    value: &Value,
+    line: u64,
+    opts: &Options,
+    s: &mut LineSummary,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(m) = &opts.moderation else {
+        return;
+    };
+    let (found, summary) = m.check.check_line(&m.store, line, value);
+    s.moderation = Some(summary);
+    for f in found {
+        let target = if f.pointer.is_empty() {
+            Target::Line
+        } else {
+            Target::Value(Pointer::parse(&f.pointer))
+        };
+        findings.push(
+            Finding::new(f.rule, target, f.message)
+                .help(f.help)
+                .severity(f.severity),
+        );
+    }
+}
+
 fn has_image_part(message: &Value) -> bool {
     message
         .get("content")
@@ -279,9 +312,9 @@ fn has_image_part(message: &Value) -> bool {
 }
 
 /// Gives a finding its position in the line.
-pub fn positioned(f: Finding, text: &str, rel_line: u64, line_start: u64) -> Diagnostic {
+pub fn positioned(f: Finding, text: &str, line: u64, line_start: u64) -> Diagnostic {
     let (range, pointer) = resolve(text, &f.target);
-    let location = position::location(text, &range, rel_line, line_start);
+    let location = position::location(text, &range, line, line_start);
     let snippet = Some(position::snippet(text, &range));
     Diagnostic {
         rule: f.rule,

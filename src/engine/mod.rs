@@ -36,6 +36,8 @@ pub struct Options {
     pub epochs: Option<u32>,
     /// When the target's prices were taken, for the summary line.
     pub prices_date: String,
+    /// The moderation check and its score sources; `None` with `--moderation off` or no M rule.
+    pub moderation: Option<std::sync::Arc<crate::moderation::ModerationRun>>,
 }
 
 /// The target's dataset-level limits.
@@ -68,6 +70,10 @@ pub struct FileReport {
     pub token_summary: Option<String>,
     /// Per-example records, with `Options::collect_records`.
     pub records: Vec<ExampleRecord>,
+    /// The riskiest examples by moderation score, for the human summary.
+    pub riskiest: Vec<String>,
+    /// Set when moderation could not be judged (no scores) and the user did not ask for it.
+    pub moderation_note: Option<String>,
 }
 
 /// How many blocks one parallel batch holds (and how far the reader may run ahead).
@@ -108,17 +114,17 @@ fn check_block(block: &reader::Block, opts: &Options) -> Vec<LineOutput> {
     let data = &block.data[..];
     let mut out = Vec::new();
     let mut start = 0usize;
-    let mut rel_line = 0u64;
+    let mut line_no = block.first_line - 1;
     while start < data.len() {
         let (end, next, has_newline) = match memchr::memchr(b'\n', &data[start..]) {
             Some(i) => (start + i, start + i + 1, true),
             None => (data.len(), data.len(), false),
         };
-        rel_line += 1;
+        line_no += 1;
         out.push(line::check_line(
             RawLine {
                 bytes: &data[start..end],
-                rel_line,
+                line: line_no,
                 offset: block.offset + start as u64,
                 first_in_file: block.first && start == 0,
                 has_newline,

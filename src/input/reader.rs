@@ -19,6 +19,9 @@ pub struct Block {
     pub offset: u64,
     /// Is this the first block of the file (where a BOM may sit)?
     pub first: bool,
+    /// 1-based number of the block's first line. Counting newlines here (at memchr speed)
+    /// lets every worker know its absolute line numbers, which score look-ups need.
+    pub first_line: u64,
 }
 
 /// Starts the reader thread inside `scope`. Blocks arrive in file order; an I/O error ends the
@@ -33,6 +36,7 @@ pub fn spawn<'scope, R: Read + Send + 'scope>(
         let mut carry: Vec<u8> = Vec::new();
         let mut offset = 0u64;
         let mut first = true;
+        let mut first_line = 1u64;
         let mut eof = false;
         while !eof {
             let mut buf = std::mem::take(&mut carry);
@@ -70,12 +74,15 @@ pub fn spawn<'scope, R: Read + Send + 'scope>(
                 continue;
             }
             let len = buf.len() as u64;
+            let newlines = memchr::memchr_iter(b'\n', &buf).count() as u64;
             let block = Block {
                 data: buf,
                 offset,
                 first,
+                first_line,
             };
             offset += len;
+            first_line += newlines;
             first = false;
             if tx.send(Ok(block)).is_err() {
                 return;
@@ -112,6 +119,11 @@ mod tests {
         assert_eq!(joined, data);
         assert!(got[..got.len() - 1].iter().all(|b| b.data.ends_with(b"\n")));
         assert!(got[0].first && !got[1].first);
+        let lines_before: u64 = got[0].data.iter().filter(|&&b| b == b'\n').count() as u64;
+        assert_eq!(
+            (got[0].first_line, got[1].first_line),
+            (1, 1 + lines_before)
+        );
     }
 
     #[test]

@@ -42,12 +42,30 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
     }
     writeln!(out, "{}", Counts::of(reports).sentence())?;
     for r in reports {
+        if !r.riskiest.is_empty() {
+            writeln!(
+                out,
+                "riskiest examples by moderation score{}:",
+                if reports.len() > 1 {
+                    format!(" in {}", r.path)
+                } else {
+                    String::new()
+                }
+            )?;
+            for line in &r.riskiest {
+                writeln!(out, "  {line}")?;
+            }
+        }
         if let Some(line) = &r.token_summary {
             if reports.len() > 1 {
                 write!(out, "{}: ", r.path)?;
             }
             writeln!(out, "{line}")?;
         }
+    }
+    // Said once per run, not per file.
+    if let Some(note) = reports.iter().find_map(|r| r.moderation_note.as_ref()) {
+        writeln!(out, "{note}")?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 pub mod chat;
 pub mod dataset;
 pub mod jsonl;
+pub mod moderation;
 pub mod tokens;
 
 use crate::diagnostic::Finding;
@@ -63,10 +64,16 @@ mod docs {
 
 /// Every rule, in catalog order (family, then code).
 pub fn all() -> impl Iterator<Item = &'static Rule> {
-    [jsonl::RULES, chat::RULES, tokens::RULES, dataset::RULES]
-        .into_iter()
-        .flatten()
-        .copied()
+    [
+        jsonl::RULES,
+        chat::RULES,
+        tokens::RULES,
+        dataset::RULES,
+        moderation::RULES,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
 }
 
 pub fn by_code(code: &str) -> Option<&'static Rule> {

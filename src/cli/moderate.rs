@@ -1,0 +1,173 @@
+//! `--moderation api` and `ftlint moderate`: collect the texts no source scores, fetch them
+//! (batched, retried, cached as they arrive), and optionally export every score.
+
+use super::check::{Inputs, Setup};
+use super::{Fatal, ModerateArgs, RunError};
+use crate::input::{self, Source};
+use crate::moderation::{ClientConfig, ModerationClient, ModerationRun, ScoreRecord, SourceMode};
+use crate::settings::Settings;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, IsTerminal, Write};
+
+pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, RunError> {
+    let mut settings = Settings {
+        format: args.format.choice(),
+        select: vec!["M".into()],
+        ..Default::default()
+    };
+    args.moderation.apply(&mut settings);
+    if !settings.offline {
+        settings.moderation = Some(SourceMode::Api);
+    }
+    let setup = Setup::new(&settings, false)?;
+    let sources =
+        input::discover(&args.paths, args.stdin_filename.as_deref()).map_err(|e| Fatal(e.0))?;
+    let mut inputs = Inputs::new(sources);
+    let (texts, fetched) = if settings.offline {
+        inputs.buffer_stdin()?;
+        (count_unscored(&inputs, run_of(&setup))?, 0)
+    } else {
+        let stats = fetch_missing(&mut inputs, &setup, &settings)?;
+        (0, stats)
+    };
+    if let Some(path) = &args.export {
+        export(&inputs, run_of(&setup), path)?;
+    }
+    writeln!(out, "fetched {fetched} new scores into the cache")?;
+    if texts > 0 {
+        writeln!(
+            out,
+            "{texts} texts have no score (offline: nothing was fetched)"
+        )?;
+    }
+    Ok(0)
+}
+
+fn run_of(setup: &Setup) -> &ModerationRun {
+    setup
+        .opts
+        .moderation
+        .as_deref()
+        .expect("moderate always sets up moderation")
+}
+
+/// Lines of every input, parsed; lines that are not JSON objects are skipped (check reports
+/// them). Calls `f(line_number, value)`.
+fn for_each_example(
+    inputs: &Inputs,
+    source: &Source,
+    f: &mut dyn FnMut(u64, &Value),
+) -> Result<(), Fatal> {
+    let reader = inputs.open(source).map_err(Fatal)?;
+    let mut reader = BufReader::with_capacity(1 << 20, reader);
+    let mut buf = Vec::new();
+    let mut line = 0u64;
+    loop {
+        buf.clear();
+        let n = reader.read_until(b'\n', &mut buf).map_err(|e| {
+            Fatal(format!(
+                "cannot read `{}`: {}",
+                source.display_name(),
+                input::io_reason(&e)
+            ))
+        })?;
+        if n == 0 {
+            return Ok(());
+        }
+        line += 1;
+        if let Ok(v @ Value::Object(_)) = serde_json::from_slice::<Value>(&buf) {
+            f(line, &v);
+        }
+    }
+}
+
+/// Fetches every text no source scores yet; returns how many were fetched.
+pub fn fetch_missing(
+    inputs: &mut Inputs,
+    setup: &Setup,
+    settings: &Settings,
+) -> Result<usize, Fatal> {
+    let Some(run) = setup.opts.moderation.as_deref() else {
+        return Ok(0);
+    };
+    inputs.buffer_stdin()?;
+    let mut todo = Vec::new();
+    for source in &inputs.sources {
+        for_each_example(inputs, source, &mut |line, v| {
+            todo.extend(run.store.unscored_texts(line, v, run.check.unit_mode));
+        })?;
+    }
+    if todo.is_empty() {
+        return Ok(0);
+    }
+    let mut config = ClientConfig::from_env().map_err(|e| Fatal(e.to_string()))?;
+    if let Some(m) = &settings.moderation_model {
+        config.model = m.clone();
+    }
+    config.concurrency = settings.concurrency;
+    config.offline = settings.offline;
+    let client = ModerationClient::new(config).map_err(|e| Fatal(e.to_string()))?;
+    let tty = std::io::stderr().is_terminal();
+    let progress = |done: usize, total: usize| {
+        if tty {
+            let width = 30;
+            let filled = (done * width).checked_div(total).unwrap_or(width).min(width);
+            eprint!(
+                "\rscoring [{}{}] {done}/{total} texts",
+                "#".repeat(filled),
+                " ".repeat(width - filled)
+            );
+        }
+    };
+    let stats = run
+        .store
+        .fetch(&client, &todo, &progress)
+        .map_err(|e| Fatal(e.to_string()));
+    if tty {
+        eprintln!();
+    }
+    let stats = stats?;
+    if stats.cache_write_errors > 0 {
+        eprintln!(
+            "ftlint: warning: {} scores could not be written to the cache",
+            stats.cache_write_errors
+        );
+    }
+    Ok(stats.fetched)
+}
+
+fn count_unscored(inputs: &Inputs, run: &ModerationRun) -> Result<usize, Fatal> {
+    let mut n = 0;
+    for source in &inputs.sources {
+        for_each_example(inputs, source, &mut |line, v| {
+            n += run.store.unscored_texts(line, v, run.check.unit_mode).len();
+        })?;
+    }
+    Ok(n)
+}
+
+/// Writes every scored text as a per-text record (the `--scores` format), atomically.
+fn export(inputs: &Inputs, run: &ModerationRun, path: &std::path::Path) -> Result<(), Fatal> {
+    let mut records: Vec<ScoreRecord> = Vec::new();
+    for source in &inputs.sources {
+        for_each_example(inputs, source, &mut |line, v| {
+            records.extend(run.store.records_for_line(line, v, run.check.unit_mode));
+        })?;
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let fail = |e: std::io::Error| {
+        Fatal(format!(
+            "cannot write `{}`: {}",
+            path.display(),
+            input::io_reason(&e)
+        ))
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    crate::moderation::import::write_records(&mut tmp, &records).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,281 @@
+//! The score cache: content-addressed by (model, SHA-256 of the text), one small JSON file per
+//! text under `<dir>/v1/<model>/<first two hex digits>/<hash>.json`.
+//!
+//! Why one file per record: each record is written to a temporary file in the same directory
+//! and renamed over its final name, which is atomic on every supported file system. So several
+//! ftlint processes may write at once (the same text gives the same record, last rename wins)
+//! and a `kill -9` at any instant leaves either the old state or the complete record — never a
+//! half record under a real name; at worst a `.tmp-*` file, which readers never look at and
+//! [`Cache::remove_stale_temp_files`] sweeps. A record that is nevertheless damaged (power loss
+//! before the data reached the disk, a hand edit) fails validation on read: it is skipped (the
+//! text counts as unscored) and repaired by the next `put` of that text.
+
+use super::scores::{hash_hex, text_hash, Score};
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+/// Environment variable naming the cache directory.
+pub const CACHE_DIR_ENV: &str = "FTLINT_CACHE_DIR";
+
+/// The cache directory: `flag` (`--cache-dir`), else `FTLINT_CACHE_DIR`, else the user cache
+/// directory's `ftlint` folder (`$XDG_CACHE_HOME/ftlint`, `~/.cache/ftlint`, …). `None` only
+/// when none of these can be found.
+pub fn resolve_cache_dir(flag: Option<&Path>) -> Option<PathBuf> {
+    resolve_cache_dir_from(flag, std::env::var_os(CACHE_DIR_ENV), dirs::cache_dir())
+}
+
+/// [`resolve_cache_dir`] with the environment value and user cache directory given (tests).
+pub fn resolve_cache_dir_from(
+    flag: Option<&Path>,
+    env: Option<std::ffi::OsString>,
+    user_cache: Option<PathBuf>,
+) -> Option<PathBuf> {
+    if let Some(p) = flag {
+        return Some(p.to_path_buf());
+    }
+    match env {
+        Some(v) if !v.is_empty() => Some(PathBuf::from(v)),
+        _ => user_cache.map(|d| d.join("ftlint")),
+    }
+}
+
+/// One cache file's content.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    /// The model name the score was requested with (the cache key, e.g.
+    /// `omni-moderation-latest`); the score itself carries the model that answered.
+    model_key: String,
+    sha256: String,
+    score: Score,
+}
+
+/// A cache rooted at a directory. Opening does no I/O; directories are made on first write.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    root: PathBuf,
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Cache {
+    pub fn new(dir: impl Into<PathBuf>) -> Cache {
+        Cache { root: dir.into() }
+    }
+
+    /// The directory given to [`Cache::new`].
+    pub fn dir(&self) -> &Path {
+        &self.root
+    }
+
+    fn model_dir(&self, model_key: &str) -> PathBuf {
+        // Model names are simple (`omni-moderation-latest`); anything else is made safe for a
+        // file name and disambiguated by a hash so two odd names never share a folder.
+        let safe: String = model_key
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let name = if safe == model_key && !safe.starts_with('.') && !safe.is_empty() {
+            safe
+        } else {
+            format!("{safe}-{}", &hash_hex(&text_hash(model_key))[..12])
+        };
+        self.root.join("v1").join(name)
+    }
+
+    fn record_path(&self, model_key: &str, hash: &[u8; 32]) -> PathBuf {
+        let hex = hash_hex(hash);
+        self.model_dir(model_key)
+            .join(&hex[..2])
+            .join(format!("{hex}.json"))
+    }
+
+    /// Whether any score for `model_key` was ever stored (lets `check` skip per-text lookups
+    /// when the cache is empty).
+    pub fn has_model(&self, model_key: &str) -> bool {
+        self.model_dir(model_key).is_dir()
+    }
+
+    /// The cached score of the text with this hash, if a valid record exists. A damaged record
+    /// reads as `None`.
+    pub fn get(&self, model_key: &str, hash: &[u8; 32]) -> Option<Score> {
+        let bytes = fs::read(self.record_path(model_key, hash)).ok()?;
+        let rec: Record = serde_json::from_slice(&bytes).ok()?;
+        (rec.model_key == model_key && rec.sha256 == hash_hex(hash)).then_some(rec.score)
+    }
+
+    /// Stores a score atomically (temp file + rename), replacing any previous or damaged record.
+    pub fn put(&self, model_key: &str, hash: &[u8; 32], score: &Score) -> io::Result<()> {
+        let path = self.record_path(model_key, hash);
+        let dir = path.parent().unwrap_or(&self.root);
+        fs::create_dir_all(dir)?;
+        let rec = Record {
+            model_key: model_key.to_string(),
+            sha256: hash_hex(hash),
+            score: score.clone(),
+        };
+        let mut body = serde_json::to_vec(&rec).map_err(io::Error::other)?;
+        body.push(b'\n');
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let tmp = dir.join(format!(
+            ".tmp-{}-{}-{nanos}",
+            std::process::id(),
+            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let result = (|| {
+            let mut f = fs::File::create(&tmp)?;
+            f.write_all(&body)?;
+            // Flushed to the OS before the rename: a kill after this point cannot lose it.
+            f.flush()?;
+            drop(f);
+            fs::rename(&tmp, &path)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// Removes temporary files left by killed writers that are older than `age`. Returns how
+    /// many were removed. Young ones may belong to a live writer and are left alone.
+    pub fn remove_stale_temp_files(&self, age: Duration) -> usize {
+        let mut removed = 0;
+        let Ok(models) = fs::read_dir(self.root.join("v1")) else {
+            return 0;
+        };
+        let now = SystemTime::now();
+        for model in models.flatten() {
+            let Ok(shards) = fs::read_dir(model.path()) else {
+                continue;
+            };
+            for shard in shards.flatten() {
+                let Ok(files) = fs::read_dir(shard.path()) else {
+                    continue;
+                };
+                for f in files.flatten() {
+                    if !f.file_name().to_string_lossy().starts_with(".tmp-") {
+                        continue;
+                    }
+                    let old = f
+                        .metadata()
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|m| now.duration_since(m).ok())
+                        .is_some_and(|d| d >= age);
+                    if old && fs::remove_file(f.path()).is_ok() {
+                        removed += 1;
+                    }
+                }
+            }
+        }
+        removed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::moderation::scores::Category;
+    use std::collections::BTreeMap;
+
+    fn score(v: f64) -> Score {
+        Score {
+            model: "omni-moderation-2024-09-26".into(),
+            flagged: false,
+            categories: vec![],
+            category_scores: BTreeMap::from([(Category::Sexual, v)]),
+        }
+    }
+
+    #[test]
+    fn round_trip_and_keying() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache::new(dir.path());
+        let h = text_hash("hello");
+        assert!(!c.has_model("m"));
+        assert_eq!(c.get("m", &h), None);
+        c.put("m", &h, &score(0.5)).unwrap();
+        assert!(c.has_model("m"));
+        assert_eq!(c.get("m", &h), Some(score(0.5)));
+        assert_eq!(c.get("other", &h), None);
+        assert_eq!(c.get("m", &text_hash("hello!")), None);
+        c.put("m", &h, &score(0.25)).unwrap();
+        assert_eq!(c.get("m", &h), Some(score(0.25)));
+        // Odd model names stay inside the cache and do not collide.
+        c.put("../x/y", &h, &score(0.1)).unwrap();
+        c.put("__x_y", &h, &score(0.2)).unwrap();
+        assert_eq!(c.get("../x/y", &h), Some(score(0.1)));
+        assert_eq!(c.get("__x_y", &h), Some(score(0.2)));
+        assert!(fs::read_dir(dir.path().join("v1"))
+            .unwrap()
+            .all(|e| e.unwrap().path().starts_with(dir.path())));
+    }
+
+    #[test]
+    fn torn_record_is_skipped_then_repaired() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache::new(dir.path());
+        let h = text_hash("torn");
+        c.put("m", &h, &score(0.5)).unwrap();
+        let path = c.record_path("m", &h);
+        let full = fs::read(&path).unwrap();
+        for cut in [0, 1, full.len() / 2, full.len() - 2] {
+            fs::write(&path, &full[..cut]).unwrap();
+            assert_eq!(c.get("m", &h), None, "cut at {cut}");
+        }
+        // A record for another text copied under this name is rejected too.
+        let other = text_hash("other");
+        c.put("m", &other, &score(0.9)).unwrap();
+        fs::copy(c.record_path("m", &other), &path).unwrap();
+        assert_eq!(c.get("m", &h), None);
+        c.put("m", &h, &score(0.5)).unwrap();
+        assert_eq!(c.get("m", &h), Some(score(0.5)));
+    }
+
+    #[test]
+    fn leftover_temp_files_are_ignored_and_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache::new(dir.path());
+        let h = text_hash("t");
+        c.put("m", &h, &score(0.5)).unwrap();
+        let shard = c.record_path("m", &h).parent().unwrap().to_path_buf();
+        fs::write(shard.join(".tmp-1-2-3"), b"{\"model_key\":").unwrap();
+        assert_eq!(c.get("m", &h), Some(score(0.5)));
+        assert_eq!(c.remove_stale_temp_files(Duration::from_secs(3600)), 0);
+        assert_eq!(c.remove_stale_temp_files(Duration::ZERO), 1);
+        assert_eq!(c.get("m", &h), Some(score(0.5)));
+    }
+
+    #[test]
+    fn dir_resolution_order() {
+        let flag = Path::new("/flag");
+        let env = Some(std::ffi::OsString::from("/env"));
+        let user = Some(PathBuf::from("/home/u/.cache"));
+        assert_eq!(
+            resolve_cache_dir_from(Some(flag), env.clone(), user.clone()),
+            Some(PathBuf::from("/flag"))
+        );
+        assert_eq!(
+            resolve_cache_dir_from(None, env, user.clone()),
+            Some(PathBuf::from("/env"))
+        );
+        assert_eq!(
+            resolve_cache_dir_from(None, Some("".into()), user.clone()),
+            Some(PathBuf::from("/home/u/.cache/ftlint"))
+        );
+        assert_eq!(resolve_cache_dir_from(None, None, None), None);
+        assert_eq!(resolve_cache_dir(Some(flag)), Some(flag.to_path_buf()));
+    }
+}

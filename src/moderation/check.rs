@@ -1,0 +1,237 @@
+//! Turning scores into findings: per line (M001, M002, M004, M005) and per file (M003 and the
+//! summary's riskiest examples).
+//!
+//! The engine calls [`ModerationCheck::check_line`] for each parsed line (any thread), keeps the
+//! small [`LineSummary`] it returns, and calls [`ModerationCheck::check_file`] once at the end.
+
+use super::profile::{Level, Profile};
+use super::scores::{text_hash, Category};
+use super::store::{Resolved, ScoreStore};
+use super::units::{text_units, UnitMode};
+use crate::rules::moderation::{
+    m001_moderation_flagged as m001, m002_category_over_threshold as m002,
+    m003_too_many_flagged as m003, m004_unscored as m004, m005_stale_scores as m005,
+};
+use crate::rules::{Rule, Severity};
+use serde_json::Value;
+
+/// One moderation finding. `pointer` is the scored value's RFC 6901 pointer (`""`: the whole
+/// line, for `--moderation-unit example` and for file-level M003, which has line 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub pointer: String,
+    pub message: String,
+    pub help: String,
+}
+
+/// What the file-level pass needs to know about one example.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LineSummary {
+    pub line: u64,
+    pub units: u32,
+    pub unscored_units: u32,
+    /// Counts toward the gate: flagged, or an error-level threshold hit.
+    pub flagged: bool,
+    /// Profile-relative risk of the riskiest unit (see [`Profile::risk`]); 0 when unscored.
+    pub risk: f64,
+    /// The riskiest unit's top category and score, and its pointer.
+    pub top: Option<(Category, f64, String)>,
+}
+
+/// One entry of the summary's "riskiest examples".
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskyExample {
+    pub line: u64,
+    pub category: Category,
+    pub score: f64,
+    pub pointer: String,
+    pub flagged: bool,
+}
+
+/// The file-level result.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileReport {
+    /// M003, when the gate is passed (report it at line 0).
+    pub gate: Option<Finding>,
+    /// Up to [`RISKIEST_SHOWN`] examples, riskiest first.
+    pub riskiest: Vec<RiskyExample>,
+    pub examples: u64,
+    pub flagged_examples: u64,
+    pub unscored_texts: u64,
+    /// Set when no text had a score and M004 was not asked for: print once in the summary.
+    pub not_checked_note: Option<String>,
+}
+
+/// Examples listed in the summary.
+pub const RISKIEST_SHOWN: usize = 5;
+
+/// The moderation settings of a run.
+#[derive(Debug, Clone)]
+pub struct ModerationCheck {
+    pub profile: Profile,
+    pub unit_mode: UnitMode,
+    /// Report M004 (the user asked for moderation: `--moderation`, `--scores`, config).
+    pub report_unscored: bool,
+    /// `--require-scores`: M004 is an error.
+    pub require_scores: bool,
+}
+
+impl ModerationCheck {
+    /// Findings for one parsed line (1-based `line`), in unit order.
+    pub fn check_line(
+        &self,
+        store: &ScoreStore,
+        line: u64,
+        value: &Value,
+    ) -> (Vec<Finding>, LineSummary) {
+        let mut findings = Vec::new();
+        let units = text_units(value, self.unit_mode);
+        let mut summary = LineSummary {
+            line,
+            units: units.len() as u32,
+            ..LineSummary::default()
+        };
+        if !self.report_unscored && !store.has_any_source() {
+            // The common pre-commit case: no scores anywhere and none asked for. Skip hashing;
+            // the file report turns the count into its one summary note.
+            summary.unscored_units = summary.units;
+            return (findings, summary);
+        }
+        for (i, unit) in units.iter().enumerate() {
+            let hash = text_hash(&unit.text);
+            let score = match store.resolve_hashed(line, i, unit, &hash) {
+                Resolved::Scored { score, .. } => score,
+                Resolved::Stale { recorded } => {
+                    summary.unscored_units += 1;
+                    findings.push(Finding {
+                        rule: &m005::RULE,
+                        severity: m005::RULE.severity,
+                        pointer: unit.pointer.clone(),
+                        message: m005::message(&recorded, &hash),
+                        help: m005::help(),
+                    });
+                    continue;
+                }
+                Resolved::Unscored => {
+                    summary.unscored_units += 1;
+                    if self.report_unscored {
+                        findings.push(Finding {
+                            rule: &m004::RULE,
+                            severity: m004::severity(self.require_scores),
+                            pointer: unit.pointer.clone(),
+                            message: m004::message(store.model_key()),
+                            help: m004::help(),
+                        });
+                    }
+                    continue;
+                }
+            };
+            let hits = self.profile.evaluate(&score);
+            let flagged = self.profile.use_flagged && score.flagged;
+            if flagged {
+                findings.push(Finding {
+                    rule: &m001::RULE,
+                    severity: m001::RULE.severity,
+                    pointer: unit.pointer.clone(),
+                    message: m001::message(&hits, &score.model),
+                    help: m001::help(),
+                });
+            }
+            for hit in hits.iter().filter(|h| !h.flagged_only) {
+                findings.push(Finding {
+                    rule: &m002::RULE,
+                    severity: m002::severity(hit),
+                    pointer: unit.pointer.clone(),
+                    message: m002::message(hit, &self.profile.name),
+                    help: m002::help(hit),
+                });
+            }
+            summary.flagged |= flagged || hits.iter().any(|h| h.level == Level::Error);
+            let (risk, top) = self.profile.risk(&score);
+            if let Some((cat, s)) = top {
+                if summary.top.is_none() || risk > summary.risk {
+                    summary.risk = risk;
+                    summary.top = Some((cat, s, unit.pointer.clone()));
+                }
+            }
+        }
+        (findings, summary)
+    }
+
+    /// The file verdict from every example's summary (in any order).
+    pub fn check_file(&self, lines: &[LineSummary]) -> FileReport {
+        let mut report = FileReport {
+            examples: lines.len() as u64,
+            flagged_examples: lines.iter().filter(|l| l.flagged).count() as u64,
+            unscored_texts: lines.iter().map(|l| u64::from(l.unscored_units)).sum(),
+            ..FileReport::default()
+        };
+        let mut ranked: Vec<&LineSummary> = lines.iter().filter(|l| l.top.is_some()).collect();
+        ranked.sort_by(|a, b| {
+            b.flagged
+                .cmp(&a.flagged)
+                .then(b.risk.total_cmp(&a.risk))
+                .then(a.line.cmp(&b.line))
+        });
+        if let Some(verdict) = self.profile.gate(report.flagged_examples, report.examples) {
+            let worst: Vec<u64> = ranked
+                .iter()
+                .filter(|l| l.flagged)
+                .map(|l| l.line)
+                .collect();
+            report.gate = Some(Finding {
+                rule: &m003::RULE,
+                severity: m003::RULE.severity,
+                pointer: String::new(),
+                message: m003::message(&verdict, &worst),
+                help: m003::help(),
+            });
+        }
+        report.riskiest = ranked
+            .iter()
+            .take(RISKIEST_SHOWN)
+            .filter_map(|l| {
+                let (category, score, pointer) = l.top.clone()?;
+                Some(RiskyExample {
+                    line: l.line,
+                    category,
+                    score,
+                    pointer,
+                    flagged: l.flagged,
+                })
+            })
+            .collect();
+        let scored_any = lines.iter().any(|l| l.units > l.unscored_units);
+        if !scored_any && report.unscored_texts > 0 && !self.report_unscored {
+            report.not_checked_note = Some(
+                "moderation not checked: no scores for these texts; run `ftlint moderate FILE` (network) or pass `--scores FILE`"
+                    .to_string(),
+            );
+        }
+        report
+    }
+}
+
+/// The summary's lines for the riskiest examples, e.g.
+/// `line 5: sexual/minors 0.0162 at /messages/2/content`.
+pub fn format_riskiest(riskiest: &[RiskyExample]) -> Vec<String> {
+    riskiest
+        .iter()
+        .map(|r| {
+            let at = if r.pointer.is_empty() {
+                String::new()
+            } else {
+                format!(" at {}", r.pointer)
+            };
+            format!(
+                "line {}: {} {}{at}{}",
+                r.line,
+                r.category,
+                crate::rules::moderation::fmt_score(r.score),
+                if r.flagged { " (flagged)" } else { "" }
+            )
+        })
+        .collect()
+}

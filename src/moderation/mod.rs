@@ -1,0 +1,86 @@
+//! The moderation pre-check: scores, where they come from, and how a profile judges them.
+//!
+//! - [`scores`]: the OpenAI score model (both key sets), `text_hash`.
+//! - [`units`]: which texts of a line are scored, and their pointers.
+//! - [`profile`]: per-category thresholds and the file gate, from `rules/moderation/*.toml`.
+//! - [`cache`]: content-addressed score files, safe for concurrent writers and kills.
+//! - [`import`]: `--scores FILE` (per-text records or raw API responses) and `--export`.
+//! - [`client`]: the live `/moderations` client (batches, concurrency, SDK-style retries).
+//! - [`store`]: the sources combined (cache → import → fetched) and the fetch step.
+//! - [`check`]: per-line findings (M001, M002, M004, M005) and the file verdict (M003, the
+//!   riskiest examples).
+//!
+//! # Wiring into a per-line engine
+//!
+//! ```no_run
+//! use ftlint::moderation::*;
+//! # fn lines() -> Vec<serde_json::Value> { vec![] }
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Once per run, from flags and config.
+//! let profile = Profile::find("finetune", &[])?; // then .with_overrides(&thresholds_table)?
+//! let cache = resolve_cache_dir(None).map(Cache::new); // --cache-dir, FTLINT_CACHE_DIR, user dir
+//! let imported = None; // Some(ImportedScores::from_path(path)?) for --scores FILE
+//! let store = ScoreStore::new(client::DEFAULT_MODEL, cache, imported);
+//! let check = ModerationCheck {
+//!     profile,
+//!     unit_mode: UnitMode::Message,  // --moderation-unit example → UnitMode::Example
+//!     report_unscored: false,        // true when --moderation/--scores/config asked for it
+//!     require_scores: false,         // --require-scores
+//! };
+//!
+//! // --moderation api (or `ftlint moderate`): a pre-pass collects what no source scores.
+//! let mut todo = Vec::new();
+//! for (i, v) in lines().iter().enumerate() {
+//!     todo.extend(store.unscored_texts(i as u64 + 1, v, check.unit_mode));
+//! }
+//! let mut config = ClientConfig::from_env()?; // NoApiKey → exit 2
+//! config.offline = false;                     // --offline → true: fails before any socket
+//! let client = ModerationClient::new(config)?;
+//! store.fetch(&client, &todo, &|done, total| eprint!("\r{done}/{total}"))?;
+//!
+//! // The per-line pass (any thread): findings carry a pointer to span ("" = whole line).
+//! let mut summaries = Vec::new();
+//! for (i, v) in lines().iter().enumerate() {
+//!     let (findings, summary) = check.check_line(&store, i as u64 + 1, v);
+//!     summaries.push(summary); // one per example line, in any order
+//!     # let _ = findings;
+//! }
+//! // After the pass: M003 at line 0, the riskiest examples and the "not checked" note.
+//! let report = check.check_file(&summaries);
+//! for line in check::format_riskiest(&report.riskiest) {
+//!     eprintln!("  {line}");
+//! }
+//! # Ok(()) }
+//! ```
+
+pub mod cache;
+pub mod check;
+pub mod client;
+pub mod import;
+pub mod profile;
+pub mod run;
+pub mod scores;
+pub mod store;
+pub mod units;
+
+pub use cache::{resolve_cache_dir, Cache};
+pub use check::{FileReport, Finding, LineSummary, ModerationCheck, RiskyExample};
+pub use client::{ApiKey, ClientConfig, ClientError, ModerationClient};
+pub use import::{ImportedScores, ScoreRecord};
+pub use profile::{Hit, Level, Profile};
+pub use run::ModerationRun;
+pub use scores::{text_hash, Category, Score};
+pub use store::{Origin, Resolved, ScoreStore};
+pub use units::{text_units, TextUnit, UnitMode};
+
+/// `--moderation off|cache|api`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SourceMode {
+    /// No M rules run.
+    Off,
+    /// Cached and imported scores only; never the network (the default).
+    #[default]
+    Cache,
+    /// Also fetch missing scores from the API (and cache them).
+    Api,
+}

@@ -1,0 +1,566 @@
+//! Moderation profiles: per-category `warn`/`error` thresholds and the file-level gate.
+//!
+//! Built-in profiles are TOML files under `rules/moderation/`, embedded in the binary; each
+//! threshold's reasoning is written beside it there. Users add profiles or override thresholds
+//! through their config, which hands us an already parsed TOML table.
+
+use super::scores::{Category, Score};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::LazyLock;
+
+/// How serious a threshold hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Warn,
+    Error,
+}
+
+/// The two thresholds of one category. Either may be absent.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    pub warn: Option<f64>,
+    pub error: Option<f64>,
+}
+
+/// The file-level "too many flagged examples" gate. The file fails when either limit is passed.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    pub max_flagged_examples: Option<u64>,
+    pub max_flagged_fraction: Option<f64>,
+}
+
+/// One finding of [`Profile::evaluate`] for one text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub category: Category,
+    pub score: f64,
+    /// The threshold reached; `None` for a `flagged_only` hit (no threshold was involved).
+    pub threshold: Option<f64>,
+    pub level: Level,
+    /// `true` when the hit comes from the source's own verdict (`flagged` with this category
+    /// marked `true`), i.e. rule M001; `false` for a threshold hit (rule M002).
+    pub flagged_only: bool,
+}
+
+/// Which gate limit a file passed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum GateLimit {
+    Examples(u64),
+    Fraction(f64),
+}
+
+/// The gate's verdict on a file that has too many flagged examples.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateVerdict {
+    pub flagged_examples: u64,
+    pub total_examples: u64,
+    pub limit: GateLimit,
+    pub profile: String,
+}
+
+/// A moderation profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    pub name: String,
+    pub description: String,
+    /// Whether the source's `flagged` verdict is an error (M001).
+    pub use_flagged: bool,
+    pub gate: Gate,
+    pub categories: BTreeMap<Category, Thresholds>,
+}
+
+/// The on-disk shape of a profile (built-in file or a user's `[moderation.profiles.NAME]`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileFile {
+    name: Option<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "yes")]
+    use_flagged: bool,
+    #[serde(default)]
+    gate: Gate,
+    #[serde(default)]
+    categories: BTreeMap<String, Thresholds>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+const BUILTIN_SOURCES: &[(&str, &str)] = &[
+    (
+        "finetune",
+        include_str!("../../rules/moderation/finetune.toml"),
+    ),
+    ("api", include_str!("../../rules/moderation/api.toml")),
+];
+
+static BUILTINS: LazyLock<Vec<Profile>> = LazyLock::new(|| {
+    BUILTIN_SOURCES
+        .iter()
+        .filter_map(|(name, src)| {
+            // The files are tested (`builtins_parse`); a broken one is left out, never a panic.
+            let table: toml::Table = src.parse().ok()?;
+            Profile::from_table(name, &table).ok()
+        })
+        .collect()
+});
+
+/// The name of the default profile.
+pub const DEFAULT_PROFILE: &str = "finetune";
+
+impl Profile {
+    /// A built-in profile by name (`finetune`, `api`).
+    pub fn builtin(name: &str) -> Option<Profile> {
+        BUILTINS.iter().find(|p| p.name == name).cloned()
+    }
+
+    /// The profile named `name`: one of `user` (from the config, which may shadow a built-in),
+    /// else a built-in. The error lists the names that exist.
+    pub fn find(name: &str, user: &[Profile]) -> Result<Profile, ProfileError> {
+        if let Some(p) = user.iter().find(|p| p.name == name) {
+            return Ok(p.clone());
+        }
+        Profile::builtin(name).ok_or_else(|| {
+            let mut names: Vec<String> = Profile::builtin_names()
+                .into_iter()
+                .map(String::from)
+                .collect();
+            names.extend(user.iter().map(|p| p.name.clone()));
+            names.sort();
+            names.dedup();
+            let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            ProfileError(format!(
+                "unknown moderation profile `{name}`; expected one of {}",
+                names.join(", ")
+            ))
+        })
+    }
+
+    /// Names of the built-in profiles.
+    pub fn builtin_names() -> Vec<&'static str> {
+        BUILTIN_SOURCES.iter().map(|(n, _)| *n).collect()
+    }
+
+    /// Builds a profile from a parsed TOML table with the built-in files' keys (`description`,
+    /// `use_flagged`, `[gate]`, `[categories."NAME"]`). `name` is used unless the table names
+    /// itself. Unknown keys and categories are errors.
+    pub fn from_table(name: &str, table: &toml::Table) -> Result<Profile, ProfileError> {
+        let file: ProfileFile =
+            toml::Value::Table(table.clone())
+                .try_into()
+                .map_err(|e: toml::de::Error| {
+                    ProfileError(format!("profile `{name}`: {}", e.message()))
+                })?;
+        let name = file.name.unwrap_or_else(|| name.to_string());
+        let mut categories = BTreeMap::new();
+        for (key, t) in file.categories {
+            let cat = parse_category(&name, &key)?;
+            categories.insert(cat, t);
+        }
+        let p = Profile {
+            name,
+            description: file.description,
+            use_flagged: file.use_flagged,
+            gate: file.gate,
+            categories,
+        };
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// Applies `[thresholds]` overrides: keys are category names (slash or underscore form)
+    /// holding `{ warn = …, error = … }` (a missing key keeps the profile's value), plus
+    /// `max_flagged_examples` and `max_flagged_fraction` for the gate.
+    pub fn with_overrides(mut self, table: &toml::Table) -> Result<Profile, ProfileError> {
+        for (key, value) in table {
+            match key.as_str() {
+                "max_flagged_examples" => {
+                    let n = value
+                        .as_integer()
+                        .and_then(|n| u64::try_from(n).ok())
+                        .ok_or_else(|| {
+                            ProfileError(format!(
+                                "`thresholds.{key}` must be a non-negative integer"
+                            ))
+                        })?;
+                    self.gate.max_flagged_examples = Some(n);
+                }
+                "max_flagged_fraction" => {
+                    let f = as_f64(value).ok_or_else(|| {
+                        ProfileError(format!("`thresholds.{key}` must be a number"))
+                    })?;
+                    self.gate.max_flagged_fraction = Some(f);
+                }
+                _ => {
+                    let cat = parse_category(&self.name, key)?;
+                    let t: Thresholds =
+                        value.clone().try_into().map_err(|e: toml::de::Error| {
+                            ProfileError(format!("`thresholds.{key}`: {}", e.message()))
+                        })?;
+                    let entry = self.categories.entry(cat).or_default();
+                    if t.warn.is_some() {
+                        entry.warn = t.warn;
+                    }
+                    if t.error.is_some() {
+                        entry.error = t.error;
+                    }
+                }
+            }
+        }
+        self.validate()?;
+        Ok(self)
+    }
+
+    fn validate(&self) -> Result<(), ProfileError> {
+        let bad = |v: f64| !(0.0..=1.0).contains(&v);
+        for (cat, t) in &self.categories {
+            for v in [t.warn, t.error].into_iter().flatten() {
+                if bad(v) {
+                    return Err(ProfileError(format!(
+                        "profile `{}`: `{cat}` threshold {v} is not between 0 and 1",
+                        self.name
+                    )));
+                }
+            }
+            if let (Some(w), Some(e)) = (t.warn, t.error) {
+                if w > e {
+                    return Err(ProfileError(format!(
+                        "profile `{}`: `{cat}` warn {w} is above error {e}",
+                        self.name
+                    )));
+                }
+            }
+        }
+        if let Some(f) = self.gate.max_flagged_fraction {
+            if bad(f) {
+                return Err(ProfileError(format!(
+                    "profile `{}`: `max_flagged_fraction` {f} is not between 0 and 1",
+                    self.name
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every finding this profile makes about one text's score: one `flagged_only` hit per
+    /// category the source marked (when the profile trusts `flagged`), then one threshold hit
+    /// per category at or over its warn or error threshold (the higher level only). A category
+    /// the source already flagged is not repeated as a threshold hit. Ordered by level (errors
+    /// first), then score descending.
+    pub fn evaluate(&self, score: &Score) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        if self.use_flagged && score.flagged {
+            for &cat in &score.categories {
+                hits.push(Hit {
+                    category: cat,
+                    score: score.get(cat).unwrap_or(0.0),
+                    threshold: None,
+                    level: Level::Error,
+                    flagged_only: true,
+                });
+            }
+        }
+        for (&cat, t) in &self.categories {
+            if hits.iter().any(|h| h.category == cat) {
+                continue;
+            }
+            let Some(s) = score.get(cat) else { continue };
+            let level = match (t.error, t.warn) {
+                (Some(e), _) if s >= e => Some((Level::Error, e)),
+                (_, Some(w)) if s >= w => Some((Level::Warn, w)),
+                _ => None,
+            };
+            if let Some((level, threshold)) = level {
+                hits.push(Hit {
+                    category: cat,
+                    score: s,
+                    threshold: Some(threshold),
+                    level,
+                    flagged_only: false,
+                });
+            }
+        }
+        hits.sort_by(|a, b| {
+            b.level
+                .cmp(&a.level)
+                .then(b.score.total_cmp(&a.score))
+                .then(a.category.cmp(&b.category))
+        });
+        hits
+    }
+
+    /// Whether a score makes its example count toward the gate: flagged (when trusted) or
+    /// an error-level threshold hit.
+    pub fn counts_as_flagged(&self, score: &Score) -> bool {
+        (self.use_flagged && score.flagged)
+            || self.evaluate(score).iter().any(|h| h.level == Level::Error)
+    }
+
+    /// How risky a score is under this profile, for ranking examples: the highest
+    /// score/threshold ratio over categories with a warn (else error) threshold, 1.0+ for a
+    /// flagged score; raw scores when the profile has no thresholds.
+    pub fn risk(&self, score: &Score) -> (f64, Option<(Category, f64)>) {
+        let mut best: (f64, Option<(Category, f64)>) = (0.0, None);
+        for (&cat, &s) in &score.category_scores {
+            let base = self
+                .categories
+                .get(&cat)
+                .and_then(|t| t.warn.or(t.error))
+                .filter(|b| *b > 0.0);
+            let mut r = match base {
+                Some(b) => s / b,
+                None if self.categories.is_empty() => s,
+                None => continue,
+            };
+            if self.use_flagged && score.flagged && score.categories.contains(&cat) {
+                r = r.max(1.0) + 1000.0;
+            }
+            if best.1.is_none() || r > best.0 {
+                best = (r, Some((cat, s)));
+            }
+        }
+        best
+    }
+
+    /// The file gate: `Some` when `flagged_examples` passes either limit.
+    pub fn gate(&self, flagged_examples: u64, total_examples: u64) -> Option<GateVerdict> {
+        let verdict = |limit| GateVerdict {
+            flagged_examples,
+            total_examples,
+            limit,
+            profile: self.name.clone(),
+        };
+        if let Some(max) = self.gate.max_flagged_examples {
+            if flagged_examples > max {
+                return Some(verdict(GateLimit::Examples(max)));
+            }
+        }
+        if let Some(max) = self.gate.max_flagged_fraction {
+            if total_examples > 0 && flagged_examples as f64 / total_examples as f64 > max {
+                return Some(verdict(GateLimit::Fraction(max)));
+            }
+        }
+        None
+    }
+}
+
+fn as_f64(v: &toml::Value) -> Option<f64> {
+    v.as_float().or_else(|| v.as_integer().map(|i| i as f64))
+}
+
+fn parse_category(profile: &str, key: &str) -> Result<Category, ProfileError> {
+    Category::parse(key).map(|(c, _)| c).ok_or_else(|| {
+        let known: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
+        ProfileError(format!(
+            "profile `{profile}`: unknown category `{key}`; expected one of {}",
+            known.join(", ")
+        ))
+    })
+}
+
+/// A profile or override that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileError(pub String);
+
+impl fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::moderation::scores::ModerationResponse;
+
+    fn recorded() -> Score {
+        ModerationResponse::parse(include_str!(
+            "../../fixtures/profile-dataset/moderation-response.json"
+        ))
+        .unwrap()
+        .results[0]
+            .clone()
+    }
+
+    #[test]
+    fn builtins_parse() {
+        for name in Profile::builtin_names() {
+            let table: toml::Table = BUILTIN_SOURCES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .unwrap()
+                .1
+                .parse()
+                .unwrap();
+            let p = Profile::from_table(name, &table).unwrap();
+            assert_eq!(p.name, name);
+            assert_eq!(Profile::builtin(name), Some(p));
+        }
+        assert!(Profile::builtin("nope").is_none());
+    }
+
+    #[test]
+    fn every_threshold_has_its_reasoning_above_it() {
+        for (name, src) in BUILTIN_SOURCES {
+            let lines: Vec<&str> = src.lines().collect();
+            for (i, l) in lines.iter().enumerate() {
+                let setting = ["warn", "error", "max_flagged", "use_flagged"]
+                    .iter()
+                    .any(|k| l.starts_with(k));
+                if setting {
+                    assert!(
+                        i > 0 && lines[i - 1].starts_with('#'),
+                        "{name}.toml line {}: `{l}` has no comment above it",
+                        i + 1
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn finetune_covers_every_category() {
+        let p = Profile::builtin("finetune").unwrap();
+        for c in Category::ALL {
+            let t = p.categories[&c];
+            assert!(t.warn.is_some() && t.error.is_some(), "{c}");
+        }
+    }
+
+    #[test]
+    fn finetune_explains_the_recorded_scores() {
+        let p = Profile::builtin("finetune").unwrap();
+        let hits = p.evaluate(&recorded());
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        assert_eq!(hits[0].category, Category::Sexual);
+        assert_eq!(hits[0].threshold, Some(0.05));
+        assert_eq!(hits[0].level, Level::Warn);
+        assert_eq!(hits[1].category, Category::SexualMinors);
+        assert_eq!(hits[1].threshold, Some(0.01));
+        assert!(hits.iter().all(|h| !h.flagged_only));
+        assert!(!p.counts_as_flagged(&recorded()));
+    }
+
+    #[test]
+    fn api_is_silent_on_the_recorded_scores() {
+        let p = Profile::builtin("api").unwrap();
+        assert!(p.evaluate(&recorded()).is_empty());
+    }
+
+    #[test]
+    fn flagged_categories_are_error_hits_not_repeated() {
+        let mut s = recorded();
+        s.flagged = true;
+        s.categories = vec![Category::Sexual];
+        s.category_scores.insert(Category::Sexual, 0.9);
+        let p = Profile::builtin("finetune").unwrap();
+        let hits = p.evaluate(&s);
+        assert_eq!(hits[0].category, Category::Sexual);
+        assert!(hits[0].flagged_only);
+        assert_eq!(
+            hits.iter()
+                .filter(|h| h.category == Category::Sexual)
+                .count(),
+            1
+        );
+        assert!(p.counts_as_flagged(&s));
+        let api = Profile::builtin("api").unwrap();
+        assert_eq!(api.evaluate(&s).len(), 1);
+    }
+
+    #[test]
+    fn overrides_change_thresholds_and_gate() {
+        let table: toml::Table =
+            "sexual = { warn = 0.1 }\nself_harm = { error = 0.2 }\nmax_flagged_examples = 3"
+                .parse()
+                .unwrap();
+        let p = Profile::builtin("finetune")
+            .unwrap()
+            .with_overrides(&table)
+            .unwrap();
+        assert_eq!(p.categories[&Category::Sexual].warn, Some(0.1));
+        assert_eq!(p.categories[&Category::Sexual].error, Some(0.30));
+        assert_eq!(p.categories[&Category::SelfHarm].error, Some(0.2));
+        assert_eq!(p.gate.max_flagged_examples, Some(3));
+        // 0.0687 no longer reaches sexual's warn.
+        assert_eq!(p.evaluate(&recorded()).len(), 1);
+
+        for bad in [
+            "nonsense = { warn = 0.1 }",
+            "sexual = { warn = 2.0 }",
+            "sexual = { warn = 0.5, error = 0.4 }",
+            "sexual = { typo = 0.5 }",
+            "max_flagged_examples = -1",
+        ] {
+            let t: toml::Table = bad.parse().unwrap();
+            assert!(
+                Profile::builtin("finetune")
+                    .unwrap()
+                    .with_overrides(&t)
+                    .is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn user_profile_from_table() {
+        let t: toml::Table = "description = \"mine\"\n[gate]\nmax_flagged_examples = 2\n[categories.violence]\nwarn = 0.2\nerror = 0.6"
+            .parse()
+            .unwrap();
+        let p = Profile::from_table("strict", &t).unwrap();
+        assert_eq!(p.name, "strict");
+        assert!(p.use_flagged);
+        assert!(p.gate(2, 10).is_none());
+        assert_eq!(p.gate(3, 10).unwrap().limit, GateLimit::Examples(2));
+        let t: toml::Table = "colour = 1".parse().unwrap();
+        assert!(Profile::from_table("x", &t).is_err());
+    }
+
+    #[test]
+    fn find_prefers_user_profiles() {
+        let t: toml::Table = "description = \"mine\"".parse().unwrap();
+        let mine = Profile::from_table("api", &t).unwrap();
+        assert_eq!(
+            Profile::find("api", std::slice::from_ref(&mine)).unwrap(),
+            mine
+        );
+        assert_eq!(
+            Profile::find("finetune", &[]).unwrap().name,
+            DEFAULT_PROFILE
+        );
+        let e = Profile::find("nope", &[mine]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown moderation profile `nope`; expected one of `api`, `finetune`"
+        );
+    }
+
+    #[test]
+    fn gate_limits() {
+        let f = Profile::builtin("finetune").unwrap();
+        assert!(f.gate(0, 100).is_none());
+        assert_eq!(f.gate(1, 1000).unwrap().limit, GateLimit::Examples(0));
+        let a = Profile::builtin("api").unwrap();
+        assert!(a.gate(1, 100).is_none());
+        assert_eq!(a.gate(2, 100).unwrap().limit, GateLimit::Fraction(0.01));
+        assert!(a.gate(0, 0).is_none());
+    }
+
+    #[test]
+    fn risk_ranks_by_ratio_to_warn() {
+        let p = Profile::builtin("finetune").unwrap();
+        let (r, top) = p.risk(&recorded());
+        // sexual/minors 0.0162/0.01 = 1.62 beats sexual 0.0687/0.05 = 1.37.
+        assert_eq!(top.unwrap().0, Category::SexualMinors);
+        assert!((r - 1.6186).abs() < 1e-3);
+    }
+}

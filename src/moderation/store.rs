@@ -1,0 +1,229 @@
+//! The score sources of one run, combined in the documented order: scores fetched in this run,
+//! then the cache, then the `--scores` import. Also the fetch step of `--moderation api` and
+//! `ftlint moderate`: score what no source has, writing each batch to the cache as it lands.
+
+use super::cache::Cache;
+use super::client::{ClientError, ModerationClient};
+use super::import::ScoreRecord;
+use super::import::{ImportedScores, Lookup};
+use super::scores::{text_hash, Score};
+use super::units::{text_units, TextUnit, UnitMode};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::sync::RwLock;
+
+/// Where a score came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Fetched,
+    Cache,
+    Import,
+}
+
+/// What the sources know about one text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolved {
+    Scored {
+        score: Score,
+        origin: Origin,
+    },
+    /// Only an imported record for another text exists at this position (M005).
+    Stale {
+        recorded: [u8; 32],
+    },
+    /// No score (M004).
+    Unscored,
+}
+
+/// Counts of a fetch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FetchStats {
+    /// Distinct texts asked about.
+    pub distinct: usize,
+    /// Of those, already known (cache, import or this run).
+    pub known: usize,
+    /// Scored by the API now.
+    pub fetched: usize,
+    /// Cache writes that failed (the scores are still used in this run).
+    pub cache_write_errors: usize,
+}
+
+/// The combined sources. `Sync`: share one across the engine's threads.
+#[derive(Debug)]
+pub struct ScoreStore {
+    model_key: String,
+    cache: Option<Cache>,
+    /// Skip cache lookups when the cache has nothing for this model (the common
+    /// pre-commit case: one `is_dir` instead of a file open per text).
+    cache_has_model: bool,
+    imported: Option<ImportedScores>,
+    fetched: RwLock<HashMap<[u8; 32], Score>>,
+}
+
+impl ScoreStore {
+    /// `model_key` is the model scores are requested with (`--moderation-model`); cache
+    /// records are keyed by it.
+    pub fn new(model_key: &str, cache: Option<Cache>, imported: Option<ImportedScores>) -> Self {
+        let cache_has_model = cache.as_ref().is_some_and(|c| c.has_model(model_key));
+        ScoreStore {
+            model_key: model_key.to_string(),
+            cache,
+            cache_has_model,
+            imported,
+            fetched: RwLock::new(HashMap::new()),
+        }
+    }
+
+    pub fn model_key(&self) -> &str {
+        &self.model_key
+    }
+
+    /// Whether any source could hold a score (false: a plain `check` says once that
+    /// moderation was not checked).
+    pub fn has_any_source(&self) -> bool {
+        self.cache_has_model
+            || self.imported.as_ref().is_some_and(|i| !i.is_empty())
+            || self.fetched.read().is_ok_and(|f| !f.is_empty())
+    }
+
+    /// The score of the `unit_index`-th unit of line `line` (1-based).
+    pub fn resolve(&self, line: u64, unit_index: usize, unit: &TextUnit) -> Resolved {
+        let hash = text_hash(&unit.text);
+        self.resolve_hashed(line, unit_index, unit, &hash)
+    }
+
+    /// [`ScoreStore::resolve`] with the text's hash already computed.
+    pub fn resolve_hashed(
+        &self,
+        line: u64,
+        unit_index: usize,
+        unit: &TextUnit,
+        hash: &[u8; 32],
+    ) -> Resolved {
+        if let Some(s) = self.fetched.read().ok().and_then(|f| f.get(hash).cloned()) {
+            return Resolved::Scored {
+                score: s,
+                origin: Origin::Fetched,
+            };
+        }
+        if self.cache_has_model {
+            if let Some(s) = self
+                .cache
+                .as_ref()
+                .and_then(|c| c.get(&self.model_key, hash))
+            {
+                return Resolved::Scored {
+                    score: s,
+                    origin: Origin::Cache,
+                };
+            }
+        }
+        match self
+            .imported
+            .as_ref()
+            .map_or(Lookup::Missing, |i| i.lookup(line, unit_index, unit, hash))
+        {
+            Lookup::Fresh(s) => Resolved::Scored {
+                score: s.clone(),
+                origin: Origin::Import,
+            },
+            Lookup::Stale { recorded } => Resolved::Stale { recorded },
+            Lookup::Missing => Resolved::Unscored,
+        }
+    }
+
+    /// Scores with `client` every text of `texts` that no source knows (by hash; duplicates
+    /// are sent once), writing each completed batch to the cache immediately and keeping the
+    /// scores for [`ScoreStore::resolve`]. `progress(done, total)` counts texts sent.
+    /// Callers pass the texts that resolved as unscored or stale.
+    pub fn fetch(
+        &self,
+        client: &ModerationClient,
+        texts: &[String],
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<FetchStats, ClientError> {
+        let mut stats = FetchStats::default();
+        let mut seen = HashSet::new();
+        let mut todo: Vec<(&str, [u8; 32])> = Vec::new();
+        for t in texts {
+            let h = text_hash(t);
+            if !seen.insert(h) {
+                continue;
+            }
+            stats.distinct += 1;
+            let known = self.fetched.read().is_ok_and(|f| f.contains_key(&h))
+                || self
+                    .cache
+                    .as_ref()
+                    .is_some_and(|c| c.get(&self.model_key, &h).is_some());
+            if known {
+                stats.known += 1;
+            } else {
+                todo.push((t, h));
+            }
+        }
+        if todo.is_empty() {
+            return Ok(stats);
+        }
+        let refs: Vec<&str> = todo.iter().map(|(t, _)| *t).collect();
+        let write_errors = std::sync::atomic::AtomicUsize::new(0);
+        let on_batch = |b: super::client::BatchDone<'_>| {
+            for (k, s) in b.scores.iter().enumerate() {
+                let h = &todo[b.first + k].1;
+                if let Some(c) = &self.cache {
+                    if c.put(&self.model_key, h, s).is_err() {
+                        write_errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+                if let Ok(mut f) = self.fetched.write() {
+                    f.insert(*h, s.clone());
+                }
+            }
+            progress(b.done, b.total);
+        };
+        let scores = client.score(&refs, &on_batch)?;
+        stats.fetched = scores.len();
+        stats.cache_write_errors = write_errors.into_inner();
+        Ok(stats)
+    }
+
+    /// The texts of one line that no source scores (unscored or stale): collect them over the
+    /// file, then [`ScoreStore::fetch`] them (`--moderation api`, `ftlint moderate`).
+    pub fn unscored_texts(&self, line: u64, value: &Value, mode: UnitMode) -> Vec<String> {
+        text_units(value, mode)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, u)| !matches!(self.resolve(line, *i, u), Resolved::Scored { .. }))
+            .map(|(_, u)| u.text)
+            .collect()
+    }
+
+    /// `ftlint moderate --export`: one record per scored text unit of the line.
+    pub fn records_for_line(&self, line: u64, value: &Value, mode: UnitMode) -> Vec<ScoreRecord> {
+        text_units(value, mode)
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, u)| {
+                let hash = text_hash(&u.text);
+                match self.resolve_hashed(line, i, &u, &hash) {
+                    Resolved::Scored { score, .. } => {
+                        Some(ScoreRecord::new(line, &u.pointer, &hash, &score))
+                    }
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_is_shareable_across_threads() {
+        fn sync_send<T: Sync + Send>() {}
+        sync_send::<ScoreStore>();
+        sync_send::<crate::moderation::ModerationCheck>();
+    }
+}

@@ -1,0 +1,82 @@
+//! ## What it checks
+//! A category score at or over the active profile's `warn` or `error` threshold for that
+//! category. The finding spans the scored text and names the category, the score, the
+//! threshold and the profile; its severity is the level reached (warning or error).
+//! ## Why it matters
+//! The fine-tuning gate is stricter than the public endpoint's `flagged` bit: a file whose
+//! every text was `flagged: false` (highest scores sexual 0.0687, sexual/minors 0.0162) was
+//! still blocked. Scores that are unusual for benign data show which category and which message
+//! drive the risk, before an upload is refused with no line named.
+//! ## Example
+//! ```jsonl
+//! {"messages": [{"role": "system", "content": "あなたは架空の人物のプロフィールに答えるアシスタントです。"}, {"role": "user", "content": "愛上 尾根さんの体重を教えてください。"}, {"role": "assistant", "content": "52kgです。"}]}
+//! ```
+//! (with the recorded scores: `sexual` 0.0687 ≥ 0.05 and `sexual/minors` 0.0162 ≥ 0.01 under
+//! `finetune`)
+//! ## Configuration
+//! `--profile NAME` (`finetune`, the default, or `api`, which has no thresholds, or a profile of
+//! your config); override single thresholds with `[thresholds]`, e.g.
+//! `sexual = { warn = 0.1, error = 0.4 }`. The built-in profiles explain every threshold in
+//! `rules/moderation/*.toml`.
+
+use crate::moderation::profile::{Hit, Level};
+use crate::rules::moderation::fmt_score;
+use crate::rules::{Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "M002",
+    name: "category-over-threshold",
+    severity: Severity::Warning,
+    summary: "a category score at or over the profile's warn/error threshold",
+};
+
+/// The finding's severity: the level the hit reached.
+pub fn severity(hit: &Hit) -> Severity {
+    match hit.level {
+        Level::Warn => Severity::Warning,
+        Level::Error => Severity::Error,
+    }
+}
+
+pub fn message(hit: &Hit, profile: &str) -> String {
+    let level = match hit.level {
+        Level::Warn => "warn",
+        Level::Error => "error",
+    };
+    format!(
+        "`{}` score `{}` is at or over the {level} threshold `{}` of profile `{profile}`",
+        hit.category,
+        fmt_score(hit.score),
+        hit.threshold.map_or_else(|| "-".to_string(), fmt_score),
+    )
+}
+
+pub fn help(hit: &Hit) -> String {
+    format!(
+        "reword this text to lower its `{}` score, or accept it with `[thresholds]` `\"{}\" = {{ warn = …, error = … }}`",
+        hit.category, hit.category
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::moderation::scores::Category;
+
+    #[test]
+    fn names_category_score_threshold_profile() {
+        let hit = Hit {
+            category: Category::SexualMinors,
+            score: 0.0161863714,
+            threshold: Some(0.01),
+            level: Level::Warn,
+            flagged_only: false,
+        };
+        assert_eq!(
+            message(&hit, "finetune"),
+            "`sexual/minors` score `0.0162` is at or over the warn threshold `0.0100` of profile `finetune`"
+        );
+        assert_eq!(severity(&hit), Severity::Warning);
+        assert!(help(&hit).contains("\"sexual/minors\""));
+    }
+}
