@@ -235,6 +235,12 @@ fn summarize(value: &Value, format: Format, opts: &Options, s: &mut LineSummary)
             s.has_images = messages.iter().any(has_image_part);
         }
     }
+    if format == Format::Preference {
+        s.has_images = value
+            .pointer("/input/messages")
+            .and_then(Value::as_array)
+            .is_some_and(|m| m.iter().any(has_image_part));
+    }
 }
 
 fn has_image_part(message: &Value) -> bool {

@@ -6,8 +6,11 @@
 //! extracts it), and its `RULE` constant gives code, name, severity and one-line summary.
 
 pub mod chat;
+pub mod completion;
 pub mod dataset;
 pub mod jsonl;
+pub mod preference;
+pub mod rft;
 
 use crate::diagnostic::Finding;
 use crate::engine::Options;
@@ -62,10 +65,17 @@ mod docs {
 
 /// Every rule, in catalog order (family, then code).
 pub fn all() -> impl Iterator<Item = &'static Rule> {
-    [jsonl::RULES, chat::RULES, dataset::RULES]
-        .into_iter()
-        .flatten()
-        .copied()
+    [
+        jsonl::RULES,
+        chat::RULES,
+        preference::RULES,
+        rft::RULES,
+        completion::RULES,
+        dataset::RULES,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
 }
 
 pub fn by_code(code: &str) -> Option<&'static Rule> {
@@ -168,8 +178,8 @@ impl<'a> LineCtx<'a> {
 pub fn check_example(format: Format, ctx: &mut LineCtx<'_>) {
     match format {
         Format::Chat => chat::check(ctx),
-        // The preference, reinforcement and legacy families slot in here; until then such
-        // lines get the framing and dataset rules only.
-        Format::Completion | Format::Preference | Format::Rft => {}
+        Format::Preference => preference::check(ctx),
+        Format::Rft => rft::check(ctx),
+        Format::Completion => completion::check(ctx),
     }
 }

@@ -15,7 +15,6 @@
 //! None.
 use super::Conversation;
 use crate::diagnostic::{Finding, Target};
-use crate::json::Pointer;
 use crate::rules::{LineCtx, Rule, Severity};
 use serde_json::Value;
 
@@ -37,7 +36,7 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
         .filter(|(_, r)| **r == Some("assistant"))
         .map(|(m, _)| m)
         .collect();
-    let target = Target::Value(Pointer::root().key("messages"));
+    let target = Target::Value(conv.list.clone());
     if assistants.is_empty() {
         ctx.report(
             Finding::new(
