@@ -497,6 +497,31 @@ pub mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn sniffing_garbage_never_panics(
+            magic in 0usize..4,
+            tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..96),
+        ) {
+            let heads: [&[u8]; 4] = [b"", &[0xFF, 0xD8, 0xFF], b"\x89PNG\r\n\x1a\n", b"RIFF\0\0\0\0WEBPVP8 "];
+            let mut b = heads[magic].to_vec();
+            b.extend(tail);
+            let info = sniff(&b);
+            proptest::prop_assert!(info.width.is_none() || info.kind.accepted());
+        }
+
+        #[test]
+        fn data_url_garbage_never_panics(url in "(data:|DATA:|https?://)?[a-zA-Z0-9+/=;,:é -]{0,40}") {
+            if let Some(d) = parse_data_url(&url) {
+                let _ = decoded_len(d.payload);
+                let _ = decode_prefix(d.payload, 8);
+            }
+            let _ = is_remote(&url);
+            let part = serde_json::json!({"type": "image_url", "image_url": {"url": url}});
+            proptest::prop_assert!(part_tokens(&part).is_some());
+        }
+    }
+
     #[test]
     fn data_urls_and_sizes() {
         let d = parse_data_url("data:image/png;base64,AAAA").unwrap();

@@ -1,16 +1,17 @@
 //! ## What it checks
 //! A `preferred_output` or `non_preferred_output` that is not a list holding exactly one
-//! `assistant` message: not an array, empty, several messages, or a message with another role.
+//! `assistant` message: empty, several messages, or a message with another role. (An output
+//! that is not an array at all is P001.)
 //! Preference fine-tuning is single-turn: the outputs are the two candidate answers to the
 //! input's last user message.
 //!
 //! ## Why it matters
-//! The service rejects the file. Outputs written as a bare string or object, or holding the
-//! whole conversation, are the usual conversion mistakes.
+//! The service rejects the file. Outputs holding the rest of the conversation, or the user
+//! turn they answer, are the usual conversion mistakes.
 //!
 //! ## Example
 //! ```jsonl
-//! {"input": {"messages": [{"role": "user", "content": "Capital of France?"}]}, "preferred_output": "Paris.", "non_preferred_output": [{"role": "assistant", "content": "Lyon."}]}
+//! {"input": {"messages": [{"role": "user", "content": "Capital of France?"}]}, "preferred_output": [{"role": "assistant", "content": "Paris."}, {"role": "user", "content": "Thanks!"}], "non_preferred_output": [{"role": "assistant", "content": "Lyon."}]}
 //! ```
 //!
 //! ## Configuration
