@@ -68,14 +68,14 @@ pub fn not_base64(p: Pointer, media_type: &str) -> Finding {
     .help(EMBED)
 }
 
-pub fn bad_base64(p: Pointer, error: &str) -> Finding {
-    at(
-        &p,
-        format!("`{}` holds invalid base64 ({error})", p.dotted()),
-    )
-    .help(
-        "re-encode the image with a standard base64 encoder; no line breaks or URL-safe characters",
-    )
+/// `span`: the bad character's bytes in the line, when known; else the whole URL.
+pub fn bad_base64(p: Pointer, what: &str, span: Option<std::ops::Range<usize>>) -> Finding {
+    let message = format!("`{}` holds invalid base64: {what}", p.dotted());
+    let f = match span {
+        Some(r) => Finding::new(&RULE, Target::Bytes(r), message),
+        None => at(&p, message),
+    };
+    f.help("re-encode the image with a standard base64 encoder (no line breaks, no URL-safe `-` or `_`)")
 }
 
 pub fn too_large(p: Pointer, bytes: u64, limits: &Limits) -> Finding {

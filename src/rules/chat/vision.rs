@@ -406,7 +406,24 @@ fn check_url(ctx: &mut LineCtx<'_>, p: Pointer, url: &str) {
     let bytes = match B64.decode(data.payload) {
         Ok(b) => b,
         Err(e) => {
-            ctx.report(c019::bad_base64(p, &e.to_string()));
+            let (what, at) = match e {
+                base64::DecodeError::InvalidByte(i, b)
+                | base64::DecodeError::InvalidLastSymbol(i, b) => (
+                    format!(
+                        "`{}` at payload character {}",
+                        char::from(b).escape_default(),
+                        i + 1
+                    ),
+                    Some(i),
+                ),
+                base64::DecodeError::InvalidLength(n) => {
+                    (format!("{n} symbols is not a valid length"), None)
+                }
+                base64::DecodeError::InvalidPadding => ("bad padding".to_owned(), None),
+            };
+            // Point at the bad character itself when the URL is written without escapes.
+            let span = at.and_then(|i| raw_span(ctx.text, &p, url, data.payload_start + i));
+            ctx.report(c019::bad_base64(p, &what, span));
             return;
         }
     };
@@ -416,6 +433,16 @@ fn check_url(ctx: &mut LineCtx<'_>, p: Pointer, url: &str) {
     } else if let Some(mode) = info.bad_color_mode {
         ctx.report(c019::bad_color_mode(p, info.kind, mode));
     }
+}
+
+/// The byte range, in the line, of the character at byte `at` of the string at `p`, when the
+/// string's raw JSON text up to there has no escapes (so raw and decoded offsets agree).
+fn raw_span(text: &str, p: &Pointer, value: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let located = crate::json::locate::locate(text, p)?;
+    let start = located.value.start + 1; // after the opening quote
+    let len = value[at..].chars().next()?.len_utf8();
+    let raw = text.get(start..start + at + len)?;
+    (raw == &value[..at + len]).then(|| start + at..start + at + len)
 }
 
 #[cfg(test)]
