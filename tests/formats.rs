@@ -282,3 +282,37 @@ fn each_rule_doc_example_triggers_its_rule() {
         assert!(got.iter().any(|(c, _, _)| c == code), "{code}: {got:?}");
     }
 }
+
+#[test]
+fn messages_in_preference_data_are_named_with_their_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("q.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            r#"{"input": {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "foo": 1}]}, "#,
+            r#""preferred_output": [{"role": "assistant"}], "non_preferred_output": [{"role": "assistant", "content": "No."}]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let (got, _, v) = check(&path, &[]);
+    assert_eq!(
+        got,
+        owned(&[("C006", 1, 69), ("C008", 1, 86), ("C006", 1, 120)])
+    );
+    let messages: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "`input.messages[1]` (`user`) has no `content`",
+            "`input.messages[1]` has key `foo`, which a `user` message does not allow",
+            "`preferred_output[0]` (`assistant`) has no `content`",
+        ]
+    );
+}
