@@ -316,3 +316,37 @@ fn messages_in_preference_data_are_named_with_their_role() {
         ]
     );
 }
+
+/// D007 counts examples with images in every format that can hold them, preference included.
+#[test]
+fn image_examples_are_counted_in_chat_rft_and_preference_inputs() {
+    use ftlint::engine::{check_reader, DatasetLimits, Options};
+    use ftlint::format::{Format, FormatChoice};
+    let image = r#"[{"type": "text", "text": "What is this?"}, {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}]"#;
+    let chat = format!(
+        r#"{{"messages": [{{"role": "user", "content": {image}}}, {{"role": "assistant", "content": "A cat."}}]}}"#
+    );
+    let pref = format!(
+        r#"{{"input": {{"messages": [{{"role": "user", "content": {image}}}]}}, "preferred_output": [{{"role": "assistant", "content": "A cat."}}], "non_preferred_output": [{{"role": "assistant", "content": "A dog."}}]}}"#
+    );
+    for (line, format) in [
+        (&chat, FormatChoice::Auto),
+        (&chat, FormatChoice::Fixed(Format::Rft)),
+        (&pref, FormatChoice::Auto),
+    ] {
+        let opts = Options {
+            selection: ftlint::rules::Selection::default(),
+            format,
+            limits: DatasetLimits {
+                min_examples: 1,
+                recommended_examples: 1,
+                max_file_bytes: u64::MAX,
+                max_image_examples: 1,
+            },
+        };
+        let input = format!("{line}\n{line}\n");
+        let report = check_reader("x.jsonl".into(), input.as_bytes(), &opts).unwrap();
+        let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.code).collect();
+        assert!(codes.contains(&"D007"), "{format:?}: {codes:?}");
+    }
+}

@@ -90,9 +90,10 @@ pub struct Selection {
 
 impl Default for Selection {
     fn default() -> Self {
-        Selection {
-            enabled: all().map(|r| r.code).collect(),
-        }
+        // Sorted: `is_enabled` binary-searches, and catalog order is not code order.
+        let mut enabled: Vec<_> = all().map(|r| r.code).collect();
+        enabled.sort_unstable();
+        Selection { enabled }
     }
 }
 
