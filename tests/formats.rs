@@ -350,3 +350,21 @@ fn image_examples_are_counted_in_chat_rft_and_preference_inputs() {
         assert!(codes.contains(&"D007"), "{format:?}: {codes:?}");
     }
 }
+
+#[test]
+fn preference_outputs_are_checked_against_the_input_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            r#"{"input": {"messages": [{"role": "system", "content": "Use tools."}, {"role": "user", "content": "Weather in Paris?"}], "tools": [{"type": "function", "function": {"name": "get_weather"}}]}, "#,
+            r#""preferred_output": [{"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]}], "#,
+            r#""non_preferred_output": [{"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "get_wether", "arguments": "[]"}}]}]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let (got, _, _) = check(&path, &[]);
+    assert_eq!(got, owned(&[("C015", 1, 459), ("C011", 1, 486)]));
+}

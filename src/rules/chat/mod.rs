@@ -137,9 +137,10 @@ impl<'a> Conversation<'a> {
         Some(Self::with(holder, base.key("messages"), messages))
     }
 
-    /// A bare list of messages at `list` (a preference output), with no `tools` beside it.
-    pub fn list(list: Pointer, messages: &'a [Value]) -> Self {
-        Self::with(&Value::Null, list, messages)
+    /// A bare list of messages at `list` (a preference output), whose `tools` are those of
+    /// `holder` (the preference `input`; `Value::Null` for none).
+    pub fn list(holder: &'a Value, list: Pointer, messages: &'a [Value]) -> Self {
+        Self::with(holder, list, messages)
     }
 
     fn with(holder: &'a Value, list: Pointer, messages: &'a [Value]) -> Self {

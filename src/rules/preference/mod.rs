@@ -39,10 +39,12 @@ pub fn check(ctx: &mut LineCtx<'_>) {
             p003_input_not_ending_with_user::check(ctx, &conv);
         }
     }
+    let input = ctx.value.get("input").unwrap_or(&Value::Null);
     for key in OUTPUTS {
         if let Some(list) = ctx.value.get(key).and_then(Value::as_array) {
-            let conv = Conversation::list(Pointer::root().key(key), list);
+            let conv = Conversation::list(input, Pointer::root().key(key), list);
             chat::c011_invalid_tool_call::check(ctx, &conv);
+            chat::c015_undefined_tool::check(ctx, &conv);
             chat::c016_empty_content::check(ctx, &conv);
             chat::vision::check(ctx, &conv);
         }

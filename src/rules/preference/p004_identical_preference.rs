@@ -44,7 +44,7 @@ pub fn check(ctx: &mut LineCtx<'_>) {
         return; // P002's business
     }
     let text = |list: &[Value], key: &str| {
-        Conversation::list(Pointer::root().key(key), list)
+        Conversation::list(&Value::Null, Pointer::root().key(key), list)
             .text(0)
             .map(|t| t.trim().to_owned())
     };
