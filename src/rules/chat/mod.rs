@@ -65,12 +65,12 @@ pub fn check(ctx: &mut LineCtx<'_>) {
     let Some(conv) = Conversation::of(ctx.value, Pointer::root()) else {
         return;
     };
-    check_conversation(ctx, &conv, Role::Supervised);
+    check_conversation(ctx, &conv, Purpose::Supervised);
 }
 
 /// What a conversation is for, which decides the cross-field rules that apply to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
+pub enum Purpose {
     /// Supervised chat: trained on its assistant messages.
     Supervised,
     /// A prompt that ends with the user (preference `input`, reinforcement examples): no
@@ -80,8 +80,8 @@ pub enum Role {
 }
 
 /// The cross-field chat rules (everything the schema cannot say) on one conversation.
-pub fn check_conversation(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>, role: Role) {
-    if role == Role::Supervised {
+pub fn check_conversation(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>, purpose: Purpose) {
+    if purpose == Purpose::Supervised {
         c010_no_assistant_message::check(ctx, conv);
     }
     c011_invalid_tool_call::check(ctx, conv);
@@ -89,12 +89,15 @@ pub fn check_conversation(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>, role: 
     c013_orphan_tool_message::check(ctx, conv);
     c015_undefined_tool::check(ctx, conv);
     c016_empty_content::check(ctx, conv);
-    if role == Role::Supervised {
+    if purpose == Purpose::Supervised {
         c017_trailing_non_assistant::check(ctx, conv);
     }
     vision::check(ctx, conv);
     c020_missing_user_message::check(ctx, conv);
-    if matches!(role, Role::Supervised | Role::Prompt { system_rule: true }) {
+    if matches!(
+        purpose,
+        Purpose::Supervised | Purpose::Prompt { system_rule: true }
+    ) {
         c021_missing_system_message::check(ctx, conv);
     }
 }

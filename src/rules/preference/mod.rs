@@ -8,7 +8,7 @@ pub mod p002_invalid_preferred_output;
 pub mod p003_input_not_ending_with_user;
 pub mod p004_identical_preference;
 
-use super::chat::{self, schema, Conversation, Role};
+use super::chat::{self, schema, Conversation, Purpose};
 use super::{LineCtx, Rule};
 use crate::diagnostic::{Finding, Target};
 use crate::json::{Pointer, Seg};
@@ -35,7 +35,7 @@ pub fn check(ctx: &mut LineCtx<'_>) {
     }
     if let Some(input) = ctx.value.get("input") {
         if let Some(conv) = Conversation::of(input, Pointer::root().key("input")) {
-            chat::check_conversation(ctx, &conv, Role::Prompt { system_rule: true });
+            chat::check_conversation(ctx, &conv, Purpose::Prompt { system_rule: true });
             p003_input_not_ending_with_user::check(ctx, &conv);
         }
     }

@@ -7,7 +7,7 @@
 pub mod r001_rft_role_not_allowed;
 pub mod r002_rft_last_not_user;
 
-use super::chat::{self, schema, Conversation, Role};
+use super::chat::{self, schema, Conversation, Purpose};
 use super::{LineCtx, Rule};
 use crate::diagnostic::Finding;
 use crate::json::Pointer;
@@ -30,7 +30,7 @@ pub fn check(ctx: &mut LineCtx<'_>) {
         return;
     };
     // No C010/C017 (the example ends with the user) and no C021 (no `system` role here).
-    chat::check_conversation(ctx, &conv, Role::Prompt { system_rule: false });
+    chat::check_conversation(ctx, &conv, Purpose::Prompt { system_rule: false });
     r002_rft_last_not_user::check(ctx, &conv);
 }
 
