@@ -368,3 +368,22 @@ fn preference_outputs_are_checked_against_the_input_tools() {
     let (got, _, _) = check(&path, &[]);
     assert_eq!(got, owned(&[("C015", 1, 459), ("C011", 1, 486)]));
 }
+
+#[test]
+fn rft_data_checked_as_chat_is_pointed_to_format_rft() {
+    let (_, format, v) = check(&fixture("R002", "valid.jsonl"), &[]);
+    assert_eq!(format.as_deref(), Some("chat"));
+    let c010: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "C010")
+        .collect();
+    assert_eq!(c010.len(), 2);
+    for d in c010 {
+        assert!(
+            d["help"].as_str().unwrap().contains("`--format rft`"),
+            "{d}"
+        );
+    }
+}
