@@ -47,14 +47,16 @@ pub enum FormatChoice {
 /// `None` when no format's signature key is present; such a line is checked as chat, the
 /// default, so the user hears which key is missing.
 pub fn detect(obj: &Map<String, Value>) -> Option<Format> {
-    if obj.contains_key("input")
-        && (obj.contains_key("preferred_output") || obj.contains_key("non_preferred_output"))
-    {
+    // The outputs are preference's alone; `input` is too, unless `messages` says chat (a chat
+    // line with a stray `input` key is a C002, not a different format).
+    if obj.contains_key("preferred_output") || obj.contains_key("non_preferred_output") {
         Some(Format::Preference)
     } else if obj.contains_key("messages") {
         Some(Format::Chat)
     } else if obj.contains_key("prompt") || obj.contains_key("completion") {
         Some(Format::Completion)
+    } else if obj.contains_key("input") {
+        Some(Format::Preference)
     } else {
         None
     }
@@ -85,6 +87,15 @@ mod tests {
             d(r#"{"input": {"messages": []}, "preferred_output": [], "non_preferred_output": []}"#),
             Some(Format::Preference)
         );
+        assert_eq!(
+            d(r#"{"preferred_output": [], "non_preferred_output": []}"#),
+            Some(Format::Preference)
+        );
+        assert_eq!(
+            d(r#"{"input": {"messages": []}}"#),
+            Some(Format::Preference)
+        );
+        assert_eq!(d(r#"{"messages": [], "input": "x"}"#), Some(Format::Chat));
         assert_eq!(d(r#"{"text": "x"}"#), None);
     }
 }

@@ -111,7 +111,10 @@ pub fn fetch_missing(
     let progress = |done: usize, total: usize| {
         if tty {
             let width = 30;
-            let filled = (done * width).checked_div(total).unwrap_or(width).min(width);
+            let filled = (done * width)
+                .checked_div(total)
+                .unwrap_or(width)
+                .min(width);
             eprint!(
                 "\rscoring [{}{}] {done}/{total} texts",
                 "#".repeat(filled),

@@ -246,6 +246,12 @@ fn summarize(value: &Value, format: Format, opts: &Options, s: &mut LineSummary)
             s.has_images = messages.iter().any(has_image_part);
         }
     }
+    if format == Format::Preference {
+        s.has_images = value
+            .pointer("/input/messages")
+            .and_then(Value::as_array)
+            .is_some_and(|m| m.iter().any(has_image_part));
+    }
 }
 
 /// The example's tokens for the report, `stats` and T001 — the only tokenization of the line.

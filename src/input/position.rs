@@ -45,7 +45,6 @@ pub fn snippet(text: &str, range: &Range<usize>) -> Snippet {
     }
     let shift = out.len();
     out.push_str(&text[start..end]);
-    let cut_span = span_end < range.end;
     if end < text.len() {
         out.push('…');
     }
@@ -55,10 +54,6 @@ pub fn snippet(text: &str, range: &Range<usize>) -> Snippet {
         // caret one blank cell to sit on.
         out.insert(span.start, ' ');
         span.end = span.start + 1;
-    }
-    if cut_span && end == span_end {
-        // The span itself was cut: let the caret run onto the `…`.
-        span.end = out.len();
     }
     Snippet { text: out, span }
 }

@@ -6,9 +6,12 @@
 //! extracts it), and its `RULE` constant gives code, name, severity and one-line summary.
 
 pub mod chat;
+pub mod completion;
 pub mod dataset;
 pub mod jsonl;
 pub mod moderation;
+pub mod preference;
+pub mod rft;
 pub mod tokens;
 
 use crate::diagnostic::Finding;
@@ -67,6 +70,9 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     [
         jsonl::RULES,
         chat::RULES,
+        preference::RULES,
+        rft::RULES,
+        completion::RULES,
         tokens::RULES,
         dataset::RULES,
         moderation::RULES,
@@ -88,9 +94,10 @@ pub struct Selection {
 
 impl Default for Selection {
     fn default() -> Self {
-        Selection {
-            enabled: all().map(|r| r.code).collect(),
-        }
+        // Sorted: `is_enabled` binary-searches, and catalog order is not code order.
+        let mut enabled: Vec<_> = all().map(|r| r.code).collect();
+        enabled.sort_unstable();
+        Selection { enabled }
     }
 }
 
@@ -183,8 +190,8 @@ impl<'a> LineCtx<'a> {
 pub fn check_example(format: Format, ctx: &mut LineCtx<'_>) {
     match format {
         Format::Chat => chat::check(ctx),
-        // The preference, reinforcement and legacy families slot in here; until then such
-        // lines get the framing and dataset rules only.
-        Format::Completion | Format::Preference | Format::Rft => {}
+        Format::Preference => preference::check(ctx),
+        Format::Rft => rft::check(ctx),
+        Format::Completion => completion::check(ctx),
     }
 }

@@ -15,7 +15,6 @@
 //! None.
 use super::Conversation;
 use crate::diagnostic::{Finding, Target};
-use crate::json::Pointer;
 use crate::rules::{LineCtx, Rule, Severity};
 use serde_json::Value;
 
@@ -37,7 +36,7 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
         .filter(|(_, r)| **r == Some("assistant"))
         .map(|(m, _)| m)
         .collect();
-    let target = Target::Value(Pointer::root().key("messages"));
+    let target = Target::Value(conv.list.clone());
     if assistants.is_empty() {
         ctx.report(
             Finding::new(
@@ -45,7 +44,11 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
                 target,
                 "`messages` has no `assistant` message to train on",
             )
-            .help("add the answer the model should learn as an `assistant` message"),
+            .help(if looks_like_rft(ctx, conv) {
+                "this looks like reinforcement fine-tuning data (it ends with the user and has grader fields): check it with `--format rft`"
+            } else {
+                "add the answer the model should learn as an `assistant` message"
+            }),
         );
     } else if assistants
         .iter()
@@ -60,4 +63,15 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
             .help("set `weight: 1` on at least one assistant message"),
         );
     }
+}
+
+/// Ends with the user and carries keys chat does not have: the shape of a reinforcement
+/// fine-tuning example, which is never auto-detected.
+fn looks_like_rft(ctx: &LineCtx<'_>, conv: &Conversation<'_>) -> bool {
+    const CHAT_KEYS: [&str; 4] = ["messages", "tools", "functions", "parallel_tool_calls"];
+    conv.roles.last() == Some(&Some("user"))
+        && ctx
+            .value
+            .as_object()
+            .is_some_and(|o| o.keys().any(|k| !CHAT_KEYS.contains(&k.as_str())))
 }

@@ -30,8 +30,8 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
     if !ctx.enabled(&RULE) {
         return;
     }
-    let tools = ctx.value.get("tools").and_then(Value::as_array);
-    let functions = ctx.value.get("functions").and_then(Value::as_array);
+    let tools = conv.holder.get("tools").and_then(Value::as_array);
+    let functions = conv.holder.get("functions").and_then(Value::as_array);
     if tools.is_none() && functions.is_none() {
         return;
     }

@@ -15,7 +15,6 @@
 //! None. Ignore it (`--ignore C021`) if your data deliberately has no system prompt.
 use super::Conversation;
 use crate::diagnostic::{Finding, Target};
-use crate::json::Pointer;
 use crate::rules::{LineCtx, Rule, Severity};
 
 pub const RULE: Rule = Rule {
@@ -28,12 +27,8 @@ pub const RULE: Rule = Rule {
 pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
     if ctx.enabled(&RULE) && !conv.messages.is_empty() && !conv.has_role("system") {
         ctx.report(
-            Finding::new(
-                &RULE,
-                Target::Value(Pointer::root().key("messages")),
-                message(1),
-            )
-            .help("add the system prompt you will use in production to every example"),
+            Finding::new(&RULE, Target::Value(conv.list.clone()), message(1))
+                .help("add the system prompt you will use in production to every example"),
         );
     }
 }

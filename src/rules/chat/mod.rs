@@ -18,14 +18,16 @@ pub mod c014_invalid_tool_definition;
 pub mod c015_undefined_tool;
 pub mod c016_empty_content;
 pub mod c017_trailing_non_assistant;
+pub mod c018_unsupported_content_part;
+pub mod c019_invalid_image;
 pub mod c020_missing_user_message;
 pub mod c021_missing_system_message;
 pub mod schema;
+pub mod vision;
 
 use super::{LineCtx, Rule};
 use crate::diagnostic::Finding;
 use crate::json::Pointer;
-use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
 pub const RULES: &[&Rule] = &[
@@ -46,44 +48,59 @@ pub const RULES: &[&Rule] = &[
     &c015_undefined_tool::RULE,
     &c016_empty_content::RULE,
     &c017_trailing_non_assistant::RULE,
+    &c018_unsupported_content_part::RULE,
+    &c019_invalid_image::RULE,
     &c020_missing_user_message::RULE,
     &c021_missing_system_message::RULE,
 ];
 
 /// All chat rules on one example: the schema first, then the cross-field rules.
 pub fn check(ctx: &mut LineCtx<'_>) {
-    // A value of the wrong type fails its other keywords too (`7` is neither a string nor one
-    // of the roles); say only the type.
-    let mut found: Vec<(bool, Pointer, Vec<Finding>)> = Vec::new();
-    schema::chat_issues(ctx.value, |code, issue| {
-        let is_type = matches!(issue.kind, ValidationErrorKind::Type { .. });
-        found.push((is_type, issue.pointer.clone(), translate(code, issue)));
-    });
-    let typed: Vec<Pointer> = found.iter().filter(|f| f.0).map(|f| f.1.clone()).collect();
-    for (is_type, pointer, findings) in found {
-        if is_type || !typed.contains(&pointer) {
-            for f in findings {
-                ctx.report(f);
-            }
-        }
+    for f in schema::findings(schema::Schema::Chat, ctx.value, translate) {
+        ctx.report(f);
     }
-    let Some(messages) = ctx.value.get("messages").and_then(Value::as_array) else {
+    let Some(conv) = Conversation::of(ctx.value, Pointer::root()) else {
         return;
     };
-    let conv = Conversation::new(messages);
-    c010_no_assistant_message::check(ctx, &conv);
-    c011_invalid_tool_call::check(ctx, &conv);
-    c012_unanswered_tool_call::check(ctx, &conv);
-    c013_orphan_tool_message::check(ctx, &conv);
-    c015_undefined_tool::check(ctx, &conv);
-    c016_empty_content::check(ctx, &conv);
-    c017_trailing_non_assistant::check(ctx, &conv);
-    c020_missing_user_message::check(ctx, &conv);
-    c021_missing_system_message::check(ctx, &conv);
+    check_conversation(ctx, &conv, Purpose::Supervised);
+}
+
+/// What a conversation is for, which decides the cross-field rules that apply to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Supervised chat: trained on its assistant messages.
+    Supervised,
+    /// A prompt that ends with the user (preference `input`, reinforcement examples): no
+    /// assistant message is needed and none trails. `system_rule` says whether C021 applies
+    /// (reinforcement data has `developer`, not `system`).
+    Prompt { system_rule: bool },
+}
+
+/// The cross-field chat rules (everything the schema cannot say) on one conversation.
+pub fn check_conversation(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>, purpose: Purpose) {
+    if purpose == Purpose::Supervised {
+        c010_no_assistant_message::check(ctx, conv);
+    }
+    c011_invalid_tool_call::check(ctx, conv);
+    c012_unanswered_tool_call::check(ctx, conv);
+    c013_orphan_tool_message::check(ctx, conv);
+    c015_undefined_tool::check(ctx, conv);
+    c016_empty_content::check(ctx, conv);
+    if purpose == Purpose::Supervised {
+        c017_trailing_non_assistant::check(ctx, conv);
+    }
+    vision::check(ctx, conv);
+    c020_missing_user_message::check(ctx, conv);
+    if matches!(
+        purpose,
+        Purpose::Supervised | Purpose::Prompt { system_rule: true }
+    ) {
+        c021_missing_system_message::check(ctx, conv);
+    }
 }
 
 /// A schema issue to the rule that owns its code.
-fn translate(code: &str, issue: &schema::Issue<'_>) -> Vec<Finding> {
+pub fn translate(code: &str, issue: &schema::Issue<'_>) -> Vec<Finding> {
     match code {
         "C001" => c001_missing_messages::from_schema(issue),
         "C002" => c002_unknown_top_level_key::from_schema(issue),
@@ -103,22 +120,44 @@ fn translate(code: &str, issue: &schema::Issue<'_>) -> Vec<Finding> {
 
 /// The messages of one example with what several rules ask of them, computed once.
 pub struct Conversation<'a> {
+    /// The object holding `messages` (and `tools`): the line, or a preference `input`.
+    pub holder: &'a Value,
+    /// Where the messages array is in the line.
+    pub list: Pointer,
     pub messages: &'a [Value],
     /// Each message's role, when it is a string.
     pub roles: Vec<Option<&'a str>>,
 }
 
 impl<'a> Conversation<'a> {
-    pub fn new(messages: &'a [Value]) -> Self {
+    /// The conversation in `holder.messages`, `holder` being at `base`; `None` when there is
+    /// no `messages` array.
+    pub fn of(holder: &'a Value, base: Pointer) -> Option<Self> {
+        let messages = holder.get("messages")?.as_array()?;
+        Some(Self::with(holder, base.key("messages"), messages))
+    }
+
+    /// A bare list of messages at `list` (a preference output), whose `tools` are those of
+    /// `holder` (the preference `input`; `Value::Null` for none).
+    pub fn list(holder: &'a Value, list: Pointer, messages: &'a [Value]) -> Self {
+        Self::with(holder, list, messages)
+    }
+
+    fn with(holder: &'a Value, list: Pointer, messages: &'a [Value]) -> Self {
         let roles = messages
             .iter()
             .map(|m| m.get("role").and_then(Value::as_str))
             .collect();
-        Conversation { messages, roles }
+        Conversation {
+            holder,
+            list,
+            messages,
+            roles,
+        }
     }
 
     pub fn pointer(&self, i: usize) -> Pointer {
-        Pointer::root().key("messages").index(i)
+        self.list.index(i)
     }
 
     pub fn has_role(&self, role: &str) -> bool {

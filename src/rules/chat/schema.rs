@@ -16,7 +16,67 @@ use std::sync::LazyLock;
 
 pub const CHAT_SCHEMA: &str = include_str!("../../../rules/schemas/chat.schema.json");
 
+pub const PREFERENCE_SCHEMA: &str = include_str!("../../../rules/schemas/preference.schema.json");
+pub const RFT_SCHEMA: &str = include_str!("../../../rules/schemas/rft.schema.json");
+pub const COMPLETION_SCHEMA: &str = include_str!("../../../rules/schemas/completion.schema.json");
+
 static CHAT: LazyLock<(Value, Validator)> = LazyLock::new(|| compile(CHAT_SCHEMA));
+static PREFERENCE: LazyLock<(Value, Validator)> =
+    LazyLock::new(|| compile(&with_chat_defs(PREFERENCE_SCHEMA)));
+static RFT: LazyLock<(Value, Validator)> = LazyLock::new(|| compile(&with_chat_defs(RFT_SCHEMA)));
+static COMPLETION: LazyLock<(Value, Validator)> = LazyLock::new(|| compile(COMPLETION_SCHEMA));
+
+/// The formats that have a schema of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    Chat,
+    Preference,
+    Rft,
+    Completion,
+}
+
+/// Load-time composition: the preference and reinforcement schemas reuse the chat schema's
+/// definitions by cross-file reference (`chat.schema.json#/$defs/message`), which is how the
+/// files read on their own. Here those definitions are copied into the schema's `$defs` and the
+/// references made local, so that the embedded schema is one self-contained document: the
+/// validator needs no resource registry, and the `x-code` lookup, which follows `$ref`s
+/// through the schema it validated with, works unchanged. A definition of the schema's own
+/// wins over a chat one of the same name (a test checks there is none).
+pub fn with_chat_defs(text: &str) -> String {
+    let mut schema: Value = serde_json::from_str(text).expect("embedded schema is JSON");
+    let chat: Value = serde_json::from_str(CHAT_SCHEMA).expect("embedded schema is JSON");
+    localize_refs(&mut schema);
+    if let (Some(obj), Some(Value::Object(theirs))) = (schema.as_object_mut(), chat.get("$defs")) {
+        let defs = obj
+            .entry("$defs")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Value::Object(defs) = defs {
+            for (k, v) in theirs {
+                defs.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    }
+    schema.to_string()
+}
+
+fn localize_refs(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            for (k, child) in o.iter_mut() {
+                match child {
+                    Value::String(r) if k == "$ref" => {
+                        if let Some(local) = r.strip_prefix("chat.schema.json") {
+                            *r = local.to_owned();
+                        }
+                    }
+                    _ => localize_refs(child),
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(localize_refs),
+        _ => {}
+    }
+}
 
 /// Compiles an embedded schema. The schemas ship inside the binary and a test compiles each,
 /// so a failure here is a build defect, not a user error.
@@ -41,8 +101,39 @@ pub struct Issue<'a> {
 }
 
 /// Validates a chat example and returns (code, issue) pairs; the caller dispatches on code.
-pub fn chat_issues(value: &Value, mut sink: impl FnMut(&str, &Issue<'_>)) {
-    let (schema, validator) = &*CHAT;
+pub fn chat_issues(value: &Value, sink: impl FnMut(&str, &Issue<'_>)) {
+    issues(Schema::Chat, value, sink);
+}
+
+/// Validates an example against a format's schema and words each failure with `translate`
+/// (code → the owning rule's findings). A value of the wrong type fails its other keywords
+/// too (`7` is neither a string nor one of the roles): only the type is said.
+pub fn findings(
+    which: Schema,
+    value: &Value,
+    translate: impl Fn(&str, &Issue<'_>) -> Vec<Finding>,
+) -> Vec<Finding> {
+    let mut found: Vec<(bool, Pointer, Vec<Finding>)> = Vec::new();
+    issues(which, value, |code, issue| {
+        let is_type = matches!(issue.kind, ValidationErrorKind::Type { .. });
+        found.push((is_type, issue.pointer.clone(), translate(code, issue)));
+    });
+    let typed: Vec<Pointer> = found.iter().filter(|f| f.0).map(|f| f.1.clone()).collect();
+    found
+        .into_iter()
+        .filter(|(is_type, pointer, _)| *is_type || !typed.contains(pointer))
+        .flat_map(|(_, _, f)| f)
+        .collect()
+}
+
+/// Validates an example against a format's schema and returns (code, issue) pairs.
+pub fn issues(which: Schema, value: &Value, mut sink: impl FnMut(&str, &Issue<'_>)) {
+    let (schema, validator) = match which {
+        Schema::Chat => &*CHAT,
+        Schema::Preference => &*PREFERENCE,
+        Schema::Rft => &*RFT,
+        Schema::Completion => &*COMPLETION,
+    };
     validate(schema, validator, value, &mut sink);
 }
 
@@ -128,13 +219,20 @@ impl Issue<'_> {
         }
     }
 
-    /// The role of the message this issue is in, when it is inside `messages[i]`.
+    /// The role of the message this issue is in: the message is the first array element on
+    /// the path whose array is `messages` or a preference output.
     pub fn role(&self) -> Option<&str> {
-        let idx = match self.pointer.0.as_slice() {
-            [crate::json::Seg::Key(m), crate::json::Seg::Index(i), ..] if m == "messages" => *i,
-            _ => return None,
-        };
-        self.root.get("messages")?.get(idx)?.get("role")?.as_str()
+        use crate::json::Seg;
+        let segs = self.pointer.0.as_slice();
+        let at = segs.windows(2).position(|w| {
+            matches!(w, [Seg::Key(k), Seg::Index(_)]
+                if matches!(k.as_str(), "messages" | "preferred_output" | "non_preferred_output"))
+        })?;
+        let message = Pointer(segs[..at + 2].to_vec());
+        self.root
+            .pointer(&message.to_string())?
+            .get("role")?
+            .as_str()
     }
 
     /// The generic wording of a keyword failure, for rules that need nothing more specific.
@@ -277,8 +375,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn composition_adds_chat_defs_without_clashes() {
+        let chat: Value = serde_json::from_str(CHAT_SCHEMA).unwrap();
+        for own in [PREFERENCE_SCHEMA, RFT_SCHEMA] {
+            let own: Value = serde_json::from_str(own).unwrap();
+            for k in own["$defs"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k)
+            {
+                assert!(
+                    chat["$defs"].get(k).is_none(),
+                    "{k} shadows a chat definition"
+                );
+            }
+        }
+        let composed: Value = serde_json::from_str(&with_chat_defs(PREFERENCE_SCHEMA)).unwrap();
+        assert!(composed["$defs"].get("message").is_some());
+        assert!(!composed.to_string().contains(r#""$ref":"chat.schema.json"#));
+    }
+
+    #[test]
     fn schema_compiles_and_every_x_code_is_a_rule() {
-        let (schema, _) = compile(CHAT_SCHEMA);
+        for text in [
+            CHAT_SCHEMA.to_owned(),
+            with_chat_defs(PREFERENCE_SCHEMA),
+            with_chat_defs(RFT_SCHEMA),
+            COMPLETION_SCHEMA.to_owned(),
+        ] {
+            every_x_code_is_a_rule(&text);
+        }
+    }
+
+    fn every_x_code_is_a_rule(text: &str) {
+        let (schema, _) = compile(text);
         let text = schema.to_string();
         for part in text.split("\"x-code\":").skip(1) {
             for code in part.chars().take(200).collect::<String>().split('"') {

@@ -1,0 +1,45 @@
+//! ## What it checks
+//! A legacy `completion` that does not start with whitespace.
+//!
+//! ## Why it matters
+//! The base models' tokenizer joins a word to the space before it (` Paris` is one token,
+//! `Paris` another). OpenAI's guide for these models recommends starting every completion with
+//! a space, so that training matches how the text continues after the prompt.
+//!
+//! ## Example
+//! ```jsonl
+//! {"prompt": "The capital of France is", "completion": "Paris."}
+//! ```
+//!
+//! ## Configuration
+//! None.
+use crate::diagnostic::{Finding, Target};
+use crate::json::Pointer;
+use crate::rules::{LineCtx, Rule, Severity};
+use serde_json::Value;
+
+pub const RULE: Rule = Rule {
+    code: "L003",
+    name: "completion-no-leading-space",
+    severity: Severity::Info,
+    summary: "Completion does not start with a space",
+};
+
+pub fn check(ctx: &mut LineCtx<'_>) {
+    if !ctx.enabled(&RULE) {
+        return;
+    }
+    let Some(text) = ctx.value.get("completion").and_then(Value::as_str) else {
+        return;
+    };
+    if text.chars().next().is_some_and(|c| !c.is_whitespace()) {
+        ctx.report(
+            Finding::new(
+                &RULE,
+                Target::Value(Pointer::root().key("completion")),
+                "`completion` does not start with a space",
+            )
+            .help("start the completion with a space, e.g. `\" Paris.\"`"),
+        );
+    }
+}

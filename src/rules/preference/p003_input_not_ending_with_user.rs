@@ -1,0 +1,51 @@
+//! ## What it checks
+//! A preference `input` whose last message is not from the `user`. The finding points at that
+//! message's role.
+//!
+//! ## Why it matters
+//! The outputs are the assistant's answer to the input; an input that already ends with the
+//! assistant (or a tool result) trains a preference for a turn that does not follow naturally,
+//! and usually means the chosen answer was left inside the input.
+//!
+//! ## Example
+//! ```jsonl
+//! {"input": {"messages": [{"role": "user", "content": "Capital of France?"}, {"role": "assistant", "content": "Paris."}]}, "preferred_output": [{"role": "assistant", "content": "Paris."}], "non_preferred_output": [{"role": "assistant", "content": "Lyon."}]}
+//! ```
+//!
+//! ## Configuration
+//! None.
+use crate::diagnostic::{Finding, Target};
+use crate::rules::chat::Conversation;
+use crate::rules::{LineCtx, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "P003",
+    name: "input-not-ending-with-user",
+    severity: Severity::Warning,
+    summary: "The last input message is not from the user",
+};
+
+pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
+    if !ctx.enabled(&RULE) {
+        return;
+    }
+    let Some(last) = conv.messages.len().checked_sub(1) else {
+        return;
+    };
+    // A message without a string role is C004's or C005's business.
+    let Some(role) = conv.roles[last] else {
+        return;
+    };
+    if role == "user" {
+        return;
+    }
+    let p = conv.pointer(last).key("role");
+    ctx.report(
+        Finding::new(
+            &RULE,
+            Target::Value(p.clone()),
+            format!("`{}` is `{role}`; the input should end with a `user` message", p.dotted()),
+        )
+        .help("end the input with the user turn the outputs answer; move a final assistant answer into the outputs"),
+    );
+}
