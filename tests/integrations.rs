@@ -323,3 +323,55 @@ fn output_format_from_the_environment_and_github_actions() {
     assert_eq!(full_in_actions, full);
     assert!(!full.starts_with("::"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Excludes
+
+#[test]
+fn excludes_apply_to_walks_and_to_named_files_only_when_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("raw")).unwrap();
+    std::fs::write(dir.path().join("keep.jsonl"), "{\"a\": 1}\n").unwrap();
+    std::fs::write(dir.path().join("raw/skip.jsonl"), "{\"a\": 1}\n").unwrap();
+    std::fs::write(dir.path().join("old.bak.jsonl"), "{\"a\": 1}\n").unwrap();
+    let files = |o: &Output| -> Vec<String> {
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let base = ["check", "--output-format", "json", "--exclude", "raw"];
+    let walk = ftlint(
+        dir.path(),
+        &[&base[..], &["--exclude", "*.bak.jsonl", "."]].concat(),
+    );
+    assert_eq!(files(&walk), ["./keep.jsonl"]);
+    // Named explicitly: checked anyway, unless forced.
+    let named = ftlint(
+        dir.path(),
+        &[&base[..], &["raw/skip.jsonl", "keep.jsonl"]].concat(),
+    );
+    assert_eq!(files(&named), ["keep.jsonl", "raw/skip.jsonl"]);
+    let forced = ftlint(
+        dir.path(),
+        &[
+            &base[..],
+            &["--force-exclude", "raw/skip.jsonl", "keep.jsonl"],
+        ]
+        .concat(),
+    );
+    assert_eq!(files(&forced), ["keep.jsonl"]);
+    // Everything excluded: nothing to check is not an error.
+    let none = ftlint(
+        dir.path(),
+        &[&base[..], &["--force-exclude", "raw/skip.jsonl"]].concat(),
+    );
+    assert_eq!(none.status.code(), Some(0), "{}", stderr(&none));
+    assert!(files(&none).is_empty());
+    let bad = ftlint(dir.path(), &["check", "--exclude", "a[", "."]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("invalid exclude pattern `a[`"));
+}

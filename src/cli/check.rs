@@ -15,8 +15,9 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         format: args.format.choice(),
         limits,
     };
-    let sources =
-        input::discover(&args.paths, args.stdin_filename.as_deref()).map_err(|e| Fatal(e.0))?;
+    let excludes = input::Excludes::new(&args.exclude, args.force_exclude).map_err(Fatal)?;
+    let sources = input::discover(&args.paths, args.stdin_filename.as_deref(), &excludes)
+        .map_err(|e| Fatal(e.0))?;
     let mut reports = Vec::with_capacity(sources.len());
     let mut failed = false;
     for source in &sources {
