@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ftlint");
 
@@ -374,4 +374,328 @@ fn excludes_apply_to_walks_and_to_named_files_only_when_forced() {
     let bad = ftlint(dir.path(), &["check", "--exclude", "a[", "."]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("invalid exclude pattern `a[`"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// --fix
+
+fn temp_leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".ftlint-fix.") && n.ends_with(".tmp"))
+        .collect()
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+#[test]
+fn each_fix_round_trips_and_leaves_nothing_to_report() {
+    let g = GOOD;
+    let cases: [(&str, String, String); 4] = [
+        ("J005", format!("\u{feff}{g}\n{g}\n"), format!("{g}\n{g}\n")),
+        ("J006", format!("{g}\r\n{g}\r\n"), format!("{g}\n{g}\n")),
+        (
+            "J004",
+            format!("{g}\n\n  \t\n{g}\n\n"),
+            format!("{g}\n{g}\n"),
+        ),
+        ("J010", format!("{g}\n{g}"), format!("{g}\n{g}\n")),
+    ];
+    for (code, before, after) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.jsonl");
+        std::fs::write(&path, &before).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        }
+        let found = ftlint(dir.path(), &["check", "--select", code, "t.jsonl"]);
+        assert!(stdout(&found).contains(code), "{code}: {}", stdout(&found));
+        let o = ftlint(
+            dir.path(),
+            &[
+                "check",
+                "--fix",
+                "--select",
+                code,
+                "--output-format",
+                "concise",
+                "t.jsonl",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{code}: {}", stdout(&o));
+        assert_eq!(stdout(&o), "", "{code}: the fixed file has no {code} left");
+        assert!(
+            stderr(&o).contains("ftlint: fixed `t.jsonl`: "),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), after, "{code}");
+        #[cfg(unix)]
+        assert_eq!(mode(&path), 0o640, "{code}: permissions kept");
+        assert!(temp_leftovers(dir.path()).is_empty());
+        // A second fix has nothing to do and does not touch the file.
+        let again = ftlint(dir.path(), &["check", "--fix", "--select", code, "t.jsonl"]);
+        assert_eq!(stderr(&again), "");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), after);
+    }
+}
+
+#[test]
+fn fix_applies_only_selected_fixes_and_reports_what_remains() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.jsonl");
+    std::fs::write(&path, format!("\u{feff}{GOOD}\r\n\n{GOOD}")).unwrap();
+    let o = ftlint(
+        dir.path(),
+        &[
+            "check",
+            "--fix",
+            "--ignore",
+            "J006",
+            "--output-format",
+            "json",
+            "t.jsonl",
+        ],
+    );
+    // CRLF kept (J006 ignored), so the added final newline is `\r\n` too.
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("{GOOD}\r\n{GOOD}\r\n")
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.iter().any(|c| ["J004", "J005", "J010"].contains(c)),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&"D001"),
+        "other findings are still reported: {codes:?}"
+    );
+}
+
+#[test]
+fn dry_run_previews_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.jsonl");
+    let before = format!("\u{feff}{GOOD}\r\n{GOOD}\n\n{GOOD}");
+    std::fs::write(&path, &before).unwrap();
+    let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let o = ftlint(dir.path(), &["check", "--fix", "--dry-run", "t.jsonl"]);
+    assert_eq!(o.status.code(), Some(1), "1: something would change");
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("--- t.jsonl\n+++ t.jsonl (fixed)\n@@ -1 +1 @@\n-<BOM>"),
+        "{out}"
+    );
+    assert!(out.contains("␍\n+{"), "CRLF is visible: {out}");
+    assert!(out.contains("@@ -3,2 +3 @@\n-\n-{"), "{out}");
+    assert!(out.contains("\\ No newline at end of file"), "{out}");
+    assert!(
+        out.lines().filter(|l| *l == format!("-{GOOD}")).count() == 1,
+        "line 2 is unchanged and not shown, line 4 gains its newline: {out}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), mtime);
+    assert!(temp_leftovers(dir.path()).is_empty());
+    // Nothing to fix: no output, exit 0.
+    std::fs::write(&path, format!("{GOOD}\n")).unwrap();
+    let clean = ftlint(dir.path(), &["check", "--fix", "--dry-run", "t.jsonl"]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(stdout(&clean), "");
+    let alone = ftlint(dir.path(), &["check", "--dry-run", "t.jsonl"]);
+    assert_eq!(alone.status.code(), Some(2));
+    assert!(stderr(&alone).contains("`--dry-run` only applies to `--fix`"));
+}
+
+#[test]
+fn fix_refuses_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.jsonl"), format!("{GOOD}\r\n")).unwrap();
+    let o = Command::new(BIN)
+        .args(["check", "--fix", "t.jsonl", "-"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "ftlint: error: `--fix` cannot rewrite stdin; pass the file's path instead\n"
+    );
+    assert_eq!(stdout(&o), "");
+    // Refused before anything was touched.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("t.jsonl")).unwrap(),
+        format!("{GOOD}\r\n")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_follows_symlinks_and_refuses_read_only_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("real.jsonl"), format!("{GOOD}\r\n")).unwrap();
+    std::os::unix::fs::symlink("real.jsonl", dir.path().join("link.jsonl")).unwrap();
+    let o = ftlint(
+        dir.path(),
+        &["check", "--fix", "--select", "J", "link.jsonl"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(dir.path().join("link.jsonl"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("real.jsonl")).unwrap(),
+        format!("{GOOD}\n")
+    );
+    let ro = dir.path().join("ro.jsonl");
+    std::fs::write(&ro, format!("{GOOD}\r\n")).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let o = ftlint(dir.path(), &["check", "--fix", "ro.jsonl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot fix `ro.jsonl`: the file is read-only"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), format!("{GOOD}\r\n"));
+}
+
+#[test]
+fn fix_removes_leftover_temp_files_of_a_killed_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.jsonl"), format!("{GOOD}\r\n")).unwrap();
+    let stale = dir.path().join(".t.jsonl.ftlint-fix.AbC123.tmp");
+    std::fs::write(&stale, "partial").unwrap();
+    let other = dir.path().join(".u.jsonl.ftlint-fix.AbC123.tmp");
+    std::fs::write(&other, "another file's").unwrap();
+    // A directory walk never picks a leftover up.
+    let walk = ftlint(dir.path(), &["check", "--output-format", "json", "."]);
+    let v: Value = serde_json::from_slice(&walk.stdout).unwrap();
+    assert_eq!(v["files"].as_array().unwrap().len(), 1);
+    ftlint(dir.path(), &["check", "--fix", "t.jsonl"]);
+    assert!(!stale.exists());
+    assert!(
+        other.exists(),
+        "only the fixed file's leftovers are removed"
+    );
+}
+
+/// Kills `ftlint check --fix` (SIGKILL) at several moments, including while the temporary file
+/// is being written, and checks that the original is never partial.
+#[test]
+fn a_killed_fix_leaves_the_original_or_the_fixed_file_never_a_mix() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.jsonl");
+    // ~25 MB: CRLF on every line, a BOM, blank lines, no final newline.
+    let mut original = String::from("\u{feff}");
+    let mut expected = String::new();
+    for i in 0..150_000 {
+        original.push_str(GOOD);
+        original.push_str("\r\n");
+        expected.push_str(GOOD);
+        expected.push('\n');
+        if i % 1000 == 0 {
+            original.push_str("\r\n");
+        }
+    }
+    original.push_str(GOOD);
+    expected.push_str(GOOD);
+    expected.push('\n');
+    let (original, expected) = (original.into_bytes(), expected.into_bytes());
+
+    let spawn = || {
+        Command::new(BIN)
+            .args(["check", "--fix", "--output-format", "concise", "big.jsonl"])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut outcomes = (0, 0); // (untouched, fixed)
+    let mut killed_mid_write = false;
+    // First: kill exactly while the temporary file is being written.
+    for attempt in 0..5 {
+        std::fs::write(&path, &original).unwrap();
+        let mut child = spawn();
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(20) {
+            let writing = std::fs::read_dir(dir.path()).unwrap().any(|e| {
+                let e = e.unwrap();
+                e.file_name().to_string_lossy().contains(".ftlint-fix.")
+                    && e.metadata().map(|m| m.len() > 1_000_000).unwrap_or(false)
+            });
+            if writing || child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
+        child.kill().ok();
+        child.wait().unwrap();
+        let now = std::fs::read(&path).unwrap();
+        assert!(
+            now == original || now == expected,
+            "attempt {attempt}: partial file"
+        );
+        if now == original && !temp_leftovers(dir.path()).is_empty() {
+            killed_mid_write = true;
+        }
+        if now == original {
+            outcomes.0 += 1;
+        } else {
+            outcomes.1 += 1;
+        }
+    }
+    // Then: kills at fixed delays, from startup to after the rename.
+    for delay_ms in [0, 5, 20, 50, 100, 200, 400, 800, 1600] {
+        std::fs::write(&path, &original).unwrap();
+        let mut child = spawn();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().ok();
+        child.wait().unwrap();
+        let now = std::fs::read(&path).unwrap();
+        assert!(
+            now == original || now == expected,
+            "killed after {delay_ms} ms: partial file"
+        );
+        if now == original {
+            outcomes.0 += 1;
+        } else {
+            outcomes.1 += 1;
+        }
+    }
+    eprintln!(
+        "kill test: {} untouched, {} fixed, killed mid-write: {killed_mid_write}",
+        outcomes.0, outcomes.1
+    );
+    assert!(
+        killed_mid_write,
+        "no kill landed while the temporary file was written"
+    );
+    // A rerun cleans up whatever a kill left and fixes the file.
+    std::fs::write(&path, &original).unwrap();
+    let o = spawn().wait().unwrap();
+    assert!(o.code().is_some());
+    assert_eq!(std::fs::read(&path).unwrap(), expected);
+    assert!(
+        temp_leftovers(dir.path()).is_empty(),
+        "{:?}",
+        temp_leftovers(dir.path())
+    );
 }

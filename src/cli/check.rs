@@ -15,11 +15,19 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         format: args.format.choice(),
         limits,
     };
+    super::fix::check_usage(args)?;
     let excludes = input::Excludes::new(&args.exclude, args.force_exclude).map_err(Fatal)?;
     let sources = input::discover(&args.paths, args.stdin_filename.as_deref(), &excludes)
         .map_err(|e| Fatal(e.0))?;
-    let mut reports = Vec::with_capacity(sources.len());
     let mut failed = false;
+    if args.fix {
+        let fixes = crate::fix::Fixes::from_selection(&opts.selection);
+        if args.dry_run {
+            return super::fix::preview(&sources, fixes, out);
+        }
+        failed = super::fix::apply(&sources, fixes);
+    }
+    let mut reports = Vec::with_capacity(sources.len());
     for source in &sources {
         match check_source(source, &opts) {
             Ok(r) => reports.push(r),

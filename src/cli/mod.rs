@@ -6,6 +6,7 @@
 
 mod check;
 mod docs;
+mod fix;
 
 use crate::format::Format;
 use crate::render::OutputFormat;
@@ -97,6 +98,12 @@ pub struct CheckArgs {
     /// Exit 1 when there are more warnings than this
     #[arg(long, value_name = "N")]
     pub max_warnings: Option<usize>,
+    /// Fix what is safe to fix (BOM, CRLF, blank lines, final newline) before checking
+    #[arg(long)]
+    pub fix: bool,
+    /// With `--fix`: print what would change, as a diff, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
     /// Leave out files and folders matching this glob (repeatable) when walking directories
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,

@@ -1,0 +1,541 @@
+//! `--fix`: the framing fixes that cannot change what a file means.
+//!
+//! Four rules have a fix, applied only when the rule is selected:
+//!
+//! | rule | fix |
+//! |------|-----|
+//! | J005 `byte-order-mark` | drop the UTF-8 BOM at the start of the file |
+//! | J006 `crlf-line-ending` | `\r\n` → `\n` (and a `\r` ending the last line is dropped) |
+//! | J004 `blank-line` | drop lines that are empty or only spaces and tabs |
+//! | J010 `missing-final-newline` | end the last line with a newline |
+//!
+//! "Blank" and "line ending" mean exactly what the checks mean (see `engine::line`), so after a
+//! fix those four rules have nothing left to report.
+//!
+//! The file is streamed line by line (memory is bounded by the longest line, never the file).
+//! Nothing is written until the first line that changes: then a temporary file is created
+//! beside the original (`.<name>.ftlint-fix.<random>.tmp`), the unchanged prefix is copied
+//! into it, and the rest is written fixed as it is read. The temporary file gets the original's
+//! permissions, is fsynced, and is renamed over the original, then the folder is fsynced. A
+//! kill at any instant leaves the original either untouched or fully fixed; a leftover
+//! temporary file is removed by the next `--fix` of the same file, and directory walks never
+//! pick it up (it is hidden and does not end in `.jsonl`).
+//!
+//! Limitations, as with any rename-based editor: the file's owner is not kept when another user
+//! runs the fix, and a hard-linked file is split from its other names. A symbolic link is
+//! followed: the file it points at is fixed and the link stays.
+
+use crate::rules::jsonl::{
+    j004_blank_line, j005_byte_order_mark, j006_crlf_line_ending, j010_missing_final_newline,
+};
+use crate::rules::Selection;
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The marker in leftover temporary files' names: `.<name>.ftlint-fix.<random>.tmp`.
+pub const TEMP_MARKER: &str = ".ftlint-fix.";
+
+/// Which fixes to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Fixes {
+    pub bom: bool,
+    pub crlf: bool,
+    pub blank_lines: bool,
+    pub final_newline: bool,
+}
+
+impl Fixes {
+    /// The fixes whose rules are selected.
+    pub fn from_selection(sel: &Selection) -> Fixes {
+        Fixes {
+            bom: sel.is_enabled(&j005_byte_order_mark::RULE),
+            crlf: sel.is_enabled(&j006_crlf_line_ending::RULE),
+            blank_lines: sel.is_enabled(&j004_blank_line::RULE),
+            final_newline: sel.is_enabled(&j010_missing_final_newline::RULE),
+        }
+    }
+
+    pub fn all() -> Fixes {
+        Fixes {
+            bom: true,
+            crlf: true,
+            blank_lines: true,
+            final_newline: true,
+        }
+    }
+
+    pub fn any(&self) -> bool {
+        self.bom || self.crlf || self.blank_lines || self.final_newline
+    }
+}
+
+/// What a fix changed (or, in a dry run, would change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FixCounts {
+    pub bom: u64,
+    pub crlf: u64,
+    pub blank_lines: u64,
+    pub final_newline: u64,
+}
+
+impl FixCounts {
+    pub fn total(&self) -> u64 {
+        self.bom + self.crlf + self.blank_lines + self.final_newline
+    }
+
+    /// `removed the BOM, converted 3 CRLF line endings, removed 2 blank lines, …`
+    pub fn describe(&self) -> String {
+        let plural = |n: u64, one: &str, many: &str| {
+            if n == 1 {
+                one.to_string()
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        let mut parts = Vec::new();
+        if self.bom > 0 {
+            parts.push("removed the byte order mark".to_string());
+        }
+        if self.crlf > 0 {
+            parts.push(format!(
+                "converted {} to `\\n`",
+                plural(self.crlf, "1 CRLF line ending", "CRLF line endings")
+            ));
+        }
+        if self.blank_lines > 0 {
+            parts.push(format!(
+                "removed {}",
+                plural(self.blank_lines, "1 blank line", "blank lines")
+            ));
+        }
+        if self.final_newline > 0 {
+            parts.push("added the final newline".to_string());
+        }
+        parts.join(", ")
+    }
+}
+
+/// One physical line before and after the fix, for the preview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineChange<'a> {
+    /// 1-based line number in the original file.
+    pub line: u64,
+    /// 1-based number the line gets in the fixed file (for a dropped line: the number of the
+    /// line before it, as a unified diff counts).
+    pub new_line: u64,
+    /// The original bytes, with their line ending.
+    pub before: &'a [u8],
+    /// The fixed bytes, or `None` when the line is dropped.
+    pub after: Option<&'a [u8]>,
+}
+
+/// The fixed form of one line (`raw` includes its `\n`, if any).
+fn fix_line<'a>(
+    raw: &'a [u8],
+    first: bool,
+    fixes: Fixes,
+    prev_crlf: bool,
+    counts: &mut FixCounts,
+) -> Option<Cow<'a, [u8]>> {
+    let mut rest = raw;
+    let mut bom = false;
+    if first && rest.starts_with(BOM) {
+        bom = true;
+        rest = &rest[BOM.len()..];
+    }
+    let has_newline = rest.ends_with(b"\n");
+    let body = if has_newline {
+        &rest[..rest.len() - 1]
+    } else {
+        rest
+    };
+    let (content, cr) = match body.strip_suffix(b"\r") {
+        Some(c) => (c, true),
+        None => (body, false),
+    };
+    let strip_bom = bom && fixes.bom;
+    let keep_bom = bom && !fixes.bom;
+    if strip_bom {
+        counts.bom += 1;
+    }
+    let blank = content.iter().all(|b| matches!(b, b' ' | b'\t'));
+    if blank && fixes.blank_lines {
+        counts.blank_lines += 1;
+        // An unfixed BOM stays at the start of the file, in front of the next line.
+        return Some(Cow::Borrowed(if keep_bom { BOM } else { &[] }));
+    }
+    let fix_cr = cr && fixes.crlf;
+    let add_newline = !has_newline && fixes.final_newline;
+    if !(strip_bom || fix_cr || add_newline) {
+        return None;
+    }
+    if fix_cr {
+        counts.crlf += 1;
+    }
+    if add_newline {
+        counts.final_newline += 1;
+    }
+    let mut out = Vec::with_capacity(raw.len() + 2);
+    if keep_bom {
+        out.extend_from_slice(BOM);
+    }
+    out.extend_from_slice(if fix_cr { content } else { body });
+    if has_newline {
+        out.push(b'\n');
+    } else if add_newline {
+        // Without the CRLF fix, a new ending matches the file's: a kept `\r` or the previous
+        // line's `\r\n`.
+        if !fixes.crlf && !cr && prev_crlf {
+            out.push(b'\r');
+        }
+        out.push(b'\n');
+    }
+    Some(Cow::Owned(out))
+}
+
+/// Reads `input` line by line and calls `emit(original, fixed)` for each: `fixed` is `None`
+/// when the line is unchanged. The return value counts the fixes made.
+pub fn fix_lines<R: BufRead>(
+    mut input: R,
+    fixes: Fixes,
+    mut emit: impl FnMut(&[u8], Option<&[u8]>) -> io::Result<()>,
+) -> io::Result<FixCounts> {
+    let mut counts = FixCounts::default();
+    let mut buf = Vec::new();
+    let mut first = true;
+    let mut prev_crlf = false;
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        let fixed = fix_line(&buf, first, fixes, prev_crlf, &mut counts);
+        emit(&buf, fixed.as_deref())?;
+        // The file's line ending so far: blank lines (often a bare `\n`) do not count.
+        if buf.ends_with(b"\r\n") {
+            prev_crlf = true;
+        } else if buf.ends_with(b"\n") && !buf.iter().all(|b| b.is_ascii_whitespace()) {
+            prev_crlf = false;
+        }
+        first = false;
+    }
+    Ok(counts)
+}
+
+/// Fixes `path` in place (see the module documentation). Returns what changed; a file with
+/// nothing to fix is not touched at all.
+pub fn fix_file(path: &Path, fixes: Fixes) -> io::Result<FixCounts> {
+    if !fixes.any() {
+        return Ok(FixCounts::default());
+    }
+    // Follow a symlink so that the link stays a link.
+    let target = std::fs::canonicalize(path)?;
+    let meta = std::fs::metadata(&target)?;
+    if !meta.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    if meta.permissions().readonly() {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "the file is read-only; not fixed",
+        ));
+    }
+    let dir = target
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!(".{name}{TEMP_MARKER}");
+    remove_leftovers(&dir, &prefix);
+
+    let input = BufReader::with_capacity(1 << 20, File::open(&target)?);
+    let mut writer: Option<BufWriter<tempfile::NamedTempFile>> = None;
+    let mut unchanged_prefix = 0u64;
+    let counts = fix_lines(input, fixes, |before, after| {
+        match (&mut writer, after) {
+            (None, None) => unchanged_prefix += before.len() as u64,
+            (None, Some(after)) => {
+                let tmp = tempfile::Builder::new()
+                    .prefix(&prefix)
+                    .suffix(".tmp")
+                    .tempfile_in(&dir)?;
+                let mut w = BufWriter::with_capacity(1 << 20, tmp);
+                // The lines before the first change, copied as they are.
+                let mut original = File::open(&target)?.take(unchanged_prefix);
+                io::copy(&mut original, &mut w)?;
+                w.write_all(after)?;
+                writer = Some(w);
+            }
+            (Some(w), after) => w.write_all(after.unwrap_or(before))?,
+        }
+        Ok(())
+    })?;
+    let Some(w) = writer else {
+        return Ok(counts);
+    };
+    let tmp = w.into_inner().map_err(|e| e.into_error())?;
+    tmp.as_file().set_permissions(meta.permissions())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    sync_dir(&dir);
+    Ok(counts)
+}
+
+/// Removes temporary files a killed `--fix` of the same file left behind. Best effort: a file
+/// that cannot be removed is left alone (it is never mistaken for data).
+fn remove_leftovers(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(prefix) && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Makes the rename durable. Not possible (nor needed) on every platform: best effort.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Writes a unified-diff-style preview of the fix of `reader` (shown as `name`) to `out`:
+/// only changed lines, grouped into hunks with line numbers; a `\r` shows as `␍`, a BOM as
+/// `<BOM>`, and a missing final newline as diff's `\ No newline at end of file`. Lines longer
+/// than 160 characters are shortened in the middle. Nothing is written for an unchanged file.
+pub fn preview<R: BufRead>(
+    name: &str,
+    reader: R,
+    fixes: Fixes,
+    out: &mut dyn Write,
+) -> io::Result<FixCounts> {
+    let mut line = 0u64;
+    let mut new_line = 0u64;
+    let mut header = false;
+    let mut hunk: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
+    let mut hunk_start = (0u64, 0u64);
+    let counts = fix_lines(reader, fixes, |before, after| {
+        line += 1;
+        match after {
+            None => {
+                new_line += 1;
+                if !hunk.is_empty() {
+                    write_hunk(out, name, &mut header, hunk_start, &hunk)?;
+                    hunk.clear();
+                }
+            }
+            Some(after) => {
+                if hunk.is_empty() {
+                    hunk_start = (line, new_line + 1);
+                }
+                let kept = (!after.is_empty()).then(|| after.to_vec());
+                if kept.is_some() {
+                    new_line += 1;
+                }
+                hunk.push((before.to_vec(), kept));
+            }
+        }
+        Ok(())
+    })?;
+    if !hunk.is_empty() {
+        write_hunk(out, name, &mut header, hunk_start, &hunk)?;
+    }
+    Ok(counts)
+}
+
+fn write_hunk(
+    out: &mut dyn Write,
+    name: &str,
+    header: &mut bool,
+    (old_start, new_start): (u64, u64),
+    lines: &[(Vec<u8>, Option<Vec<u8>>)],
+) -> io::Result<()> {
+    if !*header {
+        writeln!(out, "--- {name}\n+++ {name} (fixed)")?;
+        *header = true;
+    }
+    let old_len = lines.len() as u64;
+    let new_len = lines.iter().filter(|(_, a)| a.is_some()).count() as u64;
+    let range = |start: u64, len: u64| match len {
+        1 => format!("{start}"),
+        // An empty range names the line before it, as unified diffs do.
+        0 => format!("{},0", start - 1),
+        n => format!("{start},{n}"),
+    };
+    writeln!(
+        out,
+        "@@ -{} +{} @@",
+        range(old_start, old_len),
+        range(new_start, new_len)
+    )?;
+    for (before, _) in lines {
+        write_diff_line(out, '-', before)?;
+    }
+    for after in lines.iter().filter_map(|(_, a)| a.as_ref()) {
+        write_diff_line(out, '+', after)?;
+    }
+    Ok(())
+}
+
+fn write_diff_line(out: &mut dyn Write, sign: char, raw: &[u8]) -> io::Result<()> {
+    let (body, newline) = match raw.strip_suffix(b"\n") {
+        Some(b) => (b, true),
+        None => (raw, false),
+    };
+    let text = String::from_utf8_lossy(body);
+    let mut shown = text.replace('\u{feff}', "<BOM>").replace('\r', "␍");
+    let chars = shown.chars().count();
+    if chars > 160 {
+        let head: String = shown.chars().take(100).collect();
+        let tail: String = shown.chars().skip(chars - 40).collect();
+        shown = format!("{head} … {tail}");
+    }
+    writeln!(out, "{sign}{shown}")?;
+    if !newline {
+        writeln!(out, "\\ No newline at end of file")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(input: &[u8], fixes: Fixes) -> (Vec<u8>, FixCounts) {
+        let mut out = Vec::new();
+        let counts = fix_lines(input, fixes, |b, a| {
+            out.extend_from_slice(a.unwrap_or(b));
+            Ok(())
+        })
+        .unwrap();
+        (out, counts)
+    }
+
+    fn only(f: impl FnOnce(&mut Fixes)) -> Fixes {
+        let mut x = Fixes::default();
+        f(&mut x);
+        x
+    }
+
+    #[test]
+    fn each_fix_alone() {
+        let input = b"\xEF\xBB\xBF{\"a\":1}\r\n\n  \t\r\n{\"b\":2}";
+        let (out, c) = fixed(input, only(|f| f.bom = true));
+        assert_eq!(out, b"{\"a\":1}\r\n\n  \t\r\n{\"b\":2}");
+        assert_eq!(c.bom, 1);
+        let (out, c) = fixed(input, only(|f| f.crlf = true));
+        assert_eq!(out, b"\xEF\xBB\xBF{\"a\":1}\n\n  \t\n{\"b\":2}");
+        assert_eq!(c.crlf, 2);
+        let (out, c) = fixed(input, only(|f| f.blank_lines = true));
+        assert_eq!(out, b"\xEF\xBB\xBF{\"a\":1}\r\n{\"b\":2}");
+        assert_eq!(c.blank_lines, 2);
+        let (out, c) = fixed(input, only(|f| f.final_newline = true));
+        // The file uses CRLF and that is not being fixed: the new ending matches.
+        assert_eq!(out, b"\xEF\xBB\xBF{\"a\":1}\r\n\n  \t\r\n{\"b\":2}\r\n");
+        assert_eq!(c.final_newline, 1);
+        let (out, c) = fixed(input, Fixes::all());
+        assert_eq!(out, b"{\"a\":1}\n{\"b\":2}\n");
+        assert_eq!(c.total(), 1 + 1 + 2 + 1);
+    }
+
+    #[test]
+    fn final_newline_follows_a_crlf_file_when_crlf_is_kept() {
+        let (out, _) = fixed(b"a\r\nb", only(|f| f.final_newline = true));
+        assert_eq!(out, b"a\r\nb\r\n");
+        let (out, _) = fixed(b"a\r\nb\r", only(|f| f.final_newline = true));
+        assert_eq!(out, b"a\r\nb\r\n");
+        let (out, _) = fixed(b"a\r\nb\r", Fixes::all());
+        assert_eq!(out, b"a\nb\n");
+    }
+
+    #[test]
+    fn blank_first_line_keeps_an_unfixed_bom() {
+        let fixes = only(|f| f.blank_lines = true);
+        let (out, _) = fixed(b"\xEF\xBB\xBF \n{}\n", fixes);
+        assert_eq!(out, b"\xEF\xBB\xBF{}\n");
+        let (out, _) = fixed(b"\xEF\xBB\xBF \n{}\n", Fixes::all());
+        assert_eq!(out, b"{}\n");
+    }
+
+    #[test]
+    fn a_trailing_blank_line_without_newline_is_dropped_not_terminated() {
+        let (out, c) = fixed(b"{}\n  ", Fixes::all());
+        assert_eq!(out, b"{}\n");
+        assert_eq!((c.blank_lines, c.final_newline), (1, 0));
+    }
+
+    #[test]
+    fn clean_and_odd_inputs_are_unchanged() {
+        for input in [
+            &b""[..],
+            b"{}\n",
+            b"{}\n{}\n",
+            b"a\rb\n",
+            b" x \n",
+            b"\xff\xfe\n",
+        ] {
+            let (out, c) = fixed(input, Fixes::all());
+            assert_eq!(out, input);
+            assert_eq!(c.total(), 0);
+        }
+        // A BOM later in the file is content, not a BOM.
+        let (out, _) = fixed(b"{}\n\xEF\xBB\xBF{}\n", Fixes::all());
+        assert_eq!(out, b"{}\n\xEF\xBB\xBF{}\n");
+    }
+
+    #[test]
+    fn fixing_twice_changes_nothing_more() {
+        let input = b"\xEF\xBB\xBF\r\n{\"a\":1}\r\n\r\n \n{\"b\":2}\r";
+        let (once, _) = fixed(input, Fixes::all());
+        let (twice, c) = fixed(&once, Fixes::all());
+        assert_eq!(once, twice);
+        assert_eq!(c.total(), 0);
+    }
+
+    #[test]
+    fn preview_shows_changed_lines_only() {
+        let input = b"\xEF\xBB\xBF{\"a\":1}\r\n{\"ok\":0}\n\n\n{\"b\":2}";
+        let mut out = Vec::new();
+        let c = preview("t.jsonl", &input[..], Fixes::all(), &mut out).unwrap();
+        assert_eq!(c.total(), 5);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "--- t.jsonl\n+++ t.jsonl (fixed)\n\
+             @@ -1 +1 @@\n-<BOM>{\"a\":1}␍\n+{\"a\":1}\n\
+             @@ -3,3 +3 @@\n-\n-\n-{\"b\":2}\n\\ No newline at end of file\n+{\"b\":2}\n"
+        );
+        let mut out = Vec::new();
+        preview("t.jsonl", &b"{}\n"[..], Fixes::all(), &mut out).unwrap();
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn describes_counts() {
+        let c = FixCounts {
+            bom: 1,
+            crlf: 3,
+            blank_lines: 1,
+            final_newline: 1,
+        };
+        assert_eq!(
+            c.describe(),
+            "removed the byte order mark, converted 3 CRLF line endings to `\\n`, \
+             removed 1 blank line, added the final newline"
+        );
+    }
+}
