@@ -699,3 +699,174 @@ fn a_killed_fix_leaves_the_original_or_the_fixed_file_never_a_mix() {
         temp_leftovers(dir.path())
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// pre-commit
+
+/// The fields of one hook in `.pre-commit-hooks.yaml` (a flat list of `key: value` maps; this
+/// reads just that shape, which is all the manifest uses).
+fn manifest_hook(manifest: &str, id: &str) -> std::collections::BTreeMap<String, String> {
+    let mut hooks = Vec::new();
+    for line in manifest.lines() {
+        let line = line.trim_end();
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let (fresh, rest) = match line.strip_prefix("- ") {
+            Some(rest) => (true, rest),
+            None => (false, line.trim_start()),
+        };
+        if fresh {
+            hooks.push(std::collections::BTreeMap::new());
+        }
+        let (k, v) = rest.split_once(':').expect("key: value");
+        hooks
+            .last_mut()
+            .expect("a hook")
+            .insert(k.trim().to_string(), v.trim().to_string());
+    }
+    hooks
+        .into_iter()
+        .find(|h| h.get("id").map(String::as_str) == Some(id))
+        .unwrap_or_else(|| panic!("hook `{id}` in the manifest"))
+}
+
+fn manifest() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"))
+        .unwrap()
+}
+
+#[test]
+fn pre_commit_manifest_fields() {
+    let manifest = manifest();
+    for id in ["ftlint", "ftlint-fix"] {
+        let hook = manifest_hook(&manifest, id);
+        assert_eq!(hook["language"], "rust", "{id}");
+        assert_eq!(hook["files"], r"\.jsonl$", "{id}");
+        assert_eq!(hook["types"], "[text]", "{id}");
+        assert!(hook["entry"].starts_with("ftlint check "), "{id}");
+        assert!(hook["entry"].contains("--force-exclude"), "{id}");
+        assert!(!hook["name"].is_empty());
+    }
+    assert!(manifest_hook(&manifest, "ftlint-fix")["entry"].contains("--fix"));
+}
+
+fn pre_commit_available() -> bool {
+    let ok = Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let git = Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !(ok && git) {
+        eprintln!(
+            "skipped: `pre-commit` and `git` must be on PATH for this test (pip install pre-commit)"
+        );
+    }
+    ok && git
+}
+
+/// Runs pre-commit itself on a temporary repository, with the manifest's hooks as local hooks
+/// (`language: system` and this build's binary instead of a `cargo install` of the crate,
+/// which would take minutes): the manifest passes pre-commit's own validation, pre-commit
+/// hands the hook only the `*.jsonl` files, excluded files stay out, and the fix hook's
+/// rewrite is seen by pre-commit.
+#[test]
+fn pre_commit_runs_the_hooks() {
+    if !pre_commit_available() {
+        return;
+    }
+    let manifest_path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(args[0])
+            .args(&args[1..])
+            .current_dir(dir.path())
+            .env("PRE_COMMIT_HOME", home.path())
+            .env("NO_COLOR", "1")
+            .env_remove("FTLINT_OUTPUT_FORMAT")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap()
+    };
+    let v = run(&[
+        "pre-commit",
+        "validate-manifest",
+        manifest_path.to_str().unwrap(),
+    ]);
+    assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
+
+    let manifest = manifest();
+    let mut config = String::from("repos:\n  - repo: local\n    hooks:\n");
+    for (id, stage_args) in [
+        ("ftlint", "[--exclude, raw]"),
+        ("ftlint-fix", "[--exclude, raw, --select, J]"),
+    ] {
+        let hook = manifest_hook(&manifest, id);
+        let entry = hook["entry"].replacen("ftlint", BIN, 1);
+        config.push_str(&format!(
+            "      - id: {id}\n        name: {}\n        entry: {entry}\n        language: system\n        files: '{}'\n        types: {}\n        args: {stage_args}\n",
+            hook["name"], hook["files"], hook["types"],
+        ));
+    }
+    std::fs::write(dir.path().join(".pre-commit-config.yaml"), config).unwrap();
+    let good: String = (0..60)
+        .map(|i| {
+            format!(
+                "{{\"messages\": [{{\"role\": \"system\", \"content\": \"You are terse.\"}}, {{\"role\": \"user\", \"content\": \"What is {i} plus {i}?\"}}, {{\"role\": \"assistant\", \"content\": \"{}.\"}}]}}\n",
+                2 * i
+            )
+        })
+        .collect();
+    std::fs::create_dir_all(dir.path().join("raw")).unwrap();
+    std::fs::write(dir.path().join("good.jsonl"), &good).unwrap();
+    std::fs::write(dir.path().join("raw/scraped.jsonl"), "not json\n").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not json\n").unwrap();
+    assert!(run(&["git", "init", "-q"]).status.success());
+    assert!(run(&["git", "add", "-A"]).status.success());
+
+    // Only good.jsonl reaches ftlint: raw/ is excluded, notes.txt is not JSONL.
+    let o = run(&[
+        "pre-commit",
+        "run",
+        "--all-files",
+        "--hook-stage",
+        "pre-commit",
+    ]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+
+    // A broken file fails the hook, with ftlint's findings in pre-commit's output.
+    std::fs::write(dir.path().join("bad.jsonl"), "{\"messages\": [}\n").unwrap();
+    run(&["git", "add", "-A"]);
+    let o = run(&["pre-commit", "run", "--files", "bad.jsonl"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("J002"), "{out}");
+    assert!(!out.contains("scraped.jsonl"), "{out}");
+    std::fs::remove_file(dir.path().join("bad.jsonl")).unwrap();
+    run(&["git", "add", "-A"]);
+
+    // The fix hook rewrites a CRLF file; pre-commit notices and fails this run, and the next
+    // run passes.
+    let crlf = good.replace('\n', "\r\n");
+    std::fs::write(dir.path().join("good.jsonl"), &crlf).unwrap();
+    run(&["git", "add", "-A"]);
+    let o = run(&["pre-commit", "run", "ftlint-fix", "--all-files"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("files were modified by this hook"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("good.jsonl")).unwrap(),
+        good
+    );
+    run(&["git", "add", "-A"]);
+    let o = run(&["pre-commit", "run", "--all-files"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+}
