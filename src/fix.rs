@@ -317,6 +317,7 @@ fn sync_dir(dir: &Path) {
 /// only changed lines, grouped into hunks with line numbers; a `\r` shows as `␍`, a BOM as
 /// `<BOM>`, and a missing final newline as diff's `\ No newline at end of file`. Lines longer
 /// than 160 characters are shortened in the middle. Nothing is written for an unchanged file.
+/// Memory stays bounded: a hunk holds at most [`HUNK_LINES`] shortened lines.
 pub fn preview<R: BufRead>(
     name: &str,
     reader: R,
@@ -326,85 +327,118 @@ pub fn preview<R: BufRead>(
     let mut line = 0u64;
     let mut new_line = 0u64;
     let mut header = false;
-    let mut hunk: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
-    let mut hunk_start = (0u64, 0u64);
+    let mut hunk = Hunk::default();
     let counts = fix_lines(reader, fixes, |before, after| {
         line += 1;
         match after {
             None => {
                 new_line += 1;
-                if !hunk.is_empty() {
-                    write_hunk(out, name, &mut header, hunk_start, &hunk)?;
-                    hunk.clear();
-                }
+                hunk.flush(out, name, &mut header)?;
             }
             Some(after) => {
-                if hunk.is_empty() {
-                    hunk_start = (line, new_line + 1);
+                if hunk.lines.is_empty() {
+                    hunk.start = (line, new_line + 1);
                 }
-                let kept = (!after.is_empty()).then(|| after.to_vec());
+                // A dropped first line may leave its unfixed BOM behind: still a dropped line.
+                let kept = (!after.is_empty() && after != BOM).then(|| shown(after));
                 if kept.is_some() {
                     new_line += 1;
                 }
-                hunk.push((before.to_vec(), kept));
+                hunk.lines.push((shown(before), kept));
+                if hunk.lines.len() >= HUNK_LINES {
+                    hunk.flush(out, name, &mut header)?;
+                }
             }
         }
         Ok(())
     })?;
-    if !hunk.is_empty() {
-        write_hunk(out, name, &mut header, hunk_start, &hunk)?;
-    }
+    hunk.flush(out, name, &mut header)?;
     Ok(counts)
 }
 
-fn write_hunk(
-    out: &mut dyn Write,
-    name: &str,
-    header: &mut bool,
-    (old_start, new_start): (u64, u64),
-    lines: &[(Vec<u8>, Option<Vec<u8>>)],
-) -> io::Result<()> {
-    if !*header {
-        writeln!(out, "--- {name}\n+++ {name} (fixed)")?;
-        *header = true;
-    }
-    let old_len = lines.len() as u64;
-    let new_len = lines.iter().filter(|(_, a)| a.is_some()).count() as u64;
-    let range = |start: u64, len: u64| match len {
-        1 => format!("{start}"),
-        // An empty range names the line before it, as unified diffs do.
-        0 => format!("{},0", start - 1),
-        n => format!("{start},{n}"),
-    };
-    writeln!(
-        out,
-        "@@ -{} +{} @@",
-        range(old_start, old_len),
-        range(new_start, new_len)
-    )?;
-    for (before, _) in lines {
-        write_diff_line(out, '-', before)?;
-    }
-    for after in lines.iter().filter_map(|(_, a)| a.as_ref()) {
-        write_diff_line(out, '+', after)?;
-    }
-    Ok(())
+/// The most lines a preview hunk holds; a longer run of changes is cut into several hunks.
+pub const HUNK_LINES: usize = 64;
+
+/// A line as the preview shows it: visible `\r` and BOM, shortened; and whether it had a `\n`.
+type Shown = (String, bool);
+
+#[derive(Default)]
+struct Hunk {
+    /// First line's number in the original and the fixed file.
+    start: (u64, u64),
+    /// Each changed line: before, and after (`None`: dropped).
+    lines: Vec<(Shown, Option<Shown>)>,
 }
 
-fn write_diff_line(out: &mut dyn Write, sign: char, raw: &[u8]) -> io::Result<()> {
+impl Hunk {
+    fn flush(&mut self, out: &mut dyn Write, name: &str, header: &mut bool) -> io::Result<()> {
+        if self.lines.is_empty() {
+            return Ok(());
+        }
+        if !*header {
+            writeln!(out, "--- {name}\n+++ {name} (fixed)")?;
+            *header = true;
+        }
+        let (old_start, new_start) = self.start;
+        let old_len = self.lines.len() as u64;
+        let new_len = self.lines.iter().filter(|(_, a)| a.is_some()).count() as u64;
+        let range = |start: u64, len: u64| match len {
+            1 => format!("{start}"),
+            // An empty range names the line before it, as unified diffs do.
+            0 => format!("{},0", start - 1),
+            n => format!("{start},{n}"),
+        };
+        writeln!(
+            out,
+            "@@ -{} +{} @@",
+            range(old_start, old_len),
+            range(new_start, new_len)
+        )?;
+        for (before, _) in &self.lines {
+            write_diff_line(out, '-', before)?;
+        }
+        for after in self.lines.iter().filter_map(|(_, a)| a.as_ref()) {
+            write_diff_line(out, '+', after)?;
+        }
+        self.lines.clear();
+        Ok(())
+    }
+}
+
+fn shown(raw: &[u8]) -> Shown {
+    const MAX: usize = 160;
     let (body, newline) = match raw.strip_suffix(b"\n") {
         Some(b) => (b, true),
         None => (raw, false),
     };
-    let text = String::from_utf8_lossy(body);
-    let mut shown = text.replace('\u{feff}', "<BOM>").replace('\r', "␍");
-    let chars = shown.chars().count();
-    if chars > 160 {
-        let head: String = shown.chars().take(100).collect();
-        let tail: String = shown.chars().skip(chars - 40).collect();
-        shown = format!("{head} … {tail}");
-    }
-    writeln!(out, "{sign}{shown}")?;
+    let visible = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .replace('\u{feff}', "<BOM>")
+            .replace('\r', "␍")
+    };
+    let head = |s: &str| s.chars().take(100).collect::<String>();
+    let tail = |s: &str| {
+        let n = s.chars().count();
+        s.chars().skip(n.saturating_sub(40)).collect::<String>()
+    };
+    // A long line's middle is never shown, so only its ends are decoded (a character cut at
+    // the edge of an end falls outside what is shown: 4 bytes per character at most).
+    let text = if body.len() > 4 * MAX {
+        let (h, t) = (visible(&body[..404]), visible(&body[body.len() - 164..]));
+        format!("{} … {}", head(&h), tail(&t))
+    } else {
+        let text = visible(body);
+        if text.chars().count() > MAX {
+            format!("{} … {}", head(&text), tail(&text))
+        } else {
+            text
+        }
+    };
+    (text, newline)
+}
+
+fn write_diff_line(out: &mut dyn Write, sign: char, (text, newline): &Shown) -> io::Result<()> {
+    writeln!(out, "{sign}{text}")?;
     if !newline {
         writeln!(out, "\\ No newline at end of file")?;
     }
@@ -522,6 +556,34 @@ mod tests {
         let mut out = Vec::new();
         preview("t.jsonl", &b"{}\n"[..], Fixes::all(), &mut out).unwrap();
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn preview_shortens_long_lines_and_cuts_long_runs_into_hunks() {
+        let long = format!("{{\"a\": \"{}\"}}\r\n", "é".repeat(5000));
+        let mut input = String::new();
+        for _ in 0..(HUNK_LINES + 1) {
+            input.push_str(&long);
+        }
+        let mut out = Vec::new();
+        let c = preview("t.jsonl", input.as_bytes(), Fixes::all(), &mut out).unwrap();
+        assert_eq!(c.crlf, HUNK_LINES as u64 + 1);
+        let text = String::from_utf8(out).unwrap();
+        let headers: Vec<&str> = text.lines().filter(|l| l.starts_with("@@")).collect();
+        assert_eq!(
+            headers,
+            [
+                format!("@@ -1,{HUNK_LINES} +1,{HUNK_LINES} @@"),
+                format!("@@ -{0} +{0} @@", HUNK_LINES + 1)
+            ]
+        );
+        let first = text.lines().find(|l| l.starts_with("-{")).unwrap();
+        assert!(first.chars().count() < 150, "{first}");
+        assert!(
+            first.starts_with("-{\"a\": \"éé") && first.ends_with("éé\"}␍"),
+            "{first}"
+        );
+        assert!(!text.contains('\u{fffd}'));
     }
 
     #[test]
