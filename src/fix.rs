@@ -5,12 +5,14 @@
 //! | rule | fix |
 //! |------|-----|
 //! | J005 `byte-order-mark` | drop the UTF-8 BOM at the start of the file |
-//! | J006 `crlf-line-ending` | `\r\n` → `\n` (and a `\r` ending the last line is dropped) |
+//! | J006 `crlf-line-ending` | `\r\n` → `\n`; `\r`s ending the last line are dropped |
 //! | J004 `blank-line` | drop lines that are empty or only spaces and tabs |
 //! | J010 `missing-final-newline` | end the last line with a newline |
 //!
-//! "Blank" and "line ending" mean exactly what the checks mean (see `engine::line`), so after a
-//! fix those four rules have nothing left to report.
+//! "Blank" and "line ending" mean what the checks mean (see `engine::line`), and the fixes are
+//! applied until none is left — a BOM on a line that follows dropped blank lines is at the
+//! start of the fixed file and goes too, as do repeated `\r`s before a `\n` — so after a fix
+//! those four rules have nothing left to report (a property test checks this on random input).
 //!
 //! The file is streamed line by line (memory is bounded by the longest line, never the file).
 //! Nothing is written until the first line that changes: then a temporary file is created
@@ -119,21 +121,9 @@ impl FixCounts {
     }
 }
 
-/// One physical line before and after the fix, for the preview.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineChange<'a> {
-    /// 1-based line number in the original file.
-    pub line: u64,
-    /// 1-based number the line gets in the fixed file (for a dropped line: the number of the
-    /// line before it, as a unified diff counts).
-    pub new_line: u64,
-    /// The original bytes, with their line ending.
-    pub before: &'a [u8],
-    /// The fixed bytes, or `None` when the line is dropped.
-    pub after: Option<&'a [u8]>,
-}
-
-/// The fixed form of one line (`raw` includes its `\n`, if any).
+/// The fixed form of one line (`raw` includes its `\n`, if any). `first`: nothing has been
+/// written before this line, so a BOM here is at the start of the fixed file (after dropped
+/// blank lines, too: fixes are applied until none is left).
 fn fix_line<'a>(
     raw: &'a [u8],
     first: bool,
@@ -146,6 +136,10 @@ fn fix_line<'a>(
     if first && rest.starts_with(BOM) {
         bom = true;
         rest = &rest[BOM.len()..];
+        // Repeated BOMs would surface one by one on each rerun: take them all at once.
+        while fixes.bom && rest.starts_with(BOM) {
+            rest = &rest[BOM.len()..];
+        }
     }
     let has_newline = rest.ends_with(b"\n");
     let body = if has_newline {
@@ -153,10 +147,17 @@ fn fix_line<'a>(
     } else {
         rest
     };
-    let (content, cr) = match body.strip_suffix(b"\r") {
-        Some(c) => (c, true),
-        None => (body, false),
+    // The engine sees one `\r` as the line ending; fixing it may expose another (`\r\r\n`),
+    // so the CRLF fix takes them all (a `\r` after a JSON value is only whitespace).
+    let content = match body.strip_suffix(b"\r") {
+        Some(c) if fixes.crlf => {
+            let end = c.iter().rposition(|b| *b != b'\r').map_or(0, |i| i + 1);
+            &c[..end]
+        }
+        Some(c) => c,
+        None => body,
     };
+    let cr = content.len() < body.len();
     let strip_bom = bom && fixes.bom;
     let keep_bom = bom && !fixes.bom;
     if strip_bom {
@@ -215,13 +216,13 @@ pub fn fix_lines<R: BufRead>(
         }
         let fixed = fix_line(&buf, first, fixes, prev_crlf, &mut counts);
         emit(&buf, fixed.as_deref())?;
+        first = first && fixed.as_deref().is_some_and(<[u8]>::is_empty);
         // The file's line ending so far: blank lines (often a bare `\n`) do not count.
         if buf.ends_with(b"\r\n") {
             prev_crlf = true;
         } else if buf.ends_with(b"\n") && !buf.iter().all(|b| b.is_ascii_whitespace()) {
             prev_crlf = false;
         }
-        first = false;
     }
     Ok(counts)
 }
@@ -584,6 +585,72 @@ mod tests {
             "{first}"
         );
         assert!(!text.contains('\u{fffd}'));
+    }
+
+    /// The four rules, as the engine checks them, on `data`.
+    fn framing_findings(data: &[u8]) -> Vec<&'static str> {
+        let codes = ["J004", "J005", "J006", "J010"].map(String::from);
+        let opts = crate::engine::Options {
+            selection: Selection::new(&codes, &[]).unwrap(),
+            format: crate::format::FormatChoice::default(),
+            limits: crate::engine::DatasetLimits {
+                min_examples: 0,
+                recommended_examples: 0,
+                max_file_bytes: u64::MAX,
+                max_image_examples: u64::MAX,
+            },
+        };
+        let report = crate::engine::check_reader("t".into(), data, &opts).unwrap();
+        report.diagnostics.iter().map(|d| d.rule.code).collect()
+    }
+
+    proptest::proptest! {
+        /// Whatever the framing, a fix leaves nothing for the four rules to report, keeps every
+        /// non-blank line's content, and a second fix has nothing to do.
+        #[test]
+        fn fixed_files_pass_the_framing_rules(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    &b"\xEF\xBB\xBF"[..], b"\r", b"\n", b"\r\n", b" ", b"\t", b"{}", b"x", b"\xff",
+                ]),
+                0..24,
+            ),
+            bom in proptest::bool::ANY,
+        ) {
+            let mut input = if bom { BOM.to_vec() } else { Vec::new() };
+            pieces.iter().for_each(|p| input.extend_from_slice(p));
+            let (out, _) = fixed(&input, Fixes::all());
+            proptest::prop_assert_eq!(framing_findings(&out), Vec::<&str>::new());
+            let (again, c) = fixed(&out, Fixes::all());
+            proptest::prop_assert_eq!(&again, &out);
+            proptest::prop_assert_eq!(c.total(), 0);
+            // The non-blank lines without their endings, and without BOMs at the start of
+            // the first one.
+            let content = |data: &[u8]| -> Vec<Vec<u8>> {
+                let blank = |l: &[u8]| l.iter().all(|b| matches!(b, b' ' | b'\t'));
+                let mut lines: Vec<Vec<u8>> = data
+                    .split(|b| *b == b'\n')
+                    .map(|l| {
+                        let end = l.iter().rposition(|b| *b != b'\r').map_or(0, |i| i + 1);
+                        l[..end].to_vec()
+                    })
+                    .filter(|l| !blank(l))
+                    .collect();
+                while let Some(first) = lines.first_mut() {
+                    if !first.starts_with(BOM) {
+                        break;
+                    }
+                    while first.starts_with(BOM) {
+                        first.drain(..BOM.len());
+                    }
+                    if blank(first) {
+                        lines.remove(0);
+                    }
+                }
+                lines
+            };
+            proptest::prop_assert_eq!(content(&out), content(&input));
+        }
     }
 
     #[test]
