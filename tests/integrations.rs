@@ -371,6 +371,21 @@ fn excludes_apply_to_walks_and_to_named_files_only_when_forced() {
     );
     assert_eq!(none.status.code(), Some(0), "{}", stderr(&none));
     assert!(files(&none).is_empty());
+    // A folder named on the command line is walked, like a named file, unless forced.
+    let named_dir = ftlint(dir.path(), &[&base[..], &["raw"]].concat());
+    assert_eq!(files(&named_dir), ["raw/skip.jsonl"]);
+    let forced_dir = ftlint(
+        dir.path(),
+        &[&base[..], &["--force-exclude", "raw"]].concat(),
+    );
+    assert_eq!(forced_dir.status.code(), Some(0), "{}", stderr(&forced_dir));
+    assert!(files(&forced_dir).is_empty());
+    // A walk that finds only excluded files or folders is not an error either.
+    let only_raw = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(only_raw.path().join("data/raw")).unwrap();
+    std::fs::write(only_raw.path().join("data/raw/x.jsonl"), "{}\n").unwrap();
+    let o = ftlint(only_raw.path(), &["check", "--exclude", "raw", "data"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let bad = ftlint(dir.path(), &["check", "--exclude", "a[", "."]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("invalid exclude pattern `a[`"));

@@ -7,7 +7,8 @@
 //!
 //! A pattern matches a path relative to the current directory (`data/raw/*.jsonl`), or a
 //! single file or folder name anywhere (`scratch`, `*.tmp.jsonl`). A folder that matches
-//! excludes everything below it. Globs follow the `globset` syntax (`*`, `**`, `?`, `[ab]`,
+//! excludes everything below it — except, without `--force-exclude`, a folder named on the
+//! command line, which is walked (its contents still meet the patterns). Globs follow the `globset` syntax (`*`, `**`, `?`, `[ab]`,
 //! `{a,b}`); `*` also crosses `/`.
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -87,6 +88,22 @@ impl Excludes {
         false
     }
 
+    /// Does a pattern match this path or its name? For what a directory walk finds: the
+    /// folders above it were checked on the way down, and the folder the walk started from was
+    /// named on the command line, which only `--force-exclude` excludes.
+    pub fn excludes_entry(&self, path: &Path) -> bool {
+        if self.set.is_empty() {
+            return false;
+        }
+        let path = self.relative(path);
+        let full = path.to_string_lossy().replace('\\', "/");
+        let full = full.strip_prefix("./").unwrap_or(&full);
+        self.set.is_match(full)
+            || path
+                .file_name()
+                .is_some_and(|name| self.set.is_match(name.to_string_lossy().as_ref()))
+    }
+
     /// Should a file or folder named on the command line be left out?
     pub fn excludes_explicit(&self, path: &Path) -> bool {
         self.force && self.is_excluded(path)
@@ -142,6 +159,17 @@ mod tests {
             .unwrap()
             .excludes_explicit(Path::new("x.jsonl")));
         assert!(!Excludes::default().is_excluded(Path::new("x.jsonl")));
+    }
+
+    #[test]
+    fn walk_entries_are_matched_by_path_and_name_only() {
+        let e = ex(&["raw", "data/tmp/*.jsonl"]);
+        assert!(e.excludes_entry(Path::new("raw")));
+        assert!(e.excludes_entry(Path::new("x/raw")));
+        assert!(e.excludes_entry(Path::new("./data/tmp/a.jsonl")));
+        // Below a folder the user named: its own name does not exclude its contents.
+        assert!(!e.excludes_entry(Path::new("raw/a.jsonl")));
+        assert!(e.is_excluded(Path::new("raw/a.jsonl")));
     }
 
     #[test]

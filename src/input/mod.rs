@@ -89,7 +89,7 @@ pub fn discover(
     Ok(out)
 }
 
-/// `found` counts every `*.jsonl` seen, excluded or not.
+/// `found` counts every `*.jsonl` seen, excluded or not, and every excluded folder.
 fn walk(
     dir: &Path,
     excludes: &Excludes,
@@ -103,12 +103,18 @@ fn walk(
         let name = entry.file_name();
         let ty = entry.file_type()?;
         if ty.is_dir() {
-            if !name.to_string_lossy().starts_with('.') && !excludes.is_excluded(&path) {
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if excludes.excludes_entry(&path) {
+                // Whatever it holds was left out on purpose.
+                *found += 1;
+            } else {
                 walk(&path, excludes, out, found)?;
             }
         } else if path.extension().is_some_and(|e| e == "jsonl") {
             *found += 1;
-            if !excludes.is_excluded(&path) {
+            if !excludes.excludes_entry(&path) {
                 out.push(Source::File(path));
             }
         }
