@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod engine;
+pub mod fix;
 pub mod format;
 pub mod input;
 pub mod json;

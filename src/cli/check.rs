@@ -18,8 +18,18 @@ use std::sync::Arc;
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let settings = args.settings();
     let setup = Setup::new(&settings, false)?;
-    let sources =
-        input::discover(&args.paths, args.stdin_filename.as_deref()).map_err(|e| Fatal(e.0))?;
+    super::fix::check_usage(args)?;
+    let excludes = input::Excludes::new(&args.exclude, args.force_exclude).map_err(Fatal)?;
+    let sources = input::discover(&args.paths, args.stdin_filename.as_deref(), &excludes)
+        .map_err(|e| Fatal(e.0))?;
+    let mut fix_failed = false;
+    if args.fix {
+        let fixes = crate::fix::Fixes::from_selection(&setup.opts.selection);
+        if args.dry_run {
+            return super::fix::preview(&sources, fixes, out);
+        }
+        fix_failed = super::fix::apply(&sources, fixes);
+    }
     let mut inputs = Inputs::new(sources);
     if setup
         .opts
@@ -30,6 +40,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         super::moderate::fetch_missing(&mut inputs, &setup, &settings)?;
     }
     let (mut reports, failed) = check_all(&inputs, &setup);
+    let failed = failed || fix_failed;
     for r in &mut reports {
         r.diagnostics.splice(0..0, setup.file_level.iter().cloned());
     }

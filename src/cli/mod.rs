@@ -6,6 +6,7 @@
 
 pub mod check;
 mod docs;
+mod fix;
 pub mod moderate;
 mod stats_cmd;
 
@@ -103,6 +104,18 @@ pub struct CheckArgs {
     /// Exit 1 when there are more warnings than this
     #[arg(long, value_name = "N")]
     pub max_warnings: Option<usize>,
+    /// Fix what is safe to fix (BOM, CRLF, blank lines, final newline) before checking
+    #[arg(long)]
+    pub fix: bool,
+    /// With `--fix`: print what would change, as a diff, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Leave out files and folders matching this glob (repeatable) when walking directories
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Apply excludes to files named on the command line too (for pre-commit and editors)
+    #[arg(long)]
+    pub force_exclude: bool,
     /// Color in the human formats (`auto`: only on a terminal, never with NO_COLOR)
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,

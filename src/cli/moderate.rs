@@ -20,8 +20,12 @@ pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         settings.moderation = Some(SourceMode::Api);
     }
     let setup = Setup::new(&settings, false)?;
-    let sources =
-        input::discover(&args.paths, args.stdin_filename.as_deref()).map_err(|e| Fatal(e.0))?;
+    let sources = input::discover(
+        &args.paths,
+        args.stdin_filename.as_deref(),
+        &input::Excludes::default(),
+    )
+    .map_err(|e| Fatal(e.0))?;
     let mut inputs = Inputs::new(sources);
     let (texts, fetched) = if settings.offline {
         inputs.buffer_stdin()?;

@@ -20,8 +20,12 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         .tokens
         .clone()
         .ok_or_else(|| Fatal("no model to count tokens with".into()))?;
-    let sources =
-        input::discover(&args.paths, args.stdin_filename.as_deref()).map_err(|e| Fatal(e.0))?;
+    let sources = input::discover(
+        &args.paths,
+        args.stdin_filename.as_deref(),
+        &input::Excludes::default(),
+    )
+    .map_err(|e| Fatal(e.0))?;
     let (reports, failed) = check_all(&Inputs::new(sources), &setup);
     let stats: Vec<crate::stats::StatsReport> = reports
         .iter()

@@ -40,6 +40,23 @@ pub struct Options {
     pub moderation: Option<std::sync::Arc<crate::moderation::ModerationRun>>,
 }
 
+impl Options {
+    /// Options that run `selection` with the given limits and nothing else (no tokens, no
+    /// moderation): what tests of single rule families need.
+    pub fn rules_only(selection: Selection, format: FormatChoice, limits: DatasetLimits) -> Self {
+        Options {
+            selection,
+            format,
+            limits,
+            tokens: None,
+            collect_records: false,
+            epochs: None,
+            prices_date: String::new(),
+            moderation: None,
+        }
+    }
+}
+
 /// The target's dataset-level limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DatasetLimits {
@@ -50,7 +67,7 @@ pub struct DatasetLimits {
 }
 
 /// Everything found in one input.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct FileReport {
     pub path: String,
     /// Sorted by line, column, code; file-level findings first.

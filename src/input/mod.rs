@@ -1,8 +1,10 @@
 //! Where lines come from: files, directories of `*.jsonl`, stdin; read in blocks.
 
+pub mod exclude;
 pub mod position;
 pub mod reader;
 
+pub use exclude::Excludes;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -36,13 +38,24 @@ impl fmt::Display for InputError {
 }
 
 /// Expands the command-line paths into sources: files as given (whatever their extension),
-/// directories into every `*.jsonl` below them (sorted, hidden folders skipped), `-` into
-/// stdin. A path that does not exist, or a directory with no JSONL, is an error.
-pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> Result<Vec<Source>, InputError> {
+/// directories into every `*.jsonl` below them (sorted, hidden and excluded folders skipped),
+/// `-` into stdin. A path that does not exist, or a directory with no JSONL, is an error.
+/// Excludes apply to what the walk finds; to named paths (and stdin's name) only when forced.
+pub fn discover(
+    paths: &[PathBuf],
+    stdin_name: Option<&str>,
+    excludes: &Excludes,
+) -> Result<Vec<Source>, InputError> {
     let mut out = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            out.push(Source::Stdin(stdin_name.unwrap_or("-").to_owned()));
+            let name = stdin_name.unwrap_or("-");
+            if !(stdin_name.is_some() && excludes.excludes_explicit(Path::new(name))) {
+                out.push(Source::Stdin(name.to_owned()));
+            }
+            continue;
+        }
+        if excludes.excludes_explicit(path) {
             continue;
         }
         let meta = std::fs::metadata(path).map_err(|e| {
@@ -54,14 +67,16 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> Result<Vec<Sourc
         })?;
         if meta.is_dir() {
             let before = out.len();
-            walk(path, &mut out).map_err(|e| {
+            let mut found = 0usize;
+            walk(path, excludes, &mut out, &mut found).map_err(|e| {
                 InputError(format!(
                     "cannot read `{}`: {}",
                     path.display(),
                     io_reason(&e)
                 ))
             })?;
-            if out.len() == before {
+            // A folder whose JSONL files are all excluded is not a mistake.
+            if out.len() == before && found == 0 {
                 return Err(InputError(format!(
                     "no `*.jsonl` files found in directory `{}`",
                     path.display()
@@ -74,7 +89,13 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> Result<Vec<Sourc
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<Source>) -> std::io::Result<()> {
+/// `found` counts every `*.jsonl` seen, excluded or not, and every excluded folder.
+fn walk(
+    dir: &Path,
+    excludes: &Excludes,
+    out: &mut Vec<Source>,
+    found: &mut usize,
+) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
@@ -82,11 +103,20 @@ fn walk(dir: &Path, out: &mut Vec<Source>) -> std::io::Result<()> {
         let name = entry.file_name();
         let ty = entry.file_type()?;
         if ty.is_dir() {
-            if !name.to_string_lossy().starts_with('.') {
-                walk(&path, out)?;
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if excludes.excludes_entry(&path) {
+                // Whatever it holds was left out on purpose.
+                *found += 1;
+            } else {
+                walk(&path, excludes, out, found)?;
             }
         } else if path.extension().is_some_and(|e| e == "jsonl") {
-            out.push(Source::File(path));
+            *found += 1;
+            if !excludes.excludes_entry(&path) {
+                out.push(Source::File(path));
+            }
         }
     }
     Ok(())

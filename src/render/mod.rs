@@ -3,8 +3,10 @@
 
 pub mod concise;
 pub mod full;
+pub mod github;
 pub mod json;
 pub mod json_lines;
+pub mod sarif;
 
 use crate::engine::FileReport;
 use crate::rules::Severity;
@@ -20,6 +22,10 @@ pub enum OutputFormat {
     Json,
     /// One JSON object per diagnostic per line.
     JsonLines,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// SARIF 2.1.0 (code scanning).
+    Sarif,
 }
 
 /// What the renderers need besides the reports.
@@ -95,6 +101,8 @@ pub fn render(
         OutputFormat::Concise => concise::render(reports, out),
         OutputFormat::Json => json::render(reports, info, out),
         OutputFormat::JsonLines => json_lines::render(reports, out),
+        OutputFormat::Github => github::render(reports, out),
+        OutputFormat::Sarif => sarif::render(reports, out),
     }
 }
 

@@ -1,0 +1,71 @@
+//! `ftlint check --fix [--dry-run]`: rewrite files before they are checked, or preview.
+
+use super::{CheckArgs, Fatal, RunError};
+use crate::fix::{self, Fixes};
+use crate::input::{self, Source};
+use std::io::Write;
+
+/// Usage errors, before anything is read: `--dry-run` alone, and stdin, which has no file to
+/// write back to.
+pub fn check_usage(args: &CheckArgs) -> Result<(), Fatal> {
+    if args.dry_run && !args.fix {
+        return Err(Fatal("`--dry-run` only applies to `--fix`".to_string()));
+    }
+    if args.fix && args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err(Fatal(
+            "`--fix` cannot rewrite stdin; pass the file's path instead".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// Fixes every file, saying on stderr what changed. Returns `true` when a file could not be
+/// fixed (the run then exits 2, after checking everything).
+pub fn apply(sources: &[Source], fixes: Fixes) -> bool {
+    let mut failed = false;
+    for source in sources {
+        let Source::File(path) = source else { continue };
+        let name = source.display_name();
+        match fix::fix_file(path, fixes) {
+            Ok(counts) if counts.total() > 0 => {
+                eprintln!("ftlint: fixed `{name}`: {}", counts.describe());
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!(
+                    "ftlint: error: cannot fix `{name}`: {}",
+                    input::io_reason(&e)
+                );
+                failed = true;
+            }
+        }
+    }
+    failed
+}
+
+/// `--fix --dry-run`: prints what `--fix` would change and changes nothing. Exit code 1 when
+/// some file would change, 0 when none would, 2 when one could not be read.
+pub fn preview(sources: &[Source], fixes: Fixes, out: &mut dyn Write) -> Result<u8, RunError> {
+    let mut changed = false;
+    let mut failed = false;
+    for source in sources {
+        let Source::File(path) = source else { continue };
+        let name = source.display_name();
+        let counts = std::fs::File::open(path).and_then(|f| {
+            let reader = std::io::BufReader::with_capacity(1 << 20, f);
+            fix::preview(&name, reader, fixes, out)
+        });
+        match counts {
+            Ok(c) => changed |= c.total() > 0,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+            Err(e) => {
+                eprintln!(
+                    "ftlint: error: cannot read `{name}`: {}",
+                    input::io_reason(&e)
+                );
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed { 2 } else { u8::from(changed) })
+}

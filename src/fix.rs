@@ -1,0 +1,670 @@
+//! `--fix`: the framing fixes that cannot change what a file means.
+//!
+//! Four rules have a fix, applied only when the rule is selected:
+//!
+//! | rule | fix |
+//! |------|-----|
+//! | J005 `byte-order-mark` | drop the UTF-8 BOM at the start of the file |
+//! | J006 `crlf-line-ending` | `\r\n` → `\n`; `\r`s ending the last line are dropped |
+//! | J004 `blank-line` | drop lines that are empty or only spaces and tabs |
+//! | J010 `missing-final-newline` | end the last line with a newline |
+//!
+//! "Blank" and "line ending" mean what the checks mean (see `engine::line`), and the fixes are
+//! applied until none is left — a BOM on a line that follows dropped blank lines is at the
+//! start of the fixed file and goes too, as do repeated `\r`s before a `\n` — so after a fix
+//! those four rules have nothing left to report (a property test checks this on random input).
+//!
+//! The file is streamed line by line (memory is bounded by the longest line, never the file).
+//! Nothing is written until the first line that changes: then a temporary file is created
+//! beside the original (`.<name>.ftlint-fix.<random>.tmp`), the unchanged prefix is copied
+//! into it, and the rest is written fixed as it is read. The temporary file gets the original's
+//! permissions, is fsynced, and is renamed over the original, then the folder is fsynced. A
+//! kill at any instant leaves the original either untouched or fully fixed; a leftover
+//! temporary file is removed by the next `--fix` of the same file, and directory walks never
+//! pick it up (it is hidden and does not end in `.jsonl`).
+//!
+//! Limitations, as with any rename-based editor: the file's owner is not kept when another user
+//! runs the fix, and a hard-linked file is split from its other names. A symbolic link is
+//! followed: the file it points at is fixed and the link stays.
+
+use crate::rules::jsonl::{
+    j004_blank_line, j005_byte_order_mark, j006_crlf_line_ending, j010_missing_final_newline,
+};
+use crate::rules::Selection;
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The marker in leftover temporary files' names: `.<name>.ftlint-fix.<random>.tmp`.
+pub const TEMP_MARKER: &str = ".ftlint-fix.";
+
+/// Which fixes to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Fixes {
+    pub bom: bool,
+    pub crlf: bool,
+    pub blank_lines: bool,
+    pub final_newline: bool,
+}
+
+impl Fixes {
+    /// The fixes whose rules are selected.
+    pub fn from_selection(sel: &Selection) -> Fixes {
+        Fixes {
+            bom: sel.is_enabled(&j005_byte_order_mark::RULE),
+            crlf: sel.is_enabled(&j006_crlf_line_ending::RULE),
+            blank_lines: sel.is_enabled(&j004_blank_line::RULE),
+            final_newline: sel.is_enabled(&j010_missing_final_newline::RULE),
+        }
+    }
+
+    pub fn all() -> Fixes {
+        Fixes {
+            bom: true,
+            crlf: true,
+            blank_lines: true,
+            final_newline: true,
+        }
+    }
+
+    pub fn any(&self) -> bool {
+        self.bom || self.crlf || self.blank_lines || self.final_newline
+    }
+}
+
+/// What a fix changed (or, in a dry run, would change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FixCounts {
+    pub bom: u64,
+    pub crlf: u64,
+    pub blank_lines: u64,
+    pub final_newline: u64,
+}
+
+impl FixCounts {
+    pub fn total(&self) -> u64 {
+        self.bom + self.crlf + self.blank_lines + self.final_newline
+    }
+
+    /// `removed the BOM, converted 3 CRLF line endings, removed 2 blank lines, …`
+    pub fn describe(&self) -> String {
+        let plural = |n: u64, one: &str, many: &str| {
+            if n == 1 {
+                one.to_string()
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        let mut parts = Vec::new();
+        if self.bom > 0 {
+            parts.push("removed the byte order mark".to_string());
+        }
+        if self.crlf > 0 {
+            parts.push(format!(
+                "converted {} to `\\n`",
+                plural(self.crlf, "1 CRLF line ending", "CRLF line endings")
+            ));
+        }
+        if self.blank_lines > 0 {
+            parts.push(format!(
+                "removed {}",
+                plural(self.blank_lines, "1 blank line", "blank lines")
+            ));
+        }
+        if self.final_newline > 0 {
+            parts.push("added the final newline".to_string());
+        }
+        parts.join(", ")
+    }
+}
+
+/// The fixed form of one line (`raw` includes its `\n`, if any). `first`: nothing has been
+/// written before this line, so a BOM here is at the start of the fixed file (after dropped
+/// blank lines, too: fixes are applied until none is left).
+fn fix_line<'a>(
+    raw: &'a [u8],
+    first: bool,
+    fixes: Fixes,
+    prev_crlf: bool,
+    counts: &mut FixCounts,
+) -> Option<Cow<'a, [u8]>> {
+    let mut rest = raw;
+    let mut bom = false;
+    if first && rest.starts_with(BOM) {
+        bom = true;
+        rest = &rest[BOM.len()..];
+        // Repeated BOMs would surface one by one on each rerun: take them all at once.
+        while fixes.bom && rest.starts_with(BOM) {
+            rest = &rest[BOM.len()..];
+        }
+    }
+    let has_newline = rest.ends_with(b"\n");
+    let body = if has_newline {
+        &rest[..rest.len() - 1]
+    } else {
+        rest
+    };
+    // The engine sees one `\r` as the line ending; fixing it may expose another (`\r\r\n`),
+    // so the CRLF fix takes them all (a `\r` after a JSON value is only whitespace).
+    let content = match body.strip_suffix(b"\r") {
+        Some(c) if fixes.crlf => {
+            let end = c.iter().rposition(|b| *b != b'\r').map_or(0, |i| i + 1);
+            &c[..end]
+        }
+        Some(c) => c,
+        None => body,
+    };
+    let cr = content.len() < body.len();
+    let strip_bom = bom && fixes.bom;
+    let keep_bom = bom && !fixes.bom;
+    if strip_bom {
+        counts.bom += 1;
+    }
+    let blank = content.iter().all(|b| matches!(b, b' ' | b'\t'));
+    if blank && fixes.blank_lines {
+        counts.blank_lines += 1;
+        // An unfixed BOM stays at the start of the file, in front of the next line.
+        return Some(Cow::Borrowed(if keep_bom { BOM } else { &[] }));
+    }
+    let fix_cr = cr && fixes.crlf;
+    let add_newline = !has_newline && fixes.final_newline;
+    if !(strip_bom || fix_cr || add_newline) {
+        return None;
+    }
+    if fix_cr {
+        counts.crlf += 1;
+    }
+    if add_newline {
+        counts.final_newline += 1;
+    }
+    let mut out = Vec::with_capacity(raw.len() + 2);
+    if keep_bom {
+        out.extend_from_slice(BOM);
+    }
+    out.extend_from_slice(if fix_cr { content } else { body });
+    if has_newline {
+        out.push(b'\n');
+    } else if add_newline {
+        // Without the CRLF fix, a new ending matches the file's: a kept `\r` or the previous
+        // line's `\r\n`.
+        if !fixes.crlf && !cr && prev_crlf {
+            out.push(b'\r');
+        }
+        out.push(b'\n');
+    }
+    Some(Cow::Owned(out))
+}
+
+/// Reads `input` line by line and calls `emit(original, fixed)` for each: `fixed` is `None`
+/// when the line is unchanged. The return value counts the fixes made.
+pub fn fix_lines<R: BufRead>(
+    mut input: R,
+    fixes: Fixes,
+    mut emit: impl FnMut(&[u8], Option<&[u8]>) -> io::Result<()>,
+) -> io::Result<FixCounts> {
+    let mut counts = FixCounts::default();
+    let mut buf = Vec::new();
+    let mut first = true;
+    let mut prev_crlf = false;
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        let fixed = fix_line(&buf, first, fixes, prev_crlf, &mut counts);
+        emit(&buf, fixed.as_deref())?;
+        first = first && fixed.as_deref().is_some_and(<[u8]>::is_empty);
+        // The file's line ending so far: blank lines (often a bare `\n`) do not count.
+        if buf.ends_with(b"\r\n") {
+            prev_crlf = true;
+        } else if buf.ends_with(b"\n") && !buf.iter().all(|b| b.is_ascii_whitespace()) {
+            prev_crlf = false;
+        }
+    }
+    Ok(counts)
+}
+
+/// Fixes `path` in place (see the module documentation). Returns what changed; a file with
+/// nothing to fix is not touched at all.
+pub fn fix_file(path: &Path, fixes: Fixes) -> io::Result<FixCounts> {
+    if !fixes.any() {
+        return Ok(FixCounts::default());
+    }
+    // Follow a symlink so that the link stays a link.
+    let target = std::fs::canonicalize(path)?;
+    let meta = std::fs::metadata(&target)?;
+    if !meta.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    if meta.permissions().readonly() {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "the file is read-only; not fixed",
+        ));
+    }
+    let dir = target
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!(".{name}{TEMP_MARKER}");
+    remove_leftovers(&dir, &prefix);
+
+    let input = BufReader::with_capacity(1 << 20, File::open(&target)?);
+    let mut writer: Option<BufWriter<tempfile::NamedTempFile>> = None;
+    let mut unchanged_prefix = 0u64;
+    let counts = fix_lines(input, fixes, |before, after| {
+        match (&mut writer, after) {
+            (None, None) => unchanged_prefix += before.len() as u64,
+            (None, Some(after)) => {
+                let tmp = tempfile::Builder::new()
+                    .prefix(&prefix)
+                    .suffix(".tmp")
+                    .tempfile_in(&dir)?;
+                let mut w = BufWriter::with_capacity(1 << 20, tmp);
+                // The lines before the first change, copied as they are.
+                let mut original = File::open(&target)?.take(unchanged_prefix);
+                io::copy(&mut original, &mut w)?;
+                w.write_all(after)?;
+                writer = Some(w);
+            }
+            (Some(w), after) => w.write_all(after.unwrap_or(before))?,
+        }
+        Ok(())
+    })?;
+    let Some(w) = writer else {
+        return Ok(counts);
+    };
+    let tmp = w.into_inner().map_err(|e| e.into_error())?;
+    tmp.as_file().set_permissions(meta.permissions())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    sync_dir(&dir);
+    Ok(counts)
+}
+
+/// Removes temporary files a killed `--fix` of the same file left behind. Best effort: a file
+/// that cannot be removed is left alone (it is never mistaken for data).
+fn remove_leftovers(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(prefix) && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Makes the rename durable. Not possible (nor needed) on every platform: best effort.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Writes a unified-diff-style preview of the fix of `reader` (shown as `name`) to `out`:
+/// only changed lines, grouped into hunks with line numbers; a `\r` shows as `␍`, a BOM as
+/// `<BOM>`, and a missing final newline as diff's `\ No newline at end of file`. Lines longer
+/// than 160 characters are shortened in the middle. Nothing is written for an unchanged file.
+/// Memory stays bounded: a hunk holds at most [`HUNK_LINES`] shortened lines.
+pub fn preview<R: BufRead>(
+    name: &str,
+    reader: R,
+    fixes: Fixes,
+    out: &mut dyn Write,
+) -> io::Result<FixCounts> {
+    let mut line = 0u64;
+    let mut new_line = 0u64;
+    let mut header = false;
+    let mut hunk = Hunk::default();
+    let counts = fix_lines(reader, fixes, |before, after| {
+        line += 1;
+        match after {
+            None => {
+                new_line += 1;
+                hunk.flush(out, name, &mut header)?;
+            }
+            Some(after) => {
+                if hunk.lines.is_empty() {
+                    hunk.start = (line, new_line + 1);
+                }
+                // A dropped first line may leave its unfixed BOM behind: still a dropped line.
+                let kept = (!after.is_empty() && after != BOM).then(|| shown(after));
+                if kept.is_some() {
+                    new_line += 1;
+                }
+                hunk.lines.push((shown(before), kept));
+                if hunk.lines.len() >= HUNK_LINES {
+                    hunk.flush(out, name, &mut header)?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    hunk.flush(out, name, &mut header)?;
+    Ok(counts)
+}
+
+/// The most lines a preview hunk holds; a longer run of changes is cut into several hunks.
+pub const HUNK_LINES: usize = 64;
+
+/// A line as the preview shows it: visible `\r` and BOM, shortened; and whether it had a `\n`.
+type Shown = (String, bool);
+
+#[derive(Default)]
+struct Hunk {
+    /// First line's number in the original and the fixed file.
+    start: (u64, u64),
+    /// Each changed line: before, and after (`None`: dropped).
+    lines: Vec<(Shown, Option<Shown>)>,
+}
+
+impl Hunk {
+    fn flush(&mut self, out: &mut dyn Write, name: &str, header: &mut bool) -> io::Result<()> {
+        if self.lines.is_empty() {
+            return Ok(());
+        }
+        if !*header {
+            writeln!(out, "--- {name}\n+++ {name} (fixed)")?;
+            *header = true;
+        }
+        let (old_start, new_start) = self.start;
+        let old_len = self.lines.len() as u64;
+        let new_len = self.lines.iter().filter(|(_, a)| a.is_some()).count() as u64;
+        let range = |start: u64, len: u64| match len {
+            1 => format!("{start}"),
+            // An empty range names the line before it, as unified diffs do.
+            0 => format!("{},0", start - 1),
+            n => format!("{start},{n}"),
+        };
+        writeln!(
+            out,
+            "@@ -{} +{} @@",
+            range(old_start, old_len),
+            range(new_start, new_len)
+        )?;
+        for (before, _) in &self.lines {
+            write_diff_line(out, '-', before)?;
+        }
+        for after in self.lines.iter().filter_map(|(_, a)| a.as_ref()) {
+            write_diff_line(out, '+', after)?;
+        }
+        self.lines.clear();
+        Ok(())
+    }
+}
+
+fn shown(raw: &[u8]) -> Shown {
+    const MAX: usize = 160;
+    let (body, newline) = match raw.strip_suffix(b"\n") {
+        Some(b) => (b, true),
+        None => (raw, false),
+    };
+    let visible = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .replace('\u{feff}', "<BOM>")
+            .replace('\r', "␍")
+    };
+    let head = |s: &str| s.chars().take(100).collect::<String>();
+    let tail = |s: &str| {
+        let n = s.chars().count();
+        s.chars().skip(n.saturating_sub(40)).collect::<String>()
+    };
+    // A long line's middle is never shown, so only its ends are decoded (a character cut at
+    // the edge of an end falls outside what is shown: 4 bytes per character at most).
+    let text = if body.len() > 4 * MAX {
+        let (h, t) = (visible(&body[..404]), visible(&body[body.len() - 164..]));
+        format!("{} … {}", head(&h), tail(&t))
+    } else {
+        let text = visible(body);
+        if text.chars().count() > MAX {
+            format!("{} … {}", head(&text), tail(&text))
+        } else {
+            text
+        }
+    };
+    (text, newline)
+}
+
+fn write_diff_line(out: &mut dyn Write, sign: char, (text, newline): &Shown) -> io::Result<()> {
+    writeln!(out, "{sign}{text}")?;
+    if !newline {
+        writeln!(out, "\\ No newline at end of file")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(input: &[u8], fixes: Fixes) -> (Vec<u8>, FixCounts) {
+        let mut out = Vec::new();
+        let counts = fix_lines(input, fixes, |b, a| {
+            out.extend_from_slice(a.unwrap_or(b));
+            Ok(())
+        })
+        .unwrap();
+        (out, counts)
+    }
+
+    fn only(f: impl FnOnce(&mut Fixes)) -> Fixes {
+        let mut x = Fixes::default();
+        f(&mut x);
+        x
+    }
+
+    #[test]
+    fn each_fix_alone() {
+        let input = b"\xEF\xBB\xBF{\"a\":1}\r\n\n  \t\r\n{\"b\":2}";
+        let (out, c) = fixed(input, only(|f| f.bom = true));
+        assert_eq!(out, b"{\"a\":1}\r\n\n  \t\r\n{\"b\":2}");
+        assert_eq!(c.bom, 1);
+        let (out, c) = fixed(input, only(|f| f.crlf = true));
+        assert_eq!(out, b"\xEF\xBB\xBF{\"a\":1}\n\n  \t\n{\"b\":2}");
+        assert_eq!(c.crlf, 2);
+        let (out, c) = fixed(input, only(|f| f.blank_lines = true));
+        assert_eq!(out, b"\xEF\xBB\xBF{\"a\":1}\r\n{\"b\":2}");
+        assert_eq!(c.blank_lines, 2);
+        let (out, c) = fixed(input, only(|f| f.final_newline = true));
+        // The file uses CRLF and that is not being fixed: the new ending matches.
+        assert_eq!(out, b"\xEF\xBB\xBF{\"a\":1}\r\n\n  \t\r\n{\"b\":2}\r\n");
+        assert_eq!(c.final_newline, 1);
+        let (out, c) = fixed(input, Fixes::all());
+        assert_eq!(out, b"{\"a\":1}\n{\"b\":2}\n");
+        assert_eq!(c.total(), 1 + 1 + 2 + 1);
+    }
+
+    #[test]
+    fn final_newline_follows_a_crlf_file_when_crlf_is_kept() {
+        let (out, _) = fixed(b"a\r\nb", only(|f| f.final_newline = true));
+        assert_eq!(out, b"a\r\nb\r\n");
+        let (out, _) = fixed(b"a\r\nb\r", only(|f| f.final_newline = true));
+        assert_eq!(out, b"a\r\nb\r\n");
+        let (out, _) = fixed(b"a\r\nb\r", Fixes::all());
+        assert_eq!(out, b"a\nb\n");
+    }
+
+    #[test]
+    fn blank_first_line_keeps_an_unfixed_bom() {
+        let fixes = only(|f| f.blank_lines = true);
+        let (out, _) = fixed(b"\xEF\xBB\xBF \n{}\n", fixes);
+        assert_eq!(out, b"\xEF\xBB\xBF{}\n");
+        let (out, _) = fixed(b"\xEF\xBB\xBF \n{}\n", Fixes::all());
+        assert_eq!(out, b"{}\n");
+    }
+
+    #[test]
+    fn a_trailing_blank_line_without_newline_is_dropped_not_terminated() {
+        let (out, c) = fixed(b"{}\n  ", Fixes::all());
+        assert_eq!(out, b"{}\n");
+        assert_eq!((c.blank_lines, c.final_newline), (1, 0));
+    }
+
+    #[test]
+    fn clean_and_odd_inputs_are_unchanged() {
+        for input in [
+            &b""[..],
+            b"{}\n",
+            b"{}\n{}\n",
+            b"a\rb\n",
+            b" x \n",
+            b"\xff\xfe\n",
+        ] {
+            let (out, c) = fixed(input, Fixes::all());
+            assert_eq!(out, input);
+            assert_eq!(c.total(), 0);
+        }
+        // A BOM later in the file is content, not a BOM.
+        let (out, _) = fixed(b"{}\n\xEF\xBB\xBF{}\n", Fixes::all());
+        assert_eq!(out, b"{}\n\xEF\xBB\xBF{}\n");
+    }
+
+    #[test]
+    fn fixing_twice_changes_nothing_more() {
+        let input = b"\xEF\xBB\xBF\r\n{\"a\":1}\r\n\r\n \n{\"b\":2}\r";
+        let (once, _) = fixed(input, Fixes::all());
+        let (twice, c) = fixed(&once, Fixes::all());
+        assert_eq!(once, twice);
+        assert_eq!(c.total(), 0);
+    }
+
+    #[test]
+    fn preview_shows_changed_lines_only() {
+        let input = b"\xEF\xBB\xBF{\"a\":1}\r\n{\"ok\":0}\n\n\n{\"b\":2}";
+        let mut out = Vec::new();
+        let c = preview("t.jsonl", &input[..], Fixes::all(), &mut out).unwrap();
+        assert_eq!(c.total(), 5);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "--- t.jsonl\n+++ t.jsonl (fixed)\n\
+             @@ -1 +1 @@\n-<BOM>{\"a\":1}␍\n+{\"a\":1}\n\
+             @@ -3,3 +3 @@\n-\n-\n-{\"b\":2}\n\\ No newline at end of file\n+{\"b\":2}\n"
+        );
+        let mut out = Vec::new();
+        preview("t.jsonl", &b"{}\n"[..], Fixes::all(), &mut out).unwrap();
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn preview_shortens_long_lines_and_cuts_long_runs_into_hunks() {
+        let long = format!("{{\"a\": \"{}\"}}\r\n", "é".repeat(5000));
+        let mut input = String::new();
+        for _ in 0..(HUNK_LINES + 1) {
+            input.push_str(&long);
+        }
+        let mut out = Vec::new();
+        let c = preview("t.jsonl", input.as_bytes(), Fixes::all(), &mut out).unwrap();
+        assert_eq!(c.crlf, HUNK_LINES as u64 + 1);
+        let text = String::from_utf8(out).unwrap();
+        let headers: Vec<&str> = text.lines().filter(|l| l.starts_with("@@")).collect();
+        assert_eq!(
+            headers,
+            [
+                format!("@@ -1,{HUNK_LINES} +1,{HUNK_LINES} @@"),
+                format!("@@ -{0} +{0} @@", HUNK_LINES + 1)
+            ]
+        );
+        let first = text.lines().find(|l| l.starts_with("-{")).unwrap();
+        assert!(first.chars().count() < 150, "{first}");
+        assert!(
+            first.starts_with("-{\"a\": \"éé") && first.ends_with("éé\"}␍"),
+            "{first}"
+        );
+        assert!(!text.contains('\u{fffd}'));
+    }
+
+    /// The four rules, as the engine checks them, on `data`.
+    fn framing_findings(data: &[u8]) -> Vec<&'static str> {
+        let codes = ["J004", "J005", "J006", "J010"].map(String::from);
+        let opts = crate::engine::Options::rules_only(
+            Selection::new(&codes, &[]).unwrap(),
+            crate::format::FormatChoice::default(),
+            crate::engine::DatasetLimits {
+                min_examples: 0,
+                recommended_examples: 0,
+                max_file_bytes: u64::MAX,
+                max_image_examples: u64::MAX,
+            },
+        );
+        let report = crate::engine::check_reader("t".into(), data, &opts).unwrap();
+        report.diagnostics.iter().map(|d| d.rule.code).collect()
+    }
+
+    proptest::proptest! {
+        /// Whatever the framing, a fix leaves nothing for the four rules to report, keeps every
+        /// non-blank line's content, and a second fix has nothing to do.
+        #[test]
+        fn fixed_files_pass_the_framing_rules(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    &b"\xEF\xBB\xBF"[..], b"\r", b"\n", b"\r\n", b" ", b"\t", b"{}", b"x", b"\xff",
+                ]),
+                0..24,
+            ),
+            bom in proptest::bool::ANY,
+        ) {
+            let mut input = if bom { BOM.to_vec() } else { Vec::new() };
+            pieces.iter().for_each(|p| input.extend_from_slice(p));
+            let (out, _) = fixed(&input, Fixes::all());
+            proptest::prop_assert_eq!(framing_findings(&out), Vec::<&str>::new());
+            let (again, c) = fixed(&out, Fixes::all());
+            proptest::prop_assert_eq!(&again, &out);
+            proptest::prop_assert_eq!(c.total(), 0);
+            // The non-blank lines without their endings, and without BOMs at the start of
+            // the first one.
+            let content = |data: &[u8]| -> Vec<Vec<u8>> {
+                let blank = |l: &[u8]| l.iter().all(|b| matches!(b, b' ' | b'\t'));
+                let mut lines: Vec<Vec<u8>> = data
+                    .split(|b| *b == b'\n')
+                    .map(|l| {
+                        let end = l.iter().rposition(|b| *b != b'\r').map_or(0, |i| i + 1);
+                        l[..end].to_vec()
+                    })
+                    .filter(|l| !blank(l))
+                    .collect();
+                while let Some(first) = lines.first_mut() {
+                    if !first.starts_with(BOM) {
+                        break;
+                    }
+                    while first.starts_with(BOM) {
+                        first.drain(..BOM.len());
+                    }
+                    if blank(first) {
+                        lines.remove(0);
+                    }
+                }
+                lines
+            };
+            proptest::prop_assert_eq!(content(&out), content(&input));
+        }
+    }
+
+    #[test]
+    fn describes_counts() {
+        let c = FixCounts {
+            bom: 1,
+            crlf: 3,
+            blank_lines: 1,
+            final_newline: 1,
+        };
+        assert_eq!(
+            c.describe(),
+            "removed the byte order mark, converted 3 CRLF line endings to `\\n`, \
+             removed 1 blank line, added the final newline"
+        );
+    }
+}
