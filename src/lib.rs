@@ -1,1 +1,3 @@
+pub mod escapes;
 pub mod rules;
+pub mod sensitive;

@@ -24,3 +24,5 @@ pub struct Rule {
     /// One line, no trailing period.
     pub summary: &'static str,
 }
+
+pub mod sensitive;
