@@ -119,7 +119,8 @@ pub fn ssn(d: &[u8]) -> bool {
 }
 
 /// A credential looks random: upper, lower and digit characters after its prefix, and no run of
-/// four identical characters (placeholders: `sk-XXXXXXXX…`, `sk-your-api-key-here…`).
+/// five identical characters (placeholders: `sk-XXXXXXXX…`, `sk-your-api-key-here…`). Four
+/// identical characters do occur in random 40+ character keys.
 pub fn secret(m: &str) -> bool {
     let (mut upper, mut lower, mut digit) = (false, false, false);
     let mut run = 0;
@@ -130,7 +131,7 @@ pub fn secret(m: &str) -> bool {
         digit |= c.is_ascii_digit();
         if Some(c) == prev && c.is_ascii_alphanumeric() {
             run += 1;
-            if run >= 3 {
+            if run >= 4 {
                 return false;
             }
         } else {
@@ -254,6 +255,9 @@ mod tests {
         assert!(secret("sk-proj-A1b2C3d4E5f6G7h8I9j0K1l2"));
         assert!(!secret("sk-proj-XXXXXXXXXXXXXXXXXXXXXXXX"));
         assert!(!secret("sk-your-api-key-goes-here-now"));
+        assert!(secret(
+            "github_pat_11AOqOAf1lLQSAJaiXnkU8Is2g8nprvDd53x83rzjZZZZGeo"
+        ));
     }
 
     #[test]
