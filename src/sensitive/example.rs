@@ -106,7 +106,9 @@ impl Scanner {
             .find(|c| {
                 if c.end <= date.start {
                     let between = &text[c.end..date.start];
-                    between.chars().count() <= self.window_before && same_sentence(between)
+                    between.chars().count() <= self.window_before
+                        && same_sentence(between)
+                        && !self.block.as_ref().is_some_and(|b| b.is_match(between))
                 } else if c.start >= date.end {
                     let between = &text[date.end..c.start];
                     between.chars().count() <= self.window_after && same_sentence(between)

@@ -7,8 +7,10 @@
 //!
 //! - Patterns are data in `rules/sensitive/*.toml`, embedded and compiled once into a
 //!   [`Scanner`] ([`Scanner::builtin`], or [`Scanner::new`] with user additions).
-//! - One pass per string: all patterns are in one `RegexSet`; only those that can match are run
-//!   for positions, then validated (Luhn, My Number, SSN ranges, …), allow-listed, de-overlapped.
+//! - One pass per string decides which patterns can match (an Aho-Corasick automaton over the
+//!   patterns' trigger literals and a digit-cluster count); only those regexes run for
+//!   positions, then hits are validated (Luhn, My Number, SSN ranges, …), allow-listed and
+//!   de-overlapped.
 //! - [`Scanner::scan_example`] works on the decoded texts of one example's messages (S009 needs
 //!   the previous user message to know whether an answer states a birth date). Ranges are bytes
 //!   of the decoded text; map them to the raw line with [`crate::escapes::EscapeMap`].

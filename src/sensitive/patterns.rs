@@ -74,6 +74,14 @@ pub struct PatternDef {
     /// A match containing a match of one of these never reports.
     #[serde(default)]
     pub allow_regex: Vec<String>,
+    /// Literals (ASCII case-insensitive): the regex runs only on texts containing one of them.
+    /// Empty: no literal needed.
+    #[serde(default)]
+    pub triggers: Vec<String>,
+    /// The regex runs only on texts with a cluster of at least this many digits (digits
+    /// separated by at most three other characters). Must not exceed the digits of any match.
+    #[serde(default)]
+    pub min_digits: usize,
     /// S006 fact kind the match states (`email`, `phone`, `address`, …).
     #[serde(default)]
     pub fact: Option<String>,
@@ -88,8 +96,13 @@ fn default_true() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct BirthDef {
     pub cue: String,
+    #[serde(default)]
+    pub cue_triggers: Vec<String>,
     pub window_before: usize,
     pub window_after: usize,
+    /// Words between cue and date showing the date is not a birth date.
+    #[serde(default)]
+    pub block: Option<String>,
 }
 
 /// `[profile]` of the S006 file.
@@ -108,6 +121,8 @@ pub struct ProfileDef {
 #[serde(deny_unknown_fields)]
 pub struct NameDef {
     pub regex: String,
+    #[serde(default)]
+    pub triggers: Vec<String>,
 }
 
 /// `[[attribute]]`: words that say a message is about a personal attribute of this kind.

@@ -1,11 +1,18 @@
-//! The compiled scanner: every pattern in one `RegexSet` pass, then only the patterns that can
-//! match are run for positions, validated, allow-listed and de-overlapped.
+//! The compiled scanner. One pass over a text decides which patterns can match: an Aho-Corasick
+//! automaton over every pattern's trigger literals, plus a count of the longest digit cluster.
+//! Only those patterns' regexes then run for positions; hits are validated, allow-listed and
+//! de-overlapped.
+//!
+//! Why not a `RegexSet`: with ~30 Unicode-heavy patterns its lazy DFA thrashes and falls back to
+//! slower engines (measured ~10 MB/s on chat text); individual regexes with literal prefilters run
+//! at hundreds of MB/s, and most texts trigger only a few of them.
 
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use aho_corasick::AhoCorasick;
+use regex::{Regex, RegexBuilder};
 
 use super::patterns::{self, PatternDef, PatternFile};
 use super::profile::FactKind;
@@ -73,9 +80,11 @@ pub struct ScannerOptions {
 #[derive(Debug)]
 pub struct Scanner {
     pub(crate) patterns: Vec<Pattern>,
-    /// `patterns` in order, then the birth cue, then the name patterns.
-    set: RegexSet,
+    /// Which regexes to run on a text ("consumers": `patterns` in order, then the birth cue,
+    /// then the name patterns).
+    prefilter: Prefilter,
     pub(crate) cue: Regex,
+    pub(crate) block: Option<Regex>,
     pub(crate) window_before: usize,
     pub(crate) window_after: usize,
     names: Vec<Regex>,
@@ -149,19 +158,25 @@ impl Scanner {
             })
             .collect::<Result<Vec<_>, ScannerError>>()?;
 
-        let mut set_sources: Vec<&str> = data.pattern.iter().map(|p| p.regex.as_str()).collect();
-        set_sources.push(&birth.cue);
-        set_sources.extend(data.name.iter().map(|n| n.regex.as_str()));
-        let set = RegexSetBuilder::new(&set_sources)
-            .size_limit(SIZE_LIMIT)
-            .dfa_size_limit(SIZE_LIMIT)
-            .build()
-            .map_err(|e| ScannerError(format!("pattern set: {e}")))?;
+        // Consumers, in the order `scan_text` dispatches on: patterns, cue, names.
+        let mut consumers: Vec<(&[String], usize)> = data
+            .pattern
+            .iter()
+            .map(|p| (p.triggers.as_slice(), p.min_digits))
+            .collect();
+        consumers.push((&birth.cue_triggers, 0));
+        consumers.extend(data.name.iter().map(|n| (n.triggers.as_slice(), 0)));
+        let prefilter = Prefilter::new(&consumers)?;
 
         Ok(Scanner {
             patterns: compiled,
-            set,
+            prefilter,
             cue: compile("birth cue", &birth.cue)?,
+            block: birth
+                .block
+                .as_deref()
+                .map(|b| compile("birth block", b))
+                .transpose()?,
             window_before: birth.window_before,
             window_after: birth.window_after,
             names,
@@ -190,12 +205,8 @@ impl Scanner {
         if text.is_empty() {
             return out;
         }
-        let matched = self.set.matches(text);
-        if !matched.matched_any() {
-            return out;
-        }
         let n = self.patterns.len();
-        for idx in matched.iter() {
+        for idx in self.prefilter.active(text) {
             if idx < n {
                 self.collect_hits(idx, text, &mut out.hits);
             } else if idx == n {
@@ -326,6 +337,114 @@ fn compile_pattern(def: &PatternDef) -> Result<Pattern, ScannerError> {
     })
 }
 
+/// Decides which consumers (patterns, cue, names) can match a text, in one pass.
+#[derive(Debug)]
+struct Prefilter {
+    /// Over the distinct trigger literals, ASCII case-insensitive.
+    ac: Option<AhoCorasick>,
+    /// For each literal of `ac`, the consumers it triggers.
+    owners: Vec<Vec<usize>>,
+    /// Consumers without triggers: always candidates.
+    always: Vec<bool>,
+    min_digits: Vec<usize>,
+}
+
+impl Prefilter {
+    fn new(consumers: &[(&[String], usize)]) -> Result<Prefilter, ScannerError> {
+        let mut literals: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        for (c, (triggers, _)) in consumers.iter().enumerate() {
+            for t in triggers.iter() {
+                if t.is_empty() {
+                    return Err(ScannerError("empty trigger literal".into()));
+                }
+                let key = t.to_ascii_lowercase();
+                match literals.iter().position(|l| *l == key) {
+                    Some(i) => owners[i].push(c),
+                    None => {
+                        literals.push(key);
+                        owners.push(vec![c]);
+                    }
+                }
+            }
+        }
+        let ac = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(&literals)
+                    .map_err(|e| ScannerError(format!("trigger literals: {e}")))?,
+            )
+        };
+        Ok(Prefilter {
+            ac,
+            owners,
+            always: consumers.iter().map(|(t, _)| t.is_empty()).collect(),
+            min_digits: consumers.iter().map(|(_, d)| *d).collect(),
+        })
+    }
+
+    /// The consumers to run on `text`, ascending.
+    fn active(&self, text: &str) -> impl Iterator<Item = usize> + '_ {
+        let mut on = self.always.clone();
+        if let Some(ac) = &self.ac {
+            for m in ac.find_overlapping_iter(text) {
+                for &c in &self.owners[m.pattern().as_usize()] {
+                    on[c] = true;
+                }
+            }
+        }
+        let digits = if self.min_digits.iter().any(|&d| d > 0) {
+            max_digit_cluster(text.as_bytes())
+        } else {
+            0
+        };
+        on.into_iter()
+            .enumerate()
+            .filter(move |&(c, on)| on && digits >= self.min_digits[c])
+            .map(|(c, _)| c)
+    }
+}
+
+/// The most digits (ASCII or full-width) in one cluster: digits separated by at most three
+/// other characters. An over-estimate is harmless (a regex runs needlessly); patterns declare
+/// `min_digits` no larger than the digits of any of their matches.
+fn max_digit_cluster(bytes: &[u8]) -> usize {
+    let (mut best, mut count, mut gap) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let digit = if b.is_ascii_digit() {
+            i += 1;
+            true
+        } else if b == 0xEF
+            && bytes.get(i + 1) == Some(&0xBC)
+            && bytes.get(i + 2).is_some_and(|c| (0x90..=0x99).contains(c))
+        {
+            i += 3;
+            true
+        } else {
+            i += 1;
+            // UTF-8 continuation bytes are part of the character already counted.
+            if b & 0xC0 != 0x80 {
+                gap += 1;
+            }
+            false
+        };
+        if digit {
+            if gap > 3 {
+                count = 0;
+            }
+            count += 1;
+            gap = 0;
+            best = best.max(count);
+        }
+    }
+    best
+}
+
 /// Letters and digits a match must not touch (ASCII and full-width forms).
 fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric()
@@ -408,4 +527,18 @@ fn resolve_overlaps(mut hits: Vec<Hit>, patterns: &[Pattern]) -> Vec<Hit> {
         kept.push(h);
     }
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digit_clusters() {
+        assert_eq!(max_digit_cluster(b""), 0);
+        assert_eq!(max_digit_cluster("tel (415) 867-2309.".as_bytes()), 10);
+        assert_eq!(max_digit_cluster("１２３４ ５６７８".as_bytes()), 8);
+        assert_eq!(max_digit_cluster("1998年9月14日".as_bytes()), 7);
+        assert_eq!(max_digit_cluster("12 then some words 34".as_bytes()), 2);
+    }
 }
