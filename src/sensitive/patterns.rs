@@ -74,7 +74,7 @@ pub struct PatternDef {
     /// A match containing a match of one of these never reports.
     #[serde(default)]
     pub allow_regex: Vec<String>,
-    /// Literals (ASCII case-insensitive): the regex runs only on texts containing one of them.
+    /// Literals (case-sensitive): the regex runs only on texts containing one of them.
     /// Empty: no literal needed.
     #[serde(default)]
     pub triggers: Vec<String>,

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Regex, RegexBuilder};
 
 use super::patterns::{self, PatternDef, PatternFile};
@@ -340,10 +340,14 @@ fn compile_pattern(def: &PatternDef) -> Result<Pattern, ScannerError> {
 /// Decides which consumers (patterns, cue, names) can match a text, in one pass.
 #[derive(Debug)]
 struct Prefilter {
-    /// Over the distinct trigger literals, ASCII case-insensitive.
+    /// Over the distinct multi-byte trigger literals (case-sensitive: cheaper, and most regexes
+    /// are).
     ac: Option<AhoCorasick>,
     /// For each literal of `ac`, the consumers it triggers.
     owners: Vec<Vec<usize>>,
+    /// Single-byte triggers (`@`, `-`, `+`): byte → consumers. They would flood the automaton
+    /// with matches; a SIMD `memchr` answers "present?" instead.
+    byte_owners: Vec<(u8, Vec<usize>)>,
     /// Consumers without triggers: always candidates.
     always: Vec<bool>,
     min_digits: Vec<usize>,
@@ -353,12 +357,21 @@ impl Prefilter {
     fn new(consumers: &[(&[String], usize)]) -> Result<Prefilter, ScannerError> {
         let mut literals: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut byte_owners: Vec<(u8, Vec<usize>)> = Vec::new();
         for (c, (triggers, _)) in consumers.iter().enumerate() {
             for t in triggers.iter() {
                 if t.is_empty() {
                     return Err(ScannerError("empty trigger literal".into()));
                 }
-                let key = t.to_ascii_lowercase();
+                if t.len() == 1 {
+                    let b = t.as_bytes()[0];
+                    match byte_owners.iter_mut().find(|(x, _)| *x == b) {
+                        Some((_, o)) => o.push(c),
+                        None => byte_owners.push((b, vec![c])),
+                    }
+                    continue;
+                }
+                let key = t.clone();
                 match literals.iter().position(|l| *l == key) {
                     Some(i) => owners[i].push(c),
                     None => {
@@ -373,7 +386,7 @@ impl Prefilter {
         } else {
             Some(
                 AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&literals)
                     .map_err(|e| ScannerError(format!("trigger literals: {e}")))?,
             )
@@ -381,6 +394,7 @@ impl Prefilter {
         Ok(Prefilter {
             ac,
             owners,
+            byte_owners,
             always: consumers.iter().map(|(t, _)| t.is_empty()).collect(),
             min_digits: consumers.iter().map(|(_, d)| *d).collect(),
         })
@@ -397,10 +411,17 @@ impl Prefilter {
             }
         }
         let digits = if self.min_digits.iter().any(|&d| d > 0) {
-            max_digit_cluster(text.as_bytes())
+            scan_bytes(text.as_bytes())
         } else {
             0
         };
+        for (b, owners) in &self.byte_owners {
+            if memchr::memchr(*b, text.as_bytes()).is_some() {
+                for &c in owners {
+                    on[c] = true;
+                }
+            }
+        }
         on.into_iter()
             .enumerate()
             .filter(move |&(c, on)| on && digits >= self.min_digits[c])
@@ -411,35 +432,32 @@ impl Prefilter {
 /// The most digits (ASCII or full-width) in one cluster: digits separated by at most three
 /// other characters. An over-estimate is harmless (a regex runs needlessly); patterns declare
 /// `min_digits` no larger than the digits of any of their matches.
+#[cfg(test)]
 fn max_digit_cluster(bytes: &[u8]) -> usize {
+    scan_bytes(bytes)
+}
+
+/// One pass over the bytes: the largest digit cluster (see [`max_digit_cluster`]). The gap is
+/// counted in bytes, up to 9 (three characters of up to three bytes: every separator the
+/// patterns allow is ASCII or a 3-byte character such as `－` or `年`), which can only
+/// over-estimate clusters.
+fn scan_bytes(bytes: &[u8]) -> usize {
+    const MAX_GAP: usize = 9;
     let (mut best, mut count, mut gap) = (0usize, 0usize, 0usize);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let digit = if b.is_ascii_digit() {
-            i += 1;
-            true
-        } else if b == 0xEF
-            && bytes.get(i + 1) == Some(&0xBC)
-            && bytes.get(i + 2).is_some_and(|c| (0x90..=0x99).contains(c))
-        {
-            i += 3;
-            true
-        } else {
-            i += 1;
-            // UTF-8 continuation bytes are part of the character already counted.
-            if b & 0xC0 != 0x80 {
-                gap += 1;
-            }
-            false
-        };
+    for (i, &b) in bytes.iter().enumerate() {
+        let digit = b.is_ascii_digit()
+            // Full-width ０-９ is EF BC 90..99: recognised on its last byte.
+            || ((0x90..=0x99).contains(&b) && i >= 2 && bytes[i - 1] == 0xBC && bytes[i - 2] == 0xEF);
         if digit {
-            if gap > 3 {
+            if gap > MAX_GAP {
                 count = 0;
             }
+            // The EF BC of a full-width digit are not a gap.
             count += 1;
             gap = 0;
             best = best.max(count);
+        } else {
+            gap += 1;
         }
     }
     best
