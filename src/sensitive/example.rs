@@ -41,8 +41,20 @@ impl Scanner {
             let asked = (msg.role == "assistant")
                 .then(|| previous_user(messages, i))
                 .flatten()
-                .filter(|&u| !scans[u].cues.is_empty() && self.question.is_match(messages[u].text))
-                .map(|u| &messages[u].text[scans[u].cues[0].clone()]);
+                .filter(|&u| self.question.is_match(messages[u].text))
+                .and_then(|u| {
+                    let q = messages[u].text;
+                    // A cue asked about, not one qualifying something else (`誕生日会`, `birthday sale`).
+                    scans[u]
+                        .cues
+                        .iter()
+                        .find(|c| {
+                            let after: String =
+                                q[c.end..].chars().take(self.window_after).collect();
+                            !self.block.as_ref().is_some_and(|b| b.is_match(&after))
+                        })
+                        .map(|c| &q[c.clone()])
+                });
             for hit in &ts.hits {
                 let p = &self.patterns[hit.pattern];
                 let value = &msg.text[hit.range.clone()];

@@ -178,6 +178,10 @@ pub fn example(rng: &mut Rng) -> Vec<(&'static str, String)> {
             "Write a SQL query for orders over $100 in 2024.".to_string(),
             format!("```sql\nSELECT id, total FROM orders\nWHERE total > 100.00 AND created_at BETWEEN '2024-01-01' AND '2024-12-31'\nLIMIT {};\n```\nIndex `created_at` if the table has more than {},000 rows.", rng.range(10, 500), rng.range(10, 900)),
         ),
+        16 if rng.below(2) == 0 => (
+            "Any promotions this month?".to_string(),
+            format!("Our birthday sale runs until {}-03-31: {}% off. Invoice {} and order 4{} keep their prices.", rng.range(2025, 2026), rng.range(5, 30), rng.digits(16), rng.digits(15)),
+        ),
         16 => (
             "What is a good password policy?".to_string(),
             "Require at least 12 characters, check against breached-password lists, allow passphrases, and store hashes with Argon2id (m=19456, t=2, p=1). Never e-mail passwords.".to_string(),
