@@ -1,7 +1,7 @@
 //! Prints the S findings of a JSONL chat file: `cargo run --example sensitive_scan -- FILE`.
 //! A debugging aid for the pattern data; the real CLI is `ftlint check`.
 
-use ftlint::sensitive::{MessageText, ProfileAccumulator, Scanner};
+use ftlint::sensitive::{ProfileAccumulator, Scanner};
 
 fn main() {
     let path = std::env::args()
@@ -15,16 +15,8 @@ fn main() {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
         };
-        let Some(msgs) = v["messages"].as_array() else {
-            continue;
-        };
-        let texts: Vec<MessageText> = msgs
-            .iter()
-            .map(|m| MessageText {
-                role: m["role"].as_str().unwrap_or(""),
-                text: m["content"].as_str().unwrap_or(""),
-            })
-            .collect();
+        let line_texts = ftlint::sensitive::line_texts(&v);
+        let texts = ftlint::sensitive::message_texts(&line_texts);
         let scan = scanner.scan_example(&texts);
         for m in &scan.matches {
             let text = &texts[m.message_index].text[m.range.clone()];

@@ -21,6 +21,7 @@ mod patterns;
 mod profile;
 mod redact;
 mod scanner;
+mod texts;
 mod validators;
 
 use std::fmt;
@@ -31,6 +32,7 @@ pub use patterns::PatternDef;
 pub use profile::{Fact, FactKind, ProfileAccumulator, ProfileFinding};
 pub use redact::{mask_digits, redact_secret};
 pub use scanner::{Scanner, ScannerOptions};
+pub use texts::{line_texts, message_texts, LineText};
 
 use crate::rules::sensitive::RULES;
 
