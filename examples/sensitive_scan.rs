@@ -20,9 +20,12 @@ fn main() {
         let scan = scanner.scan_example(&texts);
         for m in &scan.matches {
             let text = &texts[m.message_index].text[m.range.clone()];
+            // The engine would find the raw literal at this pointer and map `m.range` with
+            // `ftlint::escapes::EscapeMap` to get the column.
+            let at = &line_texts[m.message_index].pointer;
             println!(
-                "{line_no}: {} [{}] msg {} {:?} {text:?}: {}",
-                m.code, m.pattern_id, m.message_index, m.range, m.message
+                "{line_no}: {} [{}] {at} {:?} {text:?}: {}",
+                m.code, m.pattern_id, m.range, m.message
             );
         }
         for f in &scan.facts {
