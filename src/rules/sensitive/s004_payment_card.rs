@@ -1,8 +1,11 @@
 //! ## What it checks
-//! Payment card numbers in message text: 13 to 19 digits (grouped by spaces or dashes or not),
-//! starting with a known issuer prefix (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay)
-//! and passing the Luhn check. Order numbers, timestamps and other long numbers fail the prefix
-//! or the check and stay silent. The message shows only the last four digits.
+//! Payment card numbers in message text: 13 to 19 digits starting with a known issuer prefix
+//! (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) and passing the Luhn check. Numbers
+//! grouped by spaces or dashes (`4539 1488 0343 6467`) report on their own; an ungrouped run of
+//! digits reports only when the same text speaks of a card (`card`, `カード`, `Visa`, `CVV`, …),
+//! since one random order or tracking number in ten with a card prefix passes the Luhn check.
+//! Timestamps and other long numbers fail the prefix or the check and stay silent. The message
+//! shows only the last four digits.
 //! ## Why it matters
 //! Card numbers are regulated data (PCI DSS); a model must never learn to produce them. Even
 //! published test numbers teach it to emit card-shaped strings.
