@@ -402,11 +402,18 @@ impl Prefilter {
 
     /// The consumers to run on `text`, ascending.
     fn active(&self, text: &str) -> impl Iterator<Item = usize> + '_ {
-        let mut on = self.always.clone();
+        // Small enough to live on the stack for the built-in set plus ~100 user patterns; beyond
+        // that it spills to the heap (SmallVec-like, without the dependency).
+        let mut on = Bits::new(self.always.len());
+        for (c, &a) in self.always.iter().enumerate() {
+            if a {
+                on.set(c);
+            }
+        }
         if let Some(ac) = &self.ac {
             for m in ac.find_overlapping_iter(text) {
                 for &c in &self.owners[m.pattern().as_usize()] {
-                    on[c] = true;
+                    on.set(c);
                 }
             }
         }
@@ -418,14 +425,39 @@ impl Prefilter {
         for (b, owners) in &self.byte_owners {
             if memchr::memchr(*b, text.as_bytes()).is_some() {
                 for &c in owners {
-                    on[c] = true;
+                    on.set(c);
                 }
             }
         }
-        on.into_iter()
-            .enumerate()
-            .filter(move |&(c, on)| on && digits >= self.min_digits[c])
-            .map(|(c, _)| c)
+        (0..self.always.len()).filter(move |&c| on.get(c) && digits >= self.min_digits[c])
+    }
+}
+
+/// A bit set: inline for up to 128 bits, on the heap beyond.
+enum Bits {
+    Inline(u128),
+    Heap(Vec<u64>),
+}
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        if n <= 128 {
+            Bits::Inline(0)
+        } else {
+            Bits::Heap(vec![0; n.div_ceil(64)])
+        }
+    }
+    fn set(&mut self, i: usize) {
+        match self {
+            Bits::Inline(b) => *b |= 1u128 << i,
+            Bits::Heap(v) => v[i / 64] |= 1u64 << (i % 64),
+        }
+    }
+    fn get(&self, i: usize) -> bool {
+        match self {
+            Bits::Inline(b) => *b & (1u128 << i) != 0,
+            Bits::Heap(v) => v[i / 64] & (1u64 << (i % 64)) != 0,
+        }
     }
 }
 
