@@ -188,3 +188,10 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn scanner_is_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Scanner>();
+    assert_send_sync::<ProfileAccumulator>();
+}
