@@ -38,6 +38,8 @@ pub struct Finding {
     pub message: String,
     pub help: Option<String>,
     pub target: Target,
+    /// The span is a secret: snippets show it masked, never whole (CI logs keep output).
+    pub redact: bool,
 }
 
 impl Finding {
@@ -48,7 +50,13 @@ impl Finding {
             message: message.into(),
             help: None,
             target,
+            redact: false,
         }
+    }
+
+    pub fn redacted(mut self) -> Self {
+        self.redact = true;
+        self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod engine;
+pub mod escapes;
 pub mod fix;
 pub mod format;
 pub mod input;
@@ -14,6 +15,7 @@ pub mod json;
 pub mod moderation;
 pub mod render;
 pub mod rules;
+pub mod sensitive;
 pub mod settings;
 pub mod stats;
 pub mod targets;

@@ -32,6 +32,7 @@ pub struct Merger<'o> {
     tokens: FileTokens,
     records: Vec<ExampleRecord>,
     moderation: Vec<crate::moderation::LineSummary>,
+    profiles: crate::sensitive::ProfileAccumulator,
     /// Per format, every line of that format.
     formats: Vec<(Format, Vec<BraceAt>)>,
 }
@@ -49,6 +50,9 @@ impl<'o> Merger<'o> {
             tokens: FileTokens::default(),
             records: Vec::new(),
             moderation: Vec::new(),
+            profiles: crate::sensitive::ProfileAccumulator::new(
+                crate::sensitive::Scanner::builtin().min_profile_kinds(),
+            ),
             seen: HashMap::new(),
             conversations: HashMap::new(),
             formats: Vec::new(),
@@ -91,6 +95,9 @@ impl<'o> Merger<'o> {
         }
         if let Some(m) = &s.moderation {
             self.moderation.push(m.clone());
+        }
+        if let Some(scan) = &s.sensitive {
+            self.profiles.add(line, scan);
         }
         if s.has_images {
             self.image_examples += 1;
@@ -178,6 +185,20 @@ impl<'o> Merger<'o> {
             }
             riskiest = crate::moderation::check::format_riskiest(&verdict.riskiest);
             moderation_note = verdict.not_checked_note;
+        }
+        for p in std::mem::replace(
+            &mut self.profiles,
+            crate::sensitive::ProfileAccumulator::new(0),
+        )
+        .finish()
+        {
+            file_level.push(
+                Diagnostic::file_level(
+                    &crate::rules::sensitive::s006_personal_profile::RULE,
+                    p.message,
+                )
+                .with_help(p.help),
+            );
         }
         let n = self.examples;
         if n < limits.min_examples {

@@ -27,6 +27,8 @@ pub struct LineSummary {
     pub tokens: Option<u64>,
     pub record: Option<crate::stats::ExampleRecord>,
     pub moderation: Option<crate::moderation::LineSummary>,
+    /// What the sensitive-data scan found, kept for S006 when it stated facts.
+    pub sensitive: Option<crate::sensitive::ExampleScan>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -206,6 +208,7 @@ pub fn check_line(raw: RawLine<'_>, opts: &Options) -> LineOutput {
                         &mut out.summary,
                         &mut findings,
                     );
+                    scan_sensitive(text, &parsed.value, opts, &mut out.summary, &mut findings);
                 }
                 other => {
                     out.summary.kind = LineKind::Broken;
@@ -306,6 +309,56 @@ fn moderate(
     }
 }
 
+/// The S rules: one scan over every text of the line; each match is mapped from the decoded
+/// string back to the raw line through the string's escapes.
+fn scan_sensitive(
+    text: &str,
+    value: &Value,
+    opts: &Options,
+    s: &mut LineSummary,
+    findings: &mut Vec<Finding>,
+) {
+    if !opts.selection.any_with_prefix("S") {
+        return;
+    }
+    let texts = crate::sensitive::line_texts(value);
+    if texts.is_empty() {
+        return;
+    }
+    let scan =
+        crate::sensitive::Scanner::builtin().scan_example(&crate::sensitive::message_texts(&texts));
+    for m in &scan.matches {
+        let Some(rule) = rules::by_code(m.code) else {
+            continue;
+        };
+        if !opts.selection.is_enabled(rule) {
+            continue;
+        }
+        let pointer = Pointer::parse(&texts[m.message_index].pointer);
+        let target = locate::locate(text, &pointer)
+            .and_then(|l| {
+                let literal = &text.as_bytes()[l.value.clone()];
+                let raw = crate::escapes::EscapeMap::new(literal)?.range_to_raw(m.range.clone())?;
+                Some(Target::Bytes(
+                    l.value.start + raw.start..l.value.start + raw.end,
+                ))
+            })
+            .unwrap_or(Target::Value(pointer));
+        let mut f = Finding::new(rule, target, m.message.clone()).help(m.help.clone());
+        if m.code == rules::sensitive::s001_secret::RULE.code {
+            f = f.redacted();
+        }
+        findings.push(f);
+    }
+    if !scan.facts.is_empty()
+        && opts
+            .selection
+            .is_enabled(&rules::sensitive::s006_personal_profile::RULE)
+    {
+        s.sensitive = Some(scan);
+    }
+}
+
 fn has_image_part(message: &Value) -> bool {
     message
         .get("content")
@@ -321,7 +374,14 @@ fn has_image_part(message: &Value) -> bool {
 pub fn positioned(f: Finding, text: &str, line: u64, line_start: u64) -> Diagnostic {
     let (range, pointer) = resolve(text, &f.target);
     let location = position::location(text, &range, line, line_start);
-    let snippet = Some(position::snippet(text, &range));
+    let snippet = Some(if f.redact {
+        // Mask the whole secret before windowing, so no part of it reaches the output.
+        let masked = position::mask(&text[range.clone()]);
+        let shown = format!("{}{masked}{}", &text[..range.start], &text[range.end..]);
+        position::snippet(&shown, &(range.start..range.start + masked.len()))
+    } else {
+        position::snippet(text, &range)
+    });
     Diagnostic {
         rule: f.rule,
         severity: f.severity.unwrap_or(f.rule.severity),

@@ -2,13 +2,14 @@
 
 use crate::diagnostic::{Location, Snippet};
 use std::ops::Range;
+use unicode_width::UnicodeWidthChar;
 
-/// Characters of context kept left of a span in a snippet.
-const LEFT: usize = 50;
-/// Characters of a span shown before it is cut.
-const SPAN: usize = 80;
-/// Characters of context kept right of a span.
-const RIGHT: usize = 30;
+/// Display columns of context kept left of a span in a snippet.
+const LEFT: usize = 30;
+/// Display columns of a span shown before it is cut.
+const SPAN: usize = 40;
+/// Display columns of context kept right of a span.
+const RIGHT: usize = 16;
 
 /// The location of `range` (bytes of `text`, one physical line) in the file.
 /// `line_start` is the file offset of `text[0]`.
@@ -29,16 +30,14 @@ fn chars(s: &str) -> usize {
     s.chars().count()
 }
 
-/// A window of `text` around `range`: the whole line when it is short, otherwise a few dozen
-/// characters either side, with `…` where it was cut.
+/// A window of `text` around `range`: the whole line when it is short, otherwise some context
+/// either side, with `…` where it was cut. Measured in display columns (a CJK character takes
+/// two), so that the window fits a 100-column terminal with the gutter.
 pub fn snippet(text: &str, range: &Range<usize>) -> Snippet {
-    let start = back_chars(text, range.start, LEFT);
-    let span_end = forward_chars(text, range.start, SPAN).min(range.end);
-    let end = forward_chars(
-        text,
-        span_end,
-        RIGHT + SPAN.saturating_sub(chars(&text[range.start..span_end])),
-    );
+    let start = back_cols(text, range.start, LEFT);
+    let span_end = forward_cols(text, range.start, SPAN).min(range.end);
+    let used = width(&text[range.start..span_end]);
+    let end = forward_cols(text, span_end, RIGHT + SPAN.saturating_sub(used));
     let mut out = String::with_capacity(end - start + 8);
     if start > 0 {
         out.push('…');
@@ -58,20 +57,51 @@ pub fn snippet(text: &str, range: &Range<usize>) -> Snippet {
     Snippet { text: out, span }
 }
 
-fn back_chars(text: &str, from: usize, n: usize) -> usize {
-    text[..from]
-        .char_indices()
-        .rev()
-        .take(n)
-        .last()
-        .map_or(from, |(i, _)| i)
+/// A secret as snippets show it: its first 8 and last 2 characters (enough to recognise which
+/// key it is; fewer for short ones), the rest `•`, one for one, so columns stay true.
+pub fn mask(secret: &str) -> String {
+    let n = secret.chars().count();
+    let keep_head = if n > 16 { 8 } else { n / 4 };
+    let keep_tail = if n > 16 { 2 } else { 0 };
+    secret
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i < keep_head || i + keep_tail >= n {
+                c
+            } else {
+                '•'
+            }
+        })
+        .collect()
 }
 
-fn forward_chars(text: &str, from: usize, n: usize) -> usize {
-    text[from..]
-        .char_indices()
-        .nth(n)
-        .map_or(text.len(), |(i, _)| from + i)
+fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// The byte offset `cols` display columns before `from` (or 0).
+fn back_cols(text: &str, from: usize, cols: usize) -> usize {
+    let mut used = 0;
+    for (i, c) in text[..from].char_indices().rev() {
+        used += c.width().unwrap_or(0);
+        if used > cols {
+            return i + c.len_utf8();
+        }
+    }
+    0
+}
+
+/// The byte offset `cols` display columns after `from` (or the end).
+fn forward_cols(text: &str, from: usize, cols: usize) -> usize {
+    let mut used = 0;
+    for (i, c) in text[from..].char_indices() {
+        used += c.width().unwrap_or(0);
+        if used > cols {
+            return from + i;
+        }
+    }
+    text.len()
 }
 
 #[cfg(test)]
@@ -88,6 +118,13 @@ mod tests {
     }
 
     #[test]
+    fn masking_keeps_head_tail_and_length() {
+        assert_eq!(mask("sk-proj-ABCDEFGHIJKLMNOP"), "sk-proj-••••••••••••••OP");
+        assert_eq!(mask("AKIA1234"), "AK••••••");
+        assert_eq!(mask("sk-proj-ABCDEFGHIJKLMNOP").chars().count(), 24);
+    }
+
+    #[test]
     fn short_lines_are_shown_whole() {
         let s = snippet("abc def", &(4..7));
         assert_eq!(s.text, "abc def");
@@ -100,6 +137,6 @@ mod tests {
         let s = snippet(&text, &(1000..1003));
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
         assert_eq!(&s.text[s.span.clone()], "XYZ");
-        assert!(s.text.chars().count() < 200);
+        assert!(width(&s.text) <= LEFT + SPAN + RIGHT + 2);
     }
 }

@@ -12,6 +12,7 @@ pub mod jsonl;
 pub mod moderation;
 pub mod preference;
 pub mod rft;
+pub mod sensitive;
 pub mod tokens;
 
 use crate::diagnostic::Finding;
@@ -75,6 +76,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         completion::RULES,
         tokens::RULES,
         dataset::RULES,
+        sensitive::RULES,
         moderation::RULES,
     ]
     .into_iter()

@@ -1,0 +1,33 @@
+//! ## What it checks
+//! E-mail addresses in message text. Addresses on reserved documentation domains
+//! (`example.com`, `.example`, `.test`, `.invalid`, `localhost`), obvious placeholders
+//! (`user@…`, `noreply@…`), `git@` remotes and retina image names (`icon@2x.png`) stay silent.
+//! ## Why it matters
+//! An e-mail address identifies and reaches a person. A model trained on it can repeat it to
+//! anyone, and privacy review treats it as personal data.
+//! ## Example
+//! ```jsonl
+//! {"messages": [{"role": "user", "content": "Who handles refunds?"}, {"role": "assistant", "content": "Write to maria.gonzalez@northwind-mail.com, she handles refunds."}]}
+//! ```
+//! ## Configuration
+//! Allow-list addresses or domains with `allow` / `allow-regex` in the `sensitive` section of the
+//! configuration.
+
+use crate::rules::{Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "S002",
+    name: "email-address",
+    severity: Severity::Warning,
+    summary: "An e-mail address in message text",
+};
+
+/// `` e-mail address `maria@northwind-mail.com` ``
+pub fn message(address: &str) -> String {
+    format!("e-mail address `{address}`")
+}
+
+pub fn help() -> String {
+    "remove it or replace it with a placeholder on a reserved domain, e.g. `user@example.com`"
+        .into()
+}

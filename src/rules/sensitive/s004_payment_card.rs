@@ -1,0 +1,36 @@
+//! ## What it checks
+//! Payment card numbers in message text: 13 to 19 digits starting with a known issuer prefix
+//! (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) and passing the Luhn check. Numbers
+//! grouped by spaces or dashes (`4539 1488 0343 6467`) report on their own; an ungrouped run of
+//! digits reports only when the same text speaks of a card (`card`, `カード`, `Visa`, `CVV`, …),
+//! since one random order or tracking number in ten with a card prefix passes the Luhn check.
+//! Timestamps and other long numbers fail the prefix or the check and stay silent. The message
+//! shows only the last four digits.
+//! ## Why it matters
+//! Card numbers are regulated data (PCI DSS); a model must never learn to produce them. Even
+//! published test numbers teach it to emit card-shaped strings.
+//! ## Example
+//! ```jsonl
+//! {"messages": [{"role": "user", "content": "Pay with my card 4539 1488 0343 6467, exp 04/27."}, {"role": "assistant", "content": "Done, the order is paid."}]}
+//! ```
+//! ## Configuration
+//! None.
+
+use crate::rules::{Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "S004",
+    name: "payment-card",
+    severity: Severity::Warning,
+    summary: "A payment card number (passes the Luhn check) in message text",
+};
+
+/// `` payment card number `•••• •••• •••• 6467` `` — `masked` must already be masked.
+pub fn message(masked: &str) -> String {
+    format!("payment card number `{masked}` (passes the Luhn check)")
+}
+
+pub fn help() -> String {
+    "remove the card number; use a placeholder such as `XXXX-XXXX-XXXX-1234` if the format matters"
+        .into()
+}

@@ -1,0 +1,33 @@
+//! ## What it checks
+//! National identifiers in message text: US Social Security numbers in the `123-45-6789` form
+//! (never-issued ranges excluded: area 000, 666, 900–999, group 00, serial 0000, and famous
+//! sample numbers), and Japanese My Number (個人番号): twelve digits with a valid check digit,
+//! when the same text calls it a My Number (`マイナンバー`, `個人番号`). The message shows only
+//! the last four digits.
+//! ## Why it matters
+//! National IDs enable identity theft and are specially protected personal data in most
+//! jurisdictions (in Japan, My Number handling is restricted by law).
+//! ## Example
+//! ```jsonl
+//! {"messages": [{"role": "user", "content": "Fill in the form for me. SSN 536-22-1234."}, {"role": "assistant", "content": "I filled in the form."}]}
+//! ```
+//! ## Configuration
+//! None.
+
+use crate::rules::{Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "S005",
+    name: "national-id",
+    severity: Severity::Warning,
+    summary: "A national identifier (US SSN, Japanese My Number) in message text",
+};
+
+/// `` US Social Security number `•••-••-1234` `` — `masked` must already be masked.
+pub fn message(label: &str, masked: &str) -> String {
+    format!("{label} `{masked}`")
+}
+
+pub fn help() -> String {
+    "remove the identifier; national IDs must not be in training data".into()
+}

@@ -1,0 +1,255 @@
+//! Per-example scanning: runs the scanner over each message, decides which dates are birth
+//! dates (S009 needs the question an answer replies to), words the findings and derives the
+//! facts S006 accumulates.
+
+use std::ops::Range;
+
+use super::profile::{Fact, FactKind};
+use super::redact::{mask_digits, redact_secret};
+use super::scanner::{Scanner, TextScan};
+use super::{ExampleScan, MessageText, SensitiveMatch};
+use crate::rules::sensitive::{
+    s001_secret as s001, s002_email_address as s002, s003_phone_number as s003,
+    s004_payment_card as s004, s005_national_id as s005, s007_special_token as s007,
+    s008_street_address as s008, s009_birth_date as s009,
+};
+
+/// Ends a sentence: a birth cue does not reach a date across it.
+fn is_terminator(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '\r')
+}
+
+/// No sentence end in `between` (a `.` counts only when followed by whitespace or the end, so
+/// `D.O.B.` and `Mar.` do not cut).
+fn same_sentence(between: &str) -> bool {
+    let mut it = between.chars().peekable();
+    while let Some(c) = it.next() {
+        if is_terminator(c) || (c == '.' && it.peek().is_none_or(|n| n.is_whitespace())) {
+            return false;
+        }
+    }
+    true
+}
+
+impl Scanner {
+    /// Scans one example: `messages` in order, each with its role and decoded text.
+    pub fn scan_example(&self, messages: &[MessageText<'_>]) -> ExampleScan {
+        let scans: Vec<TextScan> = messages.iter().map(|m| self.scan_text(m.text)).collect();
+        let mut out = ExampleScan::default();
+        for (i, (msg, ts)) in messages.iter().zip(&scans).enumerate() {
+            // The question this message answers: the latest user message before it.
+            let asked = (msg.role == "assistant")
+                .then(|| previous_user(messages, i))
+                .flatten()
+                .filter(|&u| self.question.is_match(messages[u].text))
+                .and_then(|u| {
+                    let q = messages[u].text;
+                    // A cue asked about, not one qualifying something else (`誕生日会`, `birthday sale`).
+                    scans[u]
+                        .cues
+                        .iter()
+                        .find(|c| {
+                            let after: String =
+                                q[c.end..].chars().take(self.window_after).collect();
+                            !self.block.as_ref().is_some_and(|b| b.is_match(&after))
+                        })
+                        .map(|c| &q[c.clone()])
+                });
+            for hit in &ts.hits {
+                let p = &self.patterns[hit.pattern];
+                let value = &msg.text[hit.range.clone()];
+                let (message, help, fact) = if p.code == "S009" {
+                    let near = self
+                        .near_cue(msg.text, &ts.cues, &hit.range)
+                        .map(|c| (&msg.text[c], false));
+                    let Some((cue, answers)) = near.or(asked.map(|c| (c, true))) else {
+                        continue;
+                    };
+                    (
+                        s009::message(value, cue, answers),
+                        s009::help(),
+                        Some(FactKind::BirthDate),
+                    )
+                } else {
+                    let (m, h) = describe(p.code, &p.label, value);
+                    (m, h, p.fact)
+                };
+                out.matches.push(SensitiveMatch {
+                    message_index: i,
+                    code: p.code,
+                    pattern_id: p.id.clone(),
+                    range: hit.range.clone(),
+                    message,
+                    help,
+                });
+                if let Some(kind) = fact {
+                    out.facts.push(Fact {
+                        message_index: i,
+                        kind,
+                        person: person_for(messages, &scans, i, hit.range.start),
+                        range: Some(hit.range.clone()),
+                    });
+                }
+            }
+        }
+        if scans.iter().any(|s| !s.names.is_empty()) {
+            self.attribute_facts(messages, &scans, &mut out.facts);
+        }
+        out.facts.dedup_by(|a, b| {
+            a.message_index == b.message_index && a.kind == b.kind && a.person == b.person
+        });
+        out
+    }
+
+    /// Convenience: scan one text as a single message of `role`.
+    pub fn scan_text_as(&self, role: &str, text: &str) -> ExampleScan {
+        self.scan_example(&[MessageText { role, text }])
+    }
+
+    /// A birth cue in the same sentence: before the date within `window_before` characters, or
+    /// after it within `window_after`.
+    fn near_cue(
+        &self,
+        text: &str,
+        cues: &[Range<usize>],
+        date: &Range<usize>,
+    ) -> Option<Range<usize>> {
+        cues.iter()
+            .find(|c| {
+                if c.end <= date.start {
+                    let between = &text[c.end..date.start];
+                    between.chars().count() <= self.window_before
+                        && same_sentence(between)
+                        && !self.block.as_ref().is_some_and(|b| b.is_match(between))
+                } else if c.start >= date.end {
+                    let between = &text[date.end..c.start];
+                    between.chars().count() <= self.window_after && same_sentence(between)
+                } else {
+                    false
+                }
+            })
+            .cloned()
+    }
+
+    /// Facts from attribute words: a user question about a named person's attribute that the
+    /// next assistant message answers (not declining), or a statement naming the person and
+    /// giving the attribute a value.
+    fn attribute_facts(
+        &self,
+        messages: &[MessageText<'_>],
+        scans: &[TextScan],
+        facts: &mut Vec<Fact>,
+    ) {
+        for (i, msg) in messages.iter().enumerate() {
+            let names = &scans[i].names;
+            if names.is_empty() {
+                continue;
+            }
+            let attrs: Vec<(FactKind, Range<usize>)> = self
+                .attributes
+                .iter()
+                .flat_map(|(k, re)| re.find_iter(msg.text).map(move |m| (*k, m.range())))
+                .collect();
+            if attrs.is_empty() {
+                continue;
+            }
+            if msg.role == "user" && self.question.is_match(msg.text) {
+                let answer = messages[i + 1..]
+                    .iter()
+                    .position(|m| m.role == "assistant" || m.role == "user")
+                    .map(|off| i + 1 + off)
+                    .filter(|&j| messages[j].role == "assistant");
+                let Some(j) = answer else { continue };
+                let text = messages[j].text.trim();
+                if text.is_empty() || self.refusal.is_match(text) {
+                    continue;
+                }
+                for (kind, r) in attrs {
+                    facts.push(Fact {
+                        message_index: j,
+                        kind,
+                        person: Some(name_before(names, r.start).to_string()),
+                        range: None,
+                    });
+                }
+            } else if !self.refusal.is_match(msg.text) {
+                for (kind, r) in attrs {
+                    let follows_name = names
+                        .iter()
+                        .any(|(n, _)| n.end <= r.start && r.start - n.end <= 2);
+                    if follows_name || states_value(&msg.text[r.end..]) {
+                        facts.push(Fact {
+                            message_index: i,
+                            kind,
+                            person: Some(name_before(names, r.start).to_string()),
+                            range: None,
+                        });
+                    }
+                }
+            }
+        }
+        facts.sort_by_key(|f| f.message_index);
+    }
+}
+
+/// Index of the latest user message before `i`.
+fn previous_user(messages: &[MessageText<'_>], i: usize) -> Option<usize> {
+    messages[..i].iter().rposition(|m| m.role == "user")
+}
+
+/// The last name starting at or before `pos`, else the first name (non-empty `names`).
+fn name_before(names: &[(Range<usize>, String)], pos: usize) -> &str {
+    names
+        .iter()
+        .rev()
+        .find(|(r, _)| r.start <= pos)
+        .or(names.first())
+        .map_or("", |(_, n)| n.as_str())
+}
+
+/// Who a fact at `pos` of message `i` is about: a name in the same message, else (for an
+/// answer) a name in the question it answers.
+fn person_for(
+    messages: &[MessageText<'_>],
+    scans: &[TextScan],
+    i: usize,
+    pos: usize,
+) -> Option<String> {
+    if !scans[i].names.is_empty() {
+        return Some(name_before(&scans[i].names, pos).to_string());
+    }
+    if messages[i].role != "user" {
+        let u = previous_user(messages, i)?;
+        return scans[u].names.first().map(|(_, n)| n.clone());
+    }
+    None
+}
+
+/// After an attribute word, the sentence gives it a value: `は…`, `: …`, `is …`, or a number.
+fn states_value(rest: &str) -> bool {
+    let s = rest.trim_start();
+    if s.starts_with(['は', 'が', ':', '：', '=']) {
+        return true;
+    }
+    let lower = s.get(..4).unwrap_or(s).to_ascii_lowercase();
+    if lower.starts_with("is ") || lower.starts_with("was ") || lower.starts_with("are ") {
+        return true;
+    }
+    s.chars()
+        .take(24)
+        .take_while(|&c| !is_terminator(c))
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+}
+
+/// Message and help of a non-S009 match, redacting what must not be printed.
+fn describe(code: &str, label: &str, value: &str) -> (String, String) {
+    match code {
+        "S001" => (s001::message(label, &redact_secret(value)), s001::help()),
+        "S002" => (s002::message(value), s002::help()),
+        "S003" => (s003::message(value), s003::help()),
+        "S004" => (s004::message(&mask_digits(value)), s004::help()),
+        "S005" => (s005::message(label, &mask_digits(value)), s005::help()),
+        "S007" => (s007::message(value), s007::help()),
+        _ => (s008::message(value), s008::help()),
+    }
+}

@@ -1,0 +1,230 @@
+//! S006 personal profile: facts about named people, accumulated over a file.
+//!
+//! Each example yields [`Fact`]s (a kind of personal attribute, the person it is about when a
+//! name is recognised, the message). [`ProfileAccumulator`] collects them line by line and, at the
+//! end of the file, reports every person about whom facts of at least `min_kinds` different
+//! kinds were stated — the shape of data that privacy and moderation review react to, even when
+//! each line alone is harmless.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::ops::Range;
+
+use crate::rules::sensitive::s006_personal_profile as s006;
+
+/// A kind of personal attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FactKind {
+    BirthDate,
+    Address,
+    Hometown,
+    Phone,
+    Email,
+    NationalId,
+    PaymentCard,
+    Secret,
+    Height,
+    Weight,
+    School,
+    Occupation,
+    Gender,
+    Age,
+    BloodType,
+    Family,
+}
+
+impl FactKind {
+    /// Parses the kebab-case name used in the pattern files.
+    pub fn from_name(name: &str) -> Option<FactKind> {
+        use FactKind::*;
+        Some(match name {
+            "birth-date" => BirthDate,
+            "address" => Address,
+            "hometown" => Hometown,
+            "phone" => Phone,
+            "email" => Email,
+            "national-id" => NationalId,
+            "payment-card" => PaymentCard,
+            "secret" => Secret,
+            "height" => Height,
+            "weight" => Weight,
+            "school" => School,
+            "occupation" => Occupation,
+            "gender" => Gender,
+            "age" => Age,
+            "blood-type" => BloodType,
+            "family" => Family,
+            _ => return None,
+        })
+    }
+
+    /// Human wording for messages: `birth date`, `street address`, …
+    pub fn label(self) -> &'static str {
+        use FactKind::*;
+        match self {
+            BirthDate => "birth date",
+            Address => "address",
+            Hometown => "hometown",
+            Phone => "phone number",
+            Email => "e-mail address",
+            NationalId => "national ID",
+            PaymentCard => "payment card",
+            Secret => "credential",
+            Height => "height",
+            Weight => "weight",
+            School => "school",
+            Occupation => "occupation",
+            Gender => "gender",
+            Age => "age",
+            BloodType => "blood type",
+            Family => "family",
+        }
+    }
+}
+
+impl fmt::Display for FactKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// One personal attribute stated in an example.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// The message that states it (for a question answered, the answer).
+    pub message_index: usize,
+    pub kind: FactKind,
+    /// The person it is about, as written (`愛上 尾根`, `John Smith`), when recognised.
+    pub person: Option<String>,
+    /// The matched value in the decoded text, when the fact comes from a match (S002–S009).
+    pub range: Option<Range<usize>>,
+}
+
+/// A file-level S006 finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileFinding {
+    /// The person's name as first written in the file.
+    pub person: String,
+    /// The lines (as given to [`ProfileAccumulator::add`]) stating facts about them, ascending.
+    pub lines: Vec<u64>,
+    /// The kinds of facts stated, in a fixed order.
+    pub kinds: Vec<FactKind>,
+    pub message: String,
+    pub help: String,
+}
+
+/// Upper bound on distinct people tracked, so a file of a million different names cannot
+/// exhaust memory; names beyond it are ignored.
+const MAX_PEOPLE: usize = 100_000;
+
+#[derive(Debug, Clone)]
+struct Person {
+    display: String,
+    first_line: u64,
+    kinds: BTreeSet<FactKind>,
+    lines: BTreeSet<u64>,
+}
+
+/// Collects facts over a file. Feed it with [`add`](Self::add) for each line (any order; chunks
+/// processed in parallel can each have their own accumulator and be [`merge`](Self::merge)d),
+/// then call [`finish`](Self::finish).
+#[derive(Debug, Clone)]
+pub struct ProfileAccumulator {
+    min_kinds: usize,
+    people: HashMap<String, Person>,
+}
+
+impl ProfileAccumulator {
+    /// An accumulator reporting people with facts of at least `min_kinds` kinds (minimum 1).
+    pub fn new(min_kinds: usize) -> ProfileAccumulator {
+        ProfileAccumulator {
+            min_kinds: min_kinds.max(1),
+            people: HashMap::new(),
+        }
+    }
+
+    /// Records the facts of one example at `line` (1-based line number in the file).
+    pub fn add(&mut self, line: u64, scan: &super::ExampleScan) {
+        for fact in &scan.facts {
+            if let Some(name) = &fact.person {
+                self.add_fact(line, name, fact.kind);
+            }
+        }
+    }
+
+    /// Records one fact about `name` at `line`.
+    pub fn add_fact(&mut self, line: u64, name: &str, kind: FactKind) {
+        let key = person_key(name);
+        if key.is_empty() {
+            return;
+        }
+        if !self.people.contains_key(&key) && self.people.len() >= MAX_PEOPLE {
+            return;
+        }
+        let p = self.people.entry(key).or_insert_with(|| Person {
+            display: name.to_string(),
+            first_line: line,
+            kinds: BTreeSet::new(),
+            lines: BTreeSet::new(),
+        });
+        if line < p.first_line {
+            p.first_line = line;
+            p.display = name.to_string();
+        }
+        p.kinds.insert(kind);
+        p.lines.insert(line);
+    }
+
+    /// Merges another accumulator (e.g. of a later chunk of the same file).
+    pub fn merge(&mut self, other: ProfileAccumulator) {
+        for (key, o) in other.people {
+            let room = self.people.len() < MAX_PEOPLE;
+            match self.people.get_mut(&key) {
+                Some(p) => {
+                    if o.first_line < p.first_line {
+                        p.first_line = o.first_line;
+                        p.display = o.display;
+                    }
+                    p.kinds.extend(o.kinds);
+                    p.lines.extend(o.lines);
+                }
+                None if room => {
+                    self.people.insert(key, o);
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// The findings, ordered by the first line about each person (then by name).
+    pub fn finish(self) -> Vec<ProfileFinding> {
+        let min = self.min_kinds;
+        let mut people: Vec<Person> = self
+            .people
+            .into_values()
+            .filter(|p| p.kinds.len() >= min)
+            .collect();
+        people.sort_by(|a, b| (a.first_line, &a.display).cmp(&(b.first_line, &b.display)));
+        people
+            .into_iter()
+            .map(|p| {
+                let kinds: Vec<FactKind> = p.kinds.into_iter().collect();
+                let lines: Vec<u64> = p.lines.into_iter().collect();
+                ProfileFinding {
+                    message: s006::message(&p.display, &kinds, &lines),
+                    help: s006::help(),
+                    person: p.display,
+                    lines,
+                    kinds,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Identity of a name: whitespace (ASCII and ideographic) removed, so `愛上 尾根` and `愛上尾根`
+/// are one person.
+fn person_key(name: &str) -> String {
+    name.chars().filter(|c| !c.is_whitespace()).collect()
+}

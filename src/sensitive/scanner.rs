@@ -1,0 +1,594 @@
+//! The compiled scanner. One pass over a text decides which patterns can match: an Aho-Corasick
+//! automaton over every pattern's trigger literals, plus a count of the longest digit cluster.
+//! Only those patterns' regexes then run for positions; hits are validated, allow-listed and
+//! de-overlapped.
+//!
+//! Why not a `RegexSet`: with ~30 Unicode-heavy patterns its lazy DFA thrashes and falls back to
+//! slower engines (measured ~10 MB/s on chat text); individual regexes with literal prefilters run
+//! at hundreds of MB/s, and most texts trigger only a few of them.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::{Arc, LazyLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use regex::{Regex, RegexBuilder};
+
+use super::patterns::{self, PatternDef, PatternFile};
+use super::profile::FactKind;
+use super::validators::Validator;
+use super::ScannerError;
+
+/// Compile limits: the Japanese address pattern with Unicode classes needs more than the
+/// default 10 MB; these bound memory while allowing it.
+const SIZE_LIMIT: usize = 64 << 20;
+
+/// One compiled `[[pattern]]`.
+#[derive(Debug)]
+pub(crate) struct Pattern {
+    pub id: Arc<str>,
+    pub code: &'static str,
+    pub label: Arc<str>,
+    regex: Regex,
+    /// Index of the group named `m` (the reported span), if any.
+    group_m: Option<usize>,
+    validator: Option<Validator>,
+    context: Option<Regex>,
+    isolated: bool,
+    allow: HashSet<String>,
+    allow_regex: Vec<Regex>,
+    pub fact: Option<FactKind>,
+}
+
+/// A validated hit of pattern `pattern` at `range` of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub pattern: usize,
+    pub range: Range<usize>,
+}
+
+/// Everything one pass over one text found.
+#[derive(Debug, Default)]
+pub(crate) struct TextScan {
+    pub hits: Vec<Hit>,
+    /// Birth cues (S009), by range.
+    pub cues: Vec<Range<usize>>,
+    /// Person names: range of the name, the name as written (whitespace normalised).
+    pub names: Vec<(Range<usize>, String)>,
+}
+
+/// Extra configuration on top of the built-in patterns — the shape the lead's config feeds in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScannerOptions {
+    /// Additional patterns, same fields as `rules/sensitive/*.toml` `[[pattern]]`.
+    #[serde(default)]
+    pub patterns: Vec<PatternDef>,
+    /// Matched texts that never report, whatever the pattern.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// A match containing a match of one of these regexes never reports.
+    #[serde(default)]
+    pub allow_regex: Vec<String>,
+    /// Override of S006's minimum number of fact kinds about one person.
+    #[serde(default)]
+    pub min_profile_kinds: Option<usize>,
+}
+
+/// The S-family scanner. Compile once (the built-in one is [`Scanner::builtin`]), share across
+/// threads (`Sync`), call [`Scanner::scan_example`] per line.
+#[derive(Debug)]
+pub struct Scanner {
+    pub(crate) patterns: Vec<Pattern>,
+    /// Which regexes to run on a text ("consumers": `patterns` in order, then the birth cue,
+    /// then the name patterns).
+    prefilter: Prefilter,
+    pub(crate) cue: Regex,
+    pub(crate) block: Option<Regex>,
+    pub(crate) window_before: usize,
+    pub(crate) window_after: usize,
+    names: Vec<Regex>,
+    pub(crate) attributes: Vec<(FactKind, Regex)>,
+    pub(crate) question: Regex,
+    pub(crate) refusal: Regex,
+    stop_names: HashSet<String>,
+    pub(crate) min_kinds: usize,
+    allow: HashSet<String>,
+    allow_regex: Vec<Regex>,
+}
+
+static BUILTIN: LazyLock<Scanner> = LazyLock::new(|| {
+    // The built-in data is tested; failing here is a build defect, not an input problem.
+    Scanner::new(&ScannerOptions::default()).expect("built-in sensitive patterns compile")
+});
+
+fn compile(what: &str, re: &str) -> Result<Regex, ScannerError> {
+    RegexBuilder::new(re)
+        .size_limit(SIZE_LIMIT)
+        .dfa_size_limit(SIZE_LIMIT)
+        .build()
+        .map_err(|e| ScannerError(format!("{what}: invalid regex: {e}")))
+}
+
+impl Scanner {
+    /// The scanner of the built-in patterns, compiled on first use.
+    pub fn builtin() -> &'static Scanner {
+        &BUILTIN
+    }
+
+    /// Compiles the built-in patterns plus `options` (user patterns and allow-lists).
+    pub fn new(options: &ScannerOptions) -> Result<Scanner, ScannerError> {
+        let mut data: PatternFile = patterns::builtin().map_err(ScannerError)?;
+        data.pattern.extend(options.patterns.iter().cloned());
+        let birth = data
+            .birth
+            .ok_or_else(|| ScannerError("missing [birth] section".into()))?;
+        let profile = data
+            .profile
+            .ok_or_else(|| ScannerError("missing [profile] section".into()))?;
+
+        let mut seen_ids = HashSet::new();
+        let mut compiled = Vec::with_capacity(data.pattern.len());
+        for def in &data.pattern {
+            if !seen_ids.insert(def.id.clone()) {
+                return Err(ScannerError(format!("duplicate pattern id `{}`", def.id)));
+            }
+            compiled.push(compile_pattern(def)?);
+        }
+        let names = data
+            .name
+            .iter()
+            .map(|n| compile("name pattern", &n.regex))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(bad) = names
+            .iter()
+            .find(|r| r.capture_names().all(|n| n != Some("name")))
+        {
+            return Err(ScannerError(format!(
+                "name pattern `{bad}` has no group `name`"
+            )));
+        }
+        let attributes = data
+            .attribute
+            .iter()
+            .map(|a| {
+                let kind = FactKind::from_name(&a.kind)
+                    .ok_or_else(|| ScannerError(format!("unknown fact kind `{}`", a.kind)))?;
+                Ok((kind, compile("attribute", &a.regex)?))
+            })
+            .collect::<Result<Vec<_>, ScannerError>>()?;
+
+        // Consumers, in the order `scan_text` dispatches on: patterns, cue, names.
+        let mut consumers: Vec<(&[String], usize)> = data
+            .pattern
+            .iter()
+            .map(|p| (p.triggers.as_slice(), p.min_digits))
+            .collect();
+        consumers.push((&birth.cue_triggers, 0));
+        consumers.extend(data.name.iter().map(|n| (n.triggers.as_slice(), 0)));
+        let prefilter = Prefilter::new(&consumers)?;
+
+        Ok(Scanner {
+            patterns: compiled,
+            prefilter,
+            cue: compile("birth cue", &birth.cue)?,
+            block: birth
+                .block
+                .as_deref()
+                .map(|b| compile("birth block", b))
+                .transpose()?,
+            window_before: birth.window_before,
+            window_after: birth.window_after,
+            names,
+            attributes,
+            question: compile("question", &profile.question)?,
+            refusal: compile("refusal", &profile.refusal)?,
+            stop_names: profile.stop_names.into_iter().collect(),
+            min_kinds: options.min_profile_kinds.unwrap_or(profile.min_kinds),
+            allow: options.allow.iter().cloned().collect(),
+            allow_regex: options
+                .allow_regex
+                .iter()
+                .map(|r| compile("allow-regex", r))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// S006's minimum number of fact kinds (from the data or the options).
+    pub fn min_profile_kinds(&self) -> usize {
+        self.min_kinds
+    }
+
+    /// One pass over `text`: validated pattern hits (de-overlapped), birth cues and names.
+    pub(crate) fn scan_text(&self, text: &str) -> TextScan {
+        let mut out = TextScan::default();
+        if text.is_empty() {
+            return out;
+        }
+        let n = self.patterns.len();
+        for idx in self.prefilter.active(text) {
+            if idx < n {
+                self.collect_hits(idx, text, &mut out.hits);
+            } else if idx == n {
+                out.cues.extend(self.cue.find_iter(text).map(|m| m.range()));
+            } else {
+                self.collect_names(&self.names[idx - n - 1], text, &mut out.names);
+            }
+        }
+        out.hits = resolve_overlaps(out.hits, &self.patterns);
+        out.names.sort_by_key(|(r, _)| r.start);
+        out
+    }
+
+    fn collect_hits(&self, idx: usize, text: &str, hits: &mut Vec<Hit>) {
+        let p = &self.patterns[idx];
+        // The context regex runs at most once per text, and only if something matched.
+        let mut context_ok: Option<bool> = None;
+        let mut push = |range: Range<usize>| {
+            if range.is_empty() || (p.isolated && !isolated(text, &range)) {
+                return;
+            }
+            let m = &text[range.clone()];
+            if p.allow.contains(m)
+                || self.allow.contains(m)
+                || p.allow_regex.iter().any(|r| r.is_match(m))
+                || self.allow_regex.iter().any(|r| r.is_match(m))
+            {
+                return;
+            }
+            if let Some(v) = p.validator {
+                if !v.check(text, range.clone()) {
+                    return;
+                }
+            }
+            if let Some(ctx) = &p.context {
+                if !*context_ok.get_or_insert_with(|| ctx.is_match(text)) {
+                    return;
+                }
+            }
+            hits.push(Hit {
+                pattern: idx,
+                range,
+            });
+        };
+        match p.group_m {
+            Some(g) => {
+                for caps in p.regex.captures_iter(text) {
+                    if let Some(m) = caps.get(g) {
+                        push(m.range());
+                    }
+                }
+            }
+            None => {
+                for m in p.regex.find_iter(text) {
+                    push(m.range());
+                }
+            }
+        }
+    }
+
+    fn collect_names(&self, re: &Regex, text: &str, names: &mut Vec<(Range<usize>, String)>) {
+        for caps in re.captures_iter(text) {
+            let Some(m) = caps.name("name") else { continue };
+            let name: String = m
+                .as_str()
+                .split(|c: char| c.is_whitespace())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let first = name.split(' ').next().unwrap_or("");
+            if name.is_empty()
+                || self.stop_names.contains(&name)
+                || (name.is_ascii() && self.stop_names.contains(first))
+            {
+                continue;
+            }
+            if !names.iter().any(|(r, _)| r.start == m.start()) {
+                names.push((m.range(), name));
+            }
+        }
+    }
+}
+
+fn compile_pattern(def: &PatternDef) -> Result<Pattern, ScannerError> {
+    let code = super::code_of(&def.code).ok_or_else(|| {
+        ScannerError(format!(
+            "pattern `{}`: code `{}` is not one of S001–S005, S007–S009",
+            def.id, def.code
+        ))
+    })?;
+    let what = format!("pattern `{}`", def.id);
+    let regex = compile(&what, &def.regex)?;
+    let group_m = regex.capture_names().position(|n| n == Some("m"));
+    let validator = match &def.validator {
+        None => None,
+        Some(v) => Some(
+            Validator::from_name(v)
+                .ok_or_else(|| ScannerError(format!("{what}: unknown validator `{v}`")))?,
+        ),
+    };
+    let fact = match &def.fact {
+        None => None,
+        Some(f) => Some(
+            FactKind::from_name(f)
+                .ok_or_else(|| ScannerError(format!("{what}: unknown fact kind `{f}`")))?,
+        ),
+    };
+    Ok(Pattern {
+        id: def.id.as_str().into(),
+        code,
+        label: def.label.as_str().into(),
+        regex,
+        group_m,
+        validator,
+        context: def
+            .context
+            .as_deref()
+            .map(|c| compile(&what, c))
+            .transpose()?,
+        isolated: def.isolated,
+        allow: def.allow.iter().cloned().collect(),
+        allow_regex: def
+            .allow_regex
+            .iter()
+            .map(|r| compile(&what, r))
+            .collect::<Result<_, _>>()?,
+        fact,
+    })
+}
+
+/// Decides which consumers (patterns, cue, names) can match a text, in one pass.
+#[derive(Debug)]
+struct Prefilter {
+    /// Over the distinct multi-byte trigger literals (case-sensitive: cheaper, and most regexes
+    /// are).
+    ac: Option<AhoCorasick>,
+    /// For each literal of `ac`, the consumers it triggers.
+    owners: Vec<Vec<usize>>,
+    /// Single-byte triggers (`@`, `-`, `+`): byte → consumers. They would flood the automaton
+    /// with matches; a SIMD `memchr` answers "present?" instead.
+    byte_owners: Vec<(u8, Vec<usize>)>,
+    /// Consumers without triggers: always candidates.
+    always: Vec<bool>,
+    min_digits: Vec<usize>,
+}
+
+impl Prefilter {
+    fn new(consumers: &[(&[String], usize)]) -> Result<Prefilter, ScannerError> {
+        let mut literals: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut byte_owners: Vec<(u8, Vec<usize>)> = Vec::new();
+        for (c, (triggers, _)) in consumers.iter().enumerate() {
+            for t in triggers.iter() {
+                if t.is_empty() {
+                    return Err(ScannerError("empty trigger literal".into()));
+                }
+                if t.len() == 1 {
+                    let b = t.as_bytes()[0];
+                    match byte_owners.iter_mut().find(|(x, _)| *x == b) {
+                        Some((_, o)) => o.push(c),
+                        None => byte_owners.push((b, vec![c])),
+                    }
+                    continue;
+                }
+                let key = t.clone();
+                match literals.iter().position(|l| *l == key) {
+                    Some(i) => owners[i].push(c),
+                    None => {
+                        literals.push(key);
+                        owners.push(vec![c]);
+                    }
+                }
+            }
+        }
+        let ac = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&literals)
+                    .map_err(|e| ScannerError(format!("trigger literals: {e}")))?,
+            )
+        };
+        Ok(Prefilter {
+            ac,
+            owners,
+            byte_owners,
+            always: consumers.iter().map(|(t, _)| t.is_empty()).collect(),
+            min_digits: consumers.iter().map(|(_, d)| *d).collect(),
+        })
+    }
+
+    /// The consumers to run on `text`, ascending.
+    fn active(&self, text: &str) -> impl Iterator<Item = usize> + '_ {
+        // Small enough to live on the stack for the built-in set plus ~100 user patterns; beyond
+        // that it spills to the heap (SmallVec-like, without the dependency).
+        let mut on = Bits::new(self.always.len());
+        for (c, &a) in self.always.iter().enumerate() {
+            if a {
+                on.set(c);
+            }
+        }
+        if let Some(ac) = &self.ac {
+            for m in ac.find_overlapping_iter(text) {
+                for &c in &self.owners[m.pattern().as_usize()] {
+                    on.set(c);
+                }
+            }
+        }
+        let digits = if self.min_digits.iter().any(|&d| d > 0) {
+            scan_bytes(text.as_bytes())
+        } else {
+            0
+        };
+        for (b, owners) in &self.byte_owners {
+            if memchr::memchr(*b, text.as_bytes()).is_some() {
+                for &c in owners {
+                    on.set(c);
+                }
+            }
+        }
+        (0..self.always.len()).filter(move |&c| on.get(c) && digits >= self.min_digits[c])
+    }
+}
+
+/// A bit set: inline for up to 128 bits, on the heap beyond.
+enum Bits {
+    Inline(u128),
+    Heap(Vec<u64>),
+}
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        if n <= 128 {
+            Bits::Inline(0)
+        } else {
+            Bits::Heap(vec![0; n.div_ceil(64)])
+        }
+    }
+    fn set(&mut self, i: usize) {
+        match self {
+            Bits::Inline(b) => *b |= 1u128 << i,
+            Bits::Heap(v) => v[i / 64] |= 1u64 << (i % 64),
+        }
+    }
+    fn get(&self, i: usize) -> bool {
+        match self {
+            Bits::Inline(b) => *b & (1u128 << i) != 0,
+            Bits::Heap(v) => v[i / 64] & (1u64 << (i % 64)) != 0,
+        }
+    }
+}
+
+/// The most digits (ASCII or full-width) in one cluster: digits separated by at most three
+/// other characters. An over-estimate is harmless (a regex runs needlessly); patterns declare
+/// `min_digits` no larger than the digits of any of their matches.
+#[cfg(test)]
+fn max_digit_cluster(bytes: &[u8]) -> usize {
+    scan_bytes(bytes)
+}
+
+/// One pass over the bytes: the largest digit cluster (see [`max_digit_cluster`]). The gap is
+/// counted in bytes, up to 9 (three characters of up to three bytes: every separator the
+/// patterns allow is ASCII or a 3-byte character such as `－` or `年`), which can only
+/// over-estimate clusters.
+fn scan_bytes(bytes: &[u8]) -> usize {
+    const MAX_GAP: usize = 9;
+    let (mut best, mut count, mut gap) = (0usize, 0usize, 0usize);
+    for (i, &b) in bytes.iter().enumerate() {
+        let digit = b.is_ascii_digit()
+            // Full-width ０-９ is EF BC 90..99: recognised on its last byte.
+            || ((0x90..=0x99).contains(&b) && i >= 2 && bytes[i - 1] == 0xBC && bytes[i - 2] == 0xEF);
+        if digit {
+            if gap > MAX_GAP {
+                count = 0;
+            }
+            // The EF BC of a full-width digit are not a gap.
+            count += 1;
+            gap = 0;
+            best = best.max(count);
+        } else {
+            gap += 1;
+        }
+    }
+    best
+}
+
+/// Letters and digits a match must not touch (ASCII and full-width forms).
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || c == '_'
+        || ('０'..='９').contains(&c)
+        || ('Ａ'..='Ｚ').contains(&c)
+        || ('ａ'..='ｚ').contains(&c)
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+/// Separators that, followed by a digit, continue a number (`1.2.3.4`, `978-4-06-…`, `12:30`).
+fn is_number_sep(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '.' | '/' | ':' | ',' | '－' | '−' | '‐' | '／' | '+'
+    )
+}
+
+/// The match stands alone: no letter/digit right before or after it, and no `-digit`, `.digit`…
+/// continuing a longer number on either side.
+fn isolated(text: &str, r: &Range<usize>) -> bool {
+    let mut before = text[..r.start].chars().rev();
+    let mut after = text[r.end..].chars();
+    for side in [&mut before as &mut dyn Iterator<Item = char>, &mut after] {
+        match side.next() {
+            Some(c) if is_word(c) => return false,
+            Some(c) if is_number_sep(c) && side.next().is_some_and(is_digit) => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Which code wins when two hits overlap: a secret over anything, a card over a phone, …
+fn rank(code: &str) -> u8 {
+    match code {
+        "S001" => 0,
+        "S007" => 1,
+        "S004" => 2,
+        "S005" => 3,
+        "S002" => 4,
+        "S003" => 5,
+        "S008" => 6,
+        _ => 7,
+    }
+}
+
+/// Drops hits overlapping a better one (higher rank, or same rank and earlier/longer), and
+/// returns the rest ordered by position.
+fn resolve_overlaps(mut hits: Vec<Hit>, patterns: &[Pattern]) -> Vec<Hit> {
+    if hits.len() < 2 {
+        return hits;
+    }
+    hits.sort_by(|a, b| {
+        (a.range.start, std::cmp::Reverse(a.range.end))
+            .cmp(&(b.range.start, std::cmp::Reverse(b.range.end)))
+    });
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    'next: for h in hits {
+        let hr = rank(patterns[h.pattern].code);
+        // Overlaps are local: look back over the few kept hits that can still reach `h`.
+        let mut i = kept.len();
+        let mut looked = 0;
+        while i > 0 && looked < 16 {
+            i -= 1;
+            looked += 1;
+            let k = &kept[i];
+            if k.range.end <= h.range.start {
+                continue;
+            }
+            if hr < rank(patterns[k.pattern].code) {
+                kept.remove(i);
+            } else {
+                continue 'next;
+            }
+        }
+        kept.push(h);
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digit_clusters() {
+        assert_eq!(max_digit_cluster(b""), 0);
+        assert_eq!(max_digit_cluster("tel (415) 867-2309.".as_bytes()), 10);
+        assert_eq!(max_digit_cluster("１２３４ ５６７８".as_bytes()), 8);
+        assert_eq!(max_digit_cluster("1998年9月14日".as_bytes()), 7);
+        assert_eq!(max_digit_cluster("12 then some words 34".as_bytes()), 2);
+    }
+}

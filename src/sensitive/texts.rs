@@ -1,0 +1,134 @@
+//! Which strings of a line the S rules read: every message text, with the JSON pointer of the
+//! string so the engine can find its raw literal and map match ranges through escapes.
+
+use serde_json::Value;
+
+use super::MessageText;
+
+/// One scanned string of a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineText<'a> {
+    /// RFC 6901 pointer of the string value, e.g. `/messages/2/content` or
+    /// `/messages/1/content/0/text`.
+    pub pointer: String,
+    pub role: &'a str,
+    pub text: &'a str,
+}
+
+/// The texts of a parsed line, in order, for every format ftlint knows: chat (`messages`, with
+/// string content or `text` parts, and `tool_calls[].function.arguments`), preference
+/// (`input.messages`, `preferred_output`, `non_preferred_output`) and prompt/completion
+/// (`prompt` as role `user`, `completion` as role `assistant`). Pass
+/// [`message_texts`] of the result to [`super::Scanner::scan_example`]; `message_index` of a
+/// match indexes this vector.
+pub fn line_texts(line: &Value) -> Vec<LineText<'_>> {
+    let mut out = Vec::new();
+    if let Some(msgs) = line.get("messages").and_then(Value::as_array) {
+        push_messages(&mut out, "/messages", msgs);
+    }
+    if let Some(msgs) = line.pointer("/input/messages").and_then(Value::as_array) {
+        push_messages(&mut out, "/input/messages", msgs);
+    }
+    for key in ["preferred_output", "non_preferred_output"] {
+        if let Some(msgs) = line.get(key).and_then(Value::as_array) {
+            push_messages(&mut out, &format!("/{key}"), msgs);
+        }
+    }
+    for (key, role) in [("prompt", "user"), ("completion", "assistant")] {
+        if let Some(text) = line.get(key).and_then(Value::as_str) {
+            out.push(LineText {
+                pointer: format!("/{key}"),
+                role,
+                text,
+            });
+        }
+    }
+    out
+}
+
+/// The `MessageText`s of [`line_texts`], same order.
+pub fn message_texts<'a>(texts: &[LineText<'a>]) -> Vec<MessageText<'a>> {
+    texts
+        .iter()
+        .map(|t| MessageText {
+            role: t.role,
+            text: t.text,
+        })
+        .collect()
+}
+
+fn push_messages<'a>(out: &mut Vec<LineText<'a>>, base: &str, msgs: &'a [Value]) {
+    for (i, m) in msgs.iter().enumerate() {
+        let role = m.get("role").and_then(Value::as_str).unwrap_or("");
+        match m.get("content") {
+            Some(Value::String(text)) => out.push(LineText {
+                pointer: format!("{base}/{i}/content"),
+                role,
+                text,
+            }),
+            Some(Value::Array(parts)) => {
+                for (j, part) in parts.iter().enumerate() {
+                    if let Some(text) = part.get("text").and_then(Value::as_str) {
+                        out.push(LineText {
+                            pointer: format!("{base}/{i}/content/{j}/text"),
+                            role,
+                            text,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Some(calls) = m.get("tool_calls").and_then(Value::as_array) {
+            for (j, call) in calls.iter().enumerate() {
+                if let Some(args) = call.pointer("/function/arguments").and_then(Value::as_str) {
+                    out.push(LineText {
+                        pointer: format!("{base}/{i}/tool_calls/{j}/function/arguments"),
+                        role,
+                        text: args,
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chat_parts_tools_preference_and_completion() {
+        let v: Value = serde_json::from_str(
+            r#"{"messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}, {"type": "image_url", "image_url": {"url": "x"}}]},
+                {"role": "assistant", "tool_calls": [{"id": "1", "type": "function", "function": {"name": "f", "arguments": "{\"a\": 1}"}}]},
+                {"role": "tool", "content": "ok"}],
+               "input": {"messages": [{"role": "user", "content": "q"}]},
+               "preferred_output": [{"role": "assistant", "content": "p"}],
+               "prompt": "P", "completion": " C"}"#,
+        )
+        .unwrap();
+        let t = line_texts(&v);
+        let got: Vec<(&str, &str, &str)> = t
+            .iter()
+            .map(|x| (x.pointer.as_str(), x.role, x.text))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/messages/0/content/0/text", "user", "hi"),
+                (
+                    "/messages/1/tool_calls/0/function/arguments",
+                    "assistant",
+                    "{\"a\": 1}"
+                ),
+                ("/messages/2/content", "tool", "ok"),
+                ("/input/messages/0/content", "user", "q"),
+                ("/preferred_output/0/content", "assistant", "p"),
+                ("/prompt", "user", "P"),
+                ("/completion", "assistant", " C"),
+            ]
+        );
+        assert_eq!(message_texts(&t).len(), 7);
+    }
+}
