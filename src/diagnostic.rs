@@ -68,6 +68,24 @@ impl Finding {
         self.severity = Some(severity);
         self
     }
+
+    /// The finding with its position resolved.
+    pub fn into_diagnostic(
+        self,
+        location: Location,
+        pointer: Option<String>,
+        snippet: Option<Snippet>,
+    ) -> Diagnostic {
+        Diagnostic {
+            rule: self.rule,
+            severity: self.severity.unwrap_or(self.rule.severity),
+            message: self.message,
+            help: self.help,
+            location: Some(location),
+            pointer,
+            snippet,
+        }
+    }
 }
 
 /// A position in a file. Lines and columns are 1-based; columns count Unicode scalar values.

@@ -261,22 +261,15 @@ impl<'o> Merger<'o> {
 }
 
 fn at_brace(f: crate::diagnostic::Finding, line: u64, (offset, column): (u64, u64)) -> Diagnostic {
-    Diagnostic {
-        rule: f.rule,
-        severity: f.severity.unwrap_or(f.rule.severity),
-        message: f.message,
-        help: f.help,
-        location: Some(Location {
-            line,
-            column,
-            end_line: line,
-            end_column: column + 1,
-            byte_offset: offset,
-            byte_length: 1,
-        }),
-        pointer: Some(String::new()),
-        snippet: None,
-    }
+    let location = Location {
+        line,
+        column,
+        end_line: line,
+        end_column: column + 1,
+        byte_offset: offset,
+        byte_length: 1,
+    };
+    f.into_diagnostic(location, Some(String::new()), None)
 }
 
 /// The message of a once-per-file rule for `count` occurrences; `None` for other rules.

@@ -382,27 +382,11 @@ pub fn positioned(f: Finding, text: &str, line: u64, line_start: u64) -> Diagnos
     } else {
         position::snippet(text, &range)
     });
-    Diagnostic {
-        rule: f.rule,
-        severity: f.severity.unwrap_or(f.rule.severity),
-        message: f.message,
-        help: f.help,
-        location: Some(location),
-        pointer,
-        snippet,
-    }
+    f.into_diagnostic(location, pointer, snippet)
 }
 
 fn fixed(f: Finding, location: Location) -> Diagnostic {
-    Diagnostic {
-        rule: f.rule,
-        severity: f.severity.unwrap_or(f.rule.severity),
-        message: f.message,
-        help: f.help,
-        location: Some(location),
-        pointer: None,
-        snippet: None,
-    }
+    f.into_diagnostic(location, None, None)
 }
 
 /// The byte range a target designates, and the pointer to report with it. Falls back to the
