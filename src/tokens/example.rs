@@ -105,8 +105,9 @@ fn count_messages<'a>(
         let Some(message) = message.as_object() else {
             continue;
         };
+        let assistant = message.get("role").and_then(Value::as_str) == Some("assistant");
         for (key, value) in message {
-            out.total += match (key.as_str(), value) {
+            let n = match (key.as_str(), value) {
                 (_, Value::String(s)) => tok(s) + if key == "name" { TOKENS_PER_NAME } else { 0 },
                 ("content", parts @ Value::Array(_)) => text_tokens(parts, &tok),
                 ("tool_calls", Value::Array(calls)) => calls
@@ -116,9 +117,11 @@ fn count_messages<'a>(
                 ("function_call", call) => function_tokens(Some(call), &tok),
                 _ => 0,
             };
-        }
-        if message.get("role").and_then(Value::as_str) == Some("assistant") {
-            out.assistant += message.get("content").map_or(0, |c| text_tokens(c, &tok));
+            out.total += n;
+            // The assistant's content, counted once: the same count serves both totals.
+            if assistant && key == "content" {
+                out.assistant += n;
+            }
         }
     }
     out
