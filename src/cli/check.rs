@@ -22,6 +22,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let excludes = input::Excludes::new(&args.exclude, args.force_exclude).map_err(Fatal)?;
     let sources = input::discover(&args.paths, args.stdin_filename.as_deref(), &excludes)
         .map_err(|e| Fatal(e.0))?;
+    let narrowing = super::narrow::Narrowing::new(args, &settings, &sources)?;
     let mut fix_failed = false;
     if args.fix {
         let fixes = crate::fix::Fixes::from_selection(&setup.opts.selection);
@@ -31,6 +32,9 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         fix_failed = super::fix::apply(&sources, fixes);
     }
     let mut inputs = Inputs::new(sources);
+    if narrowing.needs_stdin_twice() {
+        inputs.buffer_stdin()?;
+    }
     if setup
         .opts
         .moderation
@@ -43,6 +47,9 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let failed = failed || fix_failed;
     for r in &mut reports {
         r.diagnostics.splice(0..0, setup.file_level.iter().cloned());
+    }
+    if let Some(code) = narrowing.apply(&inputs, &mut reports)? {
+        return Ok(if failed { 2 } else { code });
     }
     let info = RunInfo {
         target: settings.target.clone(),
