@@ -116,9 +116,15 @@ impl Baseline {
         Ok(())
     }
 
-    /// Removes the diagnostics that match an entry, and returns how many entries (of the paths
-    /// checked) matched fewer findings than their count.
-    pub fn apply(&self, reports: &mut [FileReport], keyed: &[Keyed]) -> usize {
+    /// Removes the diagnostics that match an entry, and returns how many entries matched fewer
+    /// findings than their count — counting only entries of the paths checked whose rule
+    /// `judged` says ran (an entry of a rule left out by `--select` is not stale).
+    pub fn apply(
+        &self,
+        reports: &mut [FileReport],
+        keyed: &[Keyed],
+        judged: impl Fn(&str) -> bool,
+    ) -> usize {
         let mut left: HashMap<(&str, &str, &str), u64> = HashMap::new();
         for e in &self.entries {
             *left.entry((&e.path, &e.code, &e.line_hash)).or_default() += e.count;
@@ -139,7 +145,7 @@ impl Baseline {
         let checked: std::collections::HashSet<&str> =
             keyed.iter().map(|k| k.path.as_str()).collect();
         left.iter()
-            .filter(|((path, _, _), n)| **n > 0 && checked.contains(path))
+            .filter(|((path, code, _), n)| **n > 0 && checked.contains(path) && judged(code))
             .count()
     }
 }
@@ -285,11 +291,13 @@ mod tests {
         assert_eq!(base.entries.len(), 1);
         assert_eq!(base.entries[0].count, 2);
         let mut more = [report(3)];
-        assert_eq!(base.apply(&mut more, &[keyed(3)]), 0);
+        assert_eq!(base.apply(&mut more, &[keyed(3)], |_| true), 0);
         assert_eq!(more[0].diagnostics.len(), 1);
         let mut fewer = [report(1)];
-        assert_eq!(base.apply(&mut fewer, &[keyed(1)]), 1);
+        assert_eq!(base.apply(&mut fewer, &[keyed(1)], |_| true), 1);
         assert!(fewer[0].diagnostics.is_empty());
+        // Nor are entries of rules that did not run.
+        assert_eq!(base.apply(&mut [report(0)], &[keyed(0)], |_| false), 0);
         // Entries of files not checked are not stale.
         let mut other = [FileReport {
             path: "g".into(),
@@ -299,7 +307,7 @@ mod tests {
             path: "g".into(),
             hashes: vec![],
         }];
-        assert_eq!(base.apply(&mut other, &k), 0);
+        assert_eq!(base.apply(&mut other, &k, |_| true), 0);
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     for r in &mut reports {
         r.diagnostics.splice(0..0, setup.file_level.iter().cloned());
     }
-    if let Some(code) = narrowing.apply(&inputs, &mut reports)? {
+    if let Some(code) = narrowing.apply(&inputs, &setup.opts.selection, &mut reports)? {
         return Ok(if failed { 2 } else { code });
     }
     let info = RunInfo {

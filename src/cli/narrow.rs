@@ -8,6 +8,7 @@ use crate::baseline::{self, Baseline, Keyed};
 use crate::diff::{self, ChangedLines};
 use crate::engine::FileReport;
 use crate::input::Source;
+use crate::rules::{self, Selection};
 use crate::settings::Settings;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -67,7 +68,12 @@ impl Narrowing {
 
     /// Drops the findings the run should not show. `Some(code)`: the run ends here with that
     /// exit code (`--write-baseline` wrote the file and prints no findings).
-    pub fn apply(&self, inputs: &Inputs, reports: &mut [FileReport]) -> Result<Option<u8>, Fatal> {
+    pub fn apply(
+        &self,
+        inputs: &Inputs,
+        selection: &Selection,
+        reports: &mut [FileReport],
+    ) -> Result<Option<u8>, Fatal> {
         if let Some(diff) = &self.diff {
             for r in reports.iter_mut() {
                 if let Some(changed) = diff.get(&r.path) {
@@ -90,8 +96,11 @@ impl Narrowing {
         }
         if let Some((path, base)) = &self.baseline {
             let keyed = keyed(inputs, reports, path)?;
-            let stale = base.apply(reports, &keyed);
-            if stale > 0 {
+            let judged = |code: &str| rules::by_code(code).is_none_or(|r| selection.is_enabled(r));
+            let stale = base.apply(reports, &keyed, judged);
+            // With `--diff`, findings on unchanged lines were dropped first: their entries
+            // matching nothing says nothing.
+            if stale > 0 && self.diff.is_none() {
                 eprintln!(
                     "ftlint: note: {stale} baseline {} in `{}` no longer {}; rewrite it with \
                      --write-baseline",
