@@ -1,12 +1,13 @@
 //! `check --diff REV`: which lines of each input were added or changed since a git revision.
 //!
 //! Runs the `git` binary (no library): `rev-parse --show-toplevel` finds each input's repository,
-//! one `git diff --unified=0 --find-renames REV` per repository lists the changed hunks of every
-//! file (working tree against `REV`, so staged and unstaged edits count), and only the
+//! one `git diff --unified=0 --find-renames REV` per repository lists the changed hunks of the
+//! inputs (working tree against `REV`, so staged and unstaged edits count), and only the
 //! `@@ -a,b +c,d @@` headers are kept — the hunk bodies are skipped by count, so the parse is
-//! cheap however large the file. The diff is not limited to the inputs' paths because git only
-//! pairs a rename when both names are in the pathspec. Files git does not track count as
-//! changed throughout.
+//! cheap however large the file. A first `git diff --name-status` (no patches) says which
+//! inputs changed at all and the old names of renamed ones; only those are then diffed, with
+//! both names in the pathspec, since git pairs a rename only when it sees both. Files git does
+//! not track count as changed throughout.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufReader};
@@ -99,7 +100,20 @@ pub fn changed_lines(rev: &str, files: &[PathBuf]) -> Result<Vec<ChangedLines>, 
     let mut out = vec![ChangedLines::default(); files.len()];
     for (root, members) in by_root {
         verify_rev(&root, rev)?;
-        let mut changed = diff_repo(&root, rev)?;
+        // Only files that changed at all (and the old names of renamed ones) are diffed.
+        let renamed_from = changed_files(&root, rev)?;
+        let mut pathspec = Vec::new();
+        for (_, rel) in &members {
+            if let Some(old) = renamed_from.get(rel) {
+                pathspec.push(rel.as_str());
+                pathspec.extend(old.as_deref());
+            }
+        }
+        let mut changed = if pathspec.is_empty() {
+            HashMap::new()
+        } else {
+            diff_repo(&root, rev, &pathspec)?
+        };
         let tracked = tracked(&root, members.iter().map(|(_, rel)| rel.as_str()))?;
         for (i, rel) in members {
             out[i] = match changed.remove(&rel) {
@@ -189,7 +203,56 @@ fn tracked<'a>(
         .collect())
 }
 
-fn diff_repo(root: &Path, rev: &str) -> Result<HashMap<String, ChangedLines>, DiffError> {
+/// The files that differ from `rev` (repository-relative new names), each with its old name
+/// when it was renamed. No patch is made, so this is cheap however large the files.
+fn changed_files(root: &Path, rev: &str) -> Result<HashMap<String, Option<String>>, DiffError> {
+    let out = run(git(root).args([
+        "diff",
+        "--name-status",
+        "-z",
+        "--no-ext-diff",
+        "--find-renames",
+        "--end-of-options",
+        rev,
+        "--",
+    ]))?;
+    if !out.status.success() {
+        return Err(DiffError(format!(
+            "`--diff`: `git diff {rev}` failed: {}",
+            first_line(&out.stderr)
+        )));
+    }
+    Ok(parse_name_status(&out.stdout))
+}
+
+/// `git diff --name-status -z`: `STATUS\0path\0`, or `R090\0old\0new\0` for renames and copies.
+fn parse_name_status(raw: &[u8]) -> HashMap<String, Option<String>> {
+    let mut files = HashMap::new();
+    let mut fields = raw
+        .split(|&b| b == 0)
+        .map(|f| String::from_utf8_lossy(f).into_owned());
+    while let Some(status) = fields.next() {
+        if status.is_empty() {
+            break;
+        }
+        let Some(first) = fields.next() else { break };
+        if status.starts_with('R') || status.starts_with('C') {
+            match fields.next() {
+                Some(new) if !new.is_empty() => files.insert(new, Some(first)),
+                _ => break,
+            };
+        } else {
+            files.insert(first, None);
+        }
+    }
+    files
+}
+
+fn diff_repo(
+    root: &Path,
+    rev: &str,
+    pathspec: &[&str],
+) -> Result<HashMap<String, ChangedLines>, DiffError> {
     let mut child = git(root)
         .args([
             "diff",
@@ -204,6 +267,7 @@ fn diff_repo(root: &Path, rev: &str) -> Result<HashMap<String, ChangedLines>, Di
             rev,
             "--",
         ])
+        .args(pathspec.iter().map(|p| format!(":(literal){p}")))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -424,6 +488,15 @@ mod tests {
         assert_eq!(c.ranges, vec![(3, 6), (20, 23)]);
         let hits: Vec<u64> = (0..25).filter(|&l| c.contains(l)).collect();
         assert_eq!(hits, vec![3, 4, 5, 20, 21, 22]);
+    }
+
+    #[test]
+    fn name_status_with_renames() {
+        let files = parse_name_status(b"M\0a b.jsonl\0R087\0old.jsonl\0new.jsonl\0D\0gone\0");
+        assert_eq!(files["a b.jsonl"], None);
+        assert_eq!(files["new.jsonl"].as_deref(), Some("old.jsonl"));
+        assert_eq!(files.len(), 3);
+        assert!(parse_name_status(b"R100\0only-one\0").is_empty());
     }
 
     #[test]

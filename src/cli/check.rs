@@ -22,7 +22,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let excludes = input::Excludes::new(&args.exclude, args.force_exclude).map_err(Fatal)?;
     let sources = input::discover(&args.paths, args.stdin_filename.as_deref(), &excludes)
         .map_err(|e| Fatal(e.0))?;
-    let narrowing = super::narrow::Narrowing::new(args, &settings, &sources)?;
     let mut fix_failed = false;
     if args.fix {
         let fixes = crate::fix::Fixes::from_selection(&setup.opts.selection);
@@ -31,6 +30,8 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         }
         fix_failed = super::fix::apply(&sources, fixes);
     }
+    // After `--fix`, so that `--diff` sees the lines the check sees.
+    let narrowing = super::narrow::Narrowing::new(args, &settings, &sources)?;
     let mut inputs = Inputs::new(sources);
     if narrowing.needs_stdin_twice() {
         inputs.buffer_stdin()?;

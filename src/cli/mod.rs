@@ -129,7 +129,7 @@ pub struct CheckArgs {
     /// Hide the findings recorded in this baseline file
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Record the current findings in this baseline file (and print none)
+    /// Record the current findings in this baseline file (and print none; `--baseline` is ignored)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
     #[command(flatten)]
