@@ -311,3 +311,52 @@ fn baseline_with_stdin_uses_the_stdin_filename() {
         stderr(&o)
     );
 }
+
+#[test]
+fn missing_git_is_one_clear_line() {
+    let (dir, cache) = repo();
+    let empty = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_ftlint"))
+        .current_dir(dir.path())
+        .env("FTLINT_CACHE_DIR", cache.path())
+        .env("PATH", empty.path())
+        .args(["check", "--diff", "HEAD", "data"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("needs `git`"), "{}", stderr(&o));
+}
+
+#[test]
+fn diff_and_baseline_together_and_unselected_rules_are_not_stale() {
+    let (dir, cache) = repo();
+    let d = dir.path();
+    let file = d.join("data/train.jsonl");
+    edit_line(&file, 5, "{not json");
+    let o = ftlint(
+        d,
+        cache.path(),
+        &["data", "--select", "J002", "--write-baseline", "b.json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Only C005 runs: the J002 entry is not reported as stale.
+    let o = ftlint(d, cache.path(), &["data", "--baseline", "b.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    // A new bad line on a changed line shows through both filters; baselined ones do not.
+    edit_line(&file, 6, &bad(6));
+    let o = ftlint(
+        d,
+        cache.path(),
+        &["data", "--diff", "HEAD", "--baseline", "b.json"],
+    );
+    assert_eq!(findings(&o), vec![("data/train.jsonl".to_string(), 6)]);
+    // The fixed line leaves its entry stale.
+    edit_line(&file, 5, &good(5));
+    let o = ftlint(
+        d,
+        cache.path(),
+        &["data", "--select", "J002", "--baseline", "b.json"],
+    );
+    assert!(stderr(&o).contains("1 baseline entry"), "{}", stderr(&o));
+}
