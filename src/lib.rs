@@ -4,8 +4,10 @@
 //! once, checks lines in parallel, and hands sorted [`diagnostic::Diagnostic`]s to a renderer
 //! ([`render`]).
 
+pub mod baseline;
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod engine;
 pub mod escapes;
 pub mod fix;

@@ -23,6 +23,8 @@ pub struct Settings {
     pub moderation_model: Option<String>,
     pub require_scores: bool,
     pub concurrency: usize,
+    /// A baseline whose findings are hidden (`--baseline`).
+    pub baseline: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -43,6 +45,7 @@ impl Default for Settings {
             moderation_model: None,
             require_scores: false,
             concurrency: 4,
+            baseline: None,
         }
     }
 }

@@ -30,7 +30,12 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         }
         fix_failed = super::fix::apply(&sources, fixes);
     }
+    // After `--fix`, so that `--diff` sees the lines the check sees.
+    let narrowing = super::narrow::Narrowing::new(args, &settings, &sources)?;
     let mut inputs = Inputs::new(sources);
+    if narrowing.needs_stdin_twice() {
+        inputs.buffer_stdin()?;
+    }
     if setup
         .opts
         .moderation
@@ -43,6 +48,9 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let failed = failed || fix_failed;
     for r in &mut reports {
         r.diagnostics.splice(0..0, setup.file_level.iter().cloned());
+    }
+    if let Some(code) = narrowing.apply(&inputs, &setup.opts.selection, &mut reports)? {
+        return Ok(if failed { 2 } else { code });
     }
     let info = RunInfo {
         target: settings.target.clone(),

@@ -8,6 +8,7 @@ pub mod check;
 mod docs;
 mod fix;
 pub mod moderate;
+mod narrow;
 mod stats_cmd;
 
 use crate::format::Format;
@@ -122,6 +123,15 @@ pub struct CheckArgs {
     /// Epochs for the cost estimate (default: the service's rule from the example count)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
     pub epochs: Option<u32>,
+    /// Judge only the lines added or changed since this git revision (file-level findings stay)
+    #[arg(long, value_name = "REV")]
+    pub diff: Option<String>,
+    /// Hide the findings recorded in this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and print none; `--baseline` is ignored)
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     #[command(flatten)]
     pub moderation: ModerationFlags,
 }
@@ -221,6 +231,7 @@ impl CheckArgs {
             ignore: self.ignore.clone(),
             format: self.format.choice(),
             epochs: self.epochs,
+            baseline: self.baseline.clone(),
             ..Default::default()
         };
         self.moderation.apply(&mut s);

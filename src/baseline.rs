@@ -1,0 +1,334 @@
+//! Baselines: accept today's findings, report only new ones.
+//!
+//! `check --write-baseline FILE` records every finding as an entry keyed by path, rule code and
+//! a hash of its line's content (xxh3-128 of the raw bytes without the line ending), so an entry
+//! still matches after lines move. `check --baseline FILE` hides the findings that match an
+//! entry — as many as its `count` — and says how many entries matched nothing.
+//!
+//! ```json
+//! {"version": 1, "entries": [{"path": "data/train.jsonl", "code": "C005",
+//!   "line_hash": "…", "message": "…", "count": 1}]}
+//! ```
+//!
+//! Paths are relative to the baseline file's folder when the input lies below it (so a
+//! baseline works from any working directory), else as shown in diagnostics. File-level
+//! findings use [`FILE_LEVEL`] as their hash.
+
+use crate::diagnostic::Diagnostic;
+use crate::engine::FileReport;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The `line_hash` of a finding about the whole file.
+pub const FILE_LEVEL: &str = "file";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub version: u32,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub path: String,
+    pub code: String,
+    pub line_hash: String,
+    /// For people reading the file; not matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default = "one")]
+    pub count: u64,
+}
+
+fn one() -> u64 {
+    1
+}
+
+/// One checked input as a baseline sees it: its key and its diagnostics' line hashes.
+pub struct Keyed {
+    pub path: String,
+    /// One per diagnostic of the report, in order.
+    pub hashes: Vec<String>,
+}
+
+impl Baseline {
+    /// Entries for every diagnostic of `reports` (`keyed[i]` belongs to `reports[i]`).
+    pub fn from_reports(reports: &[FileReport], keyed: &[Keyed]) -> Baseline {
+        let mut counts: BTreeMap<(&str, &str, &str), (u64, &str)> = BTreeMap::new();
+        for (r, k) in reports.iter().zip(keyed) {
+            for (d, h) in r.diagnostics.iter().zip(&k.hashes) {
+                counts
+                    .entry((&k.path, d.rule.code, h))
+                    .or_insert((0, &d.message))
+                    .0 += 1;
+            }
+        }
+        Baseline {
+            version: 1,
+            entries: counts
+                .into_iter()
+                .map(|((path, code, hash), (count, message))| Entry {
+                    path: path.to_string(),
+                    code: code.to_string(),
+                    line_hash: hash.to_string(),
+                    message: Some(message.to_string()),
+                    count,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Baseline, String> {
+        let text = std::fs::read(path).map_err(|e| {
+            format!(
+                "cannot read baseline `{}`: {}",
+                path.display(),
+                crate::input::io_reason(&e)
+            )
+        })?;
+        let b: Baseline = serde_json::from_slice(&text)
+            .map_err(|e| format!("baseline `{}` is not valid: {e}", path.display()))?;
+        if b.version != 1 {
+            return Err(format!(
+                "baseline `{}` has version {}; this ftlint reads version 1",
+                path.display(),
+                b.version
+            ));
+        }
+        Ok(b)
+    }
+
+    /// Writes the baseline atomically (a temporary file in the same folder, then a rename).
+    pub fn write(&self, path: &Path) -> Result<(), String> {
+        let fail =
+            |e: &dyn std::fmt::Display| format!("cannot write baseline `{}`: {e}", path.display());
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+        let mut json = serde_json::to_vec_pretty(self).map_err(|e| fail(&e))?;
+        json.push(b'\n');
+        tmp.write_all(&json).map_err(|e| fail(&e))?;
+        tmp.persist(path).map_err(|e| fail(&e.error))?;
+        Ok(())
+    }
+
+    /// Removes the diagnostics that match an entry, and returns how many entries matched fewer
+    /// findings than their count — counting only entries of the paths checked whose rule
+    /// `judged` says ran (an entry of a rule left out by `--select` is not stale).
+    pub fn apply(
+        &self,
+        reports: &mut [FileReport],
+        keyed: &[Keyed],
+        judged: impl Fn(&str) -> bool,
+    ) -> usize {
+        let mut left: HashMap<(&str, &str, &str), u64> = HashMap::new();
+        for e in &self.entries {
+            *left.entry((&e.path, &e.code, &e.line_hash)).or_default() += e.count;
+        }
+        for (r, k) in reports.iter_mut().zip(keyed) {
+            let mut hashes = k.hashes.iter();
+            r.diagnostics.retain(|d| {
+                let Some(h) = hashes.next() else { return true };
+                match left.get_mut(&(k.path.as_str(), d.rule.code, h.as_str())) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        false
+                    }
+                    _ => true,
+                }
+            });
+        }
+        let checked: std::collections::HashSet<&str> =
+            keyed.iter().map(|k| k.path.as_str()).collect();
+        left.iter()
+            .filter(|((path, code, _), n)| **n > 0 && checked.contains(path) && judged(code))
+            .count()
+    }
+}
+
+/// The hash of one line's content (without its line ending).
+pub fn line_hash(line: &[u8]) -> String {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(line))
+}
+
+/// The line hash of each diagnostic, reading `input` once and hashing only the lines that have
+/// findings.
+pub fn hashes<R: Read>(input: R, diagnostics: &[Diagnostic]) -> io::Result<Vec<String>> {
+    let mut wanted: Vec<u64> = diagnostics
+        .iter()
+        .filter_map(|d| d.location.map(|l| l.line))
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut by_line: HashMap<u64, String> = HashMap::with_capacity(wanted.len());
+    if let Some(&last) = wanted.last() {
+        let mut reader = BufReader::with_capacity(1 << 16, input);
+        let mut buf = Vec::new();
+        let mut next = wanted.iter().peekable();
+        let mut line_no = 0u64;
+        while line_no < last {
+            line_no += 1;
+            if next.peek() == Some(&&line_no) {
+                buf.clear();
+                reader.read_until(b'\n', &mut buf)?;
+                by_line.insert(line_no, line_hash(&buf));
+                next.next();
+            } else if !skip_line(&mut reader)? {
+                break;
+            }
+        }
+    }
+    Ok(diagnostics
+        .iter()
+        .map(|d| match d.location {
+            None => FILE_LEVEL.to_string(),
+            // A line past the end (cannot happen for a file that did not change) hashes empty.
+            Some(l) => by_line
+                .get(&l.line)
+                .cloned()
+                .unwrap_or_else(|| line_hash(b"")),
+        })
+        .collect())
+}
+
+/// Skips to the next line without copying; `false` at the end of the input.
+fn skip_line<R: BufRead>(reader: &mut R) -> io::Result<bool> {
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(false);
+        }
+        match memchr::memchr(b'\n', buf) {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(true);
+            }
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    }
+}
+
+/// The key of an input in a baseline stored at `baseline`: its path relative to the baseline's
+/// folder when it lies below it, else `shown` (the name in diagnostics).
+pub fn key_for(file: Option<&Path>, shown: &str, baseline: &Path) -> String {
+    let relative = file.and_then(|f| {
+        let file = std::fs::canonicalize(f).ok()?;
+        let dir = baseline_dir(baseline)?;
+        let rel = file.strip_prefix(dir).ok()?;
+        Some(rel.to_string_lossy().replace('\\', "/"))
+    });
+    relative.unwrap_or_else(|| shown.to_string())
+}
+
+fn baseline_dir(baseline: &Path) -> Option<PathBuf> {
+    let dir = match baseline.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::canonicalize(dir).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Location;
+    use crate::rules::{Rule, Severity};
+
+    const R: Rule = Rule {
+        code: "X001",
+        name: "x",
+        severity: Severity::Error,
+        summary: "",
+    };
+
+    fn diag(line: Option<u64>) -> Diagnostic {
+        let mut d = Diagnostic::file_level(&R, "m");
+        d.location = line.map(|line| Location {
+            line,
+            column: 1,
+            end_line: line,
+            end_column: 1,
+            byte_offset: 0,
+            byte_length: 0,
+        });
+        d
+    }
+
+    #[test]
+    fn hashes_only_needed_lines_ignoring_line_endings() {
+        let input = b"a\r\nbad\nc\nbad";
+        let ds = [diag(None), diag(Some(2)), diag(Some(4)), diag(Some(9))];
+        let h = hashes(&input[..], &ds).unwrap();
+        assert_eq!(h[0], FILE_LEVEL);
+        assert_eq!(h[1], line_hash(b"bad"));
+        assert_eq!(h[2], line_hash(b"bad"));
+        assert_eq!(h[1], line_hash(b"bad\r\n"));
+        assert_eq!(h[3], line_hash(b""));
+        assert_ne!(line_hash(b"a"), line_hash(b"b"));
+    }
+
+    #[test]
+    fn counts_are_honoured_and_stale_entries_counted() {
+        let report = |n: usize| FileReport {
+            path: "f".into(),
+            diagnostics: (0..n).map(|_| diag(Some(1))).collect(),
+            ..Default::default()
+        };
+        let keyed = |n: usize| Keyed {
+            path: "f".into(),
+            hashes: vec!["h".into(); n],
+        };
+        let base = Baseline::from_reports(&[report(2)], &[keyed(2)]);
+        assert_eq!(base.entries.len(), 1);
+        assert_eq!(base.entries[0].count, 2);
+        let mut more = [report(3)];
+        assert_eq!(base.apply(&mut more, &[keyed(3)], |_| true), 0);
+        assert_eq!(more[0].diagnostics.len(), 1);
+        let mut fewer = [report(1)];
+        assert_eq!(base.apply(&mut fewer, &[keyed(1)], |_| true), 1);
+        assert!(fewer[0].diagnostics.is_empty());
+        // Nor are entries of rules that did not run.
+        assert_eq!(base.apply(&mut [report(0)], &[keyed(0)], |_| false), 0);
+        // Entries of files not checked are not stale.
+        let mut other = [FileReport {
+            path: "g".into(),
+            ..Default::default()
+        }];
+        let k = [Keyed {
+            path: "g".into(),
+            hashes: vec![],
+        }];
+        assert_eq!(base.apply(&mut other, &k, |_| true), 0);
+    }
+
+    #[test]
+    fn round_trips_through_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.json");
+        let base = Baseline {
+            version: 1,
+            entries: vec![Entry {
+                path: "p".into(),
+                code: "J002".into(),
+                line_hash: line_hash(b"x"),
+                message: None,
+                count: 1,
+            }],
+        };
+        base.write(&path).unwrap();
+        assert_eq!(Baseline::load(&path).unwrap(), base);
+        std::fs::write(&path, "{\"version\": 2, \"entries\": []}").unwrap();
+        assert!(Baseline::load(&path).unwrap_err().contains("version 2"));
+        std::fs::write(&path, "nope").unwrap();
+        assert!(Baseline::load(&path).is_err());
+    }
+}

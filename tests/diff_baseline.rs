@@ -1,0 +1,362 @@
+//! `check --diff REV` against real temporary git repositories, and baseline round trips.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn good(i: usize) -> String {
+    format!(
+        r#"{{"messages": [{{"role": "user", "content": "Question {i}?"}}, {{"role": "assistant", "content": "Answer {i}."}}]}}"#
+    )
+}
+
+fn bad(i: usize) -> String {
+    format!(
+        r#"{{"messages": [{{"role": "user", "content": "Question {i}?"}}, {{"role": "assistant", "content": "Answer {i}."}}, {{"role": "bot", "content": "Bad {i}."}}]}}"#
+    )
+}
+
+/// A file of `n` lines where the lines in `bad_lines` (1-based) have a C005 finding.
+fn data(n: usize, bad_lines: &[usize]) -> String {
+    (1..=n)
+        .map(|l| if bad_lines.contains(&l) { bad(l) } else { good(l) } + "\n")
+        .collect()
+}
+
+fn ftlint(dir: &Path, cache: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ftlint"))
+        .current_dir(dir)
+        .env("FTLINT_CACHE_DIR", cache)
+        .env_remove("FTLINT_OUTPUT_FORMAT")
+        .args(["check", "--output-format", "json-lines", "--select", "C005"])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// The (path, line) of every finding printed.
+fn findings(o: &Output) -> Vec<(String, u64)> {
+    String::from_utf8(o.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["path"].as_str().unwrap().to_string(),
+                v["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+}
+
+/// A repository with `data/train.jsonl` (lines 3, 50 and 700 bad) committed.
+fn repo() -> (tempfile::TempDir, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::write(
+        dir.path().join("data/train.jsonl"),
+        data(1000, &[3, 50, 700]),
+    )
+    .unwrap();
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "data"]);
+    (dir, cache)
+}
+
+fn edit_line(path: &Path, line: usize, text: &str) {
+    let content = std::fs::read_to_string(path).unwrap();
+    let mut lines: Vec<&str> = content.lines().collect();
+    lines[line - 1] = text;
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn only_changed_lines_are_judged() {
+    let (dir, cache) = repo();
+    let file = dir.path().join("data/train.jsonl");
+    let o = ftlint(
+        dir.path(),
+        cache.path(),
+        &["--diff", "HEAD", "data/train.jsonl"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(findings(&o).is_empty());
+    // Touch a bad line and make a good line bad: only those two are reported.
+    edit_line(&file, 50, &bad(5000));
+    edit_line(&file, 400, &bad(400));
+    let o = ftlint(
+        dir.path(),
+        cache.path(),
+        &["--diff", "HEAD", "data/train.jsonl"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let lines: Vec<u64> = findings(&o).into_iter().map(|f| f.1).collect();
+    assert_eq!(lines, vec![50, 400]);
+    // Staged changes count too; without --diff every finding shows.
+    git(dir.path(), &["add", "."]);
+    let o = ftlint(
+        dir.path(),
+        cache.path(),
+        &["--diff", "HEAD", "data/train.jsonl"],
+    );
+    assert_eq!(findings(&o).len(), 2);
+    let o = ftlint(dir.path(), cache.path(), &["data/train.jsonl"]);
+    assert_eq!(findings(&o).len(), 4);
+}
+
+#[test]
+fn from_a_subdirectory_and_a_directory_argument() {
+    let (dir, cache) = repo();
+    edit_line(&dir.path().join("data/train.jsonl"), 10, &bad(10));
+    let sub = dir.path().join("data");
+    let o = ftlint(&sub, cache.path(), &["--diff", "HEAD", "train.jsonl"]);
+    assert_eq!(findings(&o), vec![("train.jsonl".to_string(), 10)]);
+    let o = ftlint(&sub, cache.path(), &["--diff", "HEAD~0", "."]);
+    assert_eq!(findings(&o).len(), 1, "{}", stderr(&o));
+}
+
+#[test]
+fn renamed_files_keep_their_history() {
+    let (dir, cache) = repo();
+    git(
+        dir.path(),
+        &["mv", "data/train.jsonl", "data/renamed.jsonl"],
+    );
+    edit_line(&dir.path().join("data/renamed.jsonl"), 20, &bad(20));
+    let o = ftlint(
+        dir.path(),
+        cache.path(),
+        &["--diff", "HEAD", "data/renamed.jsonl"],
+    );
+    assert_eq!(
+        findings(&o),
+        vec![("data/renamed.jsonl".to_string(), 20)],
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn untracked_files_are_all_changed() {
+    let (dir, cache) = repo();
+    std::fs::write(dir.path().join("data/new.jsonl"), data(10, &[2, 9])).unwrap();
+    let o = ftlint(dir.path(), cache.path(), &["--diff", "HEAD", "data"]);
+    assert_eq!(
+        findings(&o),
+        vec![
+            ("data/new.jsonl".to_string(), 2),
+            ("data/new.jsonl".to_string(), 9)
+        ]
+    );
+}
+
+#[test]
+fn diff_errors_exit_2_with_one_line() {
+    let (dir, cache) = repo();
+    let o = ftlint(dir.path(), cache.path(), &["--diff", "no-such-rev", "data"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown git revision `no-such-rev`"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stderr(&o).lines().count(), 1);
+    let o = ftlint(dir.path(), cache.path(), &["--diff", "--help", "data"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    let plain = tempfile::tempdir().unwrap();
+    std::fs::write(plain.path().join("x.jsonl"), data(3, &[1])).unwrap();
+    let o = ftlint(plain.path(), cache.path(), &["--diff", "HEAD", "x.jsonl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not in a git repository"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = ftlint(dir.path(), cache.path(), &["--diff", "HEAD", "-"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("stdin"), "{}", stderr(&o));
+}
+
+#[test]
+fn baseline_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("data")).unwrap();
+    let file = d.join("data/train.jsonl");
+    // Two identical bad lines: the entry's count is 2.
+    let mut lines: Vec<String> = data(20, &[4, 12]).lines().map(String::from).collect();
+    lines[15] = bad(4);
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+
+    let o = ftlint(
+        d,
+        cache.path(),
+        &["data", "--write-baseline", "ftlint-baseline.json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(findings(&o).is_empty());
+    let base: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("ftlint-baseline.json")).unwrap()).unwrap();
+    assert_eq!(base["version"], 1);
+    assert_eq!(base["entries"].as_array().unwrap().len(), 2);
+
+    let check = |cwd: &Path, path: &str, baseline: &str| {
+        ftlint(cwd, cache.path(), &[path, "--baseline", baseline])
+    };
+    let o = check(d, "data", "ftlint-baseline.json");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(findings(&o).is_empty());
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+
+    // Lines move (reversed), and the run starts from another folder: still hidden.
+    lines.reverse();
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let o = check(&d.join("data"), "train.jsonl", "../ftlint-baseline.json");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(findings(&o).is_empty());
+
+    // A third copy of the repeated bad line exceeds the entry's count.
+    lines.push(bad(4));
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let o = check(d, "data", "ftlint-baseline.json");
+    assert_eq!(findings(&o), vec![("data/train.jsonl".to_string(), 21)]);
+
+    // Editing a bad line reports it again, and its old entry is stale.
+    lines.pop();
+    let at = lines.iter().position(|l| *l == bad(12)).unwrap();
+    lines[at] = bad(1200);
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let o = check(d, "data", "ftlint-baseline.json");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        findings(&o),
+        vec![("data/train.jsonl".to_string(), at as u64 + 1)]
+    );
+    assert!(
+        stderr(&o).contains("1 baseline entry in `ftlint-baseline.json` no longer matches"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn baseline_with_stdin_uses_the_stdin_filename() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let text = data(5, &[2]);
+    let run = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ftlint"))
+            .current_dir(dir.path())
+            .env("FTLINT_CACHE_DIR", cache.path())
+            .args([
+                "check",
+                "--output-format",
+                "json-lines",
+                "--select",
+                "C005",
+                "-",
+            ])
+            .args(["--stdin-filename", "piped.jsonl"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let o = run(&["--write-baseline", "b.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["--baseline", "b.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(findings(&o).is_empty());
+    let o = run(&["--baseline", "missing.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot read baseline"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn missing_git_is_one_clear_line() {
+    let (dir, cache) = repo();
+    let empty = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_ftlint"))
+        .current_dir(dir.path())
+        .env("FTLINT_CACHE_DIR", cache.path())
+        .env("PATH", empty.path())
+        .args(["check", "--diff", "HEAD", "data"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("needs `git`"), "{}", stderr(&o));
+}
+
+#[test]
+fn diff_and_baseline_together_and_unselected_rules_are_not_stale() {
+    let (dir, cache) = repo();
+    let d = dir.path();
+    let file = d.join("data/train.jsonl");
+    edit_line(&file, 5, "{not json");
+    let o = ftlint(
+        d,
+        cache.path(),
+        &["data", "--select", "J002", "--write-baseline", "b.json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Only C005 runs: the J002 entry is not reported as stale.
+    let o = ftlint(d, cache.path(), &["data", "--baseline", "b.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    // A new bad line on a changed line shows through both filters; baselined ones do not.
+    edit_line(&file, 6, &bad(6));
+    let o = ftlint(
+        d,
+        cache.path(),
+        &["data", "--diff", "HEAD", "--baseline", "b.json"],
+    );
+    assert_eq!(findings(&o), vec![("data/train.jsonl".to_string(), 6)]);
+    // The fixed line leaves its entry stale.
+    edit_line(&file, 5, &good(5));
+    let o = ftlint(
+        d,
+        cache.path(),
+        &["data", "--select", "J002", "--baseline", "b.json"],
+    );
+    assert!(stderr(&o).contains("1 baseline entry"), "{}", stderr(&o));
+}
