@@ -5,6 +5,7 @@
 //! ([`render`]).
 
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod escapes;

@@ -15,7 +15,7 @@ pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         select: vec!["M".into()],
         ..Default::default()
     };
-    args.moderation.apply(&mut settings);
+    args.moderation.apply(&mut settings, &mut |_| {});
     if !settings.offline {
         settings.moderation = Some(SourceMode::Api);
     }
