@@ -280,3 +280,18 @@ fn readme_example_config_is_valid() {
     let body = &body[..body.find("```").unwrap()];
     ftlint::config::parse(body, Path::new("README.md"), false).unwrap();
 }
+
+#[test]
+fn stats_uses_the_config_model() {
+    let t = tree();
+    write(
+        &t.path().join("ftlint.toml"),
+        "model = \"tiny-ft\"\nepochs = 7\n[[models]]\nname = \"tiny-ft\"\ncontext = 20\nencoding = \"cl100k_base\"\nprice_per_mtok = 1.0\n",
+    );
+    let o = ftlint(t.path(), &["stats", "a/b/data.jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("tiny-ft"), "{out}");
+    let o = ftlint(t.path(), &["stats", "--isolated", "a/b/data.jsonl"]);
+    assert!(!stdout(&o).contains("tiny-ft"), "{}", stdout(&o));
+}

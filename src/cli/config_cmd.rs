@@ -1,13 +1,13 @@
 //! The settings of a `check` run from flags over the config file over the defaults, and
 //! `ftlint config`, which prints them with where each value came from.
 
-use super::{CheckArgs, Fatal, FormatArg, ModerationArg, RunError, UnitArg};
+use super::{CheckArgs, ConfigFlags, Fatal, FormatArg, ModerationArg, RunError, UnitArg};
 use crate::config::{self, schema::FIELDS, Loaded};
 use crate::render::OutputFormat;
 use crate::settings::Settings;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,11 +35,11 @@ impl Resolved {
 
 /// The config file a run uses: `--config`, else discovery from the first input, unless
 /// `--isolated`.
-pub fn find_config(args: &CheckArgs) -> Result<Option<Loaded>, Fatal> {
-    if args.isolated {
+pub fn find_config(flags: &ConfigFlags, paths: &[PathBuf]) -> Result<Option<Loaded>, Fatal> {
+    if flags.isolated {
         return Ok(None);
     }
-    match &args.config {
+    match &flags.config {
         Some(path) => match config::load(path).map_err(|e| Fatal(e.0))? {
             Some(l) => Ok(Some(l)),
             None => Err(Fatal(format!(
@@ -47,7 +47,7 @@ pub fn find_config(args: &CheckArgs) -> Result<Option<Loaded>, Fatal> {
                 path.display()
             ))),
         },
-        None => config::discover(args.paths.first().map(|p| p.as_path())).map_err(|e| Fatal(e.0)),
+        None => config::discover(paths.first().map(|p| p.as_path())).map_err(|e| Fatal(e.0)),
     }
 }
 
@@ -66,15 +66,29 @@ fn choice<T: clap::ValueEnum>(l: &Loaded, key: &str, v: &str) -> Result<T, Fatal
     })
 }
 
-/// Flags over the config over the defaults.
+/// The settings of `check`: flags over the config over the defaults.
 pub fn resolve(args: &CheckArgs) -> Result<Resolved, Fatal> {
-    let loaded = find_config(args)?;
+    resolve_with(&args.config, &args.paths, |s, set| {
+        apply_flags(args, s, set)
+    })
+}
+
+/// Flags over the config over the defaults, for any command: `flags` puts the flags that were
+/// given into the settings and calls `set` with each one's config key.
+pub fn resolve_with(
+    config: &ConfigFlags,
+    paths: &[PathBuf],
+    flags: impl FnOnce(&mut Settings, &mut dyn FnMut(&'static str)),
+) -> Result<Resolved, Fatal> {
+    let loaded = find_config(config, paths)?;
     let mut s = Settings::default();
     let mut origins = BTreeMap::new();
     if let Some(l) = &loaded {
         apply_config(l, &mut s, &mut origins)?;
     }
-    apply_flags(args, &mut s, &mut origins);
+    flags(&mut s, &mut |key| {
+        origins.insert(key, Origin::Flag);
+    });
     Ok(Resolved {
         settings: s,
         config: loaded,
@@ -206,10 +220,7 @@ fn apply_config(
     Ok(())
 }
 
-fn apply_flags(args: &CheckArgs, s: &mut Settings, origins: &mut BTreeMap<&'static str, Origin>) {
-    let mut set = |key: &'static str| {
-        origins.insert(key, Origin::Flag);
-    };
+fn apply_flags(args: &CheckArgs, s: &mut Settings, set: &mut dyn FnMut(&'static str)) {
     if let Some(v) = &args.target {
         s.target = v.clone();
         set("target");
@@ -250,7 +261,7 @@ fn apply_flags(args: &CheckArgs, s: &mut Settings, origins: &mut BTreeMap<&'stat
         s.force_exclude = true;
         set("force-exclude");
     }
-    args.moderation.apply(s, &mut set);
+    args.moderation.apply(s, set);
 }
 
 /// `ftlint config`.

@@ -128,6 +128,13 @@ pub struct CheckArgs {
     pub epochs: Option<u32>,
     #[command(flatten)]
     pub moderation: ModerationFlags,
+    #[command(flatten)]
+    pub config: ConfigFlags,
+}
+
+/// Which config file a run uses (see [`crate::config`]).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ConfigFlags {
     /// Use this config file instead of looking for one
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -190,14 +197,16 @@ pub struct ModerateArgs {
     /// The name to show for stdin
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// The data format; `auto` detects it per line
-    #[arg(long, value_enum, default_value = "auto")]
-    pub format: FormatArg,
+    /// The data format; `auto` detects it per line [default: auto]
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
     /// Write every text's score as per-text records (the `--scores` format) to FILE
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
     #[command(flatten)]
     pub moderation: ModerationFlags,
+    #[command(flatten)]
+    pub config: ConfigFlags,
 }
 
 impl ModerationFlags {
@@ -264,21 +273,23 @@ pub struct StatsArgs {
     /// The name to show for stdin
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// The provider whose limits and prices apply
-    #[arg(long, default_value = "openai")]
-    pub target: String,
+    /// The provider whose limits and prices apply [default: openai]
+    #[arg(long)]
+    pub target: Option<String>,
     /// The model to fine-tune (tokenizer, context, price)
     #[arg(long)]
     pub model: Option<String>,
-    /// The data format; `auto` detects it per line
-    #[arg(long, value_enum, default_value = "auto")]
-    pub format: FormatArg,
+    /// The data format; `auto` detects it per line [default: auto]
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
     /// Epochs for the cost estimate (default: the service's rule from the example count)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
     pub epochs: Option<u32>,
     /// `text` (tables and a histogram) or `json`
     #[arg(long, value_enum, default_value = "text")]
     pub output_format: ListFormat,
+    #[command(flatten)]
+    pub config: ConfigFlags,
 }
 
 impl FormatArg {
