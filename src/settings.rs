@@ -33,6 +33,8 @@ pub struct Settings {
     pub per_file_ignores: Vec<(String, Vec<String>)>,
     /// The folder of the config file (per-file-ignores globs are relative to it).
     pub config_dir: Option<PathBuf>,
+    /// The config file, for error messages.
+    pub config_file: Option<PathBuf>,
     /// A baseline file of accepted findings.
     pub baseline: Option<PathBuf>,
     /// Config `[thresholds]`: overrides of the active moderation profile.
@@ -69,6 +71,7 @@ impl Default for Settings {
             force_exclude: false,
             per_file_ignores: Vec::new(),
             config_dir: None,
+            config_file: None,
             baseline: None,
             thresholds: None,
             models: Vec::new(),

@@ -295,3 +295,26 @@ fn stats_uses_the_config_model() {
     let o = ftlint(t.path(), &["stats", "--isolated", "a/b/data.jsonl"]);
     assert!(!stdout(&o).contains("tiny-ft"), "{}", stdout(&o));
 }
+
+#[test]
+fn invalid_nested_tables_name_the_file() {
+    let t = tree();
+    for (text, needle) in [
+        ("[thresholds]\nsexuality = { warn = 0.1 }\n", "sexuality"),
+        ("[sensitive]\nallow-regex = [\"(\"]\n", "sensitive"),
+        (
+            "[[models]]\nname = \"x\"\ncontext = 1\nencoding = \"o200k_base\"\nprice = 1\n",
+            "price",
+        ),
+        ("[sensitive]\nallowed = []\n", "allowed"),
+    ] {
+        write(&t.path().join("ftlint.toml"), text);
+        let o = ftlint(t.path(), &["check", "a/b/data.jsonl"]);
+        assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("ftlint.toml") && err.contains(needle),
+            "{text}: {err}"
+        );
+    }
+}

@@ -96,15 +96,22 @@ impl Setup {
             })?
             .clone();
         for m in &s.models {
-            target
-                .add_model(m.clone())
-                .map_err(|e| Fatal(format!("config `models`: {e}")))?;
+            target.add_model(m.clone()).map_err(|e| {
+                Fatal(format!(
+                    "invalid config `{}`: `models`: {e}",
+                    config_name(s)
+                ))
+            })?;
         }
         let scanner = match &s.sensitive {
-            Some(o) => Some(Arc::new(
-                crate::sensitive::Scanner::new(o)
-                    .map_err(|e| Fatal(format!("config `sensitive`: {e}")))?,
-            )),
+            Some(o) => Some(Arc::new(crate::sensitive::Scanner::new(o).map_err(
+                |e| {
+                    Fatal(format!(
+                        "invalid config `{}`: `sensitive`: {e}",
+                        config_name(s)
+                    ))
+                },
+            )?)),
             None => None,
         };
         let mut file_level = Vec::new();
@@ -180,12 +187,17 @@ pub fn moderation_run(
         .iter()
         .map(|(name, table)| Profile::from_table(name, table))
         .collect::<Result<_, _>>()
-        .map_err(|e| Fatal(format!("config `profiles`: {e}")))?;
+        .map_err(|e| {
+            Fatal(format!(
+                "invalid config `{}`: `profiles`: {e}",
+                config_name(s)
+            ))
+        })?;
     let mut profile = Profile::find(profile_name, &user).map_err(|e| Fatal(e.to_string()))?;
     if let Some(t) = &s.thresholds {
         profile = profile
             .with_overrides(t)
-            .map_err(|e| Fatal(format!("config: {e}")))?;
+            .map_err(|e| Fatal(format!("invalid config `{}`: {e}", config_name(s))))?;
     }
     let imported = match &s.scores {
         Some(path) => Some(
@@ -274,6 +286,14 @@ impl PerFileIgnores {
                 .any(|c| c.as_str() == "ALL" || d.rule.code.starts_with(c.as_str()))
         });
     }
+}
+
+/// The config file's path, for error messages.
+fn config_name(s: &Settings) -> String {
+    s.config_file
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "?".into())
 }
 
 fn quoted(names: &[&str]) -> String {

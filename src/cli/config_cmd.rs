@@ -217,6 +217,7 @@ fn apply_config(
         set("sensitive");
     }
     s.config_dir = Some(l.dir.clone());
+    s.config_file = Some(l.path.clone());
     Ok(())
 }
 
