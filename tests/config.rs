@@ -318,3 +318,17 @@ fn invalid_nested_tables_name_the_file() {
         );
     }
 }
+
+#[test]
+fn config_excludes_are_relative_to_the_config_folder() {
+    let t = tree();
+    let data = std::fs::read_to_string(t.path().join("a/b/data.jsonl")).unwrap();
+    write(&t.path().join("a/c/other.jsonl"), &data);
+    write(
+        &t.path().join("a/ftlint.toml"),
+        "exclude = [\"b/*.jsonl\"]\n",
+    );
+    let out = concise(t.path(), &["a"]);
+    assert!(!out.contains("data.jsonl"), "{out}");
+    assert!(out.contains("other.jsonl"), "{out}");
+}
