@@ -16,10 +16,12 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
-    let settings = args.settings();
+    let settings = super::config_cmd::resolve(args)?.settings;
     let setup = Setup::new(&settings, false)?;
     super::fix::check_usage(args)?;
-    let excludes = input::Excludes::new(&args.exclude, args.force_exclude).map_err(Fatal)?;
+    let per_file_ignores = PerFileIgnores::new(&settings)?;
+    let excludes =
+        input::Excludes::new(&settings.exclude, settings.force_exclude).map_err(Fatal)?;
     let sources = input::discover(&args.paths, args.stdin_filename.as_deref(), &excludes)
         .map_err(|e| Fatal(e.0))?;
     let mut fix_failed = false;
@@ -48,6 +50,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let failed = failed || fix_failed;
     for r in &mut reports {
         r.diagnostics.splice(0..0, setup.file_level.iter().cloned());
+        per_file_ignores.apply(r);
     }
     if let Some(code) = narrowing.apply(&inputs, &setup.opts.selection, &mut reports)? {
         return Ok(if failed { 2 } else { code });
@@ -58,12 +61,14 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         color: super::use_color(args.color),
         width: terminal_width(),
     };
-    render::render(args.output_format, &reports, &info, out)?;
+    render::render(settings.output_format, &reports, &info, out)?;
     if failed {
         return Ok(2);
     }
     let counts = Counts::of(&reports);
-    let too_many_warnings = args.max_warnings.is_some_and(|max| counts.warnings > max);
+    let too_many_warnings = settings
+        .max_warnings
+        .is_some_and(|max| counts.warnings > max);
     Ok(
         if args.exit_zero || (counts.errors == 0 && !too_many_warnings) {
             0
@@ -89,13 +94,34 @@ impl Setup {
         } else {
             Selection::new(&s.select, &s.ignore).map_err(Fatal)?
         };
-        let target = Target::builtin(&s.target).ok_or_else(|| {
-            Fatal(format!(
-                "unknown target `{}` (known: {})",
-                s.target,
-                quoted(&Target::builtin_names())
-            ))
-        })?;
+        let mut target = Target::builtin(&s.target)
+            .ok_or_else(|| {
+                Fatal(format!(
+                    "unknown target `{}` (known: {})",
+                    s.target,
+                    quoted(&Target::builtin_names())
+                ))
+            })?
+            .clone();
+        for m in &s.models {
+            target.add_model(m.clone()).map_err(|e| {
+                Fatal(format!(
+                    "invalid config `{}`: `models`: {e}",
+                    config_name(s)
+                ))
+            })?;
+        }
+        let scanner = match &s.sensitive {
+            Some(o) => Some(Arc::new(crate::sensitive::Scanner::new(o).map_err(
+                |e| {
+                    Fatal(format!(
+                        "invalid config `{}`: `sensitive`: {e}",
+                        config_name(s)
+                    ))
+                },
+            )?)),
+            None => None,
+        };
         let mut file_level = Vec::new();
         let resolved = match target.resolve_model(s.model.as_deref()) {
             Ok(m) => Some(m.clone()),
@@ -140,6 +166,7 @@ impl Setup {
                 epochs: s.epochs,
                 prices_date: target.prices_date.clone(),
                 moderation,
+                scanner,
             },
             model_name,
             file_level,
@@ -163,7 +190,23 @@ pub fn moderation_run(
         ));
     }
     let profile_name = s.profile.as_deref().unwrap_or("finetune");
-    let profile = Profile::find(profile_name, &[]).map_err(|e| Fatal(e.to_string()))?;
+    let user: Vec<Profile> = s
+        .profiles
+        .iter()
+        .map(|(name, table)| Profile::from_table(name, table))
+        .collect::<Result<_, _>>()
+        .map_err(|e| {
+            Fatal(format!(
+                "invalid config `{}`: `profiles`: {e}",
+                config_name(s)
+            ))
+        })?;
+    let mut profile = Profile::find(profile_name, &user).map_err(|e| Fatal(e.to_string()))?;
+    if let Some(t) = &s.thresholds {
+        profile = profile
+            .with_overrides(t)
+            .map_err(|e| Fatal(format!("invalid config `{}`: {e}", config_name(s))))?;
+    }
     let imported = match &s.scores {
         Some(path) => Some(
             ImportedScores::from_path(path)
@@ -185,6 +228,80 @@ pub fn moderation_run(
         require_scores: s.require_scores,
     };
     Ok(Some(Arc::new(ModerationRun { check, store, mode })))
+}
+
+/// Config `per-file-ignores`: rule codes (or prefixes) dropped from matching files' reports.
+/// A glob matches the path as shown, or the path relative to the config file's folder.
+pub struct PerFileIgnores {
+    entries: Vec<(globset::GlobMatcher, Vec<String>)>,
+    base: Option<std::path::PathBuf>,
+}
+
+impl PerFileIgnores {
+    pub fn new(s: &Settings) -> Result<Self, Fatal> {
+        let mut entries = Vec::new();
+        for (glob, codes) in &s.per_file_ignores {
+            let g = glob.strip_prefix("./").unwrap_or(glob);
+            let m = globset::Glob::new(g)
+                .map_err(|e| Fatal(format!("invalid per-file-ignores glob `{glob}`: {e}")))?
+                .compile_matcher();
+            let codes = codes
+                .iter()
+                .map(|c| c.trim().to_ascii_uppercase())
+                .collect();
+            entries.push((m, codes));
+        }
+        Ok(PerFileIgnores {
+            entries,
+            base: s.config_dir.clone(),
+        })
+    }
+
+    fn matches(&self, m: &globset::GlobMatcher, path: &str) -> bool {
+        let p = std::path::Path::new(path);
+        let p = p.strip_prefix("./").unwrap_or(p);
+        if m.is_match(p) || p.file_name().is_some_and(|n| m.is_match(n)) {
+            return true;
+        }
+        let Some(base) = &self.base else {
+            return false;
+        };
+        let abs = match std::env::current_dir() {
+            Ok(cwd) if p.is_relative() => cwd.join(p),
+            _ => p.to_path_buf(),
+        };
+        let abs: std::path::PathBuf = abs
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
+        abs.strip_prefix(base).is_ok_and(|rel| m.is_match(rel))
+    }
+
+    /// Drops the ignored codes' findings from `report`.
+    pub fn apply(&self, report: &mut FileReport) {
+        let codes: Vec<&String> = self
+            .entries
+            .iter()
+            .filter(|(m, _)| self.matches(m, &report.path))
+            .flat_map(|(_, c)| c)
+            .collect();
+        if codes.is_empty() {
+            return;
+        }
+        report.diagnostics.retain(|d| {
+            !codes
+                .iter()
+                .any(|c| c.as_str() == "ALL" || d.rule.code.starts_with(c.as_str()))
+        });
+    }
+}
+
+/// The config file's path, for error messages.
+fn config_name(s: &Settings) -> String {
+    s.config_file
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "?".into())
 }
 
 fn quoted(names: &[&str]) -> String {

@@ -5,6 +5,7 @@
 //! A closed stdout (`ftlint check … | head`) ends the run quietly with 0.
 
 pub mod check;
+pub mod config_cmd;
 mod docs;
 mod fix;
 pub mod moderate;
@@ -49,6 +50,9 @@ pub enum Command {
         /// A rule code, e.g. C005
         code: String,
     },
+    /// Print the effective configuration of `check` (same arguments) and where each value
+    /// came from
+    Config(CheckArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -81,18 +85,18 @@ pub struct CheckArgs {
     /// The name to show for stdin
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// The provider whose rules and limits apply
-    #[arg(long, default_value = "openai")]
-    pub target: String,
+    /// The provider whose rules and limits apply [default: openai]
+    #[arg(long)]
+    pub target: Option<String>,
     /// The model to fine-tune (selects limits, tokenizer and price)
     #[arg(long)]
     pub model: Option<String>,
-    /// The data format; `auto` detects it per line
-    #[arg(long, value_enum, default_value = "auto")]
-    pub format: FormatArg,
-    /// How to print findings
-    #[arg(long, value_enum, default_value = "full", env = "FTLINT_OUTPUT_FORMAT")]
-    pub output_format: OutputFormat,
+    /// The data format; `auto` detects it per line [default: auto]
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// How to print findings [default: full]
+    #[arg(long, value_enum, env = "FTLINT_OUTPUT_FORMAT")]
+    pub output_format: Option<OutputFormat>,
     /// Only these rules (codes or prefixes, comma-separated: `J,C005`)
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub select: Vec<String>,
@@ -134,6 +138,19 @@ pub struct CheckArgs {
     pub write_baseline: Option<PathBuf>,
     #[command(flatten)]
     pub moderation: ModerationFlags,
+    #[command(flatten)]
+    pub config: ConfigFlags,
+}
+
+/// Which config file a run uses (see [`crate::config`]).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ConfigFlags {
+    /// Use this config file instead of looking for one
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore all config files
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
 }
 
 /// Where moderation scores come from and how they are judged.
@@ -156,17 +173,17 @@ pub struct ModerationFlags {
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
     /// Score each message's text (default) or each whole example
-    #[arg(long, value_enum, default_value = "message")]
-    pub moderation_unit: UnitArg,
+    #[arg(long, value_enum)]
+    pub moderation_unit: Option<UnitArg>,
     /// The moderation model to ask and to look up in the cache
     #[arg(long, value_name = "NAME")]
     pub moderation_model: Option<String>,
     /// Unscored texts are errors, not warnings
     #[arg(long)]
     pub require_scores: bool,
-    /// Moderation requests in flight at once
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
-    pub concurrency: u32,
+    /// Moderation requests in flight at once [default: 4]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub concurrency: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -190,52 +207,71 @@ pub struct ModerateArgs {
     /// The name to show for stdin
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// The data format; `auto` detects it per line
-    #[arg(long, value_enum, default_value = "auto")]
-    pub format: FormatArg,
+    /// The data format; `auto` detects it per line [default: auto]
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
     /// Write every text's score as per-text records (the `--scores` format) to FILE
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
     #[command(flatten)]
     pub moderation: ModerationFlags,
+    #[command(flatten)]
+    pub config: ConfigFlags,
 }
 
 impl ModerationFlags {
-    pub fn apply(&self, s: &mut crate::settings::Settings) {
-        use crate::moderation::{SourceMode, UnitMode};
-        s.moderation = self.moderation.map(|m| match m {
-            ModerationArg::Off => SourceMode::Off,
-            ModerationArg::Cache => SourceMode::Cache,
-            ModerationArg::Api => SourceMode::Api,
-        });
-        s.scores = self.scores.clone();
-        s.profile = self.profile.clone();
-        s.offline = self.offline;
-        s.cache_dir = self.cache_dir.clone();
-        s.moderation_unit = match self.moderation_unit {
-            UnitArg::Message => UnitMode::Message,
-            UnitArg::Example => UnitMode::Example,
-        };
-        s.moderation_model = self.moderation_model.clone();
-        s.require_scores = self.require_scores;
-        s.concurrency = self.concurrency as usize;
+    /// Puts the flags that were given into `s`; `given` is called with each one's config key.
+    pub fn apply(&self, s: &mut crate::settings::Settings, given: &mut dyn FnMut(&'static str)) {
+        use crate::moderation::SourceMode;
+        if let Some(m) = self.moderation {
+            s.moderation = Some(match m {
+                ModerationArg::Off => SourceMode::Off,
+                ModerationArg::Cache => SourceMode::Cache,
+                ModerationArg::Api => SourceMode::Api,
+            });
+            given("moderation");
+        }
+        if let Some(v) = &self.scores {
+            s.scores = Some(v.clone());
+            given("scores");
+        }
+        if let Some(v) = &self.profile {
+            s.profile = Some(v.clone());
+            given("profile");
+        }
+        if self.offline {
+            s.offline = true;
+            given("offline");
+        }
+        if let Some(v) = &self.cache_dir {
+            s.cache_dir = Some(v.clone());
+            given("cache-dir");
+        }
+        if let Some(u) = self.moderation_unit {
+            s.moderation_unit = u.mode();
+            given("moderation-unit");
+        }
+        if let Some(v) = &self.moderation_model {
+            s.moderation_model = Some(v.clone());
+            given("moderation-model");
+        }
+        if self.require_scores {
+            s.require_scores = true;
+            given("require-scores");
+        }
+        if let Some(n) = self.concurrency {
+            s.concurrency = n as usize;
+            given("concurrency");
+        }
     }
 }
 
-impl CheckArgs {
-    pub fn settings(&self) -> crate::settings::Settings {
-        let mut s = crate::settings::Settings {
-            target: self.target.clone(),
-            model: self.model.clone(),
-            select: self.select.clone(),
-            ignore: self.ignore.clone(),
-            format: self.format.choice(),
-            epochs: self.epochs,
-            baseline: self.baseline.clone(),
-            ..Default::default()
-        };
-        self.moderation.apply(&mut s);
-        s
+impl UnitArg {
+    pub fn mode(self) -> crate::moderation::UnitMode {
+        match self {
+            UnitArg::Message => crate::moderation::UnitMode::Message,
+            UnitArg::Example => crate::moderation::UnitMode::Example,
+        }
     }
 }
 
@@ -247,21 +283,23 @@ pub struct StatsArgs {
     /// The name to show for stdin
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// The provider whose limits and prices apply
-    #[arg(long, default_value = "openai")]
-    pub target: String,
+    /// The provider whose limits and prices apply [default: openai]
+    #[arg(long)]
+    pub target: Option<String>,
     /// The model to fine-tune (tokenizer, context, price)
     #[arg(long)]
     pub model: Option<String>,
-    /// The data format; `auto` detects it per line
-    #[arg(long, value_enum, default_value = "auto")]
-    pub format: FormatArg,
+    /// The data format; `auto` detects it per line [default: auto]
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
     /// Epochs for the cost estimate (default: the service's rule from the example count)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
     pub epochs: Option<u32>,
     /// `text` (tables and a histogram) or `json`
     #[arg(long, value_enum, default_value = "text")]
     pub output_format: ListFormat,
+    #[command(flatten)]
+    pub config: ConfigFlags,
 }
 
 impl FormatArg {
@@ -320,6 +358,7 @@ pub fn main() -> ExitCode {
             .map(|_| 0)
             .map_err(Into::into),
         Command::Rule { code } => docs::show(&code, &mut out),
+        Command::Config(args) => config_cmd::run(&args, &mut out),
     };
     let flushed = out.flush();
     match result {

@@ -10,12 +10,17 @@ use serde_json::Value;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 
 pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, RunError> {
-    let mut settings = Settings {
-        format: args.format.choice(),
-        select: vec!["M".into()],
-        ..Default::default()
-    };
-    args.moderation.apply(&mut settings);
+    let mut settings = super::config_cmd::resolve_with(&args.config, &args.paths, |s, set| {
+        if let Some(v) = args.format {
+            s.format = v.choice();
+            set("format");
+        }
+        args.moderation.apply(s, set);
+    })?
+    .settings;
+    // Every text is scored, whatever the config selects.
+    settings.select = vec!["M".into()];
+    settings.ignore.clear();
     if !settings.offline {
         settings.moderation = Some(SourceMode::Api);
     }
@@ -23,7 +28,7 @@ pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let sources = input::discover(
         &args.paths,
         args.stdin_filename.as_deref(),
-        &input::Excludes::default(),
+        &input::Excludes::new(&settings.exclude, settings.force_exclude).map_err(Fatal)?,
     )
     .map_err(|e| Fatal(e.0))?;
     let mut inputs = Inputs::new(sources);

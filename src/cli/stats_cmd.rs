@@ -7,13 +7,25 @@ use std::io::Write;
 
 pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     // No rule runs: the pass only parses and counts.
-    let settings = crate::settings::Settings {
-        target: args.target.clone(),
-        model: args.model.clone(),
-        format: args.format.choice(),
-        epochs: args.epochs,
-        ..Default::default()
-    };
+    let settings = super::config_cmd::resolve_with(&args.config, &args.paths, |s, set| {
+        if let Some(v) = &args.target {
+            s.target = v.clone();
+            set("target");
+        }
+        if let Some(v) = &args.model {
+            s.model = Some(v.clone());
+            set("model");
+        }
+        if let Some(v) = args.format {
+            s.format = v.choice();
+            set("format");
+        }
+        if let Some(v) = args.epochs {
+            s.epochs = Some(v);
+            set("epochs");
+        }
+    })?
+    .settings;
     let setup = Setup::new(&settings, true)?;
     let model = setup
         .opts
@@ -23,7 +35,7 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let sources = input::discover(
         &args.paths,
         args.stdin_filename.as_deref(),
-        &input::Excludes::default(),
+        &input::Excludes::new(&settings.exclude, settings.force_exclude).map_err(Fatal)?,
     )
     .map_err(|e| Fatal(e.0))?;
     let (reports, failed) = check_all(&Inputs::new(sources), &setup);
@@ -35,7 +47,7 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, RunError> {
                 &r.records,
                 &model,
                 &setup.opts.prices_date,
-                args.epochs,
+                settings.epochs,
             )
         })
         .collect();

@@ -50,9 +50,7 @@ impl<'o> Merger<'o> {
             tokens: FileTokens::default(),
             records: Vec::new(),
             moderation: Vec::new(),
-            profiles: crate::sensitive::ProfileAccumulator::new(
-                crate::sensitive::Scanner::builtin().min_profile_kinds(),
-            ),
+            profiles: crate::sensitive::ProfileAccumulator::new(opts.scanner().min_profile_kinds()),
             seen: HashMap::new(),
             conversations: HashMap::new(),
             formats: Vec::new(),

@@ -325,8 +325,9 @@ fn scan_sensitive(
     if texts.is_empty() {
         return;
     }
-    let scan =
-        crate::sensitive::Scanner::builtin().scan_example(&crate::sensitive::message_texts(&texts));
+    let scan = opts
+        .scanner()
+        .scan_example(&crate::sensitive::message_texts(&texts));
     for m in &scan.matches {
         let Some(rule) = rules::by_code(m.code) else {
             continue;

@@ -38,6 +38,9 @@ pub struct Options {
     pub prices_date: String,
     /// The moderation check and its score sources; `None` with `--moderation off` or no M rule.
     pub moderation: Option<std::sync::Arc<crate::moderation::ModerationRun>>,
+    /// The S-family scanner with the config's extra patterns and allow-lists; `None`: the
+    /// built-in one.
+    pub scanner: Option<std::sync::Arc<crate::sensitive::Scanner>>,
 }
 
 impl Options {
@@ -53,6 +56,15 @@ impl Options {
             epochs: None,
             prices_date: String::new(),
             moderation: None,
+            scanner: None,
+        }
+    }
+
+    /// The sensitive-data scanner of the run.
+    pub fn scanner(&self) -> &crate::sensitive::Scanner {
+        match &self.scanner {
+            Some(s) => s,
+            None => crate::sensitive::Scanner::builtin(),
         }
     }
 }
