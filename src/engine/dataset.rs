@@ -31,7 +31,7 @@ pub struct Merger<'o> {
     conversations: HashMap<u128, (u128, u64)>,
     tokens: FileTokens,
     records: Vec<ExampleRecord>,
-    moderation: Vec<crate::moderation::LineSummary>,
+    moderation: crate::moderation::check::Tally,
     profiles: crate::sensitive::ProfileAccumulator,
     /// Per format, every line of that format.
     formats: Vec<(Format, Vec<BraceAt>)>,
@@ -49,7 +49,7 @@ impl<'o> Merger<'o> {
             once: Vec::new(),
             tokens: FileTokens::default(),
             records: Vec::new(),
-            moderation: Vec::new(),
+            moderation: Default::default(),
             profiles: crate::sensitive::ProfileAccumulator::new(opts.scanner().min_profile_kinds()),
             seen: HashMap::new(),
             conversations: HashMap::new(),
@@ -92,7 +92,7 @@ impl<'o> Merger<'o> {
             self.records.push(r);
         }
         if let Some(m) = &s.moderation {
-            self.moderation.push(m.clone());
+            self.moderation.add(m);
         }
         if let Some(scan) = &s.sensitive {
             self.profiles.add(line, scan);
@@ -175,7 +175,7 @@ impl<'o> Merger<'o> {
         let mut file_level = Vec::new();
         let (mut riskiest, mut moderation_note) = (Vec::new(), None);
         if let Some(m) = &self.opts.moderation {
-            let verdict = m.check.check_file(&self.moderation);
+            let verdict = m.check.finish(std::mem::take(&mut self.moderation));
             if let Some(g) = verdict.gate {
                 let mut d = Diagnostic::file_level(g.rule, g.message).with_help(g.help);
                 d.severity = g.severity;

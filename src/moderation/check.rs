@@ -162,25 +162,26 @@ impl ModerationCheck {
 
     /// The file verdict from every example's summary (in any order).
     pub fn check_file(&self, lines: &[LineSummary]) -> FileReport {
+        let mut tally = Tally::default();
+        for l in lines {
+            tally.add(l);
+        }
+        self.finish(tally)
+    }
+
+    /// The file verdict from a [`Tally`] built line by line (memory: the flagged lines and the
+    /// few riskiest, not a summary per line).
+    pub fn finish(&self, tally: Tally) -> FileReport {
         let mut report = FileReport {
-            examples: lines.len() as u64,
-            flagged_examples: lines.iter().filter(|l| l.flagged).count() as u64,
-            unscored_texts: lines.iter().map(|l| u64::from(l.unscored_units)).sum(),
+            examples: tally.examples,
+            flagged_examples: tally.flagged.len() as u64,
+            unscored_texts: tally.unscored_texts,
             ..FileReport::default()
         };
-        let mut ranked: Vec<&LineSummary> = lines.iter().filter(|l| l.top.is_some()).collect();
-        ranked.sort_by(|a, b| {
-            b.flagged
-                .cmp(&a.flagged)
-                .then(b.risk.total_cmp(&a.risk))
-                .then(a.line.cmp(&b.line))
-        });
         if let Some(verdict) = self.profile.gate(report.flagged_examples, report.examples) {
-            let worst: Vec<u64> = ranked
-                .iter()
-                .filter(|l| l.flagged)
-                .map(|l| l.line)
-                .collect();
+            let mut flagged = tally.flagged.clone();
+            flagged.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let worst: Vec<u64> = flagged.iter().map(|(line, _)| *line).collect();
             report.gate = Some(Finding {
                 rule: &m003::RULE,
                 severity: m003::RULE.severity,
@@ -189,9 +190,9 @@ impl ModerationCheck {
                 help: m003::help(),
             });
         }
-        report.riskiest = ranked
+        report.riskiest = tally
+            .top
             .iter()
-            .take(RISKIEST_SHOWN)
             .filter_map(|l| {
                 let (category, score, pointer) = l.top.clone()?;
                 Some(RiskyExample {
@@ -203,14 +204,49 @@ impl ModerationCheck {
                 })
             })
             .collect();
-        let scored_any = lines.iter().any(|l| l.units > l.unscored_units);
-        if !scored_any && report.unscored_texts > 0 && !self.report_unscored {
+        if !tally.scored_any && report.unscored_texts > 0 && !self.report_unscored {
             report.not_checked_note = Some(
                 "moderation not checked: no scores for these texts; run `ftlint moderate FILE` (network) or pass `--scores FILE`"
                     .to_string(),
             );
         }
         report
+    }
+}
+
+/// What the file verdict needs, accumulated one example at a time in file order.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    examples: u64,
+    /// (line, risk) of every example that counts toward the gate.
+    flagged: Vec<(u64, f64)>,
+    unscored_texts: u64,
+    scored_any: bool,
+    /// The riskiest scored examples so far, riskiest first, at most [`RISKIEST_SHOWN`].
+    top: Vec<LineSummary>,
+}
+
+impl Tally {
+    pub fn add(&mut self, l: &LineSummary) {
+        self.examples += 1;
+        self.unscored_texts += u64::from(l.unscored_units);
+        self.scored_any |= l.units > l.unscored_units;
+        if l.flagged {
+            self.flagged.push((l.line, l.risk));
+        }
+        if l.top.is_some() {
+            let rank = |a: &LineSummary, b: &LineSummary| {
+                b.flagged
+                    .cmp(&a.flagged)
+                    .then(b.risk.total_cmp(&a.risk))
+                    .then(a.line.cmp(&b.line))
+            };
+            let at = self.top.partition_point(|t| rank(t, l).is_lt());
+            if at < RISKIEST_SHOWN {
+                self.top.insert(at, l.clone());
+                self.top.truncate(RISKIEST_SHOWN);
+            }
+        }
     }
 }
 
