@@ -417,3 +417,31 @@ fn stats_json() {
     assert_eq!(f["over_context"], 2);
     assert_eq!(f["epochs"], 25);
 }
+
+/// Image parts are billed by their `detail`: a low-detail image adds exactly 85 tokens.
+#[test]
+fn image_tokens_follow_detail() {
+    let total = |content: &str| -> u64 {
+        let line = format!(
+            r#"{{"messages": [{{"role": "user", "content": {content}}}, {{"role": "assistant", "content": "A cat."}}]}}"#
+        );
+        let mut child = ftlint()
+            .args(["check", "-", "--output-format", "json"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{line}\n").as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["files"][0]["tokens"]["total"].as_u64().unwrap()
+    };
+    let text = r#"[{"type": "text", "text": "What is this?"}]"#;
+    let low = r#"[{"type": "text", "text": "What is this?"}, {"type": "image_url", "image_url": {"url": "https://example.com/a.png", "detail": "low"}}]"#;
+    assert_eq!(total(low) - total(text), 85);
+}

@@ -8,8 +8,10 @@
 //!
 //! "Each string field" includes `role`. Beyond the cookbook (which assumes every value is a
 //! string), values that are not strings are counted from their text where they carry text:
-//! - `content` as an array of parts: the `text` of each part (image/audio parts are not text and
-//!   are billed separately by the service, so they add nothing here);
+//! - `content` as an array of parts: the `text` of each part, plus each `image_url` part's image
+//!   tokens by its `detail` (low: 85; high/auto: 85 + 170 per 512-px tile, sized from the data
+//!   URL's header when it has one; see `rules::chat::vision`). Audio and file parts add nothing
+//!   (fine-tuning rejects them, C018);
 //! - `tool_calls`: per call, the function's `name` + `arguments` text; a legacy `function_call`
 //!   the same way;
 //! - top-level `tools` / `functions` definitions: the tokens of their compact JSON text (the
@@ -109,7 +111,13 @@ fn count_messages<'a>(
         for (key, value) in message {
             let n = match (key.as_str(), value) {
                 (_, Value::String(s)) => tok(s) + if key == "name" { TOKENS_PER_NAME } else { 0 },
-                ("content", parts @ Value::Array(_)) => text_tokens(parts, &tok),
+                ("content", parts @ Value::Array(list)) => {
+                    text_tokens(parts, &tok)
+                        + list
+                            .iter()
+                            .filter_map(crate::rules::chat::vision::part_tokens)
+                            .sum::<u64>()
+                }
                 ("tool_calls", Value::Array(calls)) => calls
                     .iter()
                     .map(|call| function_tokens(call.get("function"), &tok))
@@ -255,6 +263,7 @@ mod tests {
             + t(O200K, "alice")
             + 1
             + t(O200K, "Hello, world!")
+            + 765 // an image of unknown size at `auto` detail
             + t(O200K, "assistant")
             + t(O200K, "hello")
             + 3;
