@@ -164,6 +164,14 @@ impl<'a> Conversation<'a> {
         self.roles.contains(&Some(role))
     }
 
+    /// The index and role of the last message when its role is a string other than `user`:
+    /// a prompt (preference input, reinforcement example) must end with the user.
+    pub fn last_non_user(&self) -> Option<(usize, &'a str)> {
+        let last = self.messages.len().checked_sub(1)?;
+        let role = self.roles[last]?;
+        (role != "user").then_some((last, role))
+    }
+
     pub fn last_assistant(&self) -> Option<usize> {
         self.roles.iter().rposition(|r| *r == Some("assistant"))
     }

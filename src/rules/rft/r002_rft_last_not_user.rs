@@ -30,16 +30,10 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
     if !ctx.enabled(&RULE) {
         return;
     }
-    let Some(last) = conv.messages.len().checked_sub(1) else {
-        return;
-    };
     // A message without a string role is C004's or R001's business.
-    let Some(role) = conv.roles[last] else {
+    let Some((last, role)) = conv.last_non_user() else {
         return;
     };
-    if role == "user" {
-        return;
-    }
     let p = conv.pointer(last).key("role");
     let help = if role == "assistant" {
         "remove the final assistant message; put a reference answer in a grader field instead"
