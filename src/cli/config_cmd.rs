@@ -222,18 +222,7 @@ fn apply_config(
 }
 
 fn apply_flags(args: &CheckArgs, s: &mut Settings, set: &mut dyn FnMut(&'static str)) {
-    if let Some(v) = &args.target {
-        s.target = v.clone();
-        set("target");
-    }
-    if let Some(v) = &args.model {
-        s.model = Some(v.clone());
-        set("model");
-    }
-    if let Some(v) = args.format {
-        s.format = v.choice();
-        set("format");
-    }
+    args.targeting.apply(s, set);
     if let Some(v) = args.output_format {
         s.output_format = v;
         set("output-format");
@@ -245,10 +234,6 @@ fn apply_flags(args: &CheckArgs, s: &mut Settings, set: &mut dyn FnMut(&'static 
     if !args.ignore.is_empty() {
         s.ignore = args.ignore.clone();
         set("ignore");
-    }
-    if let Some(v) = args.epochs {
-        s.epochs = Some(v);
-        set("epochs");
     }
     if let Some(v) = args.max_warnings {
         s.max_warnings = Some(v);

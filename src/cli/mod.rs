@@ -85,15 +85,8 @@ pub struct CheckArgs {
     /// The name to show for stdin
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// The provider whose rules and limits apply [default: openai]
-    #[arg(long)]
-    pub target: Option<String>,
-    /// The model to fine-tune (selects limits, tokenizer and price)
-    #[arg(long)]
-    pub model: Option<String>,
-    /// The data format; `auto` detects it per line [default: auto]
-    #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
+    #[command(flatten)]
+    pub targeting: TargetFlags,
     /// How to print findings [default: full]
     #[arg(long, value_enum, env = "FTLINT_OUTPUT_FORMAT")]
     pub output_format: Option<OutputFormat>,
@@ -124,9 +117,6 @@ pub struct CheckArgs {
     /// Color in the human formats (`auto`: only on a terminal, never with NO_COLOR)
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
-    /// Epochs for the cost estimate (default: the service's rule from the example count)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
-    pub epochs: Option<u32>,
     /// Judge only the lines added or changed since this git revision (file-level findings stay)
     #[arg(long, value_name = "REV")]
     pub diff: Option<String>,
@@ -283,10 +273,22 @@ pub struct StatsArgs {
     /// The name to show for stdin
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// The provider whose limits and prices apply [default: openai]
+    #[command(flatten)]
+    pub targeting: TargetFlags,
+    /// `text` (tables and a histogram) or `json`
+    #[arg(long, value_enum, default_value = "text")]
+    pub output_format: ListFormat,
+    #[command(flatten)]
+    pub config: ConfigFlags,
+}
+
+/// What is being trained: shared by `check` and `stats`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TargetFlags {
+    /// The provider whose rules, limits and prices apply [default: openai]
     #[arg(long)]
     pub target: Option<String>,
-    /// The model to fine-tune (tokenizer, context, price)
+    /// The model to fine-tune (selects limits, tokenizer and price)
     #[arg(long)]
     pub model: Option<String>,
     /// The data format; `auto` detects it per line [default: auto]
@@ -295,11 +297,28 @@ pub struct StatsArgs {
     /// Epochs for the cost estimate (default: the service's rule from the example count)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
     pub epochs: Option<u32>,
-    /// `text` (tables and a histogram) or `json`
-    #[arg(long, value_enum, default_value = "text")]
-    pub output_format: ListFormat,
-    #[command(flatten)]
-    pub config: ConfigFlags,
+}
+
+impl TargetFlags {
+    /// Puts the given flags into `s`, telling `set` which keys they were.
+    pub fn apply(&self, s: &mut crate::settings::Settings, set: &mut dyn FnMut(&'static str)) {
+        if let Some(v) = &self.target {
+            s.target = v.clone();
+            set("target");
+        }
+        if let Some(v) = &self.model {
+            s.model = Some(v.clone());
+            set("model");
+        }
+        if let Some(v) = self.format {
+            s.format = v.choice();
+            set("format");
+        }
+        if let Some(v) = self.epochs {
+            s.epochs = Some(v);
+            set("epochs");
+        }
+    }
 }
 
 impl FormatArg {

@@ -8,22 +8,7 @@ use std::io::Write;
 pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     // No rule runs: the pass only parses and counts.
     let settings = super::config_cmd::resolve_with(&args.config, &args.paths, |s, set| {
-        if let Some(v) = &args.target {
-            s.target = v.clone();
-            set("target");
-        }
-        if let Some(v) = &args.model {
-            s.model = Some(v.clone());
-            set("model");
-        }
-        if let Some(v) = args.format {
-            s.format = v.choice();
-            set("format");
-        }
-        if let Some(v) = args.epochs {
-            s.epochs = Some(v);
-            set("epochs");
-        }
+        args.targeting.apply(s, set)
     })?
     .settings;
     let setup = Setup::new(&settings, true)?;
