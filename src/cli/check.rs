@@ -20,10 +20,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let setup = Setup::new(&settings, false)?;
     super::fix::check_usage(args)?;
     let per_file_ignores = PerFileIgnores::new(&settings)?;
-    let excludes =
-        input::Excludes::new(&settings.exclude, settings.force_exclude).map_err(Fatal)?;
-    let sources = input::discover(&args.paths, args.stdin_filename.as_deref(), &excludes)
-        .map_err(|e| Fatal(e.0))?;
+    let sources = args.inputs.sources(&settings)?;
     let mut fix_failed = false;
     if args.fix {
         let fixes = crate::fix::Fixes::from_selection(&setup.opts.selection);

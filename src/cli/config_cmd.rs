@@ -68,7 +68,7 @@ fn choice<T: clap::ValueEnum>(l: &Loaded, key: &str, v: &str) -> Result<T, Fatal
 
 /// The settings of `check`: flags over the config over the defaults.
 pub fn resolve(args: &CheckArgs) -> Result<Resolved, Fatal> {
-    resolve_with(&args.config, &args.paths, |s, set| {
+    resolve_with(&args.config, &args.inputs.paths, |s, set| {
         apply_flags(args, s, set)
     })
 }

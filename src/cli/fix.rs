@@ -11,7 +11,7 @@ pub fn check_usage(args: &CheckArgs) -> Result<(), Fatal> {
     if args.dry_run && !args.fix {
         return Err(Fatal("`--dry-run` only applies to `--fix`".to_string()));
     }
-    if args.fix && args.paths.iter().any(|p| p.as_os_str() == "-") {
+    if args.fix && args.inputs.paths.iter().any(|p| p.as_os_str() == "-") {
         return Err(Fatal(
             "`--fix` cannot rewrite stdin; pass the file's path instead".to_string(),
         ));

@@ -79,12 +79,8 @@ pub enum ColorChoice {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or directories to check; `-` reads stdin
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
-    /// The name to show for stdin
-    #[arg(long, value_name = "NAME")]
-    pub stdin_filename: Option<String>,
+    #[command(flatten)]
+    pub inputs: InputFlags,
     #[command(flatten)]
     pub targeting: TargetFlags,
     /// How to print findings [default: full]
@@ -191,12 +187,8 @@ pub enum UnitArg {
 
 #[derive(Debug, clap::Args)]
 pub struct ModerateArgs {
-    /// Files or directories; `-` reads stdin
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
-    /// The name to show for stdin
-    #[arg(long, value_name = "NAME")]
-    pub stdin_filename: Option<String>,
+    #[command(flatten)]
+    pub inputs: InputFlags,
     /// The data format; `auto` detects it per line [default: auto]
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
@@ -267,12 +259,8 @@ impl UnitArg {
 
 #[derive(Debug, clap::Args)]
 pub struct StatsArgs {
-    /// Files or directories; `-` reads stdin
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
-    /// The name to show for stdin
-    #[arg(long, value_name = "NAME")]
-    pub stdin_filename: Option<String>,
+    #[command(flatten)]
+    pub inputs: InputFlags,
     #[command(flatten)]
     pub targeting: TargetFlags,
     /// `text` (tables and a histogram) or `json`
@@ -280,6 +268,29 @@ pub struct StatsArgs {
     pub output_format: ListFormat,
     #[command(flatten)]
     pub config: ConfigFlags,
+}
+
+/// The inputs of `check`, `stats` and `moderate`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InputFlags {
+    /// Files or directories (every *.jsonl below them); `-` reads stdin
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// The name to show for stdin
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+}
+
+impl InputFlags {
+    /// The sources to read, with the settings' excludes applied.
+    pub fn sources(
+        &self,
+        s: &crate::settings::Settings,
+    ) -> Result<Vec<crate::input::Source>, Fatal> {
+        let excludes = crate::input::Excludes::new(&s.exclude, s.force_exclude).map_err(Fatal)?;
+        crate::input::discover(&self.paths, self.stdin_filename.as_deref(), &excludes)
+            .map_err(|e| Fatal(e.0))
+    }
 }
 
 /// What is being trained: shared by `check` and `stats`.

@@ -10,14 +10,15 @@ use serde_json::Value;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 
 pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, RunError> {
-    let mut settings = super::config_cmd::resolve_with(&args.config, &args.paths, |s, set| {
-        if let Some(v) = args.format {
-            s.format = v.choice();
-            set("format");
-        }
-        args.moderation.apply(s, set);
-    })?
-    .settings;
+    let mut settings =
+        super::config_cmd::resolve_with(&args.config, &args.inputs.paths, |s, set| {
+            if let Some(v) = args.format {
+                s.format = v.choice();
+                set("format");
+            }
+            args.moderation.apply(s, set);
+        })?
+        .settings;
     // Every text is scored, whatever the config selects.
     settings.select = vec!["M".into()];
     settings.ignore.clear();
@@ -25,12 +26,7 @@ pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         settings.moderation = Some(SourceMode::Api);
     }
     let setup = Setup::new(&settings, false)?;
-    let sources = input::discover(
-        &args.paths,
-        args.stdin_filename.as_deref(),
-        &input::Excludes::new(&settings.exclude, settings.force_exclude).map_err(Fatal)?,
-    )
-    .map_err(|e| Fatal(e.0))?;
+    let sources = args.inputs.sources(&settings)?;
     let mut inputs = Inputs::new(sources);
     let (texts, fetched) = if settings.offline {
         inputs.buffer_stdin()?;

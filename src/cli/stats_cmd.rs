@@ -2,12 +2,11 @@
 
 use super::check::{check_all, Inputs, Setup};
 use super::{Fatal, ListFormat, RunError, StatsArgs};
-use crate::input;
 use std::io::Write;
 
 pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     // No rule runs: the pass only parses and counts.
-    let settings = super::config_cmd::resolve_with(&args.config, &args.paths, |s, set| {
+    let settings = super::config_cmd::resolve_with(&args.config, &args.inputs.paths, |s, set| {
         args.targeting.apply(s, set)
     })?
     .settings;
@@ -17,12 +16,7 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         .tokens
         .clone()
         .ok_or_else(|| Fatal("no model to count tokens with".into()))?;
-    let sources = input::discover(
-        &args.paths,
-        args.stdin_filename.as_deref(),
-        &input::Excludes::new(&settings.exclude, settings.force_exclude).map_err(Fatal)?,
-    )
-    .map_err(|e| Fatal(e.0))?;
+    let sources = args.inputs.sources(&settings)?;
     let (reports, failed) = check_all(&Inputs::new(sources), &setup);
     let stats: Vec<crate::stats::StatsReport> = reports
         .iter()
