@@ -3,10 +3,46 @@
 //!
 //! A rule file is `src/rules/<family>/<code>_<name>.rs`, e.g. `c005_unknown_role.rs`.
 
+//!
+//! Also lays out the tokenizer vocabularies and the splitter's character classes as flat tables
+//! (see `build/vocab.rs`, `build/unicode.rs`).
+
 use std::fmt::Write as _;
 use std::path::Path;
 
+#[path = "build/unicode.rs"]
+mod unicode;
+#[path = "build/vocab.rs"]
+mod vocab;
+
+/// tiktoken's vocabularies and the SHA-256 tiktoken expects of each.
+const VOCABS: [(&str, &str); 2] = [
+    (
+        "o200k_base",
+        "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+    ),
+    (
+        "cl100k_base",
+        "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+    ),
+];
+
 fn main() {
+    let out = std::env::var("OUT_DIR").unwrap();
+    for (name, sha256) in VOCABS {
+        let src = format!("rules/tokenizers/{name}.tiktoken.gz");
+        vocab::generate(
+            Path::new(&src),
+            sha256,
+            &Path::new(&out).join(format!("{name}.vocab")),
+        );
+    }
+    println!("cargo:rerun-if-changed=build");
+    unicode::generate(&Path::new(&out).join("unicode_classes.bin"));
+    rule_docs();
+}
+
+fn rule_docs() {
     let root = Path::new("src/rules");
     println!("cargo:rerun-if-changed=src/rules");
     let mut docs: Vec<(String, String)> = Vec::new();

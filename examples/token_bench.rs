@@ -126,6 +126,17 @@ fn main() {
                  ({tokens} tokens in {} bytes, {per_pass:?} per pass)",
                 text.len(),
             );
+            // The reference the counter is tested against, for comparison.
+            let reference = match enc {
+                Encoding::O200kBase => bpe_openai::o200k_base(),
+                Encoding::Cl100kBase => bpe_openai::cl100k_base(),
+            };
+            let (want, per_pass, _) = time_passes(|| reference.count(text.as_str()));
+            assert_eq!(want, tokens, "same count as bpe-openai");
+            println!(
+                "{label:<8} {enc:<11}: bpe-openai {:.1} MB/s wall",
+                text.len() as f64 / per_pass.as_secs_f64() / 1e6
+            );
         }
     }
 }

@@ -137,12 +137,8 @@ impl Setup {
             .model
             .clone()
             .unwrap_or_else(|| target.default_model().name.clone());
-        // Tokenize only when a token rule or `stats` needs it; start loading the tokenizer now,
-        // so that it is ready by the time the first block is parsed.
+        // Tokenize only when a token rule or `stats` needs it.
         let tokens = resolved.filter(|_| stats || selection.any_with_prefix("T"));
-        if let Some(m) = &tokens {
-            drop(crate::tokens::spawn_preload(m.encoding));
-        }
         let moderation = if stats {
             None
         } else {

@@ -8,12 +8,22 @@
 //!   per-file totals that go into the JSON report.
 //! - [`distribution`]: min / p10 / median / p90 / max and a terminal histogram.
 //!
-//! Counting uses the `bpe-openai` crate: its encoders are built lazily, once per process, on
-//! first use (see [`preload`] to move that cost off the critical path).
+//! Counting is tiktoken's algorithm over tiktoken's own vocabulary files
+//! (`rules/tokenizers/`), laid out at build time as tables read in place ([`vocab`]), with the
+//! split regex hand-written ([`split`]) and byte-pair merging count-only ([`merge`]). Nothing is
+//! built at start-up. The `bpe-openai` crate is the reference it is tested against, and counts
+//! long pieces once a file has enough of them ([`long`]).
 
 pub mod cost;
 pub mod distribution;
 pub mod example;
+mod long;
+mod merge;
+mod split;
+mod vocab;
+
+#[cfg(test)]
+mod reference_tests;
 
 pub use cost::{billed, cost, epochs, estimated_cost, format_usd, summary_line, FileTokens};
 pub use distribution::{histogram, Distribution};
@@ -34,34 +44,20 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// The `bpe-openai` tokenizer for an encoding (built on first call, then shared).
-fn tokenizer(encoding: Encoding) -> &'static bpe_openai::Tokenizer {
-    match encoding {
-        Encoding::O200kBase => bpe_openai::o200k_base(),
-        Encoding::Cl100kBase => bpe_openai::cl100k_base(),
-    }
-}
-
 /// Number of tokens of `text` in `encoding`, exactly as tiktoken's `encode_ordinary` would
 /// produce. Count-only: no token vector is allocated.
 pub fn count(encoding: Encoding, text: &str) -> usize {
-    if text.is_empty() {
-        return 0;
-    }
-    tokenizer(encoding).count(text)
-}
-
-/// Builds the encoder now (it is otherwise built on the first [`count`]). The one-time cost is
-/// tens of milliseconds (o200k_base more than cl100k_base): deserializing the prebuilt
-/// dictionary embedded in the binary and compiling the split regex.
-pub fn preload(encoding: Encoding) {
-    let _ = tokenizer(encoding);
-}
-
-/// Starts [`preload`] on a background thread, so that building the encoder overlaps with
-/// reading and parsing the input. Later [`count`] calls wait for it if it is not done yet.
-pub fn spawn_preload(encoding: Encoding) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || preload(encoding))
+    let (vocab, long, piece_end): (_, _, fn(&[u8], usize) -> usize) = match encoding {
+        Encoding::O200kBase => (vocab::Vocab::o200k_base(), &long::O200K, split::o200k_piece),
+        Encoding::Cl100kBase => (
+            vocab::Vocab::cl100k_base(),
+            &long::CL100K,
+            split::cl100k_piece,
+        ),
+    };
+    split::pieces(text, piece_end)
+        .map(|piece| merge::count_piece(vocab, long, piece))
+        .sum()
 }
 
 #[cfg(test)]
@@ -115,12 +111,6 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
-    }
-
-    #[test]
-    fn preload_in_background() {
-        spawn_preload(Encoding::Cl100kBase).join().unwrap();
-        assert_eq!(count(Encoding::Cl100kBase, "hello"), 1);
     }
 
     #[test]

@@ -1,0 +1,304 @@
+//! Byte-pair merging, count only, exactly as tiktoken's `byte_pair_encode`: starting from single
+//! bytes, repeatedly merge the adjacent pair whose union is the lowest-ranked token (the leftmost
+//! on a tie) until no adjacent union is a token. The number of parts left is the token count.
+//!
+//! Each part carries its token, so "is the union of these two parts a token, and which?" is a
+//! question about two token ids. A small per-thread memo answers it without hashing bytes again
+//! (the same pairs recur all the time: the bytes of common CJK characters, say). Short pieces
+//! (nearly all) use tiktoken's own array algorithm on the stack; long ones (a run of CJK text
+//! without spaces) use a heap, so the cost stays O(n log n) instead of tiktoken's O(n²) — the
+//! same merges in the same order, hence the same count — or, in a file with many long pieces,
+//! `bpe-openai`'s encoder (see [`super::long`]).
+
+use std::cell::RefCell;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::long::Long;
+use super::vocab::Vocab;
+
+/// Pieces up to this many bytes take the array path.
+const SMALL: usize = 32;
+
+/// No token / no merge.
+const NONE: u32 = u32::MAX;
+
+/// Direct-mapped memo of `(vocabulary, left token, right token) → token of their union or
+/// NONE`. A collision
+/// simply evicts; a miss asks the vocabulary. 16,384 entries (192 KiB) stay in L2.
+struct PairMemo {
+    keys: Vec<u64>,
+    values: Vec<u32>,
+}
+
+const MEMO_BITS: u32 = 14;
+
+impl PairMemo {
+    fn new() -> PairMemo {
+        PairMemo {
+            keys: vec![u64::MAX; 1 << MEMO_BITS],
+            values: vec![NONE; 1 << MEMO_BITS],
+        }
+    }
+}
+
+thread_local! {
+    static MEMO: RefCell<PairMemo> = RefCell::new(PairMemo::new());
+}
+
+/// Looks up merges for one piece.
+struct Merger<'a> {
+    vocab: &'a Vocab,
+    piece: &'a [u8],
+    memo: &'a mut PairMemo,
+}
+
+impl Merger<'_> {
+    /// The token of `piece[a..c]`, the union of adjacent parts `piece[a..b]` (token `left`) and
+    /// `piece[b..c]` (token `right`).
+    #[inline]
+    fn union(&mut self, left: u32, right: u32, a: usize, c: usize) -> u32 {
+        // Token ids are below 2^31: the top bit says which vocabulary they belong to.
+        let key = (self.vocab.id as u64) << 63 | (left as u64) << 32 | right as u64;
+        let slot = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - MEMO_BITS)) as usize;
+        if self.memo.keys[slot] == key {
+            return self.memo.values[slot];
+        }
+        let v = self.vocab.rank(&self.piece[a..c]).unwrap_or(NONE);
+        self.memo.keys[slot] = key;
+        self.memo.values[slot] = v;
+        v
+    }
+}
+
+/// Tokens of one pre-tokenized piece; `long` counts pieces longer than the array path takes.
+pub fn count_piece(v: &Vocab, long: &'static Long, piece: &[u8]) -> usize {
+    if piece.len() <= 1 || v.rank(piece).is_some() {
+        return piece.len().min(1);
+    }
+    let merge = || {
+        MEMO.with(|memo| {
+            let mut m = Merger {
+                vocab: v,
+                piece,
+                memo: &mut memo.borrow_mut(),
+            };
+            if piece.len() <= SMALL {
+                small(&mut m)
+            } else {
+                large(&mut m)
+            }
+        })
+    };
+    if piece.len() <= SMALL {
+        merge()
+    } else {
+        long.count(piece, merge)
+    }
+}
+
+/// One part: where it starts, its token, and the token its union with the next part would be.
+#[derive(Clone, Copy)]
+struct Part {
+    start: u32,
+    token: u32,
+    merge: u32,
+}
+
+/// The parts of a piece before any merge: its bytes.
+#[inline(always)]
+fn bytes(m: &Merger<'_>, i: usize) -> Part {
+    let p = m.piece;
+    Part {
+        start: i as u32,
+        token: m.vocab.byte(p[i]),
+        merge: if i + 1 < p.len() {
+            m.vocab.pair(p[i], p[i + 1]).unwrap_or(NONE)
+        } else {
+            NONE
+        },
+    }
+}
+
+/// tiktoken's algorithm: scan for the lowest merge, apply it, update its neighbours.
+fn small(m: &mut Merger<'_>) -> usize {
+    let n = m.piece.len();
+    let mut parts = [Part {
+        start: 0,
+        token: NONE,
+        merge: NONE,
+    }; SMALL + 1];
+    for (i, part) in parts.iter_mut().enumerate().take(n) {
+        *part = bytes(m, i);
+    }
+    parts[n].start = n as u32;
+    let mut len = n; // parts[len] is the end sentinel
+    loop {
+        let mut best = (NONE, 0usize);
+        for (i, p) in parts[..len].iter().enumerate() {
+            if p.merge < best.0 {
+                best = (p.merge, i);
+            }
+        }
+        if best.0 == NONE {
+            return len;
+        }
+        let i = best.1;
+        parts[i].token = best.0;
+        parts.copy_within(i + 2..=len, i + 1);
+        len -= 1;
+        parts[i].merge = if i + 1 < len {
+            let (a, c) = (parts[i].start, parts[i + 2].start);
+            m.union(parts[i].token, parts[i + 1].token, a as usize, c as usize)
+        } else {
+            NONE
+        };
+        if i > 0 {
+            let (a, c) = (parts[i - 1].start, parts[i + 1].start);
+            parts[i - 1].merge =
+                m.union(parts[i - 1].token, parts[i].token, a as usize, c as usize);
+        }
+    }
+}
+
+/// Buffers of the heap path, reused from piece to piece.
+#[derive(Default)]
+struct Scratch {
+    parts: Vec<Part>,
+    next: Vec<u32>,
+    prev: Vec<u32>,
+    heap: Vec<Reverse<u64>>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// The same merges with a min-heap of `merge token << 32 | start` over a linked list of parts.
+/// An entry is stale when its part's merge has changed since (a token names one byte string, so
+/// an equal token is the same merge).
+fn large(m: &mut Merger<'_>) -> usize {
+    SCRATCH.with(|s| large_in(m, &mut s.borrow_mut()))
+}
+
+fn large_in(m: &mut Merger<'_>, s: &mut Scratch) -> usize {
+    let n = m.piece.len();
+    s.parts.clear();
+    s.parts.extend((0..n).map(|i| bytes(m, i)));
+    s.next.clear();
+    s.next.extend(1..=n as u32);
+    s.prev.clear();
+    s.prev.extend((0..n as u32).map(|i| i.wrapping_sub(1)));
+    let mut heap = BinaryHeap::from(std::mem::take(&mut s.heap));
+    heap.clear();
+    let key = |merge: u32, i: u32| Reverse((merge as u64) << 32 | i as u64);
+    for (i, p) in s.parts.iter().enumerate() {
+        if p.merge != NONE {
+            heap.push(key(p.merge, i as u32));
+        }
+    }
+    let (parts, next, prev) = (&mut s.parts, &mut s.next, &mut s.prev);
+    let mut count = n;
+    while let Some(Reverse(k)) = heap.pop() {
+        let (r, i) = ((k >> 32) as u32, (k as u32) as usize);
+        if parts[i].merge != r {
+            continue;
+        }
+        // Part i absorbs the next part j; k starts the part after.
+        let j = next[i] as usize;
+        let k = next[j] as usize;
+        parts[j].merge = NONE;
+        parts[i].token = r;
+        next[i] = k as u32;
+        if k < n {
+            prev[k] = i as u32;
+        }
+        count -= 1;
+        parts[i].merge = if k < n {
+            m.union(r, parts[k].token, i, next[k] as usize)
+        } else {
+            NONE
+        };
+        if parts[i].merge != NONE {
+            heap.push(key(parts[i].merge, i as u32));
+        }
+        let p = prev[i];
+        if p != u32::MAX {
+            let p = p as usize;
+            parts[p].merge = m.union(parts[p].token, r, p, k);
+            if parts[p].merge != NONE {
+                heap.push(key(parts[p].merge, p as u32));
+            }
+        }
+    }
+    s.heap = heap.into_vec();
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_merger<T>(piece: &[u8], f: impl FnOnce(&mut Merger<'_>) -> T) -> T {
+        let mut memo = PairMemo::new();
+        f(&mut Merger {
+            vocab: Vocab::o200k_base(),
+            piece,
+            memo: &mut memo,
+        })
+    }
+
+    /// Both paths agree on every length around the switch-over.
+    #[test]
+    fn array_and_heap_paths_agree() {
+        let texts = [
+            "東京都品川区西五反田八丁目一番五号に住んでいる人の名前は何ですか教えてください",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "Supercalifragilisticexpialidocious_and_antidisestablishmentarianism_xyzzy",
+            "🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃",
+        ];
+        for t in texts {
+            let b = t.as_bytes();
+            for end in 2..=b.len().min(SMALL) {
+                let piece = &b[..end];
+                assert_eq!(
+                    with_merger(piece, small),
+                    with_merger(piece, large),
+                    "{t:?}[..{end}]"
+                );
+            }
+        }
+    }
+
+    /// The heap path and `bpe-openai`'s encoder agree on long pieces.
+    #[test]
+    fn heap_path_and_encoder_agree_on_long_pieces() {
+        let encoder = super::super::long::O200K.encoder();
+        let unit = "東京都品川区西五反田八丁目一番五号に住んでいる人の名前は何ですか教えてください";
+        for reps in [1, 2, 7, 40] {
+            let text = unit.repeat(reps);
+            let piece = text.as_bytes();
+            assert_eq!(
+                with_merger(piece, large),
+                encoder.bpe.count(piece),
+                "x{reps}"
+            );
+        }
+    }
+
+    /// A memo entry is only a cache: a colliding pair evicts it and is recomputed.
+    #[test]
+    fn memo_collisions_do_not_change_counts() {
+        let text = "東京都品川区西五反田八丁目一番五号".as_bytes();
+        let cold = with_merger(text, large);
+        let mut memo = PairMemo::new();
+        // Poison every slot with a key no real pair has.
+        memo.keys.fill(u64::MAX - 1);
+        let warm = large(&mut Merger {
+            vocab: Vocab::o200k_base(),
+            piece: text,
+            memo: &mut memo,
+        });
+        assert_eq!(cold, warm);
+    }
+}

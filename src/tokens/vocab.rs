@@ -1,0 +1,110 @@
+//! A tiktoken vocabulary read in place from the blob the build script lays out (format in
+//! `build/vocab.rs`): byte string → rank lookups with no start-up work at all.
+
+#[path = "vocab_hash.rs"]
+mod vocab_hash;
+
+/// The blob, 4-byte aligned so that its u32 arrays could be read directly.
+#[repr(C, align(4))]
+struct Aligned<T: ?Sized>(T);
+
+static O200K: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(
+    env!("OUT_DIR"),
+    "/o200k_base.vocab"
+)));
+static CL100K: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(
+    env!("OUT_DIR"),
+    "/cl100k_base.vocab"
+)));
+
+/// One vocabulary: ranks are token ids, and a lower rank merges first.
+pub struct Vocab {
+    /// Tells vocabularies apart where token ids from both meet (the merge memo).
+    pub id: u8,
+    bits: u32,
+    offsets: &'static [u8],
+    table: &'static [u8],
+    pairs: &'static [u8],
+    bytes: &'static [u8],
+    /// The token of each single byte.
+    single: [u32; 256],
+}
+
+fn u32_at(a: &[u8], i: usize) -> u32 {
+    u32::from_le_bytes([a[4 * i], a[4 * i + 1], a[4 * i + 2], a[4 * i + 3]])
+}
+
+impl Vocab {
+    fn parse(id: u8, blob: &'static [u8]) -> Vocab {
+        let ranks = u32_at(blob, 0) as usize;
+        let bits = u32_at(blob, 1);
+        let (offsets, rest) = blob[8..].split_at(4 * (ranks + 1));
+        let (table, rest) = rest.split_at(4 << bits);
+        let (pairs, bytes) = rest.split_at(4 << 16);
+        let mut v = Vocab {
+            id,
+            bits,
+            offsets,
+            table,
+            pairs,
+            bytes,
+            single: [0; 256],
+        };
+        for b in 0..=255u8 {
+            // The build script checked that every byte is a token.
+            v.single[b as usize] = v.rank(&[b]).unwrap_or(u32::MAX);
+        }
+        v
+    }
+
+    pub fn o200k_base() -> &'static Vocab {
+        static V: std::sync::LazyLock<Vocab> =
+            std::sync::LazyLock::new(|| Vocab::parse(0, &O200K.0));
+        &V
+    }
+
+    pub fn cl100k_base() -> &'static Vocab {
+        static V: std::sync::LazyLock<Vocab> =
+            std::sync::LazyLock::new(|| Vocab::parse(1, &CL100K.0));
+        &V
+    }
+
+    fn token(&self, rank: u32) -> &'static [u8] {
+        let r = rank as usize;
+        &self.bytes[u32_at(self.offsets, r) as usize..u32_at(self.offsets, r + 1) as usize]
+    }
+
+    /// The rank of the token whose bytes are exactly `bytes`.
+    #[inline]
+    pub fn rank(&self, bytes: &[u8]) -> Option<u32> {
+        if bytes.len() == 2 {
+            return self.pair(bytes[0], bytes[1]);
+        }
+        let mask = (1usize << self.bits) - 1;
+        let mut s = vocab_hash::slot(bytes, self.bits);
+        loop {
+            let v = u32_at(self.table, s);
+            if v == 0 {
+                return None;
+            }
+            if self.token(v - 1) == bytes {
+                return Some(v - 1);
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
+    /// The rank of the 1-byte token `b` (every byte is one).
+    #[inline]
+    pub fn byte(&self, b: u8) -> u32 {
+        self.single[b as usize]
+    }
+
+    /// The rank of the 2-byte token `a b` (a direct table: the first step of every merge asks
+    /// this for each adjacent byte pair).
+    #[inline]
+    pub fn pair(&self, a: u8, b: u8) -> Option<u32> {
+        let v = u32_at(self.pairs, (a as usize) << 8 | b as usize);
+        (v != u32::MAX).then_some(v)
+    }
+}
