@@ -54,7 +54,17 @@ impl<'o> Merger<'o> {
             tokens: FileTokens::default(),
             records: Vec::new(),
             moderation: Default::default(),
-            profiles: crate::sensitive::ProfileAccumulator::new(opts.scanner().min_profile_kinds()),
+            // Only S006 needs the scanner's setting; other runs must not pay for compiling it.
+            profiles: crate::sensitive::ProfileAccumulator::new(
+                if opts
+                    .selection
+                    .is_enabled(&crate::rules::sensitive::s006_personal_profile::RULE)
+                {
+                    opts.scanner().min_profile_kinds()
+                } else {
+                    1
+                },
+            ),
             seen: HashMap::new(),
             conversations: HashMap::new(),
             formats: Vec::new(),

@@ -120,20 +120,34 @@ pub fn check_reader<R: Read + Send>(
     std::thread::scope(|scope| {
         let rx = reader::spawn(scope, input, batch);
         let mut merger = dataset::Merger::new(opts);
-        let mut blocks = Vec::with_capacity(batch);
+        // The merger walks batch k while the pool checks batch k + 1: it runs in order on one
+        // thread, and would otherwise leave the other cores idle between batches.
+        let mut pending: Vec<(u64, Vec<LineOutput>)> = Vec::new();
         loop {
-            blocks.clear();
+            let mut blocks = Vec::with_capacity(batch);
             for block in rx.iter().take(batch) {
                 blocks.push(block?);
             }
             if blocks.is_empty() {
                 break;
             }
-            let outputs: Vec<Vec<LineOutput>> =
-                blocks.par_iter().map(|b| check_block(b, opts)).collect();
-            for (block, lines) in blocks.iter().zip(outputs) {
-                merger.add_block(block.data.len() as u64, lines);
-            }
+            let (outputs, ()) = rayon::join(
+                || {
+                    blocks
+                        .par_iter()
+                        .map(|b| (b.data.len() as u64, check_block(b, opts)))
+                        .collect::<Vec<_>>()
+                },
+                || {
+                    for (len, lines) in pending.drain(..) {
+                        merger.add_block(len, lines);
+                    }
+                },
+            );
+            pending = outputs;
+        }
+        for (len, lines) in pending {
+            merger.add_block(len, lines);
         }
         Ok(merger.finish(path))
     })

@@ -17,6 +17,7 @@
 //! - [`ProfileAccumulator`] gathers the [`Fact`]s of every line for S006.
 
 mod example;
+mod lazy_regex;
 mod patterns;
 mod profile;
 mod redact;

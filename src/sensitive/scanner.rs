@@ -12,16 +12,12 @@ use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
-use regex::{Regex, RegexBuilder};
 
+use super::lazy_regex::LazyRegex;
 use super::patterns::{self, PatternDef, PatternFile};
 use super::profile::FactKind;
 use super::validators::Validator;
 use super::ScannerError;
-
-/// Compile limits: the Japanese address pattern with Unicode classes needs more than the
-/// default 10 MB; these bound memory while allowing it.
-const SIZE_LIMIT: usize = 64 << 20;
 
 /// One compiled `[[pattern]]`.
 #[derive(Debug)]
@@ -29,14 +25,12 @@ pub(crate) struct Pattern {
     pub id: Arc<str>,
     pub code: &'static str,
     pub label: Arc<str>,
-    regex: Regex,
-    /// Index of the group named `m` (the reported span), if any.
-    group_m: Option<usize>,
+    regex: LazyRegex,
     validator: Option<Validator>,
-    context: Option<Regex>,
+    context: Option<LazyRegex>,
     isolated: bool,
     allow: HashSet<String>,
-    allow_regex: Vec<Regex>,
+    allow_regex: Vec<LazyRegex>,
     pub fact: Option<FactKind>,
 }
 
@@ -83,32 +77,24 @@ pub struct Scanner {
     /// Which regexes to run on a text ("consumers": `patterns` in order, then the birth cue,
     /// then the name patterns).
     prefilter: Prefilter,
-    pub(crate) cue: Regex,
-    pub(crate) block: Option<Regex>,
+    pub(crate) cue: LazyRegex,
+    pub(crate) block: Option<LazyRegex>,
     pub(crate) window_before: usize,
     pub(crate) window_after: usize,
-    names: Vec<Regex>,
-    pub(crate) attributes: Vec<(FactKind, Regex)>,
-    pub(crate) question: Regex,
-    pub(crate) refusal: Regex,
+    names: Vec<LazyRegex>,
+    pub(crate) attributes: Vec<(FactKind, LazyRegex)>,
+    pub(crate) question: LazyRegex,
+    pub(crate) refusal: LazyRegex,
     stop_names: HashSet<String>,
     pub(crate) min_kinds: usize,
     allow: HashSet<String>,
-    allow_regex: Vec<Regex>,
+    allow_regex: Vec<LazyRegex>,
 }
 
 static BUILTIN: LazyLock<Scanner> = LazyLock::new(|| {
     // The built-in data is tested; failing here is a build defect, not an input problem.
     Scanner::new(&ScannerOptions::default()).expect("built-in sensitive patterns compile")
 });
-
-fn compile(what: &str, re: &str) -> Result<Regex, ScannerError> {
-    RegexBuilder::new(re)
-        .size_limit(SIZE_LIMIT)
-        .dfa_size_limit(SIZE_LIMIT)
-        .build()
-        .map_err(|e| ScannerError(format!("{what}: invalid regex: {e}")))
-}
 
 impl Scanner {
     /// The scanner of the built-in patterns, compiled on first use.
@@ -119,6 +105,7 @@ impl Scanner {
     /// Compiles the built-in patterns plus `options` (user patterns and allow-lists).
     pub fn new(options: &ScannerOptions) -> Result<Scanner, ScannerError> {
         let mut data: PatternFile = patterns::builtin().map_err(ScannerError)?;
+        let builtin = data.pattern.len();
         data.pattern.extend(options.patterns.iter().cloned());
         let birth = data
             .birth
@@ -129,32 +116,25 @@ impl Scanner {
 
         let mut seen_ids = HashSet::new();
         let mut compiled = Vec::with_capacity(data.pattern.len());
-        for def in &data.pattern {
+        for (i, def) in data.pattern.iter().enumerate() {
             if !seen_ids.insert(def.id.clone()) {
                 return Err(ScannerError(format!("duplicate pattern id `{}`", def.id)));
             }
-            compiled.push(compile_pattern(def)?);
+            compiled.push(compile_pattern(def, i >= builtin)?);
         }
+        // Names, attributes, cues and the profile's regexes are built-in only.
         let names = data
             .name
             .iter()
-            .map(|n| compile("name pattern", &n.regex))
-            .collect::<Result<Vec<_>, _>>()?;
-        if let Some(bad) = names
-            .iter()
-            .find(|r| r.capture_names().all(|n| n != Some("name")))
-        {
-            return Err(ScannerError(format!(
-                "name pattern `{bad}` has no group `name`"
-            )));
-        }
+            .map(|n| LazyRegex::lazy(&n.regex))
+            .collect::<Vec<_>>();
         let attributes = data
             .attribute
             .iter()
             .map(|a| {
                 let kind = FactKind::from_name(&a.kind)
                     .ok_or_else(|| ScannerError(format!("unknown fact kind `{}`", a.kind)))?;
-                Ok((kind, compile("attribute", &a.regex)?))
+                Ok((kind, LazyRegex::lazy(&a.regex)))
             })
             .collect::<Result<Vec<_>, ScannerError>>()?;
 
@@ -171,27 +151,41 @@ impl Scanner {
         Ok(Scanner {
             patterns: compiled,
             prefilter,
-            cue: compile("birth cue", &birth.cue)?,
-            block: birth
-                .block
-                .as_deref()
-                .map(|b| compile("birth block", b))
-                .transpose()?,
+            cue: LazyRegex::lazy(&birth.cue),
+            block: birth.block.as_deref().map(LazyRegex::lazy),
             window_before: birth.window_before,
             window_after: birth.window_after,
             names,
             attributes,
-            question: compile("question", &profile.question)?,
-            refusal: compile("refusal", &profile.refusal)?,
+            question: LazyRegex::lazy(&profile.question),
+            refusal: LazyRegex::lazy(&profile.refusal),
             stop_names: profile.stop_names.into_iter().collect(),
             min_kinds: options.min_profile_kinds.unwrap_or(profile.min_kinds),
             allow: options.allow.iter().cloned().collect(),
             allow_regex: options
                 .allow_regex
                 .iter()
-                .map(|r| compile("allow-regex", r))
+                .map(|r| LazyRegex::eager("allow-regex", r))
                 .collect::<Result<_, _>>()?,
         })
+    }
+
+    /// Every regex of the scanner, compiled lazily or not (tests compile them all).
+    #[cfg(test)]
+    pub(crate) fn regexes(&self) -> Vec<&LazyRegex> {
+        let mut all: Vec<&LazyRegex> = Vec::new();
+        for p in &self.patterns {
+            all.push(&p.regex);
+            all.extend(&p.context);
+            all.extend(&p.allow_regex);
+        }
+        all.push(&self.cue);
+        all.extend(&self.block);
+        all.extend(&self.names);
+        all.extend(self.attributes.iter().map(|(_, r)| r));
+        all.extend([&self.question, &self.refusal]);
+        all.extend(&self.allow_regex);
+        all
     }
 
     /// S006's minimum number of fact kinds (from the data or the options).
@@ -251,7 +245,8 @@ impl Scanner {
                 range,
             });
         };
-        match p.group_m {
+        // The group named `m`, if any, is the reported span.
+        match p.regex.capture_names().position(|n| n == Some("m")) {
             Some(g) => {
                 for caps in p.regex.captures_iter(text) {
                     if let Some(m) = caps.get(g) {
@@ -267,7 +262,7 @@ impl Scanner {
         }
     }
 
-    fn collect_names(&self, re: &Regex, text: &str, names: &mut Vec<(Range<usize>, String)>) {
+    fn collect_names(&self, re: &LazyRegex, text: &str, names: &mut Vec<(Range<usize>, String)>) {
         for caps in re.captures_iter(text) {
             let Some(m) = caps.name("name") else { continue };
             let name: String = m
@@ -290,7 +285,8 @@ impl Scanner {
     }
 }
 
-fn compile_pattern(def: &PatternDef) -> Result<Pattern, ScannerError> {
+/// One `[[pattern]]`; a `user` one's regexes are compiled now, to report errors at start.
+fn compile_pattern(def: &PatternDef, user: bool) -> Result<Pattern, ScannerError> {
     let code = super::code_of(&def.code).ok_or_else(|| {
         ScannerError(format!(
             "pattern `{}`: code `{}` is not one of S001–S005, S007–S009",
@@ -298,8 +294,7 @@ fn compile_pattern(def: &PatternDef) -> Result<Pattern, ScannerError> {
         ))
     })?;
     let what = format!("pattern `{}`", def.id);
-    let regex = compile(&what, &def.regex)?;
-    let group_m = regex.capture_names().position(|n| n == Some("m"));
+    let regex = LazyRegex::new(&what, &def.regex, user)?;
     let validator = match &def.validator {
         None => None,
         Some(v) => Some(
@@ -319,19 +314,18 @@ fn compile_pattern(def: &PatternDef) -> Result<Pattern, ScannerError> {
         code,
         label: def.label.as_str().into(),
         regex,
-        group_m,
         validator,
         context: def
             .context
             .as_deref()
-            .map(|c| compile(&what, c))
+            .map(|c| LazyRegex::new(&what, c, user))
             .transpose()?,
         isolated: def.isolated,
         allow: def.allow.iter().cloned().collect(),
         allow_regex: def
             .allow_regex
             .iter()
-            .map(|r| compile(&what, r))
+            .map(|r| LazyRegex::new(&what, r, user))
             .collect::<Result<_, _>>()?,
         fact,
     })
@@ -582,6 +576,23 @@ fn resolve_overlaps(mut hits: Vec<Hit>, patterns: &[Pattern]) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in regexes compile lazily at run time: here every one must compile, and each
+    /// name pattern must have its `name` group.
+    #[test]
+    fn every_builtin_regex_compiles() {
+        let s = Scanner::builtin();
+        for r in s.regexes() {
+            super::super::lazy_regex::compile("built-in", r.source()).unwrap();
+        }
+        for n in &s.names {
+            assert!(
+                n.capture_names().any(|c| c == Some("name")),
+                "{}",
+                n.source()
+            );
+        }
+    }
 
     #[test]
     fn digit_clusters() {

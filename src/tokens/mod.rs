@@ -19,6 +19,7 @@ pub mod distribution;
 pub mod example;
 mod long;
 mod merge;
+mod piece_cache;
 mod split;
 mod vocab;
 
@@ -44,6 +45,10 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+thread_local! {
+    static PIECES: std::cell::RefCell<piece_cache::PieceCache> = Default::default();
+}
+
 /// Number of tokens of `text` in `encoding`, exactly as tiktoken's `encode_ordinary` would
 /// produce. Count-only: no token vector is allocated.
 pub fn count(encoding: Encoding, text: &str) -> usize {
@@ -55,9 +60,18 @@ pub fn count(encoding: Encoding, text: &str) -> usize {
             split::cl100k_piece,
         ),
     };
-    split::pieces(text, piece_end)
-        .map(|piece| merge::count_piece(vocab, long, piece))
-        .sum()
+    PIECES.with(|cache| {
+        let cache = &mut *cache.borrow_mut();
+        split::pieces(text, piece_end)
+            .map(|piece| {
+                if piece.len() <= piece_cache::MAX_LEN {
+                    cache.get_or(vocab.id, piece, || merge::count_piece(vocab, long, piece))
+                } else {
+                    merge::count_piece(vocab, long, piece)
+                }
+            })
+            .sum()
+    })
 }
 
 #[cfg(test)]

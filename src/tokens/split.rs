@@ -30,13 +30,34 @@ const WS: u8 = 16;
 
 static CLASSES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/unicode_classes.bin"));
 
+/// Byte offset of the class blocks, after the index of 0x1100 u16 block numbers.
+const BLOCKS: usize = 2 * 0x1100;
+
+/// Classes of ASCII, the bulk of most text, without the two-level lookup.
+static ASCII: [u8; 128] = {
+    let block = u16::from_le_bytes([CLASSES[0], CLASSES[1]]) as usize;
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = CLASSES[BLOCKS + 256 * block + i];
+        i += 1;
+    }
+    t
+};
+
 /// Class bits of the character starting at byte `i` of valid UTF-8 `s`, and its length.
-#[inline]
+#[inline(always)]
 fn class_at(s: &[u8], i: usize) -> (u8, usize) {
     let b = s[i];
-    let (cp, len) = if b < 0x80 {
-        (b as u32, 1)
-    } else if b < 0xE0 {
+    if b < 0x80 {
+        return (ASCII[b as usize], 1);
+    }
+    class_at_wide(s, i)
+}
+
+fn class_at_wide(s: &[u8], i: usize) -> (u8, usize) {
+    let b = s[i];
+    let (cp, len) = if b < 0xE0 {
         (((b as u32 & 0x1F) << 6) | (s[i + 1] as u32 & 0x3F), 2)
     } else if b < 0xF0 {
         (
@@ -52,14 +73,9 @@ fn class_at(s: &[u8], i: usize) -> (u8, usize) {
             4,
         )
     };
-    let block = u16::from_le_bytes([
-        CLASSES[2 * (cp >> 8) as usize],
-        CLASSES[2 * (cp >> 8) as usize + 1],
-    ]);
-    (
-        CLASSES[0x2200 + 256 * block as usize + (cp & 0xFF) as usize],
-        len,
-    )
+    let at = 2 * (cp >> 8) as usize;
+    let block = u16::from_le_bytes([CLASSES[at], CLASSES[at + 1]]) as usize;
+    (CLASSES[BLOCKS + 256 * block + (cp & 0xFF) as usize], len)
 }
 
 /// `[^\r\n\p{L}\p{N}]`: the optional one-character prefix of a word.
