@@ -7,7 +7,7 @@
 use super::profile::{Level, Profile};
 use super::scores::{text_hash, Category};
 use super::store::{Resolved, ScoreStore};
-use super::units::{text_units, UnitMode};
+use super::units::{text_units, unit_count, UnitMode};
 use crate::rules::moderation::{
     m001_moderation_flagged as m001, m002_category_over_threshold as m002,
     m003_too_many_flagged as m003, m004_unscored as m004, m005_stale_scores as m005,
@@ -87,18 +87,25 @@ impl ModerationCheck {
         value: &Value,
     ) -> (Vec<Finding>, LineSummary) {
         let mut findings = Vec::new();
+        if !self.report_unscored && !store.has_any_source() {
+            // The common pre-commit case: no scores anywhere and none asked for. Count the units
+            // without copying or hashing them; the file report turns the count into its one
+            // summary note.
+            let n = unit_count(value, self.unit_mode) as u32;
+            let summary = LineSummary {
+                line,
+                units: n,
+                unscored_units: n,
+                ..LineSummary::default()
+            };
+            return (findings, summary);
+        }
         let units = text_units(value, self.unit_mode);
         let mut summary = LineSummary {
             line,
             units: units.len() as u32,
             ..LineSummary::default()
         };
-        if !self.report_unscored && !store.has_any_source() {
-            // The common pre-commit case: no scores anywhere and none asked for. Skip hashing;
-            // the file report turns the count into its one summary note.
-            summary.unscored_units = summary.units;
-            return (findings, summary);
-        }
         for (i, unit) in units.iter().enumerate() {
             let hash = text_hash(&unit.text);
             let score = match store.resolve_hashed(line, i, unit, &hash) {

@@ -4,6 +4,8 @@
 //! (`--moderation-unit example`). The order of units is part of the `--scores` contract: a raw
 //! API response aligned to a line gives `results[i]` to the i-th unit listed here.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 /// What one score covers.
@@ -33,24 +35,12 @@ pub struct TextUnit {
 /// function-call `arguments` are their own units. Whitespace-only texts are skipped.
 pub fn text_units(value: &Value, mode: UnitMode) -> Vec<TextUnit> {
     let mut units = Vec::new();
-    if let Some(obj) = value.as_object() {
-        if let Some(msgs) = obj.get("messages") {
-            messages(msgs, "/messages", &mut units);
-        }
-        if let Some(msgs) = obj.get("input").and_then(|i| i.get("messages")) {
-            messages(msgs, "/input/messages", &mut units);
-        }
-        for key in ["preferred_output", "non_preferred_output"] {
-            if let Some(msgs) = obj.get(key) {
-                messages(msgs, &format!("/{key}"), &mut units);
-            }
-        }
-        for key in ["prompt", "completion"] {
-            if let Some(Value::String(s)) = obj.get(key) {
-                push(&mut units, format!("/{key}"), s.clone());
-            }
-        }
-    }
+    walk(value, &mut |pointer, text| {
+        units.push(TextUnit {
+            pointer: pointer(),
+            text: text.into_owned(),
+        })
+    });
     match mode {
         UnitMode::Message => units,
         UnitMode::Example if units.is_empty() => units,
@@ -65,25 +55,65 @@ pub fn text_units(value: &Value, mode: UnitMode) -> Vec<TextUnit> {
     }
 }
 
-fn push(units: &mut Vec<TextUnit>, pointer: String, text: String) {
-    if !text.trim().is_empty() {
-        units.push(TextUnit { pointer, text });
+/// How many units [`text_units`] would give, without copying a text or writing a pointer (the
+/// per-line cost when no scores exist at all).
+pub fn unit_count(value: &Value, mode: UnitMode) -> usize {
+    let mut n = 0;
+    walk(value, &mut |_, _| n += 1);
+    match mode {
+        UnitMode::Message => n,
+        UnitMode::Example => n.min(1),
     }
 }
 
-fn messages(msgs: &Value, base: &str, units: &mut Vec<TextUnit>) {
+/// Receives each non-blank unit: a function writing its pointer, and its text.
+type Sink<'s, 'a> = dyn FnMut(&dyn Fn() -> String, Cow<'a, str>) + 's;
+
+/// The units of `value` in document order.
+fn walk<'a>(value: &'a Value, sink: &mut Sink<'_, 'a>) {
+    let Some(obj) = value.as_object() else { return };
+    if let Some(msgs) = obj.get("messages") {
+        messages(msgs, "/messages", sink);
+    }
+    if let Some(msgs) = obj.get("input").and_then(|i| i.get("messages")) {
+        messages(msgs, "/input/messages", sink);
+    }
+    for key in ["preferred_output", "non_preferred_output"] {
+        if let Some(msgs) = obj.get(key) {
+            messages(msgs, &format!("/{key}"), sink);
+        }
+    }
+    for key in ["prompt", "completion"] {
+        if let Some(Value::String(s)) = obj.get(key) {
+            push(sink, &|| format!("/{key}"), Cow::Borrowed(s));
+        }
+    }
+}
+
+fn push<'a>(sink: &mut Sink<'_, 'a>, pointer: &dyn Fn() -> String, text: Cow<'a, str>) {
+    if !text.trim().is_empty() {
+        sink(pointer, text);
+    }
+}
+
+fn messages<'a>(msgs: &'a Value, base: &str, sink: &mut Sink<'_, 'a>) {
     let Some(list) = msgs.as_array() else { return };
     for (i, m) in list.iter().enumerate() {
         let Some(m) = m.as_object() else { continue };
-        let at = format!("{base}/{i}");
         match m.get("content") {
-            Some(Value::String(s)) => push(units, format!("{at}/content"), s.clone()),
+            Some(Value::String(s)) => {
+                push(sink, &|| format!("{base}/{i}/content"), Cow::Borrowed(s));
+            }
             Some(Value::Array(parts)) => {
                 let texts: Vec<&str> = parts
                     .iter()
                     .filter_map(|p| p.get("text").and_then(Value::as_str))
                     .collect();
-                push(units, format!("{at}/content"), texts.join("\n"));
+                push(
+                    sink,
+                    &|| format!("{base}/{i}/content"),
+                    Cow::Owned(texts.join("\n")),
+                );
             }
             _ => {}
         }
@@ -95,9 +125,9 @@ fn messages(msgs: &Value, base: &str, units: &mut Vec<TextUnit>) {
                     .and_then(Value::as_str)
                 {
                     push(
-                        units,
-                        format!("{at}/tool_calls/{j}/function/arguments"),
-                        args.to_string(),
+                        sink,
+                        &|| format!("{base}/{i}/tool_calls/{j}/function/arguments"),
+                        Cow::Borrowed(args),
                     );
                 }
             }
@@ -108,9 +138,9 @@ fn messages(msgs: &Value, base: &str, units: &mut Vec<TextUnit>) {
             .and_then(Value::as_str)
         {
             push(
-                units,
-                format!("{at}/function_call/arguments"),
-                args.to_string(),
+                sink,
+                &|| format!("{base}/{i}/function_call/arguments"),
+                Cow::Borrowed(args),
             );
         }
     }
@@ -120,6 +150,18 @@ fn messages(msgs: &Value, base: &str, units: &mut Vec<TextUnit>) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn unit_count_matches_the_units() {
+        let v = json!({"messages": [
+            {"role": "user", "content": "a"},
+            {"role": "assistant", "content": " ", "tool_calls": [{"function": {"arguments": "{}"}}]},
+        ], "prompt": "p"});
+        for mode in [UnitMode::Message, UnitMode::Example] {
+            assert_eq!(unit_count(&v, mode), text_units(&v, mode).len());
+        }
+        assert_eq!(unit_count(&json!({"messages": []}), UnitMode::Example), 0);
+    }
 
     #[test]
     fn chat_units_in_order() {

@@ -469,8 +469,29 @@ fn max_digit_cluster(bytes: &[u8]) -> usize {
 /// over-estimate clusters.
 fn scan_bytes(bytes: &[u8]) -> usize {
     const MAX_GAP: usize = 9;
+    /// Starts a digit: ASCII `0-9`, or the lead byte of a full-width `０-９` (EF BC 90..99).
+    /// (Not the last byte: 0x90..0x99 are everyday continuation bytes of CJK text.)
+    fn starts_digit(b: u8) -> bool {
+        b.is_ascii_digit() | (b == 0xEF)
+    }
     let (mut best, mut count, mut gap) = (0usize, 0usize, 0usize);
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if gap > MAX_GAP {
+            // Between clusters, skip 16-byte chunks with no digit at all (the fold compiles to
+            // SIMD compares); the next digit starts a new cluster either way. The window reaches
+            // two bytes back, so a full-width digit begun before the chunk is not skipped.
+            while let Some(window) = bytes.get(i.saturating_sub(2)..i + 16) {
+                if window.iter().fold(false, |a, &b| a | starts_digit(b)) {
+                    break;
+                }
+                i += 16;
+            }
+            if i >= bytes.len() {
+                break;
+            }
+        }
+        let b = bytes[i];
         let digit = b.is_ascii_digit()
             // Full-width ０-９ is EF BC 90..99: recognised on its last byte.
             || ((0x90..=0x99).contains(&b) && i >= 2 && bytes[i - 1] == 0xBC && bytes[i - 2] == 0xEF);
@@ -485,6 +506,7 @@ fn scan_bytes(bytes: &[u8]) -> usize {
         } else {
             gap += 1;
         }
+        i += 1;
     }
     best
 }
@@ -591,6 +613,45 @@ mod tests {
                 "{}",
                 n.source()
             );
+        }
+    }
+
+    /// The chunk-skipping scan equals the plain byte loop.
+    #[test]
+    fn digit_scan_skipping_changes_nothing() {
+        fn plain(bytes: &[u8]) -> usize {
+            let (mut best, mut count, mut gap) = (0usize, 0usize, 0usize);
+            for (i, &b) in bytes.iter().enumerate() {
+                let digit = b.is_ascii_digit()
+                    || ((0x90..=0x99).contains(&b)
+                        && i >= 2
+                        && bytes[i - 1] == 0xBC
+                        && bytes[i - 2] == 0xEF);
+                if digit {
+                    if gap > 9 {
+                        count = 0;
+                    }
+                    count += 1;
+                    gap = 0;
+                    best = best.max(count);
+                } else {
+                    gap += 1;
+                }
+            }
+            best
+        }
+        let parts = [
+            "1", "23", " ", "abcdefghijklmnopq", "-", "１", "９", "年", "x", "\u{99}", "東京都",
+            "（", "ｚ",
+        ];
+        let mut seed = 1u64;
+        for _ in 0..5000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 40) {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                s.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            assert_eq!(scan_bytes(s.as_bytes()), plain(s.as_bytes()), "{s:?}");
         }
     }
 

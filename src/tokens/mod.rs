@@ -20,6 +20,7 @@ pub mod example;
 mod long;
 mod merge;
 mod piece_cache;
+mod text_cache;
 mod split;
 mod vocab;
 
@@ -47,11 +48,24 @@ pub fn thousands(n: u64) -> String {
 
 thread_local! {
     static PIECES: std::cell::RefCell<piece_cache::PieceCache> = Default::default();
+    static TEXTS: std::cell::RefCell<text_cache::TextCache> = Default::default();
 }
 
 /// Number of tokens of `text` in `encoding`, exactly as tiktoken's `encode_ordinary` would
 /// produce. Count-only: no token vector is allocated.
 pub fn count(encoding: Encoding, text: &str) -> usize {
+    if (text_cache::MIN..=text_cache::MAX).contains(&text.len()) {
+        return TEXTS.with(|cache| {
+            cache
+                .borrow_mut()
+                .get_or(encoding as u8, text, || count_pieces(encoding, text))
+        });
+    }
+    count_pieces(encoding, text)
+}
+
+/// [`count`] without the whole-text memo.
+fn count_pieces(encoding: Encoding, text: &str) -> usize {
     let (vocab, long, piece_end): (_, _, fn(&[u8], usize) -> usize) = match encoding {
         Encoding::O200kBase => (vocab::Vocab::o200k_base(), &long::O200K, split::o200k_piece),
         Encoding::Cl100kBase => (
