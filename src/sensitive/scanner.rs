@@ -616,6 +616,19 @@ mod tests {
         }
     }
 
+    /// `お客様` (customer) names nobody: the name pattern sees `客` before `様`. Customer-service
+    /// data says it on every line, and each false name ran the attribute regexes.
+    #[test]
+    fn customer_honorific_is_not_a_name() {
+        let s = Scanner::builtin();
+        for text in ["お客様の住所を確認します", "説明お客様、配送について", "皆様とお客様"] {
+            assert!(s.scan_text(text).names.is_empty(), "{text}");
+        }
+        let named = s.scan_text("田中様の住所を確認します");
+        assert_eq!(named.names.len(), 1);
+        assert_eq!(named.names[0].1, "田中");
+    }
+
     /// The chunk-skipping scan equals the plain byte loop.
     #[test]
     fn digit_scan_skipping_changes_nothing() {
