@@ -5,7 +5,8 @@
 //!
 //! So: long pieces are merged here until a file has shown enough of them to make the build pay
 //! (1 MiB of long-piece bytes, ~20 ms of merging); then the encoder is built on a background
-//! thread, and once it is ready long pieces go to it. Both give tiktoken's exact count (tested
+//! thread, and once it is ready long pieces go to it. Inputs known to be large (8 MiB or more)
+//! start the build at once. Both give tiktoken's exact count (tested
 //! against each other), so which one counted a piece never shows in the output.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -13,6 +14,9 @@ use std::sync::OnceLock;
 
 /// Long-piece bytes merged here before the encoder is worth building.
 const BUILD_AFTER: usize = 1 << 20;
+
+/// Input known to be at least this large builds the encoder from the start, in the background.
+pub const LARGE_INPUT: u64 = 8 << 20;
 
 pub struct Long {
     ready: OnceLock<&'static bpe_openai::Tokenizer>,
@@ -42,12 +46,19 @@ impl Long {
         }
         let n = merge();
         let seen = self.merged.fetch_add(piece.len(), Ordering::Relaxed) + piece.len();
-        if seen >= BUILD_AFTER && !self.started.swap(true, Ordering::Relaxed) {
+        if seen >= BUILD_AFTER {
+            self.start();
+        }
+        n
+    }
+
+    /// Starts building the encoder on a background thread (once).
+    pub fn start(&'static self) {
+        if !self.started.swap(true, Ordering::Relaxed) {
             std::thread::spawn(move || {
                 let _ = self.ready.set((self.build)());
             });
         }
-        n
     }
 
     /// The encoder, built now (tests compare both paths).

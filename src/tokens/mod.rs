@@ -51,6 +51,17 @@ thread_local! {
     static TEXTS: std::cell::RefCell<text_cache::TextCache> = Default::default();
 }
 
+/// Tells the counter how many bytes of input are coming: a large input builds the long-piece
+/// encoder at once, in the background (see [`long`]).
+pub fn expect_input(encoding: Encoding, bytes: u64) {
+    if bytes >= long::LARGE_INPUT {
+        match encoding {
+            Encoding::O200kBase => long::O200K.start(),
+            Encoding::Cl100kBase => long::CL100K.start(),
+        }
+    }
+}
+
 /// Number of tokens of `text` in `encoding`, exactly as tiktoken's `encode_ordinary` would
 /// produce. Count-only: no token vector is allocated.
 pub fn count(encoding: Encoding, text: &str) -> usize {
