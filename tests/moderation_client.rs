@@ -870,11 +870,25 @@ fn torn_record_on_disk_is_skipped_and_repaired_by_a_fetch() {
         .unwrap();
     let bytes = std::fs::read(&victim).unwrap();
     std::fs::write(&victim, &bytes[..bytes.len() / 3]).unwrap();
-    let store = ScoreStore::new("omni-moderation-latest", Some(Cache::new(dir.path())), None);
     let unit = |t: &str| TextUnit {
         pointer: "/messages/0/content".into(),
         text: t.into(),
     };
+    // The fetch also packed both scores: the pack still has the torn one.
+    let store = ScoreStore::new("omni-moderation-latest", Some(Cache::new(dir.path())), None);
+    for t in ["t1 a", "t2 b"] {
+        assert!(matches!(
+            store.resolve(1, 0, &unit(t)),
+            Resolved::Scored { .. }
+        ));
+    }
+    // Without the pack, the torn record reads as missing, and a fetch repairs it.
+    let pack = walk(dir.path())
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == "pack-v1.bin"))
+        .expect("the fetch wrote a pack");
+    std::fs::remove_file(pack).unwrap();
+    let store = ScoreStore::new("omni-moderation-latest", Some(Cache::new(dir.path())), None);
     let unscored: Vec<String> = ["t1 a", "t2 b"]
         .iter()
         .filter(|t| matches!(store.resolve(1, 0, &unit(t)), Resolved::Unscored))

@@ -7,6 +7,7 @@
 //! Options: `--sizes 1,10,100` (MB; add 1000 for the 1 GB memory check), `--runs N` (median of
 //! N, default 3), `--generate MB PATH` (only write an input, for `benches/compare.sh`).
 
+mod cache;
 mod data;
 
 use std::path::{Path, PathBuf};
@@ -21,10 +22,17 @@ struct Run {
     exit: Option<i32>,
 }
 
+/// The score cache every run uses: an empty one, so that the user's own cache never changes a
+/// measurement; the cached-scores workload points it elsewhere.
+static CACHE_DIR: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
 /// Runs ftlint once, polling `/proc/<pid>/status` for the peak resident set (VmHWM).
 fn run(args: &[&str], threads: Option<usize>) -> Run {
     let mut cmd = Command::new(BIN);
     cmd.args(args).stdout(Stdio::null()).stderr(Stdio::null());
+    if let Some(dir) = CACHE_DIR.lock().expect("lock").as_ref() {
+        cmd.env("FTLINT_CACHE_DIR", dir);
+    }
     if let Some(t) = threads {
         cmd.env("RAYON_NUM_THREADS", t.to_string());
     }
@@ -106,6 +114,9 @@ fn main() {
     let runs: usize = opt("--runs").map_or(3, |r| r.parse().expect("--runs N"));
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&dir).expect("bench dir");
+    let empty_cache = dir.join("cache-empty");
+    let _ = std::fs::remove_dir_all(&empty_cache);
+    *CACHE_DIR.lock().expect("lock") = Some(empty_cache);
 
     println!(
         "ftlint throughput ({} cores, median of {runs})",
@@ -140,6 +151,25 @@ fn main() {
                 r.peak_rss_kib as f64 / 1024.0
             );
         }
+    }
+    // Every text's score cached (as after `ftlint moderate`), on the largest size up to 100 MB.
+    if let Some(mb) = sizes.iter().copied().filter(|&s| s <= 100).max() {
+        let (path, lines) = input(&dir, mb);
+        let cache_dir = dir.join(format!("cache-{mb}mb"));
+        let texts = cache::fill(&cache_dir, &path);
+        *CACHE_DIR.lock().expect("lock") = Some(cache_dir);
+        let p = path.to_str().expect("utf-8 path");
+        let r = median(&["check", p, "--output-format", "json-lines"], None, runs);
+        let s = r.wall.as_secs_f64();
+        let bytes = std::fs::metadata(&path).expect("input").len() as f64;
+        println!(
+            "{:<34} {mb:>8} {s:>9.3} {:>10.1} {:>13.0} {:>10.1}   ({texts} cached scores)",
+            "full check, every score cached",
+            bytes / 1e6 / s,
+            lines as f64 / s,
+            r.peak_rss_kib as f64 / 1024.0
+        );
+        *CACHE_DIR.lock().expect("lock") = Some(dir.join("cache-empty"));
     }
     // Thread scaling on the format-only path, on the largest size up to 100 MB.
     let mb = sizes

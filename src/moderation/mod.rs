@@ -57,6 +57,7 @@ pub mod cache;
 pub mod check;
 pub mod client;
 pub mod import;
+mod pack;
 pub mod profile;
 pub mod run;
 pub mod scores;

@@ -145,24 +145,38 @@ impl ScoreStore {
         let mut stats = FetchStats::default();
         let mut seen = HashSet::new();
         let mut todo: Vec<(&str, [u8; 32])> = Vec::new();
+        // Scores to add to the cache's pack: fetched now, or found only as record files.
+        let mut to_pack: Vec<([u8; 32], Score)> = Vec::new();
         for t in texts {
             let h = text_hash(t);
             if !seen.insert(h) {
                 continue;
             }
             stats.distinct += 1;
-            let known = self.fetched.read().is_ok_and(|f| f.contains_key(&h))
-                || self
-                    .cache
-                    .as_ref()
-                    .is_some_and(|c| c.get(&self.model_key, &h).is_some());
-            if known {
+            if self.fetched.read().is_ok_and(|f| f.contains_key(&h)) {
                 stats.known += 1;
-            } else {
-                todo.push((t, h));
+                continue;
+            }
+            match &self.cache {
+                Some(c) if c.is_packed(&self.model_key, &h) => stats.known += 1,
+                Some(c) => match c.get(&self.model_key, &h) {
+                    Some(s) => {
+                        stats.known += 1;
+                        to_pack.push((h, s));
+                    }
+                    None => todo.push((t, h)),
+                },
+                None => todo.push((t, h)),
             }
         }
+        let repack = |scores: Vec<([u8; 32], Score)>| {
+            if let Some(c) = &self.cache {
+                // Only speed is at stake: the scores are record files already.
+                let _ = c.repack(&self.model_key, scores);
+            }
+        };
         if todo.is_empty() {
+            repack(to_pack);
             return Ok(stats);
         }
         let refs: Vec<&str> = todo.iter().map(|(t, _)| *t).collect();
@@ -181,7 +195,16 @@ impl ScoreStore {
             }
             progress(b.done, b.total);
         };
-        let scores = client.score(&refs, &on_batch)?;
+        let result = client.score(&refs, &on_batch);
+        // What was fetched before an error is packed too.
+        if let Ok(f) = self.fetched.read() {
+            to_pack.extend(
+                todo.iter()
+                    .filter_map(|(_, h)| Some((*h, f.get(h)?.clone()))),
+            );
+        }
+        repack(to_pack);
+        let scores = result?;
         stats.fetched = scores.len();
         stats.cache_write_errors = write_errors.into_inner();
         Ok(stats)

@@ -621,7 +621,11 @@ mod tests {
     #[test]
     fn customer_honorific_is_not_a_name() {
         let s = Scanner::builtin();
-        for text in ["お客様の住所を確認します", "説明お客様、配送について", "皆様とお客様"] {
+        for text in [
+            "お客様の住所を確認します",
+            "説明お客様、配送について",
+            "皆様とお客様",
+        ] {
             assert!(s.scan_text(text).names.is_empty(), "{text}");
         }
         let named = s.scan_text("田中様の住所を確認します");
@@ -654,14 +658,27 @@ mod tests {
             best
         }
         let parts = [
-            "1", "23", " ", "abcdefghijklmnopq", "-", "１", "９", "年", "x", "\u{99}", "東京都",
-            "（", "ｚ",
+            "1",
+            "23",
+            " ",
+            "abcdefghijklmnopq",
+            "-",
+            "１",
+            "９",
+            "年",
+            "x",
+            "\u{99}",
+            "東京都",
+            "（",
+            "ｚ",
         ];
         let mut seed = 1u64;
         for _ in 0..5000 {
             let mut s = String::new();
             for _ in 0..(seed % 40) {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 s.push_str(parts[(seed >> 33) as usize % parts.len()]);
             }
             assert_eq!(scan_bytes(s.as_bytes()), plain(s.as_bytes()), "{s:?}");

@@ -20,8 +20,8 @@ pub mod example;
 mod long;
 mod merge;
 mod piece_cache;
-mod text_cache;
 mod split;
+mod text_cache;
 mod vocab;
 
 #[cfg(test)]
