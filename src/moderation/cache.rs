@@ -65,8 +65,11 @@ struct Record {
 pub struct Cache {
     root: PathBuf,
     /// Each model's pack, opened on first lookup (`None`: there is none).
-    packs: Arc<RwLock<Vec<(String, Option<Arc<Pack>>)>>>,
+    packs: Arc<RwLock<Vec<OpenPack>>>,
 }
+
+/// A model key and its pack, if it has one.
+type OpenPack = (String, Option<Arc<Pack>>);
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 

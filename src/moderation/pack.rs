@@ -144,7 +144,7 @@ impl Pack {
 /// atomically: a temp file in the same folder, then a rename.
 pub fn write(path: &Path, mut entries: Vec<([u8; 32], Score)>) -> io::Result<()> {
     // Stable sort keeps input order among equal hashes; keep the last of each run.
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries.sort_by_key(|e| e.0);
     let mut deduped: Vec<([u8; 32], Score)> = Vec::with_capacity(entries.len());
     for e in entries {
         match deduped.last_mut() {
