@@ -18,6 +18,29 @@ use std::collections::HashMap;
 /// (line, file offset of its `{`, column of its `{`): where a dataset finding points.
 type BraceAt = (u64, u64, u64);
 
+/// The maps' keys are already 128-bit content hashes (xxh3): hashing them again with SipHash
+/// on the one thread that merges in order would only cost time.
+type PreHashed = std::hash::BuildHasherDefault<KeyBits>;
+
+/// A hasher that takes the key's own first 8 bytes.
+#[derive(Default)]
+struct KeyBits(u64);
+
+impl std::hash::Hasher for KeyBits {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // `[u64; 2]` arrives as one 16-byte write (after its length, as a `usize`).
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 ^= u64::from_le_bytes(word);
+        }
+    }
+    fn write_usize(&mut self, _: usize) {}
+}
+
 pub struct Merger<'o> {
     opts: &'o Options,
     base: u64,
@@ -29,10 +52,10 @@ pub struct Merger<'o> {
     once: Vec<(&'static str, usize, u64)>,
     /// Example hash → first line. Keys as `[u64; 2]`, not `u128`: 8-byte alignment makes an
     /// entry 24 bytes instead of 32, which matters at millions of lines.
-    seen: HashMap<[u64; 2], u64>,
+    seen: HashMap<[u64; 2], u64, PreHashed>,
     /// Conversation-prefix hash → (answer hash, first line). The answer is compared with one
     /// earlier answer only, so 64 bits of it are plenty.
-    conversations: HashMap<[u64; 2], (u64, u64)>,
+    conversations: HashMap<[u64; 2], (u64, u64), PreHashed>,
     tokens: FileTokens,
     records: Vec<ExampleRecord>,
     moderation: crate::moderation::check::Tally,
@@ -65,8 +88,8 @@ impl<'o> Merger<'o> {
                     1
                 },
             ),
-            seen: HashMap::new(),
-            conversations: HashMap::new(),
+            seen: HashMap::default(),
+            conversations: HashMap::default(),
             formats: Vec::new(),
         }
     }

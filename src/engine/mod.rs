@@ -18,7 +18,6 @@ use crate::stats::ExampleRecord;
 use crate::targets::Model;
 use crate::tokens::FileTokens;
 use line::{LineOutput, RawLine};
-use rayon::prelude::*;
 use std::io::{self, Read};
 
 /// What the engine needs to know, fixed for the whole run.
@@ -105,51 +104,83 @@ pub struct FileReport {
     pub moderation_note: Option<String>,
 }
 
-/// How many blocks one parallel batch holds (and how far the reader may run ahead).
-fn batch_size() -> usize {
+/// How many blocks may be in the pool or waiting to be merged at once (and how far the reader
+/// may run ahead): enough to keep every core busy, few enough to bound memory.
+fn in_flight() -> usize {
     (rayon::current_num_threads() * 4).clamp(4, 64)
 }
 
+/// One checked block: its index in the file, its byte length and its lines' results.
+type Checked = (usize, u64, std::thread::Result<Vec<LineOutput>>);
+
 /// Checks one input. I/O errors while reading are returned (the caller reports them, exit 2).
+///
+/// Each block is a pool task as soon as it is read; this thread merges results in file order
+/// as they come back (a reorder buffer holds those that finish early). There is no barrier
+/// between batches, so no core waits for the slowest block of a batch; at most
+/// [`in_flight`] blocks are in the pool or in the buffer.
 pub fn check_reader<R: Read + Send>(
     path: String,
     input: R,
     opts: &Options,
 ) -> io::Result<FileReport> {
-    let batch = batch_size();
+    let max = in_flight();
     std::thread::scope(|scope| {
-        let rx = reader::spawn(scope, input, batch);
+        let rx = reader::spawn(scope, input, max);
         let mut merger = dataset::Merger::new(opts);
-        // The merger walks batch k while the pool checks batch k + 1: it runs in order on one
-        // thread, and would otherwise leave the other cores idle between batches.
-        let mut pending: Vec<(u64, Vec<LineOutput>)> = Vec::new();
-        loop {
-            let mut blocks = Vec::with_capacity(batch);
-            for block in rx.iter().take(batch) {
-                blocks.push(block?);
+        if rayon::current_thread_index().is_some() {
+            // Called from inside the pool: waiting here on pool tasks could deadlock it.
+            for block in rx.iter() {
+                let block = block?;
+                merger.add_block(block.data.len() as u64, check_block(&block, opts));
             }
-            if blocks.is_empty() {
-                break;
-            }
-            let (outputs, ()) = rayon::join(
-                || {
-                    blocks
-                        .par_iter()
-                        .map(|b| (b.data.len() as u64, check_block(b, opts)))
-                        .collect::<Vec<_>>()
-                },
-                || {
-                    for (len, lines) in pending.drain(..) {
-                        merger.add_block(len, lines);
+            return Ok(merger.finish(path));
+        }
+        let mut read_error = None;
+        rayon::in_place_scope(|pool| {
+            let (done_tx, done_rx) = std::sync::mpsc::channel::<Checked>();
+            let mut waiting: std::collections::BTreeMap<usize, (u64, Vec<LineOutput>)> =
+                Default::default();
+            let (mut next, mut out) = (0usize, 0usize);
+            // Takes one finished block, then merges every block now ready, in order.
+            let mut receive = |waiting: &mut std::collections::BTreeMap<_, _>, next: &mut usize| {
+                let (i, len, lines) = done_rx.recv().expect("a task holds a sender");
+                let lines = lines.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                waiting.insert(i, (len, lines));
+                while let Some((len, lines)) = waiting.remove(next) {
+                    merger.add_block(len, lines);
+                    *next += 1;
+                }
+            };
+            for block in rx.iter() {
+                let block = match block {
+                    Ok(b) => b,
+                    Err(e) => {
+                        read_error = Some(e);
+                        break;
                     }
-                },
-            );
-            pending = outputs;
+                };
+                while out - next >= max {
+                    receive(&mut waiting, &mut next);
+                }
+                let tx = done_tx.clone();
+                let i = out;
+                out += 1;
+                pool.spawn(move |_| {
+                    let lines = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        check_block(&block, opts)
+                    }));
+                    let _ = tx.send((i, block.data.len() as u64, lines));
+                });
+            }
+            while next < out {
+                receive(&mut waiting, &mut next);
+            }
+        });
+        match read_error {
+            Some(e) => Err(e),
+            None => Ok(merger.finish(path)),
         }
-        for (len, lines) in pending {
-            merger.add_block(len, lines);
-        }
-        Ok(merger.finish(path))
     })
 }
 
@@ -177,4 +208,46 @@ fn check_block(block: &reader::Block, opts: &Options) -> Vec<LineOutput> {
         start = next;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Yields `good` bytes, then fails: a disk error in the middle of a large file.
+    struct FailsAfter {
+        good: Vec<u8>,
+        at: usize,
+    }
+
+    impl Read for FailsAfter {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.at >= self.good.len() {
+                return Err(io::Error::other("device gone"));
+            }
+            let n = buf.len().min(self.good.len() - self.at);
+            buf[..n].copy_from_slice(&self.good[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    /// A read error after many blocks are in the pool is returned (no hang, no partial report).
+    #[test]
+    fn a_read_error_mid_file_is_an_error() {
+        let line = b"{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}\n";
+        let good: Vec<u8> = line.iter().copied().cycle().take(2 << 20).collect();
+        let opts = Options::rules_only(
+            crate::rules::Selection::new(&[], &[]).unwrap(),
+            crate::format::FormatChoice::default(),
+            DatasetLimits {
+                min_examples: 0,
+                recommended_examples: 0,
+                max_file_bytes: u64::MAX,
+                max_image_examples: u64::MAX,
+            },
+        );
+        let err = check_reader("x".into(), FailsAfter { good, at: 0 }, &opts).unwrap_err();
+        assert_eq!(err.to_string(), "device gone");
+    }
 }
