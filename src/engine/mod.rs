@@ -1,10 +1,10 @@
 //! The streaming pass: blocks → lines in parallel → results merged in file order → dataset
 //! rules over the per-line summaries.
 //!
-//! A reader thread cuts the input into ~1 MiB blocks at newlines and stays a bounded number of
-//! blocks ahead; a batch of blocks is checked on the rayon pool (one task per block, lines in
-//! order inside it); the merger walks the batch in order, numbers lines, and feeds the dataset
-//! state. Output is therefore identical whatever the thread count.
+//! A reader thread cuts the input into ~256 KiB blocks at newlines and stays a bounded number
+//! of blocks ahead; each block is a task on the rayon pool (lines in order inside it); the
+//! merger takes results back in block order, numbers lines, and feeds the dataset state. Output
+//! is therefore identical whatever the thread count.
 
 pub mod dataset;
 pub mod hash;

@@ -1,7 +1,7 @@
 //! Reads any `Read` in large blocks cut at newlines, on its own thread, a bounded number ahead.
 //!
 //! The file is never held whole in memory: at most `capacity` blocks wait in the channel while
-//! the pool works on a batch. A single line longer than a block is carried until its newline
+//! the pool works on the blocks in flight. A single line longer than a block is carried until its newline
 //! arrives (a line has to be parsed whole).
 
 use std::io::{self, Read};
