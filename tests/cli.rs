@@ -1,27 +1,21 @@
 //! The command-line contract: exit codes, streams, inputs, output formats, determinism.
 
+mod common;
+
+use common::{stderr, stdout};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn ftlint() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ftlint"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c.env_remove("FTLINT_OUTPUT_FORMAT")
-        .env_remove("RAYON_NUM_THREADS");
-    c
+    common::command(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &common::empty_cache(),
+    )
 }
 
 fn run(args: &[&str]) -> Output {
     ftlint().args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
 }
 
 const CLEAN: &str = "fixtures/D002/valid.jsonl";

@@ -1,8 +1,11 @@
 //! Config files: discovery, precedence, unknown keys, per-file-ignores, user models,
 //! thresholds, sensitive allow-lists, `ftlint config`, and the committed JSON Schema.
 
+mod common;
+
+use common::{stderr, stdout};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -12,23 +15,10 @@ fn fixture(rel: &str) -> PathBuf {
 
 /// Runs ftlint in `dir` with a private score cache.
 fn ftlint(dir: &Path, args: &[&str]) -> Output {
-    let cache = dir.join(".test-cache");
-    Command::new(env!("CARGO_BIN_EXE_ftlint"))
+    common::command(dir, &dir.join(".test-cache"))
         .args(args)
-        .current_dir(dir)
-        .env("FTLINT_CACHE_DIR", &cache)
-        .env_remove("FTLINT_OUTPUT_FORMAT")
-        .env_remove("OPENAI_API_KEY")
         .output()
         .expect("run ftlint")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn write(path: &Path, text: &str) {

@@ -1,5 +1,8 @@
 //! `check --diff REV` against real temporary git repositories, and baseline round trips.
 
+mod common;
+
+use common::stderr;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -23,13 +26,9 @@ fn data(n: usize, bad_lines: &[usize]) -> String {
 }
 
 fn ftlint(dir: &Path, cache: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ftlint"))
-        .current_dir(dir)
-        .env("FTLINT_CACHE_DIR", cache)
-        .env_remove("FTLINT_OUTPUT_FORMAT")
+    common::command(dir, cache)
         .args(["check", "--output-format", "json-lines", "--select", "C005"])
         .args(args)
-        .stdin(Stdio::null())
         .output()
         .unwrap()
 }
@@ -47,10 +46,6 @@ fn findings(o: &Output) -> Vec<(String, u64)> {
             )
         })
         .collect()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn git(dir: &Path, args: &[&str]) {

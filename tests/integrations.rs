@@ -1,6 +1,9 @@
 //! Where users run ftlint: the `sarif` and `github` output formats, `--fix`, excludes and the
 //! pre-commit hook, tested through the binary as a user (or CI, or pre-commit) would run it.
 
+mod common;
+
+use common::{stderr, stdout};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -11,22 +14,10 @@ const BIN: &str = env!("CARGO_BIN_EXE_ftlint");
 const GOOD: &str = r#"{"messages": [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "Capital of France?"}, {"role": "assistant", "content": "Paris."}]}"#;
 
 fn ftlint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
+    common::command(dir, &common::empty_cache())
         .args(args)
-        .current_dir(dir)
-        .env_remove("FTLINT_OUTPUT_FORMAT")
-        .env_remove("GITHUB_ACTIONS")
-        .env("NO_COLOR", "1")
         .output()
         .expect("ftlint runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// A file with findings of every kind of position: a BOM, a wrong role on a line with

@@ -1,0 +1,38 @@
+//! What the command-line test files share: `ftlint` in an environment of its own — a private
+//! score cache (never the user's, whose scores would change results), and none of the variables
+//! that change output (`FTLINT_OUTPUT_FORMAT`, `GITHUB_ACTIONS`, `RAYON_NUM_THREADS`, colours)
+//! or could reach the network (`OPENAI_API_KEY`).
+
+// Each test file uses its own subset.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// An empty score cache for tests that do not fetch: nothing ever writes to it.
+pub fn empty_cache() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("ftlint-empty-score-cache")
+}
+
+/// `ftlint` run in `dir` with score cache `cache`; stdin is empty unless the caller sets it.
+pub fn command(dir: &Path, cache: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ftlint"));
+    c.current_dir(dir)
+        .env("FTLINT_CACHE_DIR", cache)
+        .env("NO_COLOR", "1")
+        .env_remove("FTLINT_OUTPUT_FORMAT")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("RAYON_NUM_THREADS")
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("OPENAI_BASE_URL")
+        .stdin(Stdio::null());
+    c
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
