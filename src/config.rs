@@ -175,7 +175,7 @@ pub fn discover(first: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
     Ok(None)
 }
 
-/// `path` joined to the current directory when relative, with `.` components dropped.
+/// `path` joined to the current directory when relative, `.` and `..` resolved lexically.
 fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
@@ -184,10 +184,19 @@ fn absolute(path: &Path) -> PathBuf {
             .map(|d| d.join(path))
             .unwrap_or_else(|_| path.to_path_buf())
     };
-    joined
-        .components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .collect()
+    // Lexically: `.` goes, `..` takes the folder before it (a config found from `..` lives in
+    // `/repo/a/b/..`, which is `/repo/a`).
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 impl Loaded {
@@ -200,21 +209,17 @@ impl Loaded {
         }
     }
 
-    /// An exclude pattern from the config, made relative to the current directory (which is
-    /// what `--exclude` patterns are relative to). Patterns without `/` match a name anywhere
-    /// and stay as they are; a config folder outside the current directory keeps them as is.
+    /// An exclude pattern from the config, anchored at the config file's folder wherever ftlint
+    /// runs from: a pattern with a `/` (`data/raw/*.jsonl`) becomes absolute
+    /// (`/repo/data/raw/*.jsonl`, the folder's own glob characters escaped); a pattern without
+    /// one matches a name anywhere and stays as it is, as do absolute and `**` patterns.
     pub fn exclude_pattern(&self, pattern: &str) -> String {
         let p = pattern.strip_prefix("./").unwrap_or(pattern);
-        if !p.contains('/') || p.starts_with('/') || p.starts_with("**") {
+        if !p.contains('/') || Path::new(p).is_absolute() || p.starts_with("**") {
             return p.to_string();
         }
-        let cwd = std::env::current_dir().ok().map(|d| absolute(&d));
-        match cwd.as_deref().and_then(|c| self.dir.strip_prefix(c).ok()) {
-            Some(rel) if !rel.as_os_str().is_empty() => {
-                format!("{}/{p}", rel.to_string_lossy().replace('\\', "/"))
-            }
-            _ => p.to_string(),
-        }
+        let dir = absolute(&self.dir).to_string_lossy().replace('\\', "/");
+        format!("{}/{p}", globset::escape(dir.trim_end_matches('/')))
     }
 }
 

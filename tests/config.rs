@@ -322,3 +322,32 @@ fn config_excludes_are_relative_to_the_config_folder() {
     assert!(!out.contains("data.jsonl"), "{out}");
     assert!(out.contains("other.jsonl"), "{out}");
 }
+
+/// A config's `folder/glob` exclude is anchored at the config's folder from wherever ftlint runs:
+/// the config folder, a subfolder, a sibling folder reaching over with `..`.
+#[test]
+fn config_excludes_hold_from_subfolders() {
+    let t = tree();
+    let data = std::fs::read_to_string(t.path().join("a/b/data.jsonl")).unwrap();
+    write(&t.path().join("a/c/other.jsonl"), &data);
+    write(&t.path().join("a/d/kept.jsonl"), &data);
+    write(
+        &t.path().join("a/ftlint.toml"),
+        "exclude = [\"b/*.jsonl\", \"c\"]\n",
+    );
+    let a = t.path().join("a");
+    for (dir, path) in [(a.clone(), "."), (a.join("b"), ".."), (a.join("d"), "..")] {
+        let out = concise(&dir, &[path]);
+        assert!(!out.contains("data.jsonl"), "from {}: {out}", dir.display());
+        assert!(
+            !out.contains("other.jsonl"),
+            "from {}: {out}",
+            dir.display()
+        );
+        assert!(out.contains("kept.jsonl"), "from {}: {out}", dir.display());
+    }
+    // Named explicitly, an excluded file is checked unless `--force-exclude`.
+    let b = a.join("b");
+    assert!(concise(&b, &["data.jsonl"]).contains("data.jsonl"));
+    assert!(!concise(&b, &["--force-exclude", "data.jsonl"]).contains("data.jsonl"));
+}

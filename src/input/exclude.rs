@@ -8,7 +8,9 @@
 //! A pattern matches a path relative to the current directory (`data/raw/*.jsonl`), or a
 //! single file or folder name anywhere (`scratch`, `*.tmp.jsonl`). A folder that matches
 //! excludes everything below it — except, without `--force-exclude`, a folder named on the
-//! command line, which is walked (its contents still meet the patterns). Globs follow the `globset` syntax (`*`, `**`, `?`, `[ab]`,
+//! command line, which is walked (its contents still meet the patterns). A config file's
+//! patterns with a `/` arrive anchored at the config's folder (absolute); paths are then also
+//! matched in absolute form, so they hold wherever ftlint runs from. Globs follow the `globset` syntax (`*`, `**`, `?`, `[ab]`,
 //! `{a,b}`); `*` also crosses `/`.
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -21,6 +23,9 @@ pub struct Excludes {
     /// `--force-exclude`: also leave out files named on the command line.
     pub force: bool,
     cwd: Option<PathBuf>,
+    /// Some pattern is anchored at an absolute folder (a config file's `data/*.jsonl` becomes
+    /// `/repo/data/*.jsonl`): paths are then also matched in absolute form.
+    anchored: bool,
 }
 
 impl Default for Excludes {
@@ -29,6 +34,7 @@ impl Default for Excludes {
             set: GlobSet::empty(),
             force: false,
             cwd: None,
+            anchored: false,
         }
     }
 }
@@ -37,10 +43,12 @@ impl Excludes {
     /// Compiles the patterns; an invalid glob is an error naming it.
     pub fn new(patterns: &[String], force: bool) -> Result<Self, String> {
         let mut builder = GlobSetBuilder::new();
+        let mut anchored = false;
         for p in patterns {
             let p = p.trim();
             let p = p.strip_prefix("./").unwrap_or(p);
             let p = p.strip_suffix('/').unwrap_or(p);
+            anchored |= Path::new(p).is_absolute();
             let glob = Glob::new(p).map_err(|e| format!("invalid exclude pattern `{p}`: {e}"))?;
             builder.add(glob);
         }
@@ -51,6 +59,7 @@ impl Excludes {
             set,
             force,
             cwd: std::env::current_dir().ok(),
+            anchored,
         })
     }
 
@@ -59,7 +68,13 @@ impl Excludes {
         if self.set.is_empty() {
             return false;
         }
-        let path = self.relative(path);
+        self.matches_or_parents(self.relative(path))
+            || self
+                .absolute(path)
+                .is_some_and(|abs| self.matches_or_parents(&abs))
+    }
+
+    fn matches_or_parents(&self, path: &Path) -> bool {
         let mut prefix = String::new();
         for part in path.components() {
             let name = match part {
@@ -95,18 +110,46 @@ impl Excludes {
         if self.set.is_empty() {
             return false;
         }
-        let path = self.relative(path);
-        let full = path.to_string_lossy().replace('\\', "/");
+        let rel = self.relative(path);
+        let full = rel.to_string_lossy().replace('\\', "/");
         let full = full.strip_prefix("./").unwrap_or(&full);
         self.set.is_match(full)
-            || path
+            || rel
                 .file_name()
                 .is_some_and(|name| self.set.is_match(name.to_string_lossy().as_ref()))
+            || self.absolute(path).is_some_and(|abs| {
+                self.set
+                    .is_match(abs.to_string_lossy().replace('\\', "/").as_str())
+            })
     }
 
     /// Should a file or folder named on the command line be left out?
     pub fn excludes_explicit(&self, path: &Path) -> bool {
         self.force && self.is_excluded(path)
+    }
+
+    /// The path made absolute (against the current directory) and lexically normalised (no
+    /// `.` or `..`), when some pattern is anchored at an absolute folder.
+    fn absolute(&self, path: &Path) -> Option<PathBuf> {
+        if !self.anchored {
+            return None;
+        }
+        let joined = match &self.cwd {
+            _ if path.is_absolute() => path.to_path_buf(),
+            Some(cwd) => cwd.join(path),
+            None => return None,
+        };
+        let mut out = PathBuf::new();
+        for c in joined.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    out.pop();
+                }
+                other => out.push(other),
+            }
+        }
+        Some(out)
     }
 
     /// An absolute path below the current directory, made relative to it so that relative
@@ -126,6 +169,20 @@ mod tests {
     fn ex(patterns: &[&str]) -> Excludes {
         let p: Vec<String> = patterns.iter().map(|s| s.to_string()).collect();
         Excludes::new(&p, true).unwrap()
+    }
+
+    #[test]
+    fn anchored_patterns_match_from_anywhere() {
+        let cwd = std::env::current_dir().unwrap();
+        let root = cwd.to_string_lossy().replace('\\', "/");
+        let pattern = format!("{}/data/raw/*.jsonl", globset::escape(&root));
+        let e = Excludes::new(&[pattern], true).unwrap();
+        assert!(e.is_excluded(Path::new("data/raw/x.jsonl")));
+        assert!(e.is_excluded(&cwd.join("data/raw/x.jsonl")));
+        assert!(e.is_excluded(Path::new("data/../data/raw/x.jsonl")));
+        assert!(e.excludes_entry(Path::new("./data/raw/x.jsonl")));
+        assert!(!e.is_excluded(Path::new("data/clean/x.jsonl")));
+        assert!(!e.is_excluded(Path::new("other/data/raw/x.jsonl")));
     }
 
     #[test]
