@@ -176,7 +176,7 @@ pub fn discover(first: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
 }
 
 /// `path` joined to the current directory when relative, `.` and `..` resolved lexically.
-fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {

@@ -351,3 +351,26 @@ fn config_excludes_hold_from_subfolders() {
     assert!(concise(&b, &["data.jsonl"]).contains("data.jsonl"));
     assert!(!concise(&b, &["--force-exclude", "data.jsonl"]).contains("data.jsonl"));
 }
+
+/// Per-file ignores with a `/` hold from a subfolder too, and with `--config` given relative.
+#[test]
+fn per_file_ignores_hold_from_subfolders() {
+    let t = tree();
+    write(
+        &t.path().join("a/ftlint.toml"),
+        "[per-file-ignores]\n\"b/*.jsonl\" = [\"S002\"]\n",
+    );
+    let a = t.path().join("a");
+    for (dir, args) in [
+        (a.clone(), vec!["b"]),
+        (a.join("b"), vec!["."]),
+        (
+            t.path().to_path_buf(),
+            vec!["--config", "a/ftlint.toml", "a/b"],
+        ),
+    ] {
+        let out = concise(&dir, &args);
+        assert!(out.contains("D001"), "from {}: {out}", dir.display());
+        assert!(!out.contains("S002"), "from {}: {out}", dir.display());
+    }
+}

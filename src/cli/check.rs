@@ -259,15 +259,9 @@ impl PerFileIgnores {
         let Some(base) = &self.base else {
             return false;
         };
-        let abs = match std::env::current_dir() {
-            Ok(cwd) if p.is_relative() => cwd.join(p),
-            _ => p.to_path_buf(),
-        };
-        let abs: std::path::PathBuf = abs
-            .components()
-            .filter(|c| !matches!(c, std::path::Component::CurDir))
-            .collect();
-        abs.strip_prefix(base).is_ok_and(|rel| m.is_match(rel))
+        crate::config::absolute(p)
+            .strip_prefix(base)
+            .is_ok_and(|rel| m.is_match(rel))
     }
 
     /// Drops the ignored codes' findings from `report`.

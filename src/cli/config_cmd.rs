@@ -216,7 +216,7 @@ fn apply_config(
         s.sensitive = Some(v.clone());
         set("sensitive");
     }
-    s.config_dir = Some(l.dir.clone());
+    s.config_dir = Some(crate::config::absolute(&l.dir));
     s.config_file = Some(l.path.clone());
     Ok(())
 }
