@@ -4,57 +4,86 @@
 //! the same example, as they are to a trainer. 128-bit xxh3: fast, and collisions are out of
 //! reach at any dataset size, so equal hashes are reported as equal examples.
 
+use std::cell::RefCell;
+use std::io::Write as _;
+
 use serde_json::Value;
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::xxh3_128;
+
+thread_local! {
+    /// The value's canonical bytes, hashed in one call: a streaming hasher fed one small piece
+    /// at a time costs several times more.
+    static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Buffers above this are released after use, so one huge line does not pin its size.
+const KEEP: usize = 1 << 20;
+
+fn hashed(encode: impl FnOnce(&mut Vec<u8>)) -> u128 {
+    BUF.with(|b| {
+        let mut b = b.borrow_mut();
+        b.clear();
+        encode(&mut b);
+        let h = xxh3_128(&b);
+        if b.capacity() > KEEP {
+            *b = Vec::new();
+        }
+        h
+    })
+}
 
 pub fn hash_value(v: &Value) -> u128 {
-    let mut h = Xxh3::new();
-    feed(&mut h, v);
-    h.digest128()
+    hashed(|b| feed(b, v))
 }
 
 /// Hashes a sequence of values as one (a conversation prefix, say).
 pub fn hash_values<'a>(vs: impl IntoIterator<Item = &'a Value>) -> u128 {
-    let mut h = Xxh3::new();
-    for v in vs {
-        feed(&mut h, v);
-    }
-    h.digest128()
+    hashed(|b| {
+        for v in vs {
+            feed(b, v);
+        }
+    })
 }
 
-fn feed(h: &mut Xxh3, v: &Value) {
+fn len(b: &mut Vec<u8>, n: usize) {
+    b.extend_from_slice(&(n as u64).to_le_bytes());
+}
+
+fn feed(b: &mut Vec<u8>, v: &Value) {
     // A type tag before each value and a length before each string keep different shapes from
     // producing the same byte stream (`["ab"]` vs `["a","b"]`). Recursion depth is bounded by
     // the parser's nesting limit.
     match v {
-        Value::Null => h.update(b"n"),
-        Value::Bool(b) => h.update(if *b { b"t" } else { b"f" }),
+        Value::Null => b.push(b'n'),
+        Value::Bool(x) => b.push(if *x { b't' } else { b'f' }),
         Value::Number(n) => {
-            h.update(b"#");
-            let s = n.to_string();
-            h.update(&(s.len() as u64).to_le_bytes());
-            h.update(s.as_bytes());
+            b.push(b'#');
+            let at = b.len();
+            len(b, 0);
+            let _ = write!(b, "{n}");
+            let n = (b.len() - at - 8) as u64;
+            b[at..at + 8].copy_from_slice(&n.to_le_bytes());
         }
         Value::String(s) => {
-            h.update(b"s");
-            h.update(&(s.len() as u64).to_le_bytes());
-            h.update(s.as_bytes());
+            b.push(b's');
+            len(b, s.len());
+            b.extend_from_slice(s.as_bytes());
         }
         Value::Array(a) => {
-            h.update(b"[");
-            h.update(&(a.len() as u64).to_le_bytes());
+            b.push(b'[');
+            len(b, a.len());
             for x in a {
-                feed(h, x);
+                feed(b, x);
             }
         }
         Value::Object(o) => {
             // serde_json's map is ordered by key, so key order in the file does not matter.
-            h.update(b"{");
-            h.update(&(o.len() as u64).to_le_bytes());
+            b.push(b'{');
+            len(b, o.len());
             for (k, x) in o {
-                h.update(&(k.len() as u64).to_le_bytes());
-                h.update(k.as_bytes());
-                feed(h, x);
+                len(b, k.len());
+                b.extend_from_slice(k.as_bytes());
+                feed(b, x);
             }
         }
     }
