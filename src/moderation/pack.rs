@@ -2,10 +2,13 @@
 //! hash, so that a check whose texts are all cached costs two small reads per text instead of
 //! opening one file per text (~11 µs each: seconds for a large file).
 //!
-//! `pack-v1.bin`: `FTLPACK1`, the record count (u64), then the first hash of every block of 64
-//! records (so a lookup reads one block), then per record its hash, data offset (u64) and data
-//! length (u32), sorted by hash; then each record's score, binary-encoded (exact `f64` bits).
-//! All integers little-endian.
+//! `pack-v1.bin`: `FTLPACK1`, the record count (u64), then the first 8 bytes of the first hash of
+//! every block of 4 records, then the records sorted by hash, 256 bytes each: the text's hash,
+//! the length of the encoded score (u8), the score binary-encoded (exact `f64` bits), zero
+//! padding. A lookup is a binary search over the block prefixes in memory (2 bytes per text)
+//! and one 1 KiB read. A score too large for a
+//! record (an unusually long model name) is left out of the pack; its record file still has it.
+//! Integers little-endian.
 //!
 //! The pack only speeds reading up: every score is also a record file of its own (see
 //! `cache.rs`), written first. A pack is rewritten whole, temp file + rename, by whoever fetched
@@ -20,18 +23,19 @@ use std::path::Path;
 use super::scores::{Category, Score};
 
 const MAGIC: &[u8; 8] = b"FTLPACK1";
-const BLOCK: usize = 64;
-const ENTRY: usize = 32 + 8 + 4;
+const BLOCK: usize = 4;
+const RECORD: usize = 256;
+/// Room for the encoded score: after the hash and its length byte.
+const ROOM: usize = RECORD - 33;
 
 /// An open pack.
 #[derive(Debug)]
 pub struct Pack {
     file: File,
     count: usize,
-    /// First hash of each block of [`BLOCK`] records.
-    fences: Vec<[u8; 32]>,
-    index_at: u64,
-    size: u64,
+    /// The first 8 bytes of each block's first hash ([`BLOCK`] records a block).
+    fences: Vec<[u8; 8]>,
+    records_at: u64,
 }
 
 fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
@@ -66,78 +70,69 @@ impl Pack {
         }
         let count = usize::try_from(u64::from_le_bytes(head[8..].try_into().ok()?)).ok()?;
         let blocks = count.div_ceil(BLOCK);
-        let index_at = 16u64.checked_add(32u64.checked_mul(blocks as u64)?)?;
-        if index_at.checked_add((ENTRY as u64).checked_mul(count as u64)?)? > size {
+        let records_at = 16u64.checked_add(8u64.checked_mul(blocks as u64)?)?;
+        if records_at.checked_add((RECORD as u64).checked_mul(count as u64)?)? > size {
             return None;
         }
-        let mut raw = vec![0u8; 32 * blocks];
+        let mut raw = vec![0u8; 8 * blocks];
         read_at(&file, &mut raw, 16).ok()?;
         let fences = raw
-            .chunks_exact(32)
-            .map(|c| c.try_into().expect("32 bytes"))
+            .chunks_exact(8)
+            .map(|c| c.try_into().expect("8 bytes"))
             .collect();
         Some(Pack {
             file,
             count,
             fences,
-            index_at,
-            size,
+            records_at,
         })
     }
 
     /// The score of the text with this hash, if the pack holds it.
     pub fn get(&self, hash: &[u8; 32]) -> Option<Score> {
-        // The block whose first hash is the last one not above `hash`.
-        let b = self.fences.partition_point(|f| f <= hash).checked_sub(1)?;
-        let first = b * BLOCK;
-        let n = BLOCK.min(self.count - first);
-        let mut block = [0u8; BLOCK * ENTRY];
-        let entries = &mut block[..n * ENTRY];
-        read_at(&self.file, entries, self.index_at + (first * ENTRY) as u64).ok()?;
-        let (mut lo, mut hi) = (0, n);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match entries[mid * ENTRY..mid * ENTRY + 32].cmp(&hash[..]) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => {
-                    lo = mid;
-                    break;
-                }
+        let prefix: [u8; 8] = hash[..8].try_into().expect("8 bytes");
+        // The last block starting below the prefix may end with it; blocks starting with it
+        // follow (several only if 8-byte prefixes collide).
+        let first = self
+            .fences
+            .partition_point(|f| f < &prefix)
+            .saturating_sub(1);
+        let mut block = [0u8; BLOCK * RECORD];
+        for b in first..self.fences.len() {
+            if b > first && self.fences[b] > prefix {
+                break;
+            }
+            let n = BLOCK.min(self.count - b * BLOCK);
+            let records = &mut block[..n * RECORD];
+            read_at(
+                &self.file,
+                records,
+                self.records_at + (b * BLOCK * RECORD) as u64,
+            )
+            .ok()?;
+            if let Some(r) = records.chunks_exact(RECORD).find(|r| &r[..32] == hash) {
+                return record_score(r);
             }
         }
-        let e = entries.get(lo * ENTRY..(lo + 1) * ENTRY)?;
-        if &e[..32] != hash {
-            return None;
-        }
-        let offset = u64::from_le_bytes(e[32..40].try_into().ok()?);
-        let len = u32::from_le_bytes(e[40..44].try_into().ok()?) as usize;
-        if offset.checked_add(len as u64)? > self.size {
-            return None;
-        }
-        let mut data = vec![0u8; len];
-        read_at(&self.file, &mut data, offset).ok()?;
-        decode(&data)
+        None
     }
 
     /// Every record, in hash order (for rewriting the pack with more scores).
     pub fn entries(&self) -> Vec<([u8; 32], Score)> {
-        let mut index = vec![0u8; self.count * ENTRY];
-        if read_at(&self.file, &mut index, self.index_at).is_err() {
+        let mut all = vec![0u8; self.count * RECORD];
+        if read_at(&self.file, &mut all, self.records_at).is_err() {
             return Vec::new();
         }
-        index
-            .chunks_exact(ENTRY)
-            .filter_map(|e| {
-                let hash: [u8; 32] = e[..32].try_into().ok()?;
-                let offset = u64::from_le_bytes(e[32..40].try_into().ok()?);
-                let len = u32::from_le_bytes(e[40..44].try_into().ok()?) as usize;
-                let mut data = vec![0u8; len];
-                read_at(&self.file, &mut data, offset).ok()?;
-                Some((hash, decode(&data)?))
-            })
+        all.chunks_exact(RECORD)
+            .filter_map(|r| Some((r[..32].try_into().ok()?, record_score(r)?)))
             .collect()
     }
+}
+
+/// The score of one record, if it decodes.
+fn record_score(r: &[u8]) -> Option<Score> {
+    let len = r[32] as usize;
+    decode(r.get(33..33 + len)?)
 }
 
 /// Writes `entries` (any order; for a repeated hash the last one wins) as a pack to `path`,
@@ -152,22 +147,24 @@ pub fn write(path: &Path, mut entries: Vec<([u8; 32], Score)>) -> io::Result<()>
             _ => deduped.push(e),
         }
     }
-    let count = deduped.len();
-    let blocks = count.div_ceil(BLOCK);
-    let data_at = 16 + 32 * blocks + ENTRY * count;
-    let mut head = Vec::with_capacity(data_at);
+    // Scores too large for a record stay out (their record files still hold them).
+    let records: Vec<([u8; 32], Vec<u8>)> = deduped
+        .iter()
+        .map(|(h, s)| (*h, encode(s)))
+        .filter(|(_, e)| e.len() <= ROOM)
+        .collect();
+    let count = records.len();
+    let mut head = Vec::with_capacity(16 + 8 * count.div_ceil(BLOCK) + RECORD * count);
     head.extend_from_slice(MAGIC);
     head.extend_from_slice(&(count as u64).to_le_bytes());
-    for block in deduped.chunks(BLOCK) {
-        head.extend_from_slice(&block[0].0);
+    for block in records.chunks(BLOCK) {
+        head.extend_from_slice(&block[0].0[..8]);
     }
-    let mut data = Vec::new();
-    for (hash, score) in &deduped {
-        let encoded = encode(score);
+    for (hash, encoded) in &records {
         head.extend_from_slice(hash);
-        head.extend_from_slice(&((data_at + data.len()) as u64).to_le_bytes());
-        head.extend_from_slice(&(encoded.len() as u32).to_le_bytes());
-        data.extend_from_slice(&encoded);
+        head.push(encoded.len() as u8);
+        head.extend_from_slice(encoded);
+        head.resize(head.len() + ROOM - encoded.len(), 0);
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
@@ -176,7 +173,6 @@ pub fn write(path: &Path, mut entries: Vec<([u8; 32], Score)>) -> io::Result<()>
         .prefix(".tmp-pack-")
         .tempfile_in(dir)?;
     tmp.write_all(&head)?;
-    tmp.write_all(&data)?;
     tmp.flush()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -284,6 +280,40 @@ mod tests {
             }
             assert_eq!(pack.entries().len(), count as usize);
         }
+    }
+
+    /// Hashes sharing their first 8 bytes across block boundaries are all found.
+    #[test]
+    fn prefix_ties_across_blocks_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p");
+        let tied = |i: u8| {
+            let mut h = [7u8; 32];
+            h[31] = i;
+            h
+        };
+        let entries: Vec<_> = (0..11u8)
+            .map(|i| (tied(i), score(i as u32)))
+            .chain((0..5).map(|i| (hash(i), score(100 + i))))
+            .collect();
+        write(&path, entries.clone()).unwrap();
+        let pack = Pack::open(&path).unwrap();
+        for (h, s) in &entries {
+            assert_eq!(pack.get(h).as_ref(), Some(s));
+        }
+        assert_eq!(pack.get(&tied(200)), None);
+    }
+
+    #[test]
+    fn a_score_too_large_for_a_record_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p");
+        let mut big = score(5);
+        big.model = "m".repeat(300);
+        write(&path, vec![(hash(1), score(1)), (hash(5), big)]).unwrap();
+        let pack = Pack::open(&path).unwrap();
+        assert_eq!(pack.get(&hash(1)), Some(score(1)));
+        assert_eq!(pack.get(&hash(5)), None);
     }
 
     #[test]
