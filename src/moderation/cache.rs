@@ -12,8 +12,8 @@
 //!
 //! Reading one file per text costs ~11 µs, seconds for a large file whose texts are all
 //! cached; so whoever fetches scores (`ftlint moderate`, `--moderation api`) also rewrites the
-//! model's pack (`pack.rs`): every known score in one file sorted by hash, read with two small
-//! reads per lookup (~3 µs). Lookups try the pack first, then the record file.
+//! model's pack (`pack.rs`): every known score in one file sorted by hash, read with one small
+//! read per lookup (~1.5 µs). Lookups try the pack first, then the record file.
 
 use super::pack::{self, Pack};
 use super::scores::{hash_hex, text_hash, Score};

@@ -1,5 +1,5 @@
 //! The score cache's packed index: one file per model holding many records, sorted by text
-//! hash, so that a check whose texts are all cached costs two small reads per text instead of
+//! hash, so that a check whose texts are all cached costs one small read per text instead of
 //! opening one file per text (~11 µs each: seconds for a large file).
 //!
 //! `pack-v1.bin`: `FTLPACK1`, the record count (u64), then the first 8 bytes of the first hash of
