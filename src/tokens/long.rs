@@ -6,8 +6,8 @@
 //! So: long pieces are merged here until a file has shown enough of them to make the build pay
 //! (1 MiB of long-piece bytes, ~20 ms of merging); then the encoder is built on a background
 //! thread, and once it is ready long pieces go to it. Inputs known to be large (8 MiB or more)
-//! start the build at once. Both give tiktoken's exact count (tested
-//! against each other), so which one counted a piece never shows in the output.
+//! start the build at once. Both give tiktoken's exact count (tested against each other), so
+//! which one counted a piece never shows in the output.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;

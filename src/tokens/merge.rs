@@ -24,8 +24,8 @@ const SMALL: usize = 32;
 const NONE: u32 = u32::MAX;
 
 /// Direct-mapped memo of `(vocabulary, left token, right token) → token of their union or
-/// NONE`. A collision
-/// simply evicts; a miss asks the vocabulary. 16,384 entries (192 KiB) stay in L2.
+/// NONE`. A collision simply evicts; a miss asks the vocabulary. 16,384 entries (192 KiB) stay
+/// in L2.
 struct PairMemo {
     keys: Vec<u64>,
     values: Vec<u32>,
