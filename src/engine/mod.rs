@@ -118,7 +118,7 @@ type Checked = (usize, u64, std::thread::Result<Vec<LineOutput>>);
 /// Each block is a pool task as soon as it is read; this thread merges results in file order
 /// as they come back (a reorder buffer holds those that finish early). There is no barrier
 /// between batches, so no core waits for the slowest block of a batch; at most
-/// [`in_flight`] blocks are in the pool or in the buffer.
+/// `in_flight()` blocks are in the pool or in the buffer.
 pub fn check_reader<R: Read + Send>(
     path: String,
     input: R,

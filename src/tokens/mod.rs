@@ -4,16 +4,16 @@
 //!   text such as `<|endoftext|>` counts as ordinary text), without building a token vector.
 //! - [`example`]: tokens of one training example (chat, prompt/completion, preference) by the
 //!   OpenAI cookbook's formula.
-//! - [`cost`]: billed tokens, the service's default-epochs rule, the cost estimate and the
+//! - [`cost`](mod@cost): billed tokens, the service's default-epochs rule, the cost estimate and the
 //!   per-file totals that go into the JSON report.
 //! - [`distribution`]: min / p10 / median / p90 / max and a terminal histogram.
 //!
 //! Counting is tiktoken's algorithm over tiktoken's own vocabulary files
-//! (`rules/tokenizers/`), laid out at build time as tables read in place ([`vocab`]), with the
-//! split regex hand-written ([`split`]) and byte-pair merging count-only ([`merge`]). Nothing is
+//! (`rules/tokenizers/`), laid out at build time as tables read in place (`vocab`), with the
+//! split regex hand-written (`split`) and byte-pair merging count-only (`merge`). Nothing is
 //! built at start-up. Short pieces and repeated texts are memoised per thread
-//! ([`piece_cache`], [`text_cache`]). The `bpe-openai` crate is the reference it is tested
-//! against, and counts long pieces once a file has enough of them ([`long`]).
+//! (`piece_cache`, `text_cache`). The `bpe-openai` crate is the reference it is tested
+//! against, and counts long pieces once a file has enough of them (`long`).
 
 pub mod cost;
 pub mod distribution;
@@ -53,7 +53,7 @@ thread_local! {
 }
 
 /// Tells the counter how many bytes of input are coming: a large input builds the long-piece
-/// encoder at once, in the background (see [`long`]).
+/// encoder at once, in the background (see `long`).
 pub fn expect_input(encoding: Encoding, bytes: u64) {
     if bytes >= long::LARGE_INPUT {
         match encoding {
