@@ -184,19 +184,8 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
             .map(|d| d.join(path))
             .unwrap_or_else(|_| path.to_path_buf())
     };
-    // Lexically: `.` goes, `..` takes the folder before it (a config found from `..` lives in
-    // `/repo/a/b/..`, which is `/repo/a`).
-    let mut out = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    // A config found from `..` lives in `/repo/a/b/..`, which is `/repo/a`.
+    crate::input::normalize(&joined)
 }
 
 impl Loaded {

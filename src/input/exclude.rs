@@ -139,17 +139,7 @@ impl Excludes {
             Some(cwd) => cwd.join(path),
             None => return None,
         };
-        let mut out = PathBuf::new();
-        for c in joined.components() {
-            match c {
-                Component::CurDir => {}
-                Component::ParentDir => {
-                    out.pop();
-                }
-                other => out.push(other),
-            }
-        }
-        Some(out)
+        Some(super::normalize(&joined))
     }
 
     /// An absolute path below the current directory, made relative to it so that relative

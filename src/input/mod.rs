@@ -123,6 +123,22 @@ fn walk(
 }
 
 /// An I/O error's reason without Rust's "(os error 2)" suffix.
+/// `path` with `.` dropped and each `..` taking the folder before it, lexically (no file system
+/// access): `/repo/a/b/../c` is `/repo/a/c`.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 pub fn io_reason(e: &std::io::Error) -> String {
     let s = e.to_string();
     match s.find(" (os error") {
