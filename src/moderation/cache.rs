@@ -170,8 +170,8 @@ impl Cache {
         self.get_record(model_key, hash)
     }
 
-    /// The score from the text's own record file.
-    fn get_record(&self, model_key: &str, hash: &[u8; 32]) -> Option<Score> {
+    /// The score from the text's own record file (not the pack).
+    pub fn get_record(&self, model_key: &str, hash: &[u8; 32]) -> Option<Score> {
         let bytes = fs::read(self.record_path(model_key, hash)).ok()?;
         let rec: Record = serde_json::from_slice(&bytes).ok()?;
         (rec.model_key == model_key && rec.sha256 == hash_hex(hash)).then_some(rec.score)

@@ -159,7 +159,8 @@ impl ScoreStore {
             }
             match &self.cache {
                 Some(c) if c.is_packed(&self.model_key, &h) => stats.known += 1,
-                Some(c) => match c.get(&self.model_key, &h) {
+                // Not in the pack: only its record file can have it.
+                Some(c) => match c.get_record(&self.model_key, &h) {
                     Some(s) => {
                         stats.known += 1;
                         to_pack.push((h, s));
