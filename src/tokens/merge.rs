@@ -76,24 +76,19 @@ pub fn count_piece(v: &Vocab, long: &'static Long, piece: &[u8]) -> usize {
     if piece.len() <= 1 || v.rank(piece).is_some() {
         return piece.len().min(1);
     }
-    let merge = || {
+    let merge = |path: fn(&mut Merger<'_>) -> usize| {
         MEMO.with(|memo| {
-            let mut m = Merger {
+            path(&mut Merger {
                 vocab: v,
                 piece,
                 memo: &mut memo.borrow_mut(),
-            };
-            if piece.len() <= SMALL {
-                small(&mut m)
-            } else {
-                large(&mut m)
-            }
+            })
         })
     };
     if piece.len() <= SMALL {
-        merge()
+        merge(small)
     } else {
-        long.count(piece, merge)
+        long.count(piece, || merge(large))
     }
 }
 
