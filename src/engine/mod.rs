@@ -232,12 +232,8 @@ mod tests {
         }
     }
 
-    /// A read error after many blocks are in the pool is returned (no hang, no partial report).
-    #[test]
-    fn a_read_error_mid_file_is_an_error() {
-        let line = b"{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}\n";
-        let good: Vec<u8> = line.iter().copied().cycle().take(2 << 20).collect();
-        let opts = Options::rules_only(
+    fn all_rules() -> Options {
+        Options::rules_only(
             crate::rules::Selection::new(&[], &[]).unwrap(),
             crate::format::FormatChoice::default(),
             DatasetLimits {
@@ -246,8 +242,42 @@ mod tests {
                 max_file_bytes: u64::MAX,
                 max_image_examples: u64::MAX,
             },
-        );
-        let err = check_reader("x".into(), FailsAfter { good, at: 0 }, &opts).unwrap_err();
+        )
+    }
+
+    /// Three blocks of a chat line with a C005 finding.
+    fn lines() -> Vec<u8> {
+        let line = b"{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"bot\", \"content\": \"x\"}]}\n";
+        line.iter().copied().cycle().take(600 << 10).collect()
+    }
+
+    /// A read error after many blocks are in the pool is returned (no hang, no partial report).
+    #[test]
+    fn a_read_error_mid_file_is_an_error() {
+        let good = lines();
+        let err = check_reader("x".into(), FailsAfter { good, at: 0 }, &all_rules()).unwrap_err();
         assert_eq!(err.to_string(), "device gone");
+    }
+
+    /// Called from a pool thread (a one-thread pool, so waiting on pool tasks would deadlock),
+    /// the check runs in place and reports what the parallel path reports.
+    #[test]
+    fn from_inside_the_pool_the_same_report_without_deadlock() {
+        let data = lines();
+        let opts = all_rules();
+        let outside = check_reader("x".into(), &data[..], &opts).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let inside = pool.install(|| check_reader("x".into(), &data[..], &opts).unwrap());
+        let codes = |r: &FileReport| -> Vec<(&str, Option<u64>)> {
+            r.diagnostics
+                .iter()
+                .map(|d| (d.rule.code, d.location.as_ref().map(|l| l.line)))
+                .collect()
+        };
+        assert!(outside.diagnostics.iter().any(|d| d.rule.code == "C005"));
+        assert_eq!(codes(&inside), codes(&outside));
     }
 }
