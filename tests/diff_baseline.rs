@@ -266,9 +266,7 @@ fn baseline_with_stdin_uses_the_stdin_filename() {
     let cache = tempfile::tempdir().unwrap();
     let text = data(5, &[2]);
     let run = |args: &[&str]| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ftlint"))
-            .current_dir(dir.path())
-            .env("FTLINT_CACHE_DIR", cache.path())
+        let mut child = common::command(dir.path(), cache.path())
             .args([
                 "check",
                 "--output-format",
@@ -311,9 +309,7 @@ fn baseline_with_stdin_uses_the_stdin_filename() {
 fn missing_git_is_one_clear_line() {
     let (dir, cache) = repo();
     let empty = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_ftlint"))
-        .current_dir(dir.path())
-        .env("FTLINT_CACHE_DIR", cache.path())
+    let o = common::command(dir.path(), cache.path())
         .env("PATH", empty.path())
         .args(["check", "--diff", "HEAD", "data"])
         .output()

@@ -2,26 +2,30 @@
 //! built binary over each fixture folder, with the exact codes and positions (hand-checked
 //! against the fixture text) and the auto-detected format of every fixture file.
 
+mod common;
+
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
 /// (code, line, column) of each diagnostic, in output order, and the file's detected format.
 fn check(path: &Path, extra: &[&str]) -> (Vec<(String, u64, u64)>, Option<String>, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ftlint"))
-        .arg("check")
-        .arg(path)
-        .args([
-            "--output-format",
-            "json",
-            "--ignore",
-            "D001",
-            "--ignore",
-            "D002",
-        ])
-        .args(extra)
-        .output()
-        .expect("ftlint runs");
+    let out = common::command(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &common::empty_cache(),
+    )
+    .arg("check")
+    .arg(path)
+    .args([
+        "--output-format",
+        "json",
+        "--ignore",
+        "D001",
+        "--ignore",
+        "D002",
+    ])
+    .args(extra)
+    .output()
+    .expect("ftlint runs");
     assert!(
         out.status.code().is_some_and(|c| c <= 1),
         "{}: {}",

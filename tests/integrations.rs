@@ -288,13 +288,8 @@ fn output_format_from_the_environment_and_github_actions() {
     let dir = tempfile::tempdir().unwrap();
     messy_file(dir.path(), "t.jsonl");
     let run = |envs: &[(&str, &str)], extra: &[&str]| {
-        let mut c = Command::new(BIN);
-        c.args(["check", "t.jsonl"])
-            .args(extra)
-            .current_dir(dir.path())
-            .env_remove("FTLINT_OUTPUT_FORMAT")
-            .env_remove("GITHUB_ACTIONS")
-            .env("NO_COLOR", "1");
+        let mut c = common::command(dir.path(), &common::empty_cache());
+        c.args(["check", "t.jsonl"]).args(extra);
         for (k, v) in envs {
             c.env(k, v);
         }
@@ -530,10 +525,8 @@ fn dry_run_previews_and_changes_nothing() {
 fn fix_refuses_stdin() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("t.jsonl"), format!("{GOOD}\r\n")).unwrap();
-    let o = Command::new(BIN)
+    let o = common::command(dir.path(), &common::empty_cache())
         .args(["check", "--fix", "t.jsonl", "-"])
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
@@ -626,9 +619,8 @@ fn a_killed_fix_leaves_the_original_or_the_fixed_file_never_a_mix() {
     let (original, expected) = (original.into_bytes(), expected.into_bytes());
 
     let spawn = || {
-        Command::new(BIN)
+        common::command(dir.path(), &common::empty_cache())
             .args(["check", "--fix", "--output-format", "concise", "big.jsonl"])
-            .current_dir(dir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

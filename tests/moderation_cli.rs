@@ -2,9 +2,13 @@
 //! runs on 127.0.0.1: the live run, the cached rerun with `--offline` giving the same bytes, the
 //! export round trip, and the key kept out of every output.
 
+mod common;
+
+use common::{files_below, stderr};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -68,14 +72,12 @@ fn server() -> (String, Arc<AtomicUsize>) {
     (base, scored)
 }
 
-fn ftlint(cache: &std::path::Path, base: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ftlint"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+/// ftlint with score cache `cache`, the API at `base` and the sentinel key.
+fn ftlint(cache: &Path, base: &str, args: &[&str]) -> Output {
+    common::command(Path::new(env!("CARGO_MANIFEST_DIR")), cache)
         .args(args)
-        .env("FTLINT_CACHE_DIR", cache)
         .env("OPENAI_BASE_URL", base)
         .env("OPENAI_API_KEY", KEY)
-        .env_remove("FTLINT_OUTPUT_FORMAT")
         .output()
         .unwrap()
 }
@@ -124,12 +126,7 @@ fn live_run_then_offline_rerun_from_the_cache_is_identical() {
             "M",
         ],
     );
-    assert_eq!(
-        live.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&live.stderr)
-    );
+    assert_eq!(live.status.code(), Some(1), "{}", stderr(&live));
     // 12 distinct questions + 11 distinct answers + 1 risky + the shared system prompt.
     assert_eq!(scored.load(Ordering::SeqCst), 25);
     let v: serde_json::Value = serde_json::from_slice(&live.stdout).unwrap();
@@ -183,9 +180,9 @@ fn live_run_then_offline_rerun_from_the_cache_is_identical() {
     // The key is nowhere: not in output, errors or the cache.
     for out in [&live, &offline, &again] {
         assert!(!String::from_utf8_lossy(&out.stdout).contains("SENTINEL"));
-        assert!(!String::from_utf8_lossy(&out.stderr).contains("SENTINEL"));
+        assert!(!stderr(out).contains("SENTINEL"));
     }
-    for entry in walk(&cache) {
+    for entry in files_below(&cache) {
         let bytes = std::fs::read(&entry).unwrap();
         assert!(
             !String::from_utf8_lossy(&bytes).contains("SENTINEL"),
@@ -212,12 +209,7 @@ fn moderate_exports_scores_that_check_can_import() {
             export.to_str().unwrap(),
         ],
     );
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         std::fs::read_to_string(&export).unwrap().lines().count(),
         36
@@ -251,14 +243,12 @@ fn moderate_exports_scores_that_check_can_import() {
 fn api_mode_without_a_key_or_with_offline_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let data = dataset(dir.path());
-    let o = Command::new(env!("CARGO_BIN_EXE_ftlint"))
+    let o = common::command(Path::new(env!("CARGO_MANIFEST_DIR")), &dir.path().join("c"))
         .args(["check", data.to_str().unwrap(), "--moderation", "api"])
-        .env("FTLINT_CACHE_DIR", dir.path().join("c"))
-        .env_remove("OPENAI_API_KEY")
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("OPENAI_API_KEY"));
+    assert!(stderr(&o).contains("OPENAI_API_KEY"));
     let o = ftlint(
         &dir.path().join("c"),
         "http://127.0.0.1:9/v1",
@@ -271,20 +261,5 @@ fn api_mode_without_a_key_or_with_offline_exits_2() {
         ],
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--offline"));
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
+    assert!(stderr(&o).contains("--offline"));
 }

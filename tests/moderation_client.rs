@@ -2,6 +2,9 @@
 //! injected faults; cache safety under concurrent processes and kills; the profile dataset's
 //! recorded scores under both built-in profiles; the API key never leaking.
 
+mod common;
+
+use common::files_below;
 use ftlint::moderation::cache::Cache;
 use ftlint::moderation::client::{BatchDone, ClientConfig, ClientError, ModerationClient, Sleeper};
 use ftlint::moderation::import::{write_records, ImportedScores, ScoreRecord};
@@ -665,7 +668,7 @@ fn cache_round_trip_rerun_is_offline_and_identical() {
     assert_eq!(server.requests().last().unwrap().inputs(), ["t77 new"]);
 
     // The key is in no cache file.
-    for f in walk(dir.path()) {
+    for f in files_below(dir.path()) {
         let bytes = std::fs::read(&f).unwrap();
         assert!(
             !String::from_utf8_lossy(&bytes).contains("SENTINEL"),
@@ -692,19 +695,6 @@ fn unscored_texts_are_m004_only_when_asked() {
     let (_, s) = check.check_line(&store, 1, &dataset_lines()[0]);
     let report = check.check_file(&[s]);
     assert!(report.not_checked_note.is_some());
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -792,7 +782,7 @@ fn concurrent_writer_processes_never_corrupt_the_cache() {
             "record {i}"
         );
     }
-    let stray = walk(dir.path())
+    let stray = files_below(dir.path())
         .iter()
         .filter(|p| {
             p.file_name()
@@ -839,7 +829,7 @@ fn kill_9_loses_no_completed_score_and_leaves_no_torn_record() {
             );
         }
         // Whatever else is on disk under a record name is whole.
-        for f in walk(dir.path()) {
+        for f in files_below(dir.path()) {
             let name = f.file_name().unwrap().to_string_lossy().to_string();
             if name.ends_with(".json") {
                 let v: Value = serde_json::from_slice(&std::fs::read(&f).unwrap())
@@ -864,7 +854,7 @@ fn torn_record_on_disk_is_skipped_and_repaired_by_a_fetch() {
         .fetch(&client, &["t1 a".into(), "t2 b".into()], &|_, _| {})
         .unwrap();
     // Tear one record as a crash before the data reached the disk would.
-    let victim = walk(dir.path())
+    let victim = files_below(dir.path())
         .into_iter()
         .find(|p| p.extension().is_some_and(|e| e == "json"))
         .unwrap();
@@ -883,7 +873,7 @@ fn torn_record_on_disk_is_skipped_and_repaired_by_a_fetch() {
         ));
     }
     // Without the pack, the torn record reads as missing, and a fetch repairs it.
-    let pack = walk(dir.path())
+    let pack = files_below(dir.path())
         .into_iter()
         .find(|p| p.file_name().is_some_and(|n| n == "pack-v1.bin"))
         .expect("the fetch wrote a pack");
