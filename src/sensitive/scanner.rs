@@ -26,6 +26,8 @@ pub(crate) struct Pattern {
     pub code: &'static str,
     pub label: Arc<str>,
     regex: LazyRegex,
+    /// Index of the group named `m` (the reported span), if any; known once `regex` compiles.
+    group_m: std::sync::OnceLock<Option<usize>>,
     validator: Option<Validator>,
     context: Option<LazyRegex>,
     isolated: bool,
@@ -245,8 +247,10 @@ impl Scanner {
                 range,
             });
         };
-        // The group named `m`, if any, is the reported span.
-        match p.regex.capture_names().position(|n| n == Some("m")) {
+        let group_m = *p
+            .group_m
+            .get_or_init(|| p.regex.capture_names().position(|n| n == Some("m")));
+        match group_m {
             Some(g) => {
                 for caps in p.regex.captures_iter(text) {
                     if let Some(m) = caps.get(g) {
@@ -314,6 +318,7 @@ fn compile_pattern(def: &PatternDef, user: bool) -> Result<Pattern, ScannerError
         code,
         label: def.label.as_str().into(),
         regex,
+        group_m: std::sync::OnceLock::new(),
         validator,
         context: def
             .context
