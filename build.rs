@@ -4,12 +4,14 @@
 //! A rule file is `src/rules/<family>/<code>_<name>.rs`, e.g. `c005_unknown_role.rs`.
 
 //!
-//! Also lays out the tokenizer vocabularies and the splitter's character classes as flat tables
-//! (see `build/vocab.rs`, `build/unicode.rs`).
+//! Also lays out the tokenizer vocabularies, the backtracking counter's tables and the splitter's
+//! character classes as flat tables (see `build/vocab.rs`, `build/bpe.rs`, `build/unicode.rs`).
 
 use std::fmt::Write as _;
 use std::path::Path;
 
+#[path = "build/bpe.rs"]
+mod bpe;
 #[path = "build/unicode.rs"]
 mod unicode;
 #[path = "build/vocab.rs"]
@@ -31,11 +33,14 @@ fn main() {
     let out = std::env::var("OUT_DIR").unwrap();
     for (name, sha256) in VOCABS {
         let src = format!("rules/tokenizers/{name}.tiktoken.gz");
-        vocab::generate(
+        let tokens = vocab::generate(
             Path::new(&src),
             sha256,
             &Path::new(&out).join(format!("{name}.vocab")),
         );
+        let bpe = Path::new(&out).join(format!("{name}.bpe"));
+        std::fs::write(&bpe, bpe::generate(&tokens))
+            .unwrap_or_else(|e| panic!("{}: {e}", bpe.display()));
     }
     println!("cargo:rerun-if-changed=build");
     unicode::generate(&Path::new(&out).join("unicode_classes.bin"));

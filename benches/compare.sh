@@ -3,8 +3,10 @@
 # (benches/reference.py: json.loads + the cookbook's checks + tiktoken), and prints the ratio.
 #   bash benches/compare.sh [MB]     (default 100)
 # Installs tiktoken into target/bench-venv. tiktoken downloads its vocabulary on first use,
-# which cannot work offline, so it is given the .tiktoken files that the bpe-openai crate ships,
-# through TIKTOKEN_CACHE_DIR (the cache names each file by the SHA-1 of its download URL).
+# which cannot work offline, so it is given the .tiktoken files ftlint itself is built from
+# (rules/tokenizers/, the files the Rust tokenizer crates ship, checked against tiktoken's
+# SHA-256 at build time), through TIKTOKEN_CACHE_DIR (the cache names each file by the SHA-1 of
+# its download URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MB=${1:-100}
@@ -18,10 +20,8 @@ VENV=target/bench-venv
 export TIKTOKEN_CACHE_DIR="$PWD/target/tiktoken-cache"
 mkdir -p "$TIKTOKEN_CACHE_DIR"
 "$VENV/bin/python" - <<'PY'
-import gzip, hashlib, json, os, subprocess
-meta = json.loads(subprocess.check_output(["cargo", "metadata", "--format-version", "1", "--locked"]))
-pkg = next(p for p in meta["packages"] if p["name"] == "bpe-openai")
-data = os.path.join(os.path.dirname(pkg["manifest_path"]), "data")
+import gzip, hashlib, os
+data = "rules/tokenizers"
 for name in ("o200k_base", "cl100k_base"):
     url = f"https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
     dest = os.path.join(os.environ["TIKTOKEN_CACHE_DIR"], hashlib.sha1(url.encode()).hexdigest())

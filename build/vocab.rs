@@ -18,8 +18,8 @@ use sha2::Digest as _;
 mod vocab_hash;
 
 /// Reads `src`, checks it is the file tiktoken publishes (its SHA-256, as tiktoken itself checks
-/// after download), and writes the blob to `out`.
-pub fn generate(src: &Path, sha256: &str, out: &Path) {
+/// after download), writes the blob to `out`, and returns the tokens by rank.
+pub fn generate(src: &Path, sha256: &str, out: &Path) -> Vec<Option<Vec<u8>>> {
     println!("cargo:rerun-if-changed={}", src.display());
     let gz = std::fs::read(src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
     let mut text = Vec::new();
@@ -83,4 +83,5 @@ pub fn generate(src: &Path, sha256: &str, out: &Path) {
     }
     blob.extend_from_slice(&bytes);
     std::fs::write(out, blob).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    tokens
 }

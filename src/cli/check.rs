@@ -351,17 +351,6 @@ impl Inputs {
 pub fn check_all(inputs: &Inputs, setup: &Setup) -> (Vec<FileReport>, bool) {
     let mut reports = Vec::with_capacity(inputs.sources.len());
     let mut failed = false;
-    if let Some(model) = &setup.opts.tokens {
-        let bytes: u64 = inputs
-            .sources
-            .iter()
-            .map(|s| match s {
-                Source::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
-                Source::Stdin(_) => inputs.stdin.as_ref().map_or(0, |b| b.len() as u64),
-            })
-            .sum();
-        crate::tokens::expect_input(model.encoding, bytes);
-    }
     for source in &inputs.sources {
         let name = source.display_name();
         let result = inputs.open(source).and_then(|r| {

@@ -4,21 +4,18 @@
 //!
 //! Each part carries its token, so "is the union of these two parts a token, and which?" is a
 //! question about two token ids. A small per-thread memo answers it without hashing bytes again
-//! (the same pairs recur all the time: the bytes of common CJK characters, say). Short pieces
-//! (nearly all) use tiktoken's own array algorithm on the stack; long ones (a run of CJK text
-//! without spaces) use a heap, so the cost stays O(n log n) instead of tiktoken's O(n²) — the
-//! same merges in the same order, hence the same count — or, in a file with many long pieces,
-//! `bpe-openai`'s encoder (see [`super::long`]).
+//! (the same pairs recur all the time: the bytes of common CJK characters, say). A heap keeps
+//! the cost O(n log n) instead of tiktoken's O(n²): the same merges in the same order, hence the
+//! same count.
+//!
+//! Counting goes through [`super::backtrack`], which is faster; merging is what its tests
+//! compare against, and its fallback should its search ever fail.
 
 use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::long::Long;
 use super::vocab::Vocab;
-
-/// Pieces up to this many bytes take the array path.
-const SMALL: usize = 32;
 
 /// No token / no merge.
 const NONE: u32 = u32::MAX;
@@ -71,31 +68,23 @@ impl Merger<'_> {
     }
 }
 
-/// Tokens of one pre-tokenized piece; `long` counts pieces longer than the array path takes.
-pub fn count_piece(v: &Vocab, long: &'static Long, piece: &[u8]) -> usize {
+/// Tokens of `piece` by merging (the backtracking counter's fallback and test oracle).
+pub fn count(v: &Vocab, piece: &[u8]) -> usize {
     if piece.len() <= 1 || v.rank(piece).is_some() {
         return piece.len().min(1);
     }
-    let merge = |path: fn(&mut Merger<'_>) -> usize| {
-        MEMO.with(|memo| {
-            path(&mut Merger {
-                vocab: v,
-                piece,
-                memo: &mut memo.borrow_mut(),
-            })
+    MEMO.with(|memo| {
+        large(&mut Merger {
+            vocab: v,
+            piece,
+            memo: &mut memo.borrow_mut(),
         })
-    };
-    if piece.len() <= SMALL {
-        merge(small)
-    } else {
-        long.count(piece, || merge(large))
-    }
+    })
 }
 
-/// One part: where it starts, its token, and the token its union with the next part would be.
+/// One part: its token, and the token its union with the next part would be.
 #[derive(Clone, Copy)]
 struct Part {
-    start: u32,
     token: u32,
     merge: u32,
 }
@@ -105,54 +94,12 @@ struct Part {
 fn bytes(m: &Merger<'_>, i: usize) -> Part {
     let p = m.piece;
     Part {
-        start: i as u32,
         token: m.vocab.byte(p[i]),
         merge: if i + 1 < p.len() {
             m.vocab.pair(p[i], p[i + 1]).unwrap_or(NONE)
         } else {
             NONE
         },
-    }
-}
-
-/// tiktoken's algorithm: scan for the lowest merge, apply it, update its neighbours.
-fn small(m: &mut Merger<'_>) -> usize {
-    let n = m.piece.len();
-    let mut parts = [Part {
-        start: 0,
-        token: NONE,
-        merge: NONE,
-    }; SMALL + 1];
-    for (i, part) in parts.iter_mut().enumerate().take(n) {
-        *part = bytes(m, i);
-    }
-    parts[n].start = n as u32;
-    let mut len = n; // parts[len] is the end sentinel
-    loop {
-        let mut best = (NONE, 0usize);
-        for (i, p) in parts[..len].iter().enumerate() {
-            if p.merge < best.0 {
-                best = (p.merge, i);
-            }
-        }
-        if best.0 == NONE {
-            return len;
-        }
-        let i = best.1;
-        parts[i].token = best.0;
-        parts.copy_within(i + 2..=len, i + 1);
-        len -= 1;
-        parts[i].merge = if i + 1 < len {
-            let (a, c) = (parts[i].start, parts[i + 2].start);
-            m.union(parts[i].token, parts[i + 1].token, a as usize, c as usize)
-        } else {
-            NONE
-        };
-        if i > 0 {
-            let (a, c) = (parts[i - 1].start, parts[i + 1].start);
-            parts[i - 1].merge =
-                m.union(parts[i - 1].token, parts[i].token, a as usize, c as usize);
-        }
     }
 }
 
@@ -243,32 +190,10 @@ mod tests {
         })
     }
 
-    /// Both paths agree on every length around the switch-over.
-    #[test]
-    fn array_and_heap_paths_agree() {
-        let texts = [
-            "東京都品川区西五反田八丁目一番五号に住んでいる人の名前は何ですか教えてください",
-            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-            "Supercalifragilisticexpialidocious_and_antidisestablishmentarianism_xyzzy",
-            "🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃🙂🙃",
-        ];
-        for t in texts {
-            let b = t.as_bytes();
-            for end in 2..=b.len().min(SMALL) {
-                let piece = &b[..end];
-                assert_eq!(
-                    with_merger(piece, small),
-                    with_merger(piece, large),
-                    "{t:?}[..{end}]"
-                );
-            }
-        }
-    }
-
     /// The heap path and `bpe-openai`'s encoder agree on long pieces.
     #[test]
     fn heap_path_and_encoder_agree_on_long_pieces() {
-        let encoder = super::super::long::O200K.encoder();
+        let encoder = bpe_openai::o200k_base();
         let unit = "東京都品川区西五反田八丁目一番五号に住んでいる人の名前は何ですか教えてください";
         for reps in [1, 2, 7, 40] {
             let text = unit.repeat(reps);

@@ -15,10 +15,10 @@
 //! (`piece_cache`, `text_cache`). The `bpe-openai` crate is the reference it is tested
 //! against, and counts long pieces once a file has enough of them (`long`).
 
+mod backtrack;
 pub mod cost;
 pub mod distribution;
 pub mod example;
-mod long;
 mod merge;
 mod piece_cache;
 mod split;
@@ -52,17 +52,6 @@ thread_local! {
     static TEXTS: std::cell::RefCell<text_cache::TextCache> = Default::default();
 }
 
-/// Tells the counter how many bytes of input are coming: a large input builds the long-piece
-/// encoder at once, in the background (see `long`).
-pub fn expect_input(encoding: Encoding, bytes: u64) {
-    if bytes >= long::LARGE_INPUT {
-        match encoding {
-            Encoding::O200kBase => long::O200K.start(),
-            Encoding::Cl100kBase => long::CL100K.start(),
-        }
-    }
-}
-
 /// Number of tokens of `text` in `encoding`, exactly as tiktoken's `encode_ordinary` would
 /// produce. Count-only: no token vector is allocated.
 pub fn count(encoding: Encoding, text: &str) -> usize {
@@ -78,22 +67,28 @@ pub fn count(encoding: Encoding, text: &str) -> usize {
 
 /// [`count`] without the whole-text memo.
 fn count_pieces(encoding: Encoding, text: &str) -> usize {
-    let (vocab, long, piece_end): (_, _, fn(&[u8], usize) -> usize) = match encoding {
-        Encoding::O200kBase => (vocab::Vocab::o200k_base(), &long::O200K, split::o200k_piece),
+    let (vocab, tables, piece_end): (_, _, fn(&[u8], usize) -> usize) = match encoding {
+        Encoding::O200kBase => (
+            vocab::Vocab::o200k_base(),
+            backtrack::Tables::o200k_base(),
+            split::o200k_piece,
+        ),
         Encoding::Cl100kBase => (
             vocab::Vocab::cl100k_base(),
-            &long::CL100K,
+            backtrack::Tables::cl100k_base(),
             split::cl100k_piece,
         ),
     };
+    let s = text.as_bytes();
     PIECES.with(|cache| {
         let cache = &mut *cache.borrow_mut();
-        split::pieces(text, piece_end)
-            .map(|piece| {
-                if piece.len() <= piece_cache::MAX_LEN {
-                    cache.get_or(vocab.id, piece, || merge::count_piece(vocab, long, piece))
+        split::bounds(s, piece_end)
+            .map(|(start, end)| {
+                let count = || backtrack::count_piece(tables, vocab, &s[start..end]);
+                if end - start <= piece_cache::MAX_LEN {
+                    cache.get_or(vocab.id, s, start, end, count)
                 } else {
-                    merge::count_piece(vocab, long, piece)
+                    count()
                 }
             })
             .sum()

@@ -12,7 +12,8 @@ const BITS: u32 = 12;
 
 #[derive(Clone, Copy, Default)]
 struct Entry {
-    key: [u64; 2],
+    /// The piece's bytes, zero-padded, with its length and vocabulary in the last byte.
+    key: u128,
     count: u32,
 }
 
@@ -30,17 +31,32 @@ impl Default for PieceCache {
 }
 
 impl PieceCache {
-    /// The count of `piece` (1..=15 bytes) in vocabulary `vocab`, from the memo or `count`.
+    /// The count of the piece `text[start..end]` (1..=15 bytes) in vocabulary `vocab`, from the
+    /// memo or `count`.
     #[inline]
-    pub fn get_or(&mut self, vocab: u8, piece: &[u8], count: impl FnOnce() -> usize) -> usize {
-        let mut buf = [0u8; 16];
-        buf[..piece.len()].copy_from_slice(piece);
-        buf[15] = piece.len() as u8 | vocab << 4;
-        let key = [
-            u64::from_le_bytes(buf[..8].try_into().expect("8 bytes")),
-            u64::from_le_bytes(buf[8..].try_into().expect("8 bytes")),
-        ];
-        let h = (key[0] ^ key[1].rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    pub fn get_or(
+        &mut self,
+        vocab: u8,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        count: impl FnOnce() -> usize,
+    ) -> usize {
+        let len = end - start;
+        debug_assert!((1..=MAX_LEN).contains(&len));
+        // One 16-byte load where the text has 16 bytes from `start` (copying `len` bytes into a
+        // buffer and loading it back stalls on store forwarding), masked to the piece.
+        let raw = match text.get(start..start + 16) {
+            Some(w) => u128::from_le_bytes(w.try_into().expect("16 bytes")),
+            None => {
+                let mut buf = [0u8; 16];
+                buf[..len].copy_from_slice(&text[start..end]);
+                u128::from_le_bytes(buf)
+            }
+        };
+        let key = raw & ((1u128 << (8 * len)) - 1) | (len as u128 | (vocab as u128) << 4) << 120;
+        let h = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let e = &mut self.entries[(h >> (64 - BITS)) as usize];
         if e.key == key {
             return e.count as usize;
@@ -61,13 +77,22 @@ mod tests {
     #[test]
     fn hits_misses_and_vocabularies_are_apart() {
         let mut c = PieceCache::default();
-        assert_eq!(c.get_or(0, b" the", || 1), 1);
-        assert_eq!(c.get_or(0, b" the", || unreachable!()), 1);
+        let mut get =
+            |vocab: u8, piece: &[u8], n: usize| c.get_or(vocab, piece, 0, piece.len(), || n);
+        assert_eq!(get(0, b" the", 1), 1);
+        assert_eq!(get(0, b" the", 9), 1);
         // Same bytes, other vocabulary: its own entry.
-        assert_eq!(c.get_or(1, b" the", || 2), 2);
+        assert_eq!(get(1, b" the", 2), 2);
         // A prefix with zero padding is not the same key (the length differs).
-        assert_eq!(c.get_or(0, b" th", || 3), 3);
-        assert_eq!(c.get_or(0, b"\0", || 4), 4);
-        assert_eq!(c.get_or(0, b"\0\0", || 5), 5);
+        assert_eq!(get(0, b" th", 3), 3);
+        assert_eq!(get(0, b"\0", 4), 4);
+        assert_eq!(get(0, b"\0\0", 5), 5);
+        // Loaded 16 bytes at a time from a longer text, or copied near its end: the same key.
+        let text = b" the cat sat on the mat, the end";
+        assert_eq!(c.get_or(0, text, 0, 4, || 8), 1);
+        assert_eq!(c.get_or(0, text, 15, 19, || 8), 1);
+        assert_eq!(c.get_or(0, text, 24, 28, || 8), 1);
+        assert_eq!(c.get_or(0, text, 28, 32, || 6), 6);
+        assert_eq!(c.get_or(0, b" end", 0, 4, || 8), 6);
     }
 }

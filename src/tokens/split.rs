@@ -267,17 +267,25 @@ pub fn cl100k_piece(s: &[u8], i: usize) -> usize {
     tail(s, i, c0, l0, false)
 }
 
-/// The pieces of `text`, cut by `piece_end`.
-pub fn pieces(text: &str, piece_end: fn(&[u8], usize) -> usize) -> impl Iterator<Item = &[u8]> {
-    let s = text.as_bytes();
+/// Where the pieces of `s` (valid UTF-8) start and end, cut by `piece_end`.
+pub fn bounds(
+    s: &[u8],
+    piece_end: fn(&[u8], usize) -> usize,
+) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut i = 0;
     std::iter::from_fn(move || {
         if i >= s.len() {
             return None;
         }
-        let end = piece_end(s, i);
-        let piece = &s[i..end];
-        i = end;
-        Some(piece)
+        let start = i;
+        i = piece_end(s, i);
+        Some((start, i))
     })
+}
+
+/// The pieces of `text`, cut by `piece_end`.
+#[cfg(test)]
+pub fn pieces(text: &str, piece_end: fn(&[u8], usize) -> usize) -> impl Iterator<Item = &[u8]> {
+    let s = text.as_bytes();
+    bounds(s, piece_end).map(move |(start, end)| &s[start..end])
 }

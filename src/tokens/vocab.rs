@@ -4,9 +4,21 @@
 #[path = "vocab_hash.rs"]
 mod vocab_hash;
 
-/// The blob, 4-byte aligned so that its u32 arrays could be read directly.
+/// A blob, 4-byte aligned so that its u32 arrays can be read directly.
 #[repr(C, align(4))]
-struct Aligned<T: ?Sized>(T);
+pub(super) struct Aligned<T: ?Sized>(pub T);
+
+// The build script writes little-endian integers, read in place below.
+#[cfg(not(target_endian = "little"))]
+compile_error!("the token tables are little-endian");
+
+/// The u32 words of a 4-byte aligned blob (a trailing partial word is left out).
+pub(super) fn u32s(blob: &'static [u8]) -> &'static [u32] {
+    // SAFETY: every bit pattern is a valid u32, and `align_to` only yields aligned words.
+    let (head, words, _) = unsafe { blob.align_to::<u32>() };
+    assert!(head.is_empty(), "blob is 4-byte aligned");
+    words
+}
 
 static O200K: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(
     env!("OUT_DIR"),
@@ -67,6 +79,18 @@ impl Vocab {
         static V: std::sync::LazyLock<Vocab> =
             std::sync::LazyLock::new(|| Vocab::parse(1, &CL100K.0));
         &V
+    }
+
+    /// Number of ranks (tests walk every token).
+    #[cfg(test)]
+    pub fn ranks(&self) -> u32 {
+        (self.offsets.len() / 4 - 1) as u32
+    }
+
+    /// The bytes of token `rank`, `None` for an unused rank.
+    #[cfg(test)]
+    pub fn token_bytes(&self, rank: u32) -> Option<&'static [u8]> {
+        Some(self.token(rank)).filter(|t| !t.is_empty())
     }
 
     fn token(&self, rank: u32) -> &'static [u8] {
