@@ -13,10 +13,13 @@
 //!
 //! Blob (all integers u32 little-endian):
 //!   ranks, slots, pair_bits                  header
-//!   trie[slots * 3]                          per slot: base, check (parent slot, u32::MAX if
-//!                                            free), token ending here (u32::MAX if none);
-//!                                            slot 0 is the root; `slots` includes 256 slots of
-//!                                            padding so that `base + byte` is always in bounds
+//!   trie[slots * 2]                          per slot: base, check (parent slot, u32::MAX if
+//!                                            free); slot 0 is the root; `slots` includes 256
+//!                                            slots of padding so that `base + byte` is always
+//!                                            in bounds
+//!   best[slots]                              per slot: the longest token that is a prefix of
+//!                                            the slot's bytes (u32::MAX if none), so a walk
+//!                                            reads it once, where it stops
 //!   next_prefix[ranks]                       u32::MAX if none
 //!   split[ranks * 2]
 //!   pairs[(1 << pair_bits) * 3]              open addressing by `pair_slot`: left, right, token;
@@ -76,8 +79,8 @@ pub fn generate(tokens: &[Option<Vec<u8>>]) -> Vec<u8> {
         split.push(found);
     }
 
-    let trie = double_array(tokens);
-    let slots = trie.len() / 3;
+    let (trie, best) = double_array(tokens);
+    let slots = best.len();
 
     // Load factor under 0.4, as for the vocabulary table.
     let pair_bits = (pairs.len().max(1) as f64 * 2.5).log2().ceil() as u32;
@@ -100,6 +103,7 @@ pub fn generate(tokens: &[Option<Vec<u8>>]) -> Vec<u8> {
     }
     let words = trie
         .iter()
+        .chain(&best)
         .chain(&next_prefix)
         .chain(split.iter().flat_map(|(a, b)| [a, b]))
         .chain(table.iter().flatten());
@@ -158,8 +162,8 @@ fn valid_pair(
 }
 
 /// A double-array trie of the tokens: from slot `s`, byte `b` leads to `t = base[s] + b` if
-/// `check[t] == s`. Returned as `[base, check, token]` per slot.
-fn double_array(tokens: &[Option<Vec<u8>>]) -> Vec<u32> {
+/// `check[t] == s`. Returned as `[base, check]` per slot, and the best token per slot.
+fn double_array(tokens: &[Option<Vec<u8>>]) -> (Vec<u32>, Vec<u32>) {
     let mut sorted: Vec<(&[u8], u32)> = tokens
         .iter()
         .enumerate()
@@ -169,17 +173,20 @@ fn double_array(tokens: &[Option<Vec<u8>>]) -> Vec<u32> {
     let mut da = DoubleArray {
         base: vec![0],
         check: vec![NONE],
-        token: vec![NONE],
+        best: vec![NONE],
         free: FreeList::default(),
     };
-    // Work: (slot, depth, range of `sorted` whose tokens have this slot's prefix).
-    let mut work = vec![(0u32, 0usize, 0usize, sorted.len())];
-    while let Some((slot, depth, lo, hi)) = work.pop() {
+    // Work: (slot, depth, range of `sorted` whose tokens have this slot's prefix, the best
+    // token of its parent).
+    let mut work = vec![(0u32, 0usize, 0usize, sorted.len(), NONE)];
+    while let Some((slot, depth, lo, hi, parent_best)) = work.pop() {
         let mut i = lo;
+        da.best[slot as usize] = parent_best;
         if i < hi && sorted[i].0.len() == depth {
-            da.token[slot as usize] = sorted[i].1;
+            da.best[slot as usize] = sorted[i].1;
             i += 1;
         }
+        let best = da.best[slot as usize];
         // Children: the distinct bytes at `depth`, each with its range.
         let mut children: Vec<(u8, usize, usize)> = Vec::new();
         while i < hi {
@@ -200,20 +207,19 @@ fn double_array(tokens: &[Option<Vec<u8>>]) -> Vec<u32> {
             da.check[(b + c) as usize] = slot;
         }
         for &(c, start, end) in children.iter().rev() {
-            work.push((b + c as u32, depth + 1, start, end));
+            work.push((b + c as u32, depth + 1, start, end, best));
         }
     }
-    let mut out = Vec::with_capacity(da.check.len() * 3);
-    for s in 0..da.check.len() {
-        out.extend([da.base[s], da.check[s], da.token[s]]);
-    }
-    out
+    let trie = (0..da.check.len())
+        .flat_map(|s| [da.base[s], da.check[s]])
+        .collect();
+    (trie, da.best)
 }
 
 struct DoubleArray {
     base: Vec<u32>,
     check: Vec<u32>,
-    token: Vec<u32>,
+    best: Vec<u32>,
     free: FreeList,
 }
 
@@ -243,7 +249,7 @@ impl DoubleArray {
             let s = self.check.len() as u32;
             self.base.push(0);
             self.check.push(NONE);
-            self.token.push(NONE);
+            self.best.push(NONE);
             self.free.push(s);
         }
         for &c in bytes {
