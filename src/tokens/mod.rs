@@ -10,10 +10,11 @@
 //!
 //! Counting is tiktoken's algorithm over tiktoken's own vocabulary files
 //! (`rules/tokenizers/`), laid out at build time as tables read in place (`vocab`), with the
-//! split regex hand-written (`split`) and byte-pair merging count-only (`merge`). Nothing is
-//! built at start-up. Short pieces and repeated texts are memoised per thread
-//! (`piece_cache`, `text_cache`). The `bpe-openai` crate is the reference it is tested
-//! against, and counts long pieces once a file has enough of them (`long`).
+//! split regex hand-written (`split`) and each piece counted by a backtracking search over
+//! compile-time tables (`backtrack`), which gives the count of tiktoken's merge rule (`merge`,
+//! its fallback and test oracle). Nothing is built at start-up. Short pieces and repeated texts
+//! are memoised per thread (`piece_cache`, `text_cache`). The `bpe-openai` crate is the
+//! independent reference it is tested against.
 
 mod backtrack;
 pub mod cost;
