@@ -241,9 +241,19 @@ fn count(t: &Tables, piece: &[u8]) -> Option<usize> {
                 break;
             }
         }
-        Some(tokens.len())
+        let n = tokens.len();
+        // A giant piece (a megabyte of CJK text without punctuation) should not leave its
+        // buffers behind on every pool thread.
+        if tokens.capacity() > KEEP {
+            *tokens = Vec::new();
+            *open = Vec::new();
+        }
+        Some(n)
     })
 }
+
+/// Tokens' worth of buffer kept between pieces.
+const KEEP: usize = 1 << 16;
 
 #[cfg(test)]
 mod tests {
