@@ -19,6 +19,7 @@
 mod example;
 mod lazy_regex;
 mod patterns;
+mod prefilter;
 mod profile;
 mod redact;
 mod scanner;
