@@ -7,9 +7,10 @@
 //! slower engines (measured ~10 MB/s on chat text); individual regexes with literal prefilters run
 //! at hundreds of MB/s, and most texts trigger only a few of them.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use super::lazy_regex::LazyRegex;
 use super::patterns::{self, PatternDef, PatternFile};
@@ -26,13 +27,21 @@ pub(crate) struct Pattern {
     pub label: Arc<str>,
     regex: LazyRegex,
     /// Index of the group named `m` (the reported span), if any; known once `regex` compiles.
-    group_m: std::sync::OnceLock<Option<usize>>,
+    group_m: OnceLock<Option<usize>>,
     validator: Option<Validator>,
     context: Option<LazyRegex>,
     isolated: bool,
     allow: HashSet<String>,
     allow_regex: Vec<LazyRegex>,
     pub fact: Option<FactKind>,
+}
+
+/// One `[[name]]` regex.
+#[derive(Debug)]
+struct NamePattern {
+    regex: LazyRegex,
+    /// Index of the group named `name`, if any; known once `regex` compiles.
+    group: OnceLock<Option<usize>>,
 }
 
 /// A validated hit of pattern `pattern` at `range` of the text.
@@ -82,7 +91,7 @@ pub struct Scanner {
     pub(crate) block: Option<LazyRegex>,
     pub(crate) window_before: usize,
     pub(crate) window_after: usize,
-    names: Vec<LazyRegex>,
+    names: Vec<NamePattern>,
     pub(crate) attributes: Vec<(FactKind, LazyRegex)>,
     pub(crate) question: LazyRegex,
     pub(crate) refusal: LazyRegex,
@@ -127,7 +136,10 @@ impl Scanner {
         let names = data
             .name
             .iter()
-            .map(|n| LazyRegex::lazy(&n.regex))
+            .map(|n| NamePattern {
+                regex: LazyRegex::lazy(&n.regex),
+                group: OnceLock::new(),
+            })
             .collect::<Vec<_>>();
         let attributes = data
             .attribute
@@ -182,7 +194,7 @@ impl Scanner {
         }
         all.push(&self.cue);
         all.extend(&self.block);
-        all.extend(&self.names);
+        all.extend(self.names.iter().map(|n| &n.regex));
         all.extend(self.attributes.iter().map(|(_, r)| r));
         all.extend([&self.question, &self.refusal]);
         all.extend(&self.allow_regex);
@@ -265,24 +277,37 @@ impl Scanner {
         }
     }
 
-    fn collect_names(&self, re: &LazyRegex, text: &str, names: &mut Vec<(Range<usize>, String)>) {
+    fn collect_names(&self, np: &NamePattern, text: &str, names: &mut Vec<(Range<usize>, String)>) {
+        let re = &np.regex;
+        // Without a `name` group a pattern names nobody.
+        let group = np
+            .group
+            .get_or_init(|| re.capture_names().position(|n| n == Some("name")));
+        let Some(g) = *group else { return };
         for caps in re.captures_iter(text) {
-            let Some(m) = caps.name("name") else { continue };
-            let name: String = m
-                .as_str()
-                .split(|c: char| c.is_whitespace())
-                .filter(|w| !w.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
+            let Some(m) = caps.get(g) else { continue };
+            // Words joined by one space. Most names (and stop names such as `客`) have no
+            // whitespace at all: borrow those instead of rebuilding them.
+            let raw = m.as_str();
+            let name: Cow<str> = if raw.contains(char::is_whitespace) {
+                Cow::Owned(
+                    raw.split(char::is_whitespace)
+                        .filter(|w| !w.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            } else {
+                Cow::Borrowed(raw)
+            };
             let first = name.split(' ').next().unwrap_or("");
             if name.is_empty()
-                || self.stop_names.contains(&name)
+                || self.stop_names.contains(name.as_ref())
                 || (name.is_ascii() && self.stop_names.contains(first))
             {
                 continue;
             }
             if !names.iter().any(|(r, _)| r.start == m.start()) {
-                names.push((m.range(), name));
+                names.push((m.range(), name.into_owned()));
             }
         }
     }
@@ -317,7 +342,7 @@ fn compile_pattern(def: &PatternDef, user: bool) -> Result<Pattern, ScannerError
         code,
         label: def.label.as_str().into(),
         regex,
-        group_m: std::sync::OnceLock::new(),
+        group_m: OnceLock::new(),
         validator,
         context: def
             .context
@@ -431,7 +456,7 @@ mod tests {
         for r in s.regexes() {
             super::super::lazy_regex::compile("built-in", r.source()).unwrap();
         }
-        for n in &s.names {
+        for n in s.names.iter().map(|n| &n.regex) {
             assert!(
                 n.capture_names().any(|c| c == Some("name")),
                 "{}",
