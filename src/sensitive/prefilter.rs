@@ -88,10 +88,23 @@ impl Prefilter {
         } else {
             0
         };
-        for (b, owners) in &self.byte_owners {
-            if memchr::memchr(*b, text.as_bytes()).is_some() {
-                for &c in owners {
-                    on.set(c);
+        // One `memchr3` pass tells whether any of three bytes occurs; only then is each looked
+        // for alone. (In most texts none does, and three passes cost as much as one digit count.)
+        let hay = text.as_bytes();
+        for group in self.byte_owners.chunks(3) {
+            let any = match group {
+                [(a, _), (b, _), (c, _)] => memchr::memchr3(*a, *b, *c, hay).is_some(),
+                [(a, _), (b, _)] => memchr::memchr2(*a, *b, hay).is_some(),
+                _ => true,
+            };
+            if !any {
+                continue;
+            }
+            for (b, owners) in group {
+                if memchr::memchr(*b, hay).is_some() {
+                    for &c in owners {
+                        on.set(c);
+                    }
                 }
             }
         }
@@ -392,6 +405,31 @@ mod tests {
                 s.push_str(parts[(seed >> 33) as usize % parts.len()]);
             }
             check(&s);
+        }
+    }
+
+    /// Single-byte triggers, looked for three at a time, switch on exactly their consumers.
+    #[test]
+    fn byte_triggers_in_groups() {
+        let triggers: Vec<Vec<String>> = [
+            vec!["@"],
+            vec!["-"],
+            vec!["+", "ab"],
+            vec!["#"],
+            vec!["%"],
+            vec![],
+        ]
+        .iter()
+        .map(|t| t.iter().map(|s| s.to_string()).collect())
+        .collect();
+        let consumers: Vec<(&[String], usize)> =
+            triggers.iter().map(|t| (t.as_slice(), 0)).collect();
+        let pre = Prefilter::new(&consumers).unwrap();
+        for text in ["", "x", "a@b", "-", "+", "ab", "#%", "x-y+z#", "@-+#%ab"] {
+            let want: Vec<usize> = (0..triggers.len())
+                .filter(|&c| triggers[c].is_empty() || triggers[c].iter().any(|t| text.contains(t)))
+                .collect();
+            assert_eq!(pre.active(text).collect::<Vec<_>>(), want, "{text:?}");
         }
     }
 
