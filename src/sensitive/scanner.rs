@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, OnceLock};
 
-use super::lazy_regex::LazyRegex;
+use super::lazy_regex::{each_group, LazyRegex};
 use super::patterns::{self, PatternDef, PatternFile};
 use super::prefilter::Prefilter;
 use super::profile::FactKind;
@@ -262,13 +262,11 @@ impl Scanner {
             .group_m
             .get_or_init(|| p.regex.capture_names().position(|n| n == Some("m")));
         match group_m {
-            Some(g) => {
-                for caps in p.regex.captures_iter(text) {
-                    if let Some(m) = caps.get(g) {
-                        push(m.range());
-                    }
+            Some(g) => each_group(&p.regex, g, text, |m| {
+                if let Some((start, end)) = m {
+                    push(start..end);
                 }
-            }
+            }),
             None => {
                 for m in p.regex.find_iter(text) {
                     push(m.range());
@@ -284,11 +282,11 @@ impl Scanner {
             .group
             .get_or_init(|| re.capture_names().position(|n| n == Some("name")));
         let Some(g) = *group else { return };
-        for caps in re.captures_iter(text) {
-            let Some(m) = caps.get(g) else { continue };
+        each_group(re, g, text, |m| {
+            let Some((start, end)) = m else { return };
             // Words joined by one space. Most names (and stop names such as `客`) have no
             // whitespace at all: borrow those instead of rebuilding them.
-            let raw = m.as_str();
+            let raw = &text[start..end];
             let name: Cow<str> = if raw.contains(char::is_whitespace) {
                 Cow::Owned(
                     raw.split(char::is_whitespace)
@@ -304,12 +302,12 @@ impl Scanner {
                 || self.stop_names.contains(name.as_ref())
                 || (name.is_ascii() && self.stop_names.contains(first))
             {
-                continue;
+                return;
             }
-            if !names.iter().any(|(r, _)| r.start == m.start()) {
-                names.push((m.range(), name.into_owned()));
+            if !names.iter().any(|(r, _)| r.start == start) {
+                names.push((start..end, name.into_owned()));
             }
-        }
+        });
     }
 }
 
