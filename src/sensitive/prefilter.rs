@@ -20,7 +20,7 @@ pub(crate) struct Prefilter {
     /// with matches; a SIMD `memchr` answers "present?" instead.
     byte_owners: Vec<(u8, Vec<usize>)>,
     /// Consumers without triggers: always candidates.
-    always: Vec<bool>,
+    always: Bits,
     min_digits: Vec<usize>,
 }
 
@@ -61,7 +61,15 @@ impl Prefilter {
             literals,
             owners,
             byte_owners,
-            always: consumers.iter().map(|(t, _)| t.is_empty()).collect(),
+            always: {
+                let mut always = Bits::new(consumers.len());
+                for (c, (t, _)) in consumers.iter().enumerate() {
+                    if t.is_empty() {
+                        always.set(c);
+                    }
+                }
+                always
+            },
             min_digits: consumers.iter().map(|(_, d)| *d).collect(),
         })
     }
@@ -70,12 +78,7 @@ impl Prefilter {
     pub(crate) fn active(&self, text: &str) -> impl Iterator<Item = usize> + '_ {
         // Small enough to live on the stack for the built-in set plus ~100 user patterns; beyond
         // that it spills to the heap (SmallVec-like, without the dependency).
-        let mut on = Bits::new(self.always.len());
-        for (c, &a) in self.always.iter().enumerate() {
-            if a {
-                on.set(c);
-            }
-        }
+        let mut on = self.always.clone();
         if let Some(literals) = &self.literals {
             literals.find(text.as_bytes(), |pattern| {
                 for &c in &self.owners[pattern] {
@@ -108,7 +111,7 @@ impl Prefilter {
                 }
             }
         }
-        (0..self.always.len()).filter(move |&c| on.get(c) && digits >= self.min_digits[c])
+        on.ones().filter(move |&c| digits >= self.min_digits[c])
     }
 }
 
@@ -257,6 +260,7 @@ impl Literals {
 }
 
 /// A bit set: inline for up to 128 bits, on the heap beyond.
+#[derive(Debug, Clone)]
 enum Bits {
     Inline(u128),
     Heap(Vec<u64>),
@@ -276,11 +280,43 @@ impl Bits {
             Bits::Heap(v) => v[i / 64] |= 1u64 << (i % 64),
         }
     }
-    fn get(&self, i: usize) -> bool {
+    /// Word `i` of 64 bits, if there is one.
+    fn word(&self, i: usize) -> Option<u64> {
         match self {
-            Bits::Inline(b) => *b & (1u128 << i) != 0,
-            Bits::Heap(v) => v[i / 64] & (1u64 << (i % 64)) != 0,
+            Bits::Inline(b) => (i < 2).then(|| (*b >> (64 * i)) as u64),
+            Bits::Heap(v) => v.get(i).copied(),
         }
+    }
+    /// The set bits, ascending: a few per text, among dozens of consumers.
+    fn ones(self) -> Ones {
+        let left = self.word(0).unwrap_or(0);
+        Ones {
+            bits: self,
+            word: 0,
+            left,
+        }
+    }
+}
+
+/// The iterator of [`Bits::ones`].
+struct Ones {
+    bits: Bits,
+    word: usize,
+    /// What is left of word `word`.
+    left: u64,
+}
+
+impl Iterator for Ones {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.left == 0 {
+            self.word += 1;
+            self.left = self.bits.word(self.word)?;
+        }
+        let bit = self.left.trailing_zeros() as usize;
+        self.left &= self.left - 1;
+        Some(self.word * 64 + bit)
     }
 }
 
@@ -430,6 +466,23 @@ mod tests {
                 .filter(|&c| triggers[c].is_empty() || triggers[c].iter().any(|t| text.contains(t)))
                 .collect();
             assert_eq!(pre.active(text).collect::<Vec<_>>(), want, "{text:?}");
+        }
+    }
+
+    /// `ones` yields the set bits in order, inline and on the heap, across word boundaries.
+    #[test]
+    fn bit_set_ones() {
+        for (n, set) in [
+            (10, vec![]),
+            (128, vec![0, 5, 63, 64, 65, 127]),
+            (300, vec![1, 63, 64, 128, 191, 192, 299]),
+            (300, vec![]),
+        ] {
+            let mut bits = Bits::new(n);
+            for &i in set.iter().rev() {
+                bits.set(i);
+            }
+            assert_eq!(bits.ones().collect::<Vec<_>>(), set, "{n}");
         }
     }
 
