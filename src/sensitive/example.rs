@@ -37,24 +37,9 @@ impl Scanner {
         let scans: Vec<TextScan> = messages.iter().map(|m| self.scan_text(m.text)).collect();
         let mut out = ExampleScan::default();
         for (i, (msg, ts)) in messages.iter().zip(&scans).enumerate() {
-            // The question this message answers: the latest user message before it.
-            let asked = (msg.role == "assistant")
-                .then(|| previous_user(messages, i))
-                .flatten()
-                .filter(|&u| self.question.is_match(messages[u].text))
-                .and_then(|u| {
-                    let q = messages[u].text;
-                    // A cue asked about, not one qualifying something else (`誕生日会`, `birthday sale`).
-                    scans[u]
-                        .cues
-                        .iter()
-                        .find(|c| {
-                            let after: String =
-                                q[c.end..].chars().take(self.window_after).collect();
-                            !self.block.as_ref().is_some_and(|b| b.is_match(&after))
-                        })
-                        .map(|c| &q[c.clone()])
-                });
+            // The cue of the question this message answers, if any: needed only for a date with
+            // no cue of its own, so found at the first such date (a regex over the question).
+            let mut asked: Option<Option<&str>> = None;
             for hit in &ts.hits {
                 let p = &self.patterns[hit.pattern];
                 let value = &msg.text[hit.range.clone()];
@@ -62,7 +47,12 @@ impl Scanner {
                     let near = self
                         .near_cue(msg.text, &ts.cues, &hit.range)
                         .map(|c| (&msg.text[c], false));
-                    let Some((cue, answers)) = near.or(asked.map(|c| (c, true))) else {
+                    let near = near.or_else(|| {
+                        asked
+                            .get_or_insert_with(|| self.asked_cue(messages, &scans, i))
+                            .map(|c| (c, true))
+                    });
+                    let Some((cue, answers)) = near else {
                         continue;
                     };
                     (
@@ -99,6 +89,34 @@ impl Scanner {
             a.message_index == b.message_index && a.kind == b.kind && a.person == b.person
         });
         out
+    }
+
+    /// The birth cue asked about by the question that message `i` (an assistant's) answers: the
+    /// latest user message before it, if it is a question, and its first cue that does not
+    /// qualify something else (`誕生日会`, `birthday sale`).
+    fn asked_cue<'t>(
+        &self,
+        messages: &[MessageText<'t>],
+        scans: &[TextScan],
+        i: usize,
+    ) -> Option<&'t str> {
+        if messages[i].role != "assistant" {
+            return None;
+        }
+        let u = previous_user(messages, i)?;
+        let q = messages[u].text;
+        // Without cues there is nothing to find: skip the question regex.
+        if scans[u].cues.is_empty() || !self.question.is_match(q) {
+            return None;
+        }
+        scans[u]
+            .cues
+            .iter()
+            .find(|c| {
+                let after: String = q[c.end..].chars().take(self.window_after).collect();
+                !self.block.as_ref().is_some_and(|b| b.is_match(&after))
+            })
+            .map(|c| &q[c.clone()])
     }
 
     /// Convenience: scan one text as a single message of `role`.

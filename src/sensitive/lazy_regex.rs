@@ -22,6 +22,40 @@ pub(crate) fn compile(what: &str, re: &str) -> Result<Regex, ScannerError> {
         .map_err(|e| ScannerError(format!("{what}: invalid regex: {e}")))
 }
 
+/// Calls `f` with the span of group `group` (if it took part) of each match of `re` in `text`,
+/// the matches that `captures_iter` yields, in order. One set of capture slots serves every
+/// match: `captures_iter` allocates a copy for each, and a name pattern matches `お客様` on every
+/// line of customer-service text.
+///
+/// The loop is `regex`'s own (`regex_automata::util::iter::Searcher::try_advance`): the next
+/// search starts at the end of the last match, and an empty match at that end is replaced by a
+/// search one byte further on. A test holds it to `captures_iter`.
+pub(crate) fn each_group(
+    re: &Regex,
+    group: usize,
+    text: &str,
+    mut f: impl FnMut(Option<(usize, usize)>),
+) {
+    let mut locs = re.capture_locations();
+    let mut start = 0;
+    let mut last_end = None;
+    while let Some(mut m) = re.captures_read_at(&mut locs, text, start) {
+        if m.start() == m.end() && Some(m.end()) == last_end {
+            start += 1;
+            if start > text.len() {
+                return;
+            }
+            match re.captures_read_at(&mut locs, text, start) {
+                Some(next) => m = next,
+                None => return,
+            }
+        }
+        start = m.end();
+        last_end = Some(m.end());
+        f(locs.get(group));
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct LazyRegex {
     source: String,
@@ -71,5 +105,48 @@ impl Deref for LazyRegex {
             compile("built-in sensitive pattern", &self.source)
                 .unwrap_or_else(|e| panic!("{}", e.0))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `each_group` yields what `captures_iter` does, empty matches and multi-byte text included.
+    #[test]
+    fn each_group_is_captures_iter() {
+        let regexes = [
+            r"(?P<m>a*)",
+            r"a*(?P<m>b)?",
+            r"(?P<m>\b)",
+            r"(?m)^(?P<m>)",
+            r"(?P<m>[\p{Han}]{1,2})(?:様|さん)?",
+            r"x|(?P<m>)",
+            r"(?P<m>\d+)-?",
+            r"",
+        ];
+        let texts = [
+            "",
+            "a",
+            "aab",
+            "bab a",
+            "田中様と山田さん",
+            "é日x本\n\nab",
+            "12-345 6",
+            "ééé",
+        ];
+        for r in regexes {
+            let re = compile("test", r).unwrap();
+            let g = re.capture_names().position(|n| n == Some("m")).unwrap_or(0);
+            for t in texts {
+                let want: Vec<Option<(usize, usize)>> = re
+                    .captures_iter(t)
+                    .map(|c| c.get(g).map(|m| (m.start(), m.end())))
+                    .collect();
+                let mut got = Vec::new();
+                each_group(&re, g, t, |m| got.push(m));
+                assert_eq!(got, want, "{r:?} on {t:?}");
+            }
+        }
     }
 }

@@ -19,6 +19,7 @@
 mod example;
 mod lazy_regex;
 mod patterns;
+mod prefilter;
 mod profile;
 mod redact;
 mod scanner;
@@ -33,7 +34,7 @@ pub use patterns::PatternDef;
 pub use profile::{Fact, FactKind, ProfileAccumulator, ProfileFinding};
 pub use redact::{mask_digits, redact_secret};
 pub use scanner::{Scanner, ScannerOptions};
-pub use texts::{line_texts, message_texts, LineText};
+pub use texts::{line_texts, message_texts, LineText, TextPointer};
 
 use crate::rules::sensitive::RULES;
 

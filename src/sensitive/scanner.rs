@@ -7,14 +7,14 @@
 //! slower engines (measured ~10 MB/s on chat text); individual regexes with literal prefilters run
 //! at hundreds of MB/s, and most texts trigger only a few of them.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
-
-use super::lazy_regex::LazyRegex;
+use super::lazy_regex::{each_group, LazyRegex};
 use super::patterns::{self, PatternDef, PatternFile};
+use super::prefilter::Prefilter;
 use super::profile::FactKind;
 use super::validators::Validator;
 use super::ScannerError;
@@ -27,13 +27,21 @@ pub(crate) struct Pattern {
     pub label: Arc<str>,
     regex: LazyRegex,
     /// Index of the group named `m` (the reported span), if any; known once `regex` compiles.
-    group_m: std::sync::OnceLock<Option<usize>>,
+    group_m: OnceLock<Option<usize>>,
     validator: Option<Validator>,
     context: Option<LazyRegex>,
     isolated: bool,
     allow: HashSet<String>,
     allow_regex: Vec<LazyRegex>,
     pub fact: Option<FactKind>,
+}
+
+/// One `[[name]]` regex.
+#[derive(Debug)]
+struct NamePattern {
+    regex: LazyRegex,
+    /// Index of the group named `name`, if any; known once `regex` compiles.
+    group: OnceLock<Option<usize>>,
 }
 
 /// A validated hit of pattern `pattern` at `range` of the text.
@@ -83,7 +91,7 @@ pub struct Scanner {
     pub(crate) block: Option<LazyRegex>,
     pub(crate) window_before: usize,
     pub(crate) window_after: usize,
-    names: Vec<LazyRegex>,
+    names: Vec<NamePattern>,
     pub(crate) attributes: Vec<(FactKind, LazyRegex)>,
     pub(crate) question: LazyRegex,
     pub(crate) refusal: LazyRegex,
@@ -128,7 +136,10 @@ impl Scanner {
         let names = data
             .name
             .iter()
-            .map(|n| LazyRegex::lazy(&n.regex))
+            .map(|n| NamePattern {
+                regex: LazyRegex::lazy(&n.regex),
+                group: OnceLock::new(),
+            })
             .collect::<Vec<_>>();
         let attributes = data
             .attribute
@@ -183,7 +194,7 @@ impl Scanner {
         }
         all.push(&self.cue);
         all.extend(&self.block);
-        all.extend(&self.names);
+        all.extend(self.names.iter().map(|n| &n.regex));
         all.extend(self.attributes.iter().map(|(_, r)| r));
         all.extend([&self.question, &self.refusal]);
         all.extend(&self.allow_regex);
@@ -251,13 +262,11 @@ impl Scanner {
             .group_m
             .get_or_init(|| p.regex.capture_names().position(|n| n == Some("m")));
         match group_m {
-            Some(g) => {
-                for caps in p.regex.captures_iter(text) {
-                    if let Some(m) = caps.get(g) {
-                        push(m.range());
-                    }
+            Some(g) => each_group(&p.regex, g, text, |m| {
+                if let Some((start, end)) = m {
+                    push(start..end);
                 }
-            }
+            }),
             None => {
                 for m in p.regex.find_iter(text) {
                     push(m.range());
@@ -266,26 +275,39 @@ impl Scanner {
         }
     }
 
-    fn collect_names(&self, re: &LazyRegex, text: &str, names: &mut Vec<(Range<usize>, String)>) {
-        for caps in re.captures_iter(text) {
-            let Some(m) = caps.name("name") else { continue };
-            let name: String = m
-                .as_str()
-                .split(|c: char| c.is_whitespace())
-                .filter(|w| !w.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
+    fn collect_names(&self, np: &NamePattern, text: &str, names: &mut Vec<(Range<usize>, String)>) {
+        let re = &np.regex;
+        // Without a `name` group a pattern names nobody.
+        let group = np
+            .group
+            .get_or_init(|| re.capture_names().position(|n| n == Some("name")));
+        let Some(g) = *group else { return };
+        each_group(re, g, text, |m| {
+            let Some((start, end)) = m else { return };
+            // Words joined by one space. Most names (and stop names such as `客`) have no
+            // whitespace at all: borrow those instead of rebuilding them.
+            let raw = &text[start..end];
+            let name: Cow<str> = if raw.contains(char::is_whitespace) {
+                Cow::Owned(
+                    raw.split(char::is_whitespace)
+                        .filter(|w| !w.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            } else {
+                Cow::Borrowed(raw)
+            };
             let first = name.split(' ').next().unwrap_or("");
             if name.is_empty()
-                || self.stop_names.contains(&name)
+                || self.stop_names.contains(name.as_ref())
                 || (name.is_ascii() && self.stop_names.contains(first))
             {
-                continue;
+                return;
             }
-            if !names.iter().any(|(r, _)| r.start == m.start()) {
-                names.push((m.range(), name));
+            if !names.iter().any(|(r, _)| r.start == start) {
+                names.push((start..end, name.into_owned()));
             }
-        }
+        });
     }
 }
 
@@ -318,7 +340,7 @@ fn compile_pattern(def: &PatternDef, user: bool) -> Result<Pattern, ScannerError
         code,
         label: def.label.as_str().into(),
         regex,
-        group_m: std::sync::OnceLock::new(),
+        group_m: OnceLock::new(),
         validator,
         context: def
             .context
@@ -334,186 +356,6 @@ fn compile_pattern(def: &PatternDef, user: bool) -> Result<Pattern, ScannerError
             .collect::<Result<_, _>>()?,
         fact,
     })
-}
-
-/// Decides which consumers (patterns, cue, names) can match a text, in one pass.
-#[derive(Debug)]
-struct Prefilter {
-    /// Over the distinct multi-byte trigger literals (case-sensitive: cheaper, and most regexes
-    /// are).
-    ac: Option<AhoCorasick>,
-    /// For each literal of `ac`, the consumers it triggers.
-    owners: Vec<Vec<usize>>,
-    /// Single-byte triggers (`@`, `-`, `+`): byte → consumers. They would flood the automaton
-    /// with matches; a SIMD `memchr` answers "present?" instead.
-    byte_owners: Vec<(u8, Vec<usize>)>,
-    /// Consumers without triggers: always candidates.
-    always: Vec<bool>,
-    min_digits: Vec<usize>,
-}
-
-impl Prefilter {
-    fn new(consumers: &[(&[String], usize)]) -> Result<Prefilter, ScannerError> {
-        let mut literals: Vec<String> = Vec::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
-        let mut byte_owners: Vec<(u8, Vec<usize>)> = Vec::new();
-        for (c, (triggers, _)) in consumers.iter().enumerate() {
-            for t in triggers.iter() {
-                if t.is_empty() {
-                    return Err(ScannerError("empty trigger literal".into()));
-                }
-                if t.len() == 1 {
-                    let b = t.as_bytes()[0];
-                    match byte_owners.iter_mut().find(|(x, _)| *x == b) {
-                        Some((_, o)) => o.push(c),
-                        None => byte_owners.push((b, vec![c])),
-                    }
-                    continue;
-                }
-                let key = t.clone();
-                match literals.iter().position(|l| *l == key) {
-                    Some(i) => owners[i].push(c),
-                    None => {
-                        literals.push(key);
-                        owners.push(vec![c]);
-                    }
-                }
-            }
-        }
-        let ac = if literals.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&literals)
-                    .map_err(|e| ScannerError(format!("trigger literals: {e}")))?,
-            )
-        };
-        Ok(Prefilter {
-            ac,
-            owners,
-            byte_owners,
-            always: consumers.iter().map(|(t, _)| t.is_empty()).collect(),
-            min_digits: consumers.iter().map(|(_, d)| *d).collect(),
-        })
-    }
-
-    /// The consumers to run on `text`, ascending.
-    fn active(&self, text: &str) -> impl Iterator<Item = usize> + '_ {
-        // Small enough to live on the stack for the built-in set plus ~100 user patterns; beyond
-        // that it spills to the heap (SmallVec-like, without the dependency).
-        let mut on = Bits::new(self.always.len());
-        for (c, &a) in self.always.iter().enumerate() {
-            if a {
-                on.set(c);
-            }
-        }
-        if let Some(ac) = &self.ac {
-            for m in ac.find_overlapping_iter(text) {
-                for &c in &self.owners[m.pattern().as_usize()] {
-                    on.set(c);
-                }
-            }
-        }
-        let digits = if self.min_digits.iter().any(|&d| d > 0) {
-            scan_bytes(text.as_bytes())
-        } else {
-            0
-        };
-        for (b, owners) in &self.byte_owners {
-            if memchr::memchr(*b, text.as_bytes()).is_some() {
-                for &c in owners {
-                    on.set(c);
-                }
-            }
-        }
-        (0..self.always.len()).filter(move |&c| on.get(c) && digits >= self.min_digits[c])
-    }
-}
-
-/// A bit set: inline for up to 128 bits, on the heap beyond.
-enum Bits {
-    Inline(u128),
-    Heap(Vec<u64>),
-}
-
-impl Bits {
-    fn new(n: usize) -> Bits {
-        if n <= 128 {
-            Bits::Inline(0)
-        } else {
-            Bits::Heap(vec![0; n.div_ceil(64)])
-        }
-    }
-    fn set(&mut self, i: usize) {
-        match self {
-            Bits::Inline(b) => *b |= 1u128 << i,
-            Bits::Heap(v) => v[i / 64] |= 1u64 << (i % 64),
-        }
-    }
-    fn get(&self, i: usize) -> bool {
-        match self {
-            Bits::Inline(b) => *b & (1u128 << i) != 0,
-            Bits::Heap(v) => v[i / 64] & (1u64 << (i % 64)) != 0,
-        }
-    }
-}
-
-/// The most digits (ASCII or full-width) in one cluster: digits separated by at most three
-/// other characters. An over-estimate is harmless (a regex runs needlessly); patterns declare
-/// `min_digits` no larger than the digits of any of their matches.
-#[cfg(test)]
-fn max_digit_cluster(bytes: &[u8]) -> usize {
-    scan_bytes(bytes)
-}
-
-/// One pass over the bytes: the largest digit cluster (see [`max_digit_cluster`]). The gap is
-/// counted in bytes, up to 9 (three characters of up to three bytes: every separator the
-/// patterns allow is ASCII or a 3-byte character such as `－` or `年`), which can only
-/// over-estimate clusters.
-fn scan_bytes(bytes: &[u8]) -> usize {
-    const MAX_GAP: usize = 9;
-    /// Starts a digit: ASCII `0-9`, or the lead byte of a full-width `０-９` (EF BC 90..99).
-    /// (Not the last byte: 0x90..0x99 are everyday continuation bytes of CJK text.)
-    fn starts_digit(b: u8) -> bool {
-        b.is_ascii_digit() | (b == 0xEF)
-    }
-    let (mut best, mut count, mut gap) = (0usize, 0usize, 0usize);
-    let mut i = 0;
-    while i < bytes.len() {
-        if gap > MAX_GAP {
-            // Between clusters, skip 16-byte chunks with no digit at all (the fold compiles to
-            // SIMD compares); the next digit starts a new cluster either way. The window reaches
-            // two bytes back, so a full-width digit begun before the chunk is not skipped.
-            while let Some(window) = bytes.get(i.saturating_sub(2)..i + 16) {
-                if window.iter().fold(false, |a, &b| a | starts_digit(b)) {
-                    break;
-                }
-                i += 16;
-            }
-            if i >= bytes.len() {
-                break;
-            }
-        }
-        let b = bytes[i];
-        let digit = b.is_ascii_digit()
-            // Full-width ０-９ is EF BC 90..99: recognised on its last byte.
-            || ((0x90..=0x99).contains(&b) && i >= 2 && bytes[i - 1] == 0xBC && bytes[i - 2] == 0xEF);
-        if digit {
-            if gap > MAX_GAP {
-                count = 0;
-            }
-            // The EF BC of a full-width digit are not a gap.
-            count += 1;
-            gap = 0;
-            best = best.max(count);
-        } else {
-            gap += 1;
-        }
-        i += 1;
-    }
-    best
 }
 
 /// Letters and digits a match must not touch (ASCII and full-width forms).
@@ -612,7 +454,7 @@ mod tests {
         for r in s.regexes() {
             super::super::lazy_regex::compile("built-in", r.source()).unwrap();
         }
-        for n in &s.names {
+        for n in s.names.iter().map(|n| &n.regex) {
             assert!(
                 n.capture_names().any(|c| c == Some("name")),
                 "{}",
@@ -636,62 +478,5 @@ mod tests {
         let named = s.scan_text("田中様の住所を確認します");
         assert_eq!(named.names.len(), 1);
         assert_eq!(named.names[0].1, "田中");
-    }
-
-    /// The chunk-skipping scan equals the plain byte loop.
-    #[test]
-    fn digit_scan_skipping_changes_nothing() {
-        /// The definition, char by char: the gap is the bytes between digits, and the lead
-        /// bytes of a full-width digit count towards the gap before it.
-        fn plain(text: &str) -> usize {
-            let (mut best, mut count, mut gap) = (0usize, 0usize, 0usize);
-            for c in text.chars() {
-                let full_width = ('０'..='９').contains(&c);
-                if c.is_ascii_digit() || full_width {
-                    gap += if full_width { 2 } else { 0 };
-                    count = if gap > 9 { 1 } else { count + 1 };
-                    gap = 0;
-                    best = best.max(count);
-                } else {
-                    gap += c.len_utf8();
-                }
-            }
-            best
-        }
-        let parts = [
-            "1",
-            "23",
-            " ",
-            "abcdefghijklmnopq",
-            "-",
-            "１",
-            "９",
-            "年",
-            "x",
-            "\u{99}",
-            "東京都",
-            "（",
-            "ｚ",
-        ];
-        let mut seed = 1u64;
-        for _ in 0..5000 {
-            let mut s = String::new();
-            for _ in 0..(seed % 40) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                s.push_str(parts[(seed >> 33) as usize % parts.len()]);
-            }
-            assert_eq!(scan_bytes(s.as_bytes()), plain(&s), "{s:?}");
-        }
-    }
-
-    #[test]
-    fn digit_clusters() {
-        assert_eq!(max_digit_cluster(b""), 0);
-        assert_eq!(max_digit_cluster("tel (415) 867-2309.".as_bytes()), 10);
-        assert_eq!(max_digit_cluster("１２３４ ５６７８".as_bytes()), 8);
-        assert_eq!(max_digit_cluster("1998年9月14日".as_bytes()), 7);
-        assert_eq!(max_digit_cluster("12 then some words 34".as_bytes()), 2);
     }
 }
