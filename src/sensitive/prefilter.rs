@@ -1,6 +1,7 @@
 //! Which consumers (patterns, the birth cue, the name patterns) can match a text: an
-//! Aho-Corasick automaton over their trigger literals, a `memchr` per single-byte trigger and a
-//! count of the longest digit cluster, in one pass over the text each.
+//! Aho-Corasick DFA over their trigger literals (walked in interleaved streams), `memchr3` for
+//! the single-byte triggers and a count of the longest digit cluster, one pass over the text
+//! each.
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
@@ -14,7 +15,7 @@ pub(crate) struct Prefilter {
     /// Over the distinct multi-byte trigger literals (case-sensitive: cheaper, and most regexes
     /// are).
     literals: Option<Literals>,
-    /// For each literal of `ac`, the consumers it triggers.
+    /// For each literal of `literals`, the consumers it triggers.
     owners: Vec<Vec<usize>>,
     /// Single-byte triggers (`@`, `-`, `+`): byte → consumers. They would flood the automaton
     /// with matches; a SIMD `memchr` answers "present?" instead.
@@ -120,7 +121,8 @@ impl Prefilter {
 #[derive(Debug)]
 struct Literals {
     dfa: DFA,
-    /// The longest literal, less one byte: how far a stream reads past its part of the text.
+    /// The longest literal, less one byte: how far at most a stream reads past its part of the
+    /// text.
     overlap: usize,
 }
 
