@@ -26,15 +26,40 @@ struct Run {
 /// measurement; the cached-scores workload points it elsewhere.
 static CACHE_DIR: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
 
+/// How many threads and cores a run gets.
+#[derive(Clone, Copy)]
+enum Threads {
+    /// A pool thread per core, as users run it.
+    Default,
+    /// A pool of this many threads (the reader and the merging thread come on top).
+    Pool(usize),
+    /// A pool of one thread, and the whole process pinned to one core (`taskset -c 0`).
+    OneCore,
+}
+
 /// Runs ftlint once, polling `/proc/<pid>/status` for the peak resident set (VmHWM).
-fn run(args: &[&str], threads: Option<usize>) -> Run {
-    let mut cmd = Command::new(BIN);
+fn run(args: &[&str], threads: Threads) -> Run {
+    let mut cmd = match threads {
+        // taskset execs ftlint in place: the pid polled below is ftlint's.
+        Threads::OneCore => {
+            let mut c = Command::new("taskset");
+            c.args(["-c", "0", BIN]);
+            c
+        }
+        _ => Command::new(BIN),
+    };
     cmd.args(args).stdout(Stdio::null()).stderr(Stdio::null());
     if let Some(dir) = CACHE_DIR.lock().expect("lock").as_ref() {
         cmd.env("FTLINT_CACHE_DIR", dir);
     }
-    if let Some(t) = threads {
-        cmd.env("RAYON_NUM_THREADS", t.to_string());
+    match threads {
+        Threads::Default => {}
+        Threads::Pool(t) => {
+            cmd.env("RAYON_NUM_THREADS", t.to_string());
+        }
+        Threads::OneCore => {
+            cmd.env("RAYON_NUM_THREADS", "1");
+        }
     }
     let start = Instant::now();
     let mut child = cmd.spawn().expect("ftlint runs");
@@ -63,7 +88,7 @@ fn run(args: &[&str], threads: Option<usize>) -> Run {
     }
 }
 
-fn median(args: &[&str], threads: Option<usize>, runs: usize) -> Run {
+fn median(args: &[&str], threads: Threads, runs: usize) -> Run {
     let mut all: Vec<Run> = (0..runs).map(|_| run(args, threads)).collect();
     all.sort_by_key(|r| r.wall);
     let peak = all.iter().map(|r| r.peak_rss_kib).max().unwrap_or(0);
@@ -138,7 +163,7 @@ fn main() {
         for (name, extra) in workloads {
             let mut a = vec!["check", p, "--output-format", "json-lines"];
             a.extend_from_slice(extra);
-            let r = median(&a, None, runs);
+            let r = median(&a, Threads::Default, runs);
             if r.exit == Some(2) {
                 println!("{name:<34} {mb:>8} {:>9}", "n/a (rules not available)");
                 continue;
@@ -159,7 +184,11 @@ fn main() {
         let texts = cache::fill(&cache_dir, &path);
         *CACHE_DIR.lock().expect("lock") = Some(cache_dir);
         let p = path.to_str().expect("utf-8 path");
-        let r = median(&["check", p, "--output-format", "json-lines"], None, runs);
+        let r = median(
+            &["check", p, "--output-format", "json-lines"],
+            Threads::Default,
+            runs,
+        );
         let s = r.wall.as_secs_f64();
         let bytes = std::fs::metadata(&path).expect("input").len() as f64;
         println!(
@@ -188,15 +217,27 @@ fn main() {
         "--select",
         "J,C,D",
     ];
-    let one = median(&a, Some(1), runs).wall.as_secs_f64();
-    let two = median(&a, Some(2), runs).wall.as_secs_f64();
-    println!("thread scaling, format only, {mb} MB: 1 thread {one:.3} s, 2 threads {two:.3} s, speed-up {:.2}x", one / two);
+    let one = median(&a, Threads::Pool(1), runs).wall.as_secs_f64();
+    let two = median(&a, Threads::Pool(2), runs).wall.as_secs_f64();
+    println!("thread scaling, format only, {mb} MB: 1 pool thread {one:.3} s, 2 pool threads {two:.3} s, speed-up {:.2}x (with 1 pool thread the reader still runs on the other core)", one / two);
+    let has_taskset = Command::new("taskset")
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if has_taskset {
+        let core = median(&a, Threads::OneCore, runs).wall.as_secs_f64();
+        println!("core scaling, format only, {mb} MB: 1 core {core:.3} s, 2 cores {two:.3} s, speed-up {:.2}x", core / two);
+    } else {
+        println!("core scaling: skipped (no `taskset` to pin a run to one core)");
+    }
     // Start-up: a 1 MB file, all default rules, including process start.
     let (small, _) = input(&dir, 1);
     let s = small.to_str().expect("utf-8 path");
     let r = median(
         &["check", s, "--output-format", "json-lines"],
-        None,
+        Threads::Default,
         runs.max(5),
     );
     println!(
