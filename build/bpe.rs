@@ -22,7 +22,8 @@
 //!                                            reads it once, where it stops
 //!   next_prefix[ranks]                       u32::MAX if none
 //!   split[ranks * 2]
-//!   pairs[(1 << pair_bits) * 3]              open addressing by `pair_slot`: left, right, token;
+//!   pairs[(1 << pair_bits) * 3]              open addressing by `pair_hash::slot`: left, right,
+//!                                            token;
 //!                                            left = u32::MAX marks an empty slot
 //!   len[ranks] (bytes, u8)                   token lengths (tokens are at most 255 bytes)
 
