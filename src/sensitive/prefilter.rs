@@ -387,6 +387,18 @@ fn scan_bytes(bytes: &[u8]) -> usize {
 mod tests {
     use super::*;
 
+    /// Up to `max - 1` of `parts` drawn at random (a 64-bit LCG: reproducible), joined.
+    fn random_text(seed: &mut u64, parts: &[&str], max: u64) -> String {
+        let mut s = String::new();
+        for _ in 0..(*seed % max) {
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            s.push_str(parts[(*seed >> 33) as usize % parts.len()]);
+        }
+        s
+    }
+
     /// The streamed walk finds exactly the literals an overlapping search finds, wherever the
     /// parts are cut: each literal at every position of texts of every length up to 150 bytes,
     /// then random texts of literals overlapping and nested in each other.
@@ -435,13 +447,7 @@ mod tests {
         ];
         let mut seed = 7u64;
         for _ in 0..20000 {
-            let mut s = String::new();
-            for _ in 0..(seed % 60) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                s.push_str(parts[(seed >> 33) as usize % parts.len()]);
-            }
+            let s = random_text(&mut seed, &parts, 60);
             check(&s);
         }
     }
@@ -525,13 +531,7 @@ mod tests {
         ];
         let mut seed = 1u64;
         for _ in 0..5000 {
-            let mut s = String::new();
-            for _ in 0..(seed % 40) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                s.push_str(parts[(seed >> 33) as usize % parts.len()]);
-            }
+            let s = random_text(&mut seed, &parts, 40);
             assert_eq!(scan_bytes(s.as_bytes()), plain(&s), "{s:?}");
         }
     }
