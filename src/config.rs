@@ -177,15 +177,9 @@ pub fn discover(first: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
 
 /// `path` joined to the current directory when relative, `.` and `..` resolved lexically.
 pub(crate) fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    };
     // A config found from `..` lives in `/repo/a/b/..`, which is `/repo/a`.
-    crate::input::normalize(&joined)
+    let cwd = std::env::current_dir().ok();
+    crate::input::absolute_in(cwd.as_deref(), path).unwrap_or_else(|| crate::input::normalize(path))
 }
 
 impl Loaded {

@@ -134,12 +134,7 @@ impl Excludes {
         if !self.anchored {
             return None;
         }
-        let joined = match &self.cwd {
-            _ if path.is_absolute() => path.to_path_buf(),
-            Some(cwd) => cwd.join(path),
-            None => return None,
-        };
-        Some(super::normalize(&joined))
+        super::absolute_in(self.cwd.as_deref(), path)
     }
 
     /// An absolute path below the current directory, made relative to it so that relative

@@ -122,7 +122,6 @@ fn walk(
     Ok(())
 }
 
-/// An I/O error's reason without Rust's "(os error 2)" suffix.
 /// `path` with `.` dropped and each `..` taking the folder before it, lexically (no file system
 /// access): `/repo/a/b/../c` is `/repo/a/c`.
 pub fn normalize(path: &Path) -> PathBuf {
@@ -139,6 +138,18 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// `path` joined to `cwd` when relative, then [`normalize`]d; `None` if it is relative and the
+/// current directory is unknown.
+pub fn absolute_in(cwd: Option<&Path>, path: &Path) -> Option<PathBuf> {
+    let joined = match cwd {
+        _ if path.is_absolute() => path.to_path_buf(),
+        Some(cwd) => cwd.join(path),
+        None => return None,
+    };
+    Some(normalize(&joined))
+}
+
+/// An I/O error's reason without Rust's "(os error 2)" suffix.
 pub fn io_reason(e: &std::io::Error) -> String {
     let s = e.to_string();
     match s.find(" (os error") {
