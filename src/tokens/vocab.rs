@@ -34,25 +34,23 @@ pub struct Vocab {
     /// Tells vocabularies apart where token ids from both meet (the merge memo).
     pub id: u8,
     bits: u32,
-    offsets: &'static [u8],
-    table: &'static [u8],
-    pairs: &'static [u8],
+    offsets: &'static [u32],
+    table: &'static [u32],
+    pairs: &'static [u32],
     bytes: &'static [u8],
     /// The token of each single byte.
     single: [u32; 256],
 }
 
-fn u32_at(a: &[u8], i: usize) -> u32 {
-    u32::from_le_bytes([a[4 * i], a[4 * i + 1], a[4 * i + 2], a[4 * i + 3]])
-}
-
 impl Vocab {
     fn parse(id: u8, blob: &'static [u8]) -> Vocab {
-        let ranks = u32_at(blob, 0) as usize;
-        let bits = u32_at(blob, 1);
-        let (offsets, rest) = blob[8..].split_at(4 * (ranks + 1));
-        let (table, rest) = rest.split_at(4 << bits);
-        let (pairs, bytes) = rest.split_at(4 << 16);
+        let words = u32s(blob);
+        let (ranks, bits) = (words[0] as usize, words[1]);
+        let (offsets, rest) = words[2..].split_at(ranks + 1);
+        let (table, rest) = rest.split_at(1 << bits);
+        let pairs = &rest[..1 << 16];
+        // The token bytes follow the last table.
+        let bytes = &blob[4 * (2 + ranks + 1 + (1 << bits) + (1 << 16))..];
         let mut v = Vocab {
             id,
             bits,
@@ -84,7 +82,7 @@ impl Vocab {
     /// Number of ranks (tests walk every token).
     #[cfg(test)]
     pub fn ranks(&self) -> u32 {
-        (self.offsets.len() / 4 - 1) as u32
+        (self.offsets.len() - 1) as u32
     }
 
     /// The bytes of token `rank`, `None` for an unused rank.
@@ -95,7 +93,7 @@ impl Vocab {
 
     fn token(&self, rank: u32) -> &'static [u8] {
         let r = rank as usize;
-        &self.bytes[u32_at(self.offsets, r) as usize..u32_at(self.offsets, r + 1) as usize]
+        &self.bytes[self.offsets[r] as usize..self.offsets[r + 1] as usize]
     }
 
     /// The rank of the token whose bytes are exactly `bytes`.
@@ -107,7 +105,7 @@ impl Vocab {
         let mask = (1usize << self.bits) - 1;
         let mut s = vocab_hash::slot(bytes, self.bits);
         loop {
-            let v = u32_at(self.table, s);
+            let v = self.table[s];
             if v == 0 {
                 return None;
             }
@@ -128,7 +126,7 @@ impl Vocab {
     /// this for each adjacent byte pair).
     #[inline]
     pub fn pair(&self, a: u8, b: u8) -> Option<u32> {
-        let v = u32_at(self.pairs, (a as usize) << 8 | b as usize);
+        let v = self.pairs[(a as usize) << 8 | b as usize];
         (v != u32::MAX).then_some(v)
     }
 }
