@@ -2,7 +2,6 @@
 //! user reads (`ftlint rule CODE`, the README table, SARIF) is the one beside the code.
 //!
 //! A rule file is `src/rules/<family>/<code>_<name>.rs`, e.g. `c005_unknown_role.rs`.
-
 //!
 //! Also lays out the tokenizer vocabularies, the backtracking counter's tables and the splitter's
 //! character classes as flat tables (see `build/vocab.rs`, `build/bpe.rs`, `build/unicode.rs`).
@@ -43,6 +42,9 @@ fn main() {
             .unwrap_or_else(|e| panic!("{}: {e}", bpe.display()));
     }
     println!("cargo:rerun-if-changed=build");
+    // The table hashes are shared with the counter: a change to either must rebuild the tables.
+    println!("cargo:rerun-if-changed=src/tokens/vocab_hash.rs");
+    println!("cargo:rerun-if-changed=src/tokens/pair_hash.rs");
     unicode::generate(&Path::new(&out).join("unicode_classes.bin"));
     rule_docs();
 }
