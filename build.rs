@@ -1,5 +1,7 @@
-//! Extracts each rule's documentation from the `//!` comment of its source file, so the doc a
-//! user reads (`ftlint rule CODE`, the README table, SARIF) is the one beside the code.
+//! Generates the rule registry from the rule files (see `rules()` below), so a rule is added by
+//! adding a file: its identity, its module declaration, its place in the registry and its
+//! documentation (the file's `//!` comment, which `ftlint rule CODE`, the README table and SARIF
+//! show) all come from the file.
 //!
 //! A rule file is `src/rules/<family>/<code>_<name>.rs`, e.g. `c005_unknown_role.rs`.
 //!
@@ -46,26 +48,46 @@ fn main() {
     println!("cargo:rerun-if-changed=src/tokens/vocab_hash.rs");
     println!("cargo:rerun-if-changed=src/tokens/pair_hash.rs");
     unicode::generate(&Path::new(&out).join("unicode_classes.bin"));
-    rule_docs();
+    rules();
 }
 
-fn rule_docs() {
+/// The rule families in catalog order: the order of `ftlint rules`, of the `Rule` enum and of
+/// SARIF's `rules[]`. A new family is one line here; a new rule is only a file.
+const FAMILIES: [&str; 9] = [
+    "jsonl",
+    "chat",
+    "preference",
+    "rft",
+    "completion",
+    "tokens",
+    "dataset",
+    "sensitive",
+    "moderation",
+];
+
+/// Finds every rule file (`src/rules/<family>/<code>_<name>.rs`, e.g. `c005_unknown_role.rs`)
+/// and generates from the file names alone:
+/// - `rule_ids.rs`: the `Rule` enum (identity, catalog order), each rule's code and its `//!`
+///   documentation;
+/// - `rule_modules_<family>.rs`: the family's `mod` declarations, so a rule needs no line in
+///   its family's `mod.rs`;
+/// - `rule_registry.rs`: the table of every rule's `RULE` definition, indexed by `Rule`.
+fn rules() {
     let root = Path::new("src/rules");
     println!("cargo:rerun-if-changed=src/rules");
-    let mut docs: Vec<(String, String)> = Vec::new();
-    let mut families: Vec<_> = std::fs::read_dir(root)
-        .expect("src/rules exists")
-        .filter_map(Result::ok)
-        .filter(|e| e.path().is_dir())
-        .collect();
-    families.sort_by_key(|e| e.file_name());
-    for family in families {
-        println!("cargo:rerun-if-changed={}", family.path().display());
-        let mut files: Vec<_> = std::fs::read_dir(family.path())
-            .expect("family dir readable")
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    // (code, family, module, doc)
+    let mut rules: Vec<(String, &str, String, String)> = Vec::new();
+    for family in FAMILIES {
+        let dir = root.join(family);
+        println!("cargo:rerun-if-changed={}", dir.display());
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .filter_map(Result::ok)
             .collect();
         files.sort_by_key(|e| e.file_name());
+        let mut modules = String::new();
         for file in files {
             let name = file.file_name().to_string_lossy().into_owned();
             let b = name.as_bytes();
@@ -77,6 +99,7 @@ fn rule_docs() {
             if !is_rule {
                 continue;
             }
+            let module = name.trim_end_matches(".rs").to_string();
             let source = std::fs::read_to_string(file.path()).expect("rule file readable");
             let doc: String = source
                 .lines()
@@ -87,14 +110,73 @@ fn rule_docs() {
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            docs.push((name[..4].to_ascii_uppercase(), doc.trim().to_string()));
+            // An absolute path: `#[path]` inside an `include!`d file is not resolved against
+            // the including module's folder.
+            let path = Path::new(&manifest).join(file.path());
+            writeln!(
+                modules,
+                "#[path = {:?}]\npub mod {module};",
+                path.display().to_string()
+            )
+            .unwrap();
+            rules.push((
+                name[..4].to_ascii_uppercase(),
+                family,
+                module,
+                doc.trim().to_string(),
+            ));
         }
+        let dest = Path::new(&out_dir).join(format!("rule_modules_{family}.rs"));
+        std::fs::write(dest, modules).unwrap();
     }
-    let mut out = String::from("pub static DOCS: &[(&str, &str)] = &[\n");
-    for (code, doc) in &docs {
-        writeln!(out, "    ({code:?}, {doc:?}),").unwrap();
+    let mut codes: Vec<&str> = rules.iter().map(|r| r.0.as_str()).collect();
+    codes.sort_unstable();
+    if let Some(w) = codes.windows(2).find(|w| w[0] == w[1]) {
+        panic!("two rule files have the code {}", w[0]);
     }
-    out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("rule_docs.rs");
-    std::fs::write(dest, out).unwrap();
+
+    let n = rules.len();
+    let mut ids = String::from(
+        "/// Every rule, in catalog order (generated from the rule files by `build.rs`).\n\
+         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]\n\
+         #[repr(u16)]\npub enum Rule {\n",
+    );
+    for (code, ..) in &rules {
+        writeln!(ids, "    {code},").unwrap();
+    }
+    ids.push_str("}\n\nimpl Rule {\n");
+    writeln!(
+        ids,
+        "    /// How many rules there are.\n    pub const COUNT: usize = {n};"
+    )
+    .unwrap();
+    ids.push_str(
+        "    /// Every rule, in catalog order.\n    pub const ALL: [Rule; Self::COUNT] = [\n",
+    );
+    for (code, ..) in &rules {
+        writeln!(ids, "        Rule::{code},").unwrap();
+    }
+    ids.push_str("    ];\n\n    /// The rule's code, e.g. `C005`: a public contract, never renumbered.\n    pub const fn code(self) -> &'static str {\n        match self {\n");
+    for (code, ..) in &rules {
+        writeln!(ids, "            Rule::{code} => {code:?},").unwrap();
+    }
+    ids.push_str("        }\n    }\n\n    /// The rule's documentation: the `//!` comment of its source file.\n    pub const fn doc(self) -> &'static str {\n        DOCS[self as usize]\n    }\n}\n\n");
+    ids.push_str(
+        "/// Every rule's documentation, in catalog order.\nstatic DOCS: [&str; Rule::COUNT] = [\n",
+    );
+    for (.., doc) in &rules {
+        writeln!(ids, "    {doc:?},").unwrap();
+    }
+    ids.push_str("];\n");
+    std::fs::write(Path::new(&out_dir).join("rule_ids.rs"), ids).unwrap();
+
+    let mut reg = String::from(
+        "/// Every rule's definition, indexed by `Rule` (generated by `build.rs`).\n\
+         pub static REGISTRY: [&RuleDef; Rule::COUNT] = [\n",
+    );
+    for (_, family, module, _) in &rules {
+        writeln!(reg, "    &super::{family}::{module}::RULE,").unwrap();
+    }
+    reg.push_str("];\n");
+    std::fs::write(Path::new(&out_dir).join("rule_registry.rs"), reg).unwrap();
 }

@@ -23,9 +23,12 @@ fn main() {
             // The engine would find the raw literal at this pointer and map `m.range` with
             // `ftlint::escapes::EscapeMap` to get the column.
             let at = &line_texts[m.message_index].pointer;
+            let (rule, message, _) = ftlint::rules::sensitive::describe(m, text);
             println!(
-                "{line_no}: {} [{}] {at} {:?} {text:?}: {}",
-                m.code, m.pattern_id, m.range, m.message
+                "{line_no}: {} [{}] {at} {:?} {text:?}: {message}",
+                rule.code(),
+                m.pattern_id,
+                m.range
             );
         }
         for f in &scan.facts {
@@ -37,6 +40,8 @@ fn main() {
         profile.add(line_no, &scan);
     }
     for f in profile.finish() {
-        println!("S006 {} {:?}: {}", f.person, f.lines, f.message);
+        let message =
+            ftlint::rules::sensitive::s006_personal_profile::message(&f.person, &f.kinds, &f.lines);
+        println!("S006 {} {:?}: {message}", f.person, f.lines);
     }
 }

@@ -60,7 +60,7 @@ impl Baseline {
         for (r, k) in reports.iter().zip(keyed) {
             for (d, h) in r.diagnostics.iter().zip(&k.hashes) {
                 counts
-                    .entry((&k.path, d.rule.code, h))
+                    .entry((&k.path, d.rule.code(), h))
                     .or_insert((0, &d.message))
                     .0 += 1;
             }
@@ -133,7 +133,7 @@ impl Baseline {
             let mut hashes = k.hashes.iter();
             r.diagnostics.retain(|d| {
                 let Some(h) = hashes.next() else { return true };
-                match left.get_mut(&(k.path.as_str(), d.rule.code, h.as_str())) {
+                match left.get_mut(&(k.path.as_str(), d.rule.code(), h.as_str())) {
                     Some(n) if *n > 0 => {
                         *n -= 1;
                         false
@@ -241,10 +241,10 @@ fn baseline_dir(baseline: &Path) -> Option<PathBuf> {
 mod tests {
     use super::*;
     use crate::diagnostic::Location;
-    use crate::rules::{Rule, Severity};
+    use crate::rules::{Rule, RuleMeta, Severity};
 
-    const R: Rule = Rule {
-        code: "X001",
+    const R: RuleMeta = RuleMeta {
+        rule: Rule::C005,
         name: "x",
         severity: Severity::Error,
         summary: "",

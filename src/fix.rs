@@ -1,16 +1,13 @@
-//! `--fix`: the framing fixes that cannot change what a file means.
+//! `--fix`: applies the fixes the selected rules' findings carry (see `diagnostic::Fix`).
 //!
-//! Four rules have a fix, applied only when the rule is selected:
+//! A rule defines its fix once, beside its detection, and `--fix` applies the `safe` edits of
+//! the selected rules' findings here. Today four rules have one — J004 `blank-line` (drop the
+//! line), J005 `byte-order-mark` (drop the BOMs), J006 `crlf-line-ending` (`\r\n` → `\n`, every
+//! `\r` before the newline), J010 `missing-final-newline` (end the last line like the file's
+//! other lines) — all of the raw-line phase, so a fix run stops there and never parses JSON.
 //!
-//! | rule | fix |
-//! |------|-----|
-//! | J005 `byte-order-mark` | drop the UTF-8 BOM at the start of the file |
-//! | J006 `crlf-line-ending` | `\r\n` → `\n`; `\r`s ending the last line are dropped |
-//! | J004 `blank-line` | drop lines that are empty or only spaces and tabs |
-//! | J010 `missing-final-newline` | end the last line with a newline |
-//!
-//! "Blank" and "line ending" mean what the checks mean (see `engine::line`), and the fixes are
-//! applied until none is left — a BOM on a line that follows dropped blank lines is at the
+//! Each line is checked, its edits applied, and checked again until no fix is left (a few
+//! rounds at most) — a BOM on a line that follows dropped blank lines is at the
 //! start of the fixed file and goes too, as do repeated `\r`s before a `\n` — so after a fix
 //! those four rules have nothing left to report (a property test checks this on random input).
 //!
@@ -27,11 +24,13 @@
 //! runs the fix, and a hard-linked file is split from its other names. A symbolic link is
 //! followed: the file it points at is fixed and the link stays.
 
-use crate::rules::jsonl::{
-    j004_blank_line, j005_byte_order_mark, j006_crlf_line_ending, j010_missing_final_newline,
-};
-use crate::rules::Selection;
+use crate::diagnostic::{apply_edits, Applicability, Rule, RuleSet};
+use crate::engine::line::{check_line, RawInput};
+use crate::engine::{DatasetLimits, Options};
+use crate::format::FormatChoice;
+use crate::input::reader;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -41,168 +40,147 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// The marker in leftover temporary files' names: `.<name>.ftlint-fix.<random>.tmp`.
 pub const TEMP_MARKER: &str = ".ftlint-fix.";
 
-/// Which fixes to apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Fixing a line takes rounds (a fix may expose another, as a dropped blank line exposes a
+/// BOM); a line that still changes after this many is left as the last round made it.
+const MAX_ROUNDS: usize = 8;
+
+/// Which rules' fixes to apply: the selected rules that have a fix.
+#[derive(Debug, Clone)]
 pub struct Fixes {
-    pub bom: bool,
-    pub crlf: bool,
-    pub blank_lines: bool,
-    pub final_newline: bool,
+    rules: RuleSet,
+    /// The engine run with only those rules, stopping after the raw-line phase when that is
+    /// all they need.
+    opts: Options,
 }
 
 impl Fixes {
-    /// The fixes whose rules are selected.
-    pub fn from_selection(sel: &Selection) -> Fixes {
-        Fixes {
-            bom: sel.is_enabled(&j005_byte_order_mark::RULE),
-            crlf: sel.is_enabled(&j006_crlf_line_ending::RULE),
-            blank_lines: sel.is_enabled(&j004_blank_line::RULE),
-            final_newline: sel.is_enabled(&j010_missing_final_newline::RULE),
-        }
+    /// The fixes of the rules in `set` that have one.
+    pub fn from_selection(set: &RuleSet) -> Fixes {
+        let rules: RuleSet = set
+            .iter()
+            .filter(|r| crate::rules::def(*r).fixed.is_some())
+            .collect();
+        let mut opts = Options::rules_only(
+            rules,
+            FormatChoice::Auto,
+            DatasetLimits {
+                min_examples: 0,
+                recommended_examples: 0,
+                max_file_bytes: u64::MAX,
+                max_image_examples: u64::MAX,
+            },
+        );
+        opts.framing_only = opts.plan.needs_only_raw();
+        Fixes { rules, opts }
     }
 
+    /// Every fix there is.
     pub fn all() -> Fixes {
-        Fixes {
-            bom: true,
-            crlf: true,
-            blank_lines: true,
-            final_newline: true,
-        }
+        Fixes::from_selection(&RuleSet::all())
+    }
+
+    /// The fixes of these rules alone.
+    pub fn only(rules: &[Rule]) -> Fixes {
+        Fixes::from_selection(&rules.iter().copied().collect())
     }
 
     pub fn any(&self) -> bool {
-        self.bom || self.crlf || self.blank_lines || self.final_newline
+        !self.rules.is_empty()
     }
 }
 
-/// What a fix changed (or, in a dry run, would change).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct FixCounts {
-    pub bom: u64,
-    pub crlf: u64,
-    pub blank_lines: u64,
-    pub final_newline: u64,
-}
+/// What a fix changed (or, in a dry run, would change): how many fixes of each rule.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FixCounts(BTreeMap<Rule, u64>);
 
 impl FixCounts {
-    pub fn total(&self) -> u64 {
-        self.bom + self.crlf + self.blank_lines + self.final_newline
+    pub fn get(&self, rule: Rule) -> u64 {
+        self.0.get(&rule).copied().unwrap_or(0)
     }
 
-    /// `removed the BOM, converted 3 CRLF line endings, removed 2 blank lines, …`
+    pub fn add(&mut self, rule: Rule, n: u64) {
+        *self.0.entry(rule).or_default() += n;
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.values().sum()
+    }
+
+    /// `removed 2 blank lines, removed the byte order mark, …`: each rule says what its fixes
+    /// did, in catalog order.
     pub fn describe(&self) -> String {
-        let plural = |n: u64, one: &str, many: &str| {
-            if n == 1 {
-                one.to_string()
-            } else {
-                format!("{n} {many}")
-            }
-        };
-        let mut parts = Vec::new();
-        if self.bom > 0 {
-            parts.push("removed the byte order mark".to_string());
-        }
-        if self.crlf > 0 {
-            parts.push(format!(
-                "converted {} to `\\n`",
-                plural(self.crlf, "1 CRLF line ending", "CRLF line endings")
-            ));
-        }
-        if self.blank_lines > 0 {
-            parts.push(format!(
-                "removed {}",
-                plural(self.blank_lines, "1 blank line", "blank lines")
-            ));
-        }
-        if self.final_newline > 0 {
-            parts.push("added the final newline".to_string());
-        }
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .filter_map(|(rule, n)| crate::rules::def(*rule).fixed.map(|said| said(*n)))
+            .collect();
         parts.join(", ")
     }
 }
 
-/// The fixed form of one line (`raw` includes its `\n`, if any). `first`: nothing has been
-/// written before this line, so a BOM here is at the start of the fixed file (after dropped
-/// blank lines, too: fixes are applied until none is left).
+/// The fixed form of one line (`raw` includes its `\n`, if any), or `None` when nothing
+/// changes. The line is checked by the selected rules with fixes and their safe edits are
+/// applied, round after round, until none is left. `first`: nothing has been written before
+/// this line, so a BOM here is at the start of the fixed file (after dropped blank lines too).
+/// `prev_crlf`: the fixed file's line ending so far.
 fn fix_line<'a>(
     raw: &'a [u8],
     first: bool,
-    fixes: Fixes,
+    fixes: &Fixes,
     prev_crlf: bool,
     counts: &mut FixCounts,
 ) -> Option<Cow<'a, [u8]>> {
-    let mut rest = raw;
-    let mut bom = false;
-    if first && rest.starts_with(BOM) {
-        bom = true;
-        rest = &rest[BOM.len()..];
-        // Repeated BOMs would surface one by one on each rerun: take them all at once.
-        while fixes.bom && rest.starts_with(BOM) {
-            rest = &rest[BOM.len()..];
+    let mut line: Cow<'a, [u8]> = Cow::Borrowed(raw);
+    for _ in 0..MAX_ROUNDS {
+        let has_newline = line.ends_with(b"\n");
+        let body = &line[..line.len() - usize::from(has_newline)];
+        let out = check_line(
+            RawInput {
+                bytes: body,
+                line: 1,
+                offset: 0,
+                first_in_file: first,
+                has_newline,
+                prev_crlf,
+            },
+            &fixes.opts,
+        );
+        let fixable: Vec<_> = out
+            .diagnostics
+            .iter()
+            .filter_map(|d| Some((d.rule.rule, d.fix.as_ref()?)))
+            .filter(|(_, f)| f.applicability == Applicability::Safe)
+            .collect();
+        // A fix counts as applied when its first edit is (every fix today has one edit).
+        let edits: Vec<_> = fixable.iter().flat_map(|(_, f)| &f.edits).collect();
+        let (fixed, applied) = apply_edits(&line, &edits);
+        if applied.is_empty() {
+            break;
+        }
+        let mut first_edit = 0;
+        for (rule, fix) in &fixable {
+            if applied.contains(&first_edit) {
+                counts.add(*rule, 1);
+            }
+            first_edit += fix.edits.len();
+        }
+        line = Cow::Owned(fixed);
+        if line.is_empty() {
+            break;
         }
     }
-    let has_newline = rest.ends_with(b"\n");
-    let body = if has_newline {
-        &rest[..rest.len() - 1]
-    } else {
-        rest
-    };
-    // The engine sees one `\r` as the line ending; fixing it may expose another (`\r\r\n`),
-    // so the CRLF fix takes them all (a `\r` after a JSON value is only whitespace).
-    let content = match body.strip_suffix(b"\r") {
-        Some(c) if fixes.crlf => {
-            let end = c.iter().rposition(|b| *b != b'\r').map_or(0, |i| i + 1);
-            &c[..end]
-        }
-        Some(c) => c,
-        None => body,
-    };
-    let cr = content.len() < body.len();
-    let strip_bom = bom && fixes.bom;
-    let keep_bom = bom && !fixes.bom;
-    if strip_bom {
-        counts.bom += 1;
+    match line {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(l) => Some(Cow::Owned(l)),
     }
-    let blank = content.iter().all(|b| matches!(b, b' ' | b'\t'));
-    if blank && fixes.blank_lines {
-        counts.blank_lines += 1;
-        // An unfixed BOM stays at the start of the file, in front of the next line.
-        return Some(Cow::Borrowed(if keep_bom { BOM } else { &[] }));
-    }
-    let fix_cr = cr && fixes.crlf;
-    let add_newline = !has_newline && fixes.final_newline;
-    if !(strip_bom || fix_cr || add_newline) {
-        return None;
-    }
-    if fix_cr {
-        counts.crlf += 1;
-    }
-    if add_newline {
-        counts.final_newline += 1;
-    }
-    let mut out = Vec::with_capacity(raw.len() + 2);
-    if keep_bom {
-        out.extend_from_slice(BOM);
-    }
-    out.extend_from_slice(if fix_cr { content } else { body });
-    if has_newline {
-        out.push(b'\n');
-    } else if add_newline {
-        // Without the CRLF fix, a new ending matches the file's: a kept `\r` or the previous
-        // line's `\r\n`.
-        if !fixes.crlf && !cr && prev_crlf {
-            out.push(b'\r');
-        }
-        out.push(b'\n');
-    }
-    Some(Cow::Owned(out))
 }
 
 /// Reads `input` line by line and calls `emit(original, fixed)` for each: `fixed` is `None`
 /// when the line is unchanged. The return value counts the fixes made.
 pub fn fix_lines<R: BufRead>(
     mut input: R,
-    fixes: Fixes,
+    fixes: &Fixes,
     mut emit: impl FnMut(&[u8], Option<&[u8]>) -> io::Result<()>,
 ) -> io::Result<FixCounts> {
     let mut counts = FixCounts::default();
@@ -216,20 +194,16 @@ pub fn fix_lines<R: BufRead>(
         }
         let fixed = fix_line(&buf, first, fixes, prev_crlf, &mut counts);
         emit(&buf, fixed.as_deref())?;
-        first = first && fixed.as_deref().is_some_and(<[u8]>::is_empty);
-        // The file's line ending so far: blank lines (often a bare `\n`) do not count.
-        if buf.ends_with(b"\r\n") {
-            prev_crlf = true;
-        } else if buf.ends_with(b"\n") && !buf.iter().all(|b| b.is_ascii_whitespace()) {
-            prev_crlf = false;
-        }
+        let written = fixed.as_deref().unwrap_or(&buf);
+        first = first && written.is_empty();
+        prev_crlf = reader::after_line(prev_crlf, written);
     }
     Ok(counts)
 }
 
 /// Fixes `path` in place (see the module documentation). Returns what changed; a file with
 /// nothing to fix is not touched at all.
-pub fn fix_file(path: &Path, fixes: Fixes) -> io::Result<FixCounts> {
+pub fn fix_file(path: &Path, fixes: &Fixes) -> io::Result<FixCounts> {
     if !fixes.any() {
         return Ok(FixCounts::default());
     }
@@ -322,7 +296,7 @@ fn sync_dir(dir: &Path) {
 pub fn preview<R: BufRead>(
     name: &str,
     reader: R,
-    fixes: Fixes,
+    fixes: &Fixes,
     out: &mut dyn Write,
 ) -> io::Result<FixCounts> {
     let mut line = 0u64;
@@ -452,7 +426,7 @@ mod tests {
 
     fn fixed(input: &[u8], fixes: Fixes) -> (Vec<u8>, FixCounts) {
         let mut out = Vec::new();
-        let counts = fix_lines(input, fixes, |b, a| {
+        let counts = fix_lines(input, &fixes, |b, a| {
             out.extend_from_slice(a.unwrap_or(b));
             Ok(())
         })
@@ -460,28 +434,26 @@ mod tests {
         (out, counts)
     }
 
-    fn only(f: impl FnOnce(&mut Fixes)) -> Fixes {
-        let mut x = Fixes::default();
-        f(&mut x);
-        x
+    fn only(rule: Rule) -> Fixes {
+        Fixes::only(&[rule])
     }
 
     #[test]
     fn each_fix_alone() {
         let input = b"\xEF\xBB\xBF{\"a\":1}\r\n\n  \t\r\n{\"b\":2}";
-        let (out, c) = fixed(input, only(|f| f.bom = true));
+        let (out, c) = fixed(input, only(Rule::J005));
         assert_eq!(out, b"{\"a\":1}\r\n\n  \t\r\n{\"b\":2}");
-        assert_eq!(c.bom, 1);
-        let (out, c) = fixed(input, only(|f| f.crlf = true));
+        assert_eq!(c.get(Rule::J005), 1);
+        let (out, c) = fixed(input, only(Rule::J006));
         assert_eq!(out, b"\xEF\xBB\xBF{\"a\":1}\n\n  \t\n{\"b\":2}");
-        assert_eq!(c.crlf, 2);
-        let (out, c) = fixed(input, only(|f| f.blank_lines = true));
+        assert_eq!(c.get(Rule::J006), 2);
+        let (out, c) = fixed(input, only(Rule::J004));
         assert_eq!(out, b"\xEF\xBB\xBF{\"a\":1}\r\n{\"b\":2}");
-        assert_eq!(c.blank_lines, 2);
-        let (out, c) = fixed(input, only(|f| f.final_newline = true));
+        assert_eq!(c.get(Rule::J004), 2);
+        let (out, c) = fixed(input, only(Rule::J010));
         // The file uses CRLF and that is not being fixed: the new ending matches.
         assert_eq!(out, b"\xEF\xBB\xBF{\"a\":1}\r\n\n  \t\r\n{\"b\":2}\r\n");
-        assert_eq!(c.final_newline, 1);
+        assert_eq!(c.get(Rule::J010), 1);
         let (out, c) = fixed(input, Fixes::all());
         assert_eq!(out, b"{\"a\":1}\n{\"b\":2}\n");
         assert_eq!(c.total(), 1 + 1 + 2 + 1);
@@ -489,9 +461,9 @@ mod tests {
 
     #[test]
     fn final_newline_follows_a_crlf_file_when_crlf_is_kept() {
-        let (out, _) = fixed(b"a\r\nb", only(|f| f.final_newline = true));
+        let (out, _) = fixed(b"a\r\nb", only(Rule::J010));
         assert_eq!(out, b"a\r\nb\r\n");
-        let (out, _) = fixed(b"a\r\nb\r", only(|f| f.final_newline = true));
+        let (out, _) = fixed(b"a\r\nb\r", only(Rule::J010));
         assert_eq!(out, b"a\r\nb\r\n");
         let (out, _) = fixed(b"a\r\nb\r", Fixes::all());
         assert_eq!(out, b"a\nb\n");
@@ -499,7 +471,7 @@ mod tests {
 
     #[test]
     fn blank_first_line_keeps_an_unfixed_bom() {
-        let fixes = only(|f| f.blank_lines = true);
+        let fixes = only(Rule::J004);
         let (out, _) = fixed(b"\xEF\xBB\xBF \n{}\n", fixes);
         assert_eq!(out, b"\xEF\xBB\xBF{}\n");
         let (out, _) = fixed(b"\xEF\xBB\xBF \n{}\n", Fixes::all());
@@ -510,7 +482,7 @@ mod tests {
     fn a_trailing_blank_line_without_newline_is_dropped_not_terminated() {
         let (out, c) = fixed(b"{}\n  ", Fixes::all());
         assert_eq!(out, b"{}\n");
-        assert_eq!((c.blank_lines, c.final_newline), (1, 0));
+        assert_eq!((c.get(Rule::J004), c.get(Rule::J010)), (1, 0));
     }
 
     #[test]
@@ -545,7 +517,7 @@ mod tests {
     fn preview_shows_changed_lines_only() {
         let input = b"\xEF\xBB\xBF{\"a\":1}\r\n{\"ok\":0}\n\n\n{\"b\":2}";
         let mut out = Vec::new();
-        let c = preview("t.jsonl", &input[..], Fixes::all(), &mut out).unwrap();
+        let c = preview("t.jsonl", &input[..], &Fixes::all(), &mut out).unwrap();
         assert_eq!(c.total(), 5);
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
@@ -555,7 +527,7 @@ mod tests {
              @@ -3,3 +3 @@\n-\n-\n-{\"b\":2}\n\\ No newline at end of file\n+{\"b\":2}\n"
         );
         let mut out = Vec::new();
-        preview("t.jsonl", &b"{}\n"[..], Fixes::all(), &mut out).unwrap();
+        preview("t.jsonl", &b"{}\n"[..], &Fixes::all(), &mut out).unwrap();
         assert!(out.is_empty());
     }
 
@@ -567,8 +539,8 @@ mod tests {
             input.push_str(&long);
         }
         let mut out = Vec::new();
-        let c = preview("t.jsonl", input.as_bytes(), Fixes::all(), &mut out).unwrap();
-        assert_eq!(c.crlf, HUNK_LINES as u64 + 1);
+        let c = preview("t.jsonl", input.as_bytes(), &Fixes::all(), &mut out).unwrap();
+        assert_eq!(c.get(Rule::J006), HUNK_LINES as u64 + 1);
         let text = String::from_utf8(out).unwrap();
         let headers: Vec<&str> = text.lines().filter(|l| l.starts_with("@@")).collect();
         assert_eq!(
@@ -589,9 +561,10 @@ mod tests {
 
     /// The four rules, as the engine checks them, on `data`.
     fn framing_findings(data: &[u8]) -> Vec<&'static str> {
-        let codes = ["J004", "J005", "J006", "J010"].map(String::from);
         let opts = crate::engine::Options::rules_only(
-            Selection::new(&codes, &[]).unwrap(),
+            [Rule::J004, Rule::J005, Rule::J006, Rule::J010]
+                .into_iter()
+                .collect(),
             crate::format::FormatChoice::default(),
             crate::engine::DatasetLimits {
                 min_examples: 0,
@@ -601,7 +574,7 @@ mod tests {
             },
         );
         let report = crate::engine::check_reader("t".into(), data, &opts).unwrap();
-        report.diagnostics.iter().map(|d| d.rule.code).collect()
+        report.diagnostics.iter().map(|d| d.rule.code()).collect()
     }
 
     proptest::proptest! {
@@ -655,16 +628,15 @@ mod tests {
 
     #[test]
     fn describes_counts() {
-        let c = FixCounts {
-            bom: 1,
-            crlf: 3,
-            blank_lines: 1,
-            final_newline: 1,
-        };
+        let mut c = FixCounts::default();
+        c.add(Rule::J010, 1);
+        c.add(Rule::J005, 1);
+        c.add(Rule::J006, 3);
+        c.add(Rule::J004, 1);
         assert_eq!(
             c.describe(),
-            "removed the byte order mark, converted 3 CRLF line endings to `\\n`, \
-             removed 1 blank line, added the final newline"
+            "removed 1 blank line, removed the byte order mark, \
+             converted 3 CRLF line endings to `\\n`, added the final newline"
         );
     }
 }

@@ -23,3 +23,4 @@ pub mod settings;
 pub mod stats;
 pub mod targets;
 pub mod tokens;
+pub mod vision;

@@ -188,7 +188,8 @@ fn json_output_contract() {
             "message": "`messages[2].role` is `\"bot\"`; expected `system`, `user`, `assistant`, `tool` or `function`",
             "help": "use `assistant` for the model's turns",
             "path": SAMPLE, "line": 4, "column": start + 1, "end_line": 4, "end_column": start + 6,
-            "byte_offset": line_start + start, "byte_length": 5, "pointer": "/messages/2/role"
+            "byte_offset": line_start + start, "byte_length": 5, "pointer": "/messages/2/role",
+            "fix": null
         })
     );
     // File-level findings have line 0 and no offsets.
@@ -205,6 +206,87 @@ fn json_output_contract() {
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
+}
+
+/// Fixable findings carry their edits in file bytes, are marked `[*]` in the human formats,
+/// and the summary says how many `--fix` would fix.
+#[test]
+fn fixes_are_data_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.jsonl");
+    let line = r#"{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]}"#;
+    std::fs::write(&path, format!("{line}\r\n\n{line}")).unwrap();
+    let p = path.to_str().unwrap();
+    let args = ["check", p, "--select", "J", "--output-format"];
+    let json = run(&[&args[..], &["json-lines"]].concat());
+    let found: Vec<serde_json::Value> = stdout(&json)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let n = line.len() as u64;
+    let fixes: Vec<(&str, serde_json::Value)> = found
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["fix"].clone()))
+        .collect();
+    let edit = |offset: u64, length: u64, content: &str| serde_json::json!({"byte_offset": offset, "byte_length": length, "content": content});
+    assert_eq!(
+        fixes,
+        [
+            (
+                "J006",
+                serde_json::json!({"applicability": "safe", "message": "convert the line ending to `\\n`", "edits": [edit(n, 1, "")]})
+            ),
+            (
+                "J004",
+                serde_json::json!({"applicability": "safe", "message": "delete the line", "edits": [edit(n + 2, 1, "")]})
+            ),
+            (
+                // The file's lines end `\r\n`: so does the new last one (J006 converts it).
+                "J010",
+                serde_json::json!({"applicability": "safe", "message": "add a newline at the end of the file", "edits": [edit(2 * n + 3, 0, "\r\n")]})
+            ),
+        ]
+    );
+    let concise = stdout(&run(&[&args[..], &["concise"]].concat()));
+    assert_eq!(
+        concise,
+        format!(
+            "{p}:1:{c}: J006 [*] line ends with `\\r\\n`\n{p}:2:1: J004 [*] empty line; every line should hold one example\n{p}:3:{c}: J010 [*] no newline at end of file\n",
+            c = n + 1
+        )
+    );
+    let full = stdout(&run(&[&args[..], &["full"]].concat()));
+    assert!(full.contains("J004 [*] empty line"), "{full}");
+    assert!(
+        full.ends_with(
+            "Found 1 warning and 2 infos in 1 file.\n[*] 3 fixable with the `--fix` option.\n"
+        ),
+        "{full}"
+    );
+    // Applying the edits is what `--fix` does.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let mut edits: Vec<&serde_json::Value> = found
+        .iter()
+        .flat_map(|d| d["fix"]["edits"].as_array().unwrap())
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e["byte_offset"].as_u64().unwrap()));
+    for e in edits {
+        let at = e["byte_offset"].as_u64().unwrap() as usize;
+        let len = e["byte_length"].as_u64().unwrap() as usize;
+        bytes.splice(at..at + len, e["content"].as_str().unwrap().bytes());
+    }
+    let fixed = run(&["check", p, "--select", "J", "--fix"]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    let by_fix = std::fs::read(&path).unwrap();
+    // The edits keep the `\r\n` J010 adds; `--fix` goes on until nothing is left.
+    assert_eq!(
+        String::from_utf8(by_fix).unwrap(),
+        format!("{line}\n{line}\n")
+    );
+    assert_eq!(
+        String::from_utf8(bytes).unwrap(),
+        format!("{line}\n{line}\r\n")
+    );
 }
 
 #[test]

@@ -353,7 +353,7 @@ fn image_examples_are_counted_in_chat_rft_and_preference_inputs() {
         let opts = &setup.opts;
         let input = format!("{line}\n{line}\n");
         let report = check_reader("x.jsonl".into(), input.as_bytes(), opts).unwrap();
-        let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.code).collect();
+        let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.code()).collect();
         assert!(codes.contains(&"D007"), "{format:?}: {codes:?}");
     }
 }

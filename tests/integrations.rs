@@ -143,7 +143,7 @@ fn sarif_has_one_rule_per_code_with_its_documentation() {
     let catalog: Vec<_> = ftlint::rules::all().collect();
     assert_eq!(rules.len(), catalog.len());
     for (entry, rule) in rules.iter().zip(&catalog) {
-        assert_eq!(entry["id"], rule.code);
+        assert_eq!(entry["id"], rule.code());
         assert_eq!(entry["name"], rule.name);
         assert_eq!(entry["shortDescription"]["text"], rule.summary);
         assert_eq!(entry["help"]["markdown"], rule.doc());

@@ -582,12 +582,13 @@ fn findings_of(store: &ScoreStore, check: &ModerationCheck) -> Vec<String> {
     for (i, v) in dataset_lines().iter().enumerate() {
         let (f, s) = check.check_line(store, i as u64 + 1, v);
         summaries.push(s);
-        out.extend(f.into_iter().map(|f| {
+        out.extend(f.into_iter().map(|e| {
+            let f = Worded::of(e);
             format!(
                 "{}:{}:{}:{:?}:{}",
                 i + 1,
                 f.pointer,
-                f.rule.code,
+                f.rule.code(),
                 f.severity,
                 f.message
             )
@@ -595,7 +596,9 @@ fn findings_of(store: &ScoreStore, check: &ModerationCheck) -> Vec<String> {
     }
     let report = check.check_file(&summaries);
     if let Some(g) = report.gate {
-        out.push(format!("0::{}:{}", g.rule.code, g.message));
+        let message =
+            ftlint::rules::moderation::m003_too_many_flagged::message(&g.verdict, &g.worst_lines);
+        out.push(format!("0::M003:{message}"));
     }
     out
 }
@@ -925,12 +928,28 @@ fn recorded_scores_file(mode: UnitMode) -> String {
     String::from_utf8(buf).unwrap()
 }
 
-fn run_profile(
-    profile: &str,
-) -> (
-    Vec<(u64, ftlint::moderation::Finding)>,
-    ftlint::moderation::FileReport,
-) {
+/// A moderation result as its rule words it.
+#[derive(Debug)]
+struct Worded {
+    rule: &'static ftlint::rules::RuleMeta,
+    severity: Severity,
+    pointer: String,
+    message: String,
+}
+
+impl Worded {
+    fn of(e: ftlint::moderation::UnitEvent) -> Worded {
+        let f = ftlint::rules::moderation::describe(&e);
+        Worded {
+            rule: f.rule,
+            severity: f.severity.unwrap_or(f.rule.severity),
+            pointer: e.pointer,
+            message: f.message,
+        }
+    }
+}
+
+fn run_profile(profile: &str) -> (Vec<(u64, Worded)>, ftlint::moderation::FileReport) {
     let imported = ImportedScores::parse(&recorded_scores_file(UnitMode::Example)).unwrap();
     let store = ScoreStore::new("omni-moderation-latest", None, Some(imported));
     let check = ModerationCheck {
@@ -943,7 +962,7 @@ fn run_profile(
     let mut summaries = Vec::new();
     for (i, v) in profile_dataset().iter().enumerate() {
         let (f, s) = check.check_line(&store, i as u64 + 1, v);
-        findings.extend(f.into_iter().map(|f| (i as u64 + 1, f)));
+        findings.extend(f.into_iter().map(|e| (i as u64 + 1, Worded::of(e))));
         summaries.push(s);
     }
     (findings, check.check_file(&summaries))
@@ -958,7 +977,7 @@ fn profile_dataset_under_finetune_explains_the_risk() {
             .iter()
             .filter(|(l, _)| *l == line)
             .map(|(_, f)| {
-                assert_eq!(f.rule.code, "M002");
+                assert_eq!(f.rule.code(), "M002");
                 assert_eq!(f.severity, Severity::Warning);
                 assert_eq!(f.pointer, "");
                 f.message.as_str()
@@ -1007,7 +1026,12 @@ fn profile_dataset_per_message_scores_and_stale_detection() {
     let (f, _) = check.check_line(&store, 5, &lines[4]);
     let codes: Vec<_> = f
         .iter()
-        .map(|f| (f.rule.code, f.pointer.as_str()))
+        .map(|e| {
+            (
+                ftlint::rules::moderation::describe(e).rule.code(),
+                e.pointer.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         codes,

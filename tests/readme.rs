@@ -8,7 +8,7 @@ fn table() -> String {
     for r in rules::all() {
         t.push_str(&format!(
             "| {} | {} | {} | {} |\n",
-            r.code,
+            r.code(),
             r.name,
             r.severity.as_str(),
             r.summary.replace('|', "\\|")

@@ -7,7 +7,7 @@ use ftlint::cli::check::Setup;
 use ftlint::engine::{self, DatasetLimits, FileReport};
 use ftlint::format::{Format, FormatChoice};
 use ftlint::render::{self, OutputFormat, RunInfo};
-use ftlint::rules::{self, Rule};
+use ftlint::rules::{self, RuleMeta as Rule};
 use ftlint::settings::Settings;
 use std::path::{Path, PathBuf};
 
@@ -58,15 +58,15 @@ fn format_for(code: &str) -> FormatChoice {
 fn check(rule: &Rule, file: &Path) -> (FileReport, String) {
     let cache = tempfile::tempdir().unwrap();
     let settings = Settings {
-        model: model_for(rule.code, file).map(str::to_owned),
-        select: vec![rule.code.to_string()],
-        format: format_for(rule.code),
+        model: model_for(rule.code(), file).map(str::to_owned),
+        select: vec![rule.code().to_string()],
+        format: format_for(rule.code()),
         scores: scores_for(file),
         cache_dir: Some(cache.path().to_path_buf()),
         ..Settings::default()
     };
     let mut setup = Setup::new(&settings, false).unwrap();
-    setup.opts.limits = limits_for(rule.code);
+    setup.opts.limits = limits_for(rule.code());
     let opts = &setup.opts;
     let rel = file
         .strip_prefix(root())
@@ -108,19 +108,19 @@ fn fixture_files(code: &str) -> Vec<PathBuf> {
 #[test]
 fn every_rule_on_its_fixtures() {
     for rule in rules::all() {
-        for file in fixture_files(rule.code) {
+        for file in fixture_files(rule.code()) {
             let (report, rendered) = check(rule, &file);
             let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
             let hits = report
                 .diagnostics
                 .iter()
-                .filter(|d| d.rule.code == rule.code)
+                .filter(|d| d.rule.code() == rule.code())
                 .count();
             if stem.starts_with("invalid") {
                 assert!(
                     hits > 0,
                     "{} found nothing in {}",
-                    rule.code,
+                    rule.code(),
                     file.display()
                 );
             } else {
@@ -128,11 +128,11 @@ fn every_rule_on_its_fixtures() {
                     hits,
                     0,
                     "{} fired on {}:\n{rendered}",
-                    rule.code,
+                    rule.code(),
                     file.display()
                 );
             }
-            insta::assert_snapshot!(format!("{}-{stem}", rule.code), rendered);
+            insta::assert_snapshot!(format!("{}-{stem}", rule.code()), rendered);
         }
     }
 }
@@ -141,8 +141,12 @@ fn every_rule_on_its_fixtures() {
 fn every_rule_has_doc_fixtures_and_snapshot() {
     let mut codes = Vec::new();
     for rule in rules::all() {
-        assert!(!codes.contains(&rule.code), "duplicate code {}", rule.code);
-        codes.push(rule.code);
+        assert!(
+            !codes.contains(&rule.code()),
+            "duplicate code {}",
+            rule.code()
+        );
+        codes.push(rule.code());
         let doc = rule.doc();
         for section in [
             "## What it checks",
@@ -150,7 +154,11 @@ fn every_rule_has_doc_fixtures_and_snapshot() {
             "## Example",
             "## Configuration",
         ] {
-            assert!(doc.contains(section), "{} doc lacks `{section}`", rule.code);
+            assert!(
+                doc.contains(section),
+                "{} doc lacks `{section}`",
+                rule.code()
+            );
         }
         assert!(
             rule.name
@@ -162,9 +170,9 @@ fn every_rule_has_doc_fixtures_and_snapshot() {
         assert!(
             !rule.summary.ends_with('.'),
             "{} summary ends with a period",
-            rule.code
+            rule.code()
         );
-        let files = fixture_files(rule.code);
+        let files = fixture_files(rule.code());
         assert!(
             files.iter().any(|f| f
                 .file_stem()
@@ -172,9 +180,12 @@ fn every_rule_has_doc_fixtures_and_snapshot() {
                 .to_string_lossy()
                 .starts_with("invalid")),
             "fixtures/{} has no invalid case",
-            rule.code
+            rule.code()
         );
-        let snap = root().join(format!("tests/snapshots/rules__{}-invalid.snap", rule.code));
+        let snap = root().join(format!(
+            "tests/snapshots/rules__{}-invalid.snap",
+            rule.code()
+        ));
         assert!(snap.exists(), "no snapshot {}", snap.display());
     }
 }
@@ -185,7 +196,7 @@ fn rule_files_are_named_after_their_rules() {
     for rule in rules::all() {
         let file = format!(
             "{}_{}.rs",
-            rule.code.to_lowercase(),
+            rule.code().to_lowercase(),
             rule.name.replace('-', "_")
         );
         let found = std::fs::read_dir(root().join("src/rules"))

@@ -1,6 +1,7 @@
 //! The public API of `ftlint::sensitive`: user patterns and allow-lists, configuration errors,
 //! S009 context rules, S006 accumulation and merging, and no panics on arbitrary text.
 
+use ftlint::rules::sensitive::{describe, rule_of};
 use ftlint::sensitive::{
     FactKind, MessageText, PatternDef, ProfileAccumulator, Scanner, ScannerOptions,
 };
@@ -15,7 +16,7 @@ fn codes(scanner: &Scanner, msgs: &[MessageText<'_>]) -> Vec<&'static str> {
         .scan_example(msgs)
         .matches
         .iter()
-        .map(|m| m.code)
+        .map(|m| rule_of(m.kind).code())
         .collect()
 }
 
@@ -37,9 +38,12 @@ fn user_patterns_and_allow_lists() {
     let s = Scanner::new(&opts).unwrap();
     let scan = s.scan_text_as("assistant", "use acme_AbC123dEf456GhI7 for the API");
     assert_eq!(scan.matches.len(), 1);
-    assert_eq!(scan.matches[0].code, "S001");
-    assert_eq!(&*scan.matches[0].pattern_id, "acme-token");
-    assert!(!scan.matches[0].message.contains("AbC123dEf456GhI7"));
+    let m = &scan.matches[0];
+    assert_eq!(rule_of(m.kind).code(), "S001");
+    assert_eq!(&*m.pattern_id, "acme-token");
+    let text = "use acme_AbC123dEf456GhI7 for the API";
+    let (_, message, _) = describe(m, &text[m.range.clone()]);
+    assert!(!message.contains("AbC123dEf456GhI7"), "{message}");
     assert!(codes(
         &s,
         &[msg(
@@ -157,7 +161,11 @@ fn profile_accumulates_and_merges() {
         [FactKind::BirthDate, FactKind::Address, FactKind::Height]
     );
     assert_eq!(
-        found[0].message,
+        ftlint::rules::sensitive::s006_personal_profile::message(
+            &found[0].person,
+            &found[0].kinds,
+            &found[0].lines
+        ),
         "personal profile of `山田 花子`: birth date, address, height on 3 lines (1, 2, 3)"
     );
 }

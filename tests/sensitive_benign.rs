@@ -7,6 +7,7 @@ mod benign_chat;
 
 use std::collections::BTreeMap;
 
+use ftlint::rules::sensitive::describe;
 use ftlint::sensitive::{MessageText, ProfileAccumulator, Scanner};
 
 #[test]
@@ -25,9 +26,11 @@ fn benign_dataset_findings_per_10k() {
             .collect();
         let scan = scanner.scan_example(&texts);
         for m in &scan.matches {
-            *per_code.entry(m.code).or_default() += 1;
+            let text = texts[m.message_index].text;
+            let (rule, message, _) = describe(m, &text[m.range.clone()]);
+            *per_code.entry(rule.code()).or_default() += 1;
             if samples.len() < 20 {
-                samples.push(format!("{} {:?}", m.message, texts[m.message_index].text));
+                samples.push(format!("{message} {text:?}"));
             }
         }
         profile.add(line as u64 + 1, &scan);

@@ -55,6 +55,11 @@ fn fixture(code: &str, kind: &str) -> Vec<Line> {
     read(&Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/{code}/{kind}.jsonl")))
 }
 
+/// The code of the rule that reports a match.
+fn code_of(m: &ftlint::sensitive::SensitiveMatch) -> &'static str {
+    ftlint::rules::sensitive::rule_of(m.kind).code()
+}
+
 const LINE_CODES: &[&str] = &[
     "S001", "S002", "S003", "S004", "S005", "S007", "S008", "S009",
 ];
@@ -67,7 +72,7 @@ fn every_invalid_line_yields_its_code() {
         for l in &lines {
             let s = scan(l);
             assert!(
-                s.matches.iter().any(|m| m.code == *code),
+                s.matches.iter().any(|m| code_of(m) == *code),
                 "{code} invalid.jsonl:{} yields no {code}: {:?}",
                 l.number,
                 s.matches
@@ -81,7 +86,7 @@ fn no_valid_line_yields_its_code() {
     for code in LINE_CODES {
         for l in &fixture(code, "valid") {
             let s = scan(l);
-            let hits: Vec<_> = s.matches.iter().filter(|m| m.code == *code).collect();
+            let hits: Vec<_> = s.matches.iter().filter(|m| code_of(m) == *code).collect();
             assert!(
                 hits.is_empty(),
                 "{code} valid.jsonl:{} yields {hits:?}",
@@ -135,7 +140,7 @@ fn profile_dataset_speaks() {
     assert_eq!(lines.len(), 11);
 
     let l1 = scan(&lines[0]);
-    let s009: Vec<_> = l1.matches.iter().filter(|m| m.code == "S009").collect();
+    let s009: Vec<_> = l1.matches.iter().filter(|m| code_of(m) == "S009").collect();
     assert_eq!(s009.len(), 1, "{l1:?}");
     let t1 = texts(&lines[0].value);
     assert_eq!(
@@ -150,7 +155,7 @@ fn profile_dataset_speaks() {
     assert_eq!(&lines[0].raw[span], "1998年9月14日");
 
     let l5 = scan(&lines[4]);
-    let s008: Vec<_> = l5.matches.iter().filter(|m| m.code == "S008").collect();
+    let s008: Vec<_> = l5.matches.iter().filter(|m| code_of(m) == "S008").collect();
     assert_eq!(s008.len(), 1, "{l5:?}");
     let t5 = texts(&lines[4].value);
     let addr = &t5[s008[0].message_index].text[s008[0].range.clone()];
@@ -159,7 +164,7 @@ fn profile_dataset_speaks() {
 
     // No other line has S008/S009 (the hometown 青森県五所川原市 has no house number).
     for (i, l) in lines.iter().enumerate() {
-        let codes: Vec<_> = scan(l).matches.iter().map(|m| m.code).collect();
+        let codes: Vec<_> = scan(l).matches.iter().map(code_of).collect();
         match i {
             0 => assert_eq!(codes, ["S009"]),
             4 => assert_eq!(codes, ["S008"]),
@@ -177,7 +182,9 @@ fn profile_dataset_speaks() {
             && f.lines.contains(&10)
             && f.lines.contains(&11)
     );
-    assert!(f.message.contains("`愛上 尾根`"), "{}", f.message);
+    let message =
+        ftlint::rules::sensitive::s006_personal_profile::message(&f.person, &f.kinds, &f.lines);
+    assert!(message.contains("`愛上 尾根`"), "{message}");
     assert!(f.kinds.len() >= 5, "{:?}", f.kinds);
 }
 
@@ -202,10 +209,11 @@ fn spans_map_through_escapes_in_every_fixture() {
 fn secrets_are_redacted_in_messages() {
     for l in &fixture("S001", "invalid") {
         let t = texts(&l.value);
-        for m in scan(l).matches.iter().filter(|m| m.code == "S001") {
+        for m in scan(l).matches.iter().filter(|m| code_of(m) == "S001") {
             let secret = &t[m.message_index].text[m.range.clone()];
-            assert!(!m.message.contains(secret), "{}", m.message);
-            assert!(m.message.contains('…'), "{}", m.message);
+            let (_, message, _) = ftlint::rules::sensitive::describe(m, secret);
+            assert!(!message.contains(secret), "{message}");
+            assert!(message.contains('…'), "{message}");
         }
     }
 }

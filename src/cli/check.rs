@@ -2,6 +2,7 @@
 
 use super::{CheckArgs, Fatal, RunError};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::RuleSet;
 use crate::engine::{self, DatasetLimits, FileReport, Options};
 use crate::input::{self, Source};
 use crate::moderation::{
@@ -9,7 +10,7 @@ use crate::moderation::{
 };
 use crate::render::{self, Counts, RunInfo};
 use crate::rules::tokens::t002_unknown_model as t002;
-use crate::rules::Selection;
+use crate::rules::{Plan, RunCtx};
 use crate::settings::Settings;
 use crate::targets::Target;
 use std::io::{Read, Write};
@@ -23,11 +24,11 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let sources = args.inputs.sources(&settings)?;
     let mut fix_failed = false;
     if args.fix {
-        let fixes = crate::fix::Fixes::from_selection(&setup.opts.selection);
+        let fixes = crate::fix::Fixes::from_selection(&setup.opts.plan.set);
         if args.dry_run {
-            return super::fix::preview(&sources, fixes, out);
+            return super::fix::preview(&sources, &fixes, out);
         }
-        fix_failed = super::fix::apply(&sources, fixes);
+        fix_failed = super::fix::apply(&sources, &fixes);
     }
     // After `--fix`, so that `--diff` sees the lines the check sees.
     let narrowing = super::narrow::Narrowing::new(args, &settings, &sources)?;
@@ -49,7 +50,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         r.diagnostics.splice(0..0, setup.file_level.iter().cloned());
         per_file_ignores.apply(r);
     }
-    if let Some(code) = narrowing.apply(&inputs, &setup.opts.selection, &mut reports)? {
+    if let Some(code) = narrowing.apply(&inputs, &setup.opts.plan.set, &mut reports)? {
         return Ok(if failed { 2 } else { code });
     }
     let info = RunInfo {
@@ -87,9 +88,9 @@ impl Setup {
     /// `stats`: no rule runs, tokens are always counted and per-example records kept.
     pub fn new(s: &Settings, stats: bool) -> Result<Setup, Fatal> {
         let selection = if stats {
-            Selection::none()
+            RuleSet::EMPTY
         } else {
-            Selection::new(&s.select, &s.ignore).map_err(Fatal)?
+            crate::rules::select(&s.select, &s.ignore).map_err(Fatal)?
         };
         let mut target = Target::builtin(&s.target)
             .ok_or_else(|| {
@@ -119,34 +120,35 @@ impl Setup {
             )?)),
             None => None,
         };
-        let mut file_level = Vec::new();
-        let resolved = match target.resolve_model(s.model.as_deref()) {
-            Ok(m) => Some(m.clone()),
-            Err(unknown) if stats => return Err(Fatal(t002::message(&unknown))),
-            Err(unknown) => {
-                if selection.is_enabled(&t002::RULE) {
-                    file_level.push(
-                        Diagnostic::file_level(&t002::RULE, t002::message(&unknown))
-                            .with_help(t002::help()),
-                    );
-                }
-                None
-            }
+        let model = target.resolve_model(s.model.as_deref());
+        if let (Err(unknown), true) = (&model, stats) {
+            return Err(Fatal(t002::message(unknown)));
+        }
+        // The run phase: rules about the settings themselves, reported on every file.
+        let run = RunCtx {
+            unknown_model: model.as_ref().err(),
         };
+        let file_level: Vec<Diagnostic> = crate::rules::run_checks(&selection, &run)
+            .into_iter()
+            .map(Diagnostic::from_file_finding)
+            .collect();
+        let resolved = model.ok().cloned();
+        let plan = Plan::new(selection);
         let model_name = s
             .model
             .clone()
             .unwrap_or_else(|| target.default_model().name.clone());
         // Tokenize only when a token rule or `stats` needs it.
-        let tokens = resolved.filter(|_| stats || selection.any_with_prefix("T"));
+        let tokens = resolved.filter(|_| stats || plan.uses_tokens());
         let moderation = if stats {
             None
         } else {
-            moderation_run(s, &selection)?
+            moderation_run(s, &plan)?
         };
         Ok(Setup {
             opts: Options {
-                selection,
+                plan,
+                framing_only: false,
                 format: s.format,
                 limits: DatasetLimits {
                     min_examples: target.min_examples,
@@ -168,13 +170,10 @@ impl Setup {
 }
 
 /// The moderation check of a run: its profile and score sources. `None` when moderation is
-/// off or no M rule is selected.
-pub fn moderation_run(
-    s: &Settings,
-    selection: &Selection,
-) -> Result<Option<Arc<ModerationRun>>, Fatal> {
+/// off or no selected rule reads scores.
+pub fn moderation_run(s: &Settings, plan: &Plan) -> Result<Option<Arc<ModerationRun>>, Fatal> {
     let mode = s.moderation.unwrap_or_default();
-    if mode == SourceMode::Off || !selection.any_with_prefix("M") {
+    if mode == SourceMode::Off || !plan.uses_moderation() {
         return Ok(None);
     }
     if mode == SourceMode::Api && s.offline {
@@ -226,7 +225,7 @@ pub fn moderation_run(
 /// Config `per-file-ignores`: rule codes (or prefixes) dropped from matching files' reports.
 /// A glob matches the path as shown, or the path relative to the config file's folder.
 pub struct PerFileIgnores {
-    entries: Vec<(globset::GlobMatcher, Vec<String>)>,
+    entries: Vec<(globset::GlobMatcher, RuleSet)>,
     base: Option<std::path::PathBuf>,
 }
 
@@ -238,11 +237,12 @@ impl PerFileIgnores {
             let m = globset::Glob::new(g)
                 .map_err(|e| Fatal(format!("invalid per-file-ignores glob `{glob}`: {e}")))?
                 .compile_matcher();
-            let codes = codes
+            // A code or prefix that names no rule ignores nothing.
+            let rules = codes
                 .iter()
-                .map(|c| c.trim().to_ascii_uppercase())
-                .collect();
-            entries.push((m, codes));
+                .filter_map(|c| crate::rules::select::matching(c).ok())
+                .fold(RuleSet::EMPTY, |all, r| all.union(&r));
+            entries.push((m, rules));
         }
         Ok(PerFileIgnores {
             entries,
@@ -266,20 +266,17 @@ impl PerFileIgnores {
 
     /// Drops the ignored codes' findings from `report`.
     pub fn apply(&self, report: &mut FileReport) {
-        let codes: Vec<&String> = self
+        let ignored = self
             .entries
             .iter()
             .filter(|(m, _)| self.matches(m, &report.path))
-            .flat_map(|(_, c)| c)
-            .collect();
-        if codes.is_empty() {
+            .fold(RuleSet::EMPTY, |all, (_, r)| all.union(r));
+        if ignored.is_empty() {
             return;
         }
-        report.diagnostics.retain(|d| {
-            !codes
-                .iter()
-                .any(|c| c.as_str() == "ALL" || d.rule.code.starts_with(c.as_str()))
-        });
+        report
+            .diagnostics
+            .retain(|d| !ignored.contains(d.rule.rule));
     }
 }
 

@@ -1,7 +1,7 @@
 //! `ftlint rules` and `ftlint rule CODE`: the catalog and each rule's documentation.
 
 use super::{Fatal, ListFormat, RunError};
-use crate::rules::{self, Rule};
+use crate::rules::{self, RuleMeta as Rule};
 use std::io::{self, Write};
 
 pub fn list(format: ListFormat, out: &mut dyn Write) -> io::Result<()> {
@@ -11,7 +11,7 @@ pub fn list(format: ListFormat, out: &mut dyn Write) -> io::Result<()> {
                 writeln!(
                     out,
                     "{}  {:<30} {:<8} {}",
-                    r.code,
+                    r.code(),
                     r.name,
                     r.severity.as_str(),
                     r.summary
@@ -22,7 +22,7 @@ pub fn list(format: ListFormat, out: &mut dyn Write) -> io::Result<()> {
             let list: Vec<_> = rules::all()
                 .map(|r| {
                     serde_json::json!({
-                        "code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary,
+                        "code": r.code(), "name": r.name, "severity": r.severity, "summary": r.summary,
                     })
                 })
                 .collect();
@@ -45,7 +45,7 @@ pub fn show(code: &str, out: &mut dyn Write) -> Result<u8, RunError> {
 pub fn render_doc(rule: &Rule) -> String {
     format!(
         "# {} {} ({})\n\n{}.\n\n{}\n",
-        rule.code,
+        rule.code(),
         rule.name,
         rule.severity.as_str(),
         rule.summary,

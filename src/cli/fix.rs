@@ -21,7 +21,7 @@ pub fn check_usage(args: &CheckArgs) -> Result<(), Fatal> {
 
 /// Fixes every file, saying on stderr what changed. Returns `true` when a file could not be
 /// fixed (the run then exits 2, after checking everything).
-pub fn apply(sources: &[Source], fixes: Fixes) -> bool {
+pub fn apply(sources: &[Source], fixes: &Fixes) -> bool {
     let mut failed = false;
     for source in sources {
         let Source::File(path) = source else { continue };
@@ -45,7 +45,7 @@ pub fn apply(sources: &[Source], fixes: Fixes) -> bool {
 
 /// `--fix --dry-run`: prints what `--fix` would change and changes nothing. Exit code 1 when
 /// some file would change, 0 when none would, 2 when one could not be read.
-pub fn preview(sources: &[Source], fixes: Fixes, out: &mut dyn Write) -> Result<u8, RunError> {
+pub fn preview(sources: &[Source], fixes: &Fixes, out: &mut dyn Write) -> Result<u8, RunError> {
     let mut changed = false;
     let mut failed = false;
     for source in sources {

@@ -5,10 +5,10 @@
 use super::check::Inputs;
 use super::{CheckArgs, Fatal};
 use crate::baseline::{self, Baseline, Keyed};
+use crate::diagnostic::{Rule, RuleSet};
 use crate::diff::{self, ChangedLines};
 use crate::engine::FileReport;
 use crate::input::Source;
-use crate::rules::{self, Selection};
 use crate::settings::Settings;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -71,7 +71,7 @@ impl Narrowing {
     pub fn apply(
         &self,
         inputs: &Inputs,
-        selection: &Selection,
+        selection: &RuleSet,
         reports: &mut [FileReport],
     ) -> Result<Option<u8>, Fatal> {
         if let Some(diff) = &self.diff {
@@ -96,7 +96,7 @@ impl Narrowing {
         }
         if let Some((path, base)) = &self.baseline {
             let keyed = keyed(inputs, reports, path)?;
-            let judged = |code: &str| rules::by_code(code).is_none_or(|r| selection.is_enabled(r));
+            let judged = |code: &str| Rule::from_code(code).is_none_or(|r| selection.contains(r));
             let stale = base.apply(reports, &keyed, judged);
             // With `--diff`, findings on unchanged lines were dropped first: their entries
             // matching nothing says nothing.

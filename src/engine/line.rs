@@ -1,34 +1,32 @@
-//! Everything ftlint does with one line, in one place: framing, one parse, the format's rules,
-//! a small summary for the dataset rules, and positions for whatever was found.
+//! One line through every per-line phase: raw line, parse, schema, example, and the dataset
+//! rules' notes — the engine knows the phases, never a rule — then positions for whatever was
+//! found.
 
-use super::hash;
 use super::Options;
 use crate::diagnostic::{Diagnostic, Finding, Location, Target};
 use crate::format::{self, Format, FormatChoice};
 use crate::input::position;
-use crate::json::{self, locate, ParseErrorKind, Pointer};
-use crate::rules::tokens::t001_example_too_long as t001;
-use crate::rules::{self, jsonl, LineCtx};
+use crate::json::{self, locate, Pointer};
+use crate::rules::{schema, ExampleCtx, Note, ParsedLine, RawLine};
 use serde_json::Value;
 use std::ops::Range;
 
-/// What the dataset rules need to know about a line once the pass is over.
-#[derive(Debug, Clone, Default)]
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What the dataset phase needs to know about a line once the pass is over.
+#[derive(Default)]
 pub struct LineSummary {
     pub kind: LineKind,
     pub crlf: bool,
     /// File offset and column of the top-level `{`, where dataset findings point.
     pub brace: (u64, u64),
-    pub example_hash: Option<u128>,
-    /// (hash of the conversation before the last assistant message, hash of that message).
-    pub conversation: Option<(u128, u128)>,
-    pub has_images: bool,
     /// Tokens of the example, when counted.
     pub tokens: Option<u64>,
     pub record: Option<crate::stats::ExampleRecord>,
     pub moderation: Option<crate::moderation::LineSummary>,
-    /// What the sensitive-data scan found, kept for S006 when it stated facts.
-    pub sensitive: Option<crate::sensitive::ExampleScan>,
+    /// The dataset rules' notes: (index of the rule in the plan's dataset phase, note), in
+    /// plan order.
+    pub notes: Vec<(usize, Note)>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,7 +45,7 @@ pub struct LineOutput {
 }
 
 /// One physical line as the block splitter saw it.
-pub struct RawLine<'a> {
+pub struct RawInput<'a> {
     /// Without the `\n`.
     pub bytes: &'a [u8],
     /// 1-based line number in the file.
@@ -56,325 +54,210 @@ pub struct RawLine<'a> {
     pub offset: u64,
     pub first_in_file: bool,
     pub has_newline: bool,
+    /// The last non-blank line before this one ended with `\r\n`.
+    pub prev_crlf: bool,
 }
 
-pub fn check_line(raw: RawLine<'_>, opts: &Options) -> LineOutput {
+pub fn check_line(input: RawInput<'_>, opts: &Options) -> LineOutput {
     let mut out = LineOutput {
         diagnostics: Vec::new(),
         summary: LineSummary::default(),
     };
-    let mut bytes = raw.bytes;
-    let mut offset = raw.offset;
-    let sel = &opts.selection;
-
-    if raw.first_in_file && bytes.starts_with(b"\xEF\xBB\xBF") {
-        if sel.is_enabled(&jsonl::j005_byte_order_mark::RULE) {
-            out.diagnostics.push(fixed(
-                jsonl::j005_byte_order_mark::finding(),
-                Location {
-                    line: raw.line,
-                    column: 1,
-                    end_line: raw.line,
-                    end_column: 1,
-                    byte_offset: offset,
-                    byte_length: 3,
-                },
-            ));
-        }
-        bytes = &bytes[3..];
-        offset += 3;
-    }
-    if let Some(stripped) = bytes.strip_suffix(b"\r") {
-        out.summary.crlf = true;
-        bytes = stripped;
-    }
-
-    // Framing findings at the end of the line need its text only for a column, so they are
-    // positioned after UTF-8 is known.
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            out.summary.kind = LineKind::Broken;
-            let start = e.valid_up_to();
-            let len = e.error_len().unwrap_or(bytes.len() - start);
-            let valid = std::str::from_utf8(&bytes[..start]).unwrap_or_default();
-            if sel.is_enabled(&jsonl::j001_invalid_utf8::RULE) {
-                let column = valid.chars().count() as u64 + 1;
-                let mut d = fixed(
-                    jsonl::j001_invalid_utf8::finding(&bytes[start..start + len]),
-                    Location {
-                        line: raw.line,
-                        column,
-                        end_line: raw.line,
-                        end_column: column + 1,
-                        byte_offset: offset + start as u64,
-                        byte_length: len as u64,
-                    },
-                );
-                // Show what precedes the bad byte; the byte itself cannot be printed.
-                let mut snip = position::snippet(valid, &(start..start));
-                snip.text.push('�');
-                snip.span = snip.text.len() - '�'.len_utf8()..snip.text.len();
-                d.snippet = Some(snip);
-                out.diagnostics.push(d);
-            }
-            return out;
-        }
+    let plan = &opts.plan;
+    let bytes = input.bytes;
+    let bom = if input.first_in_file && bytes.starts_with(BOM) {
+        BOM.len()
+    } else {
+        0
     };
-    let line_end_findings = |out: &mut LineOutput| {
-        let end = text.len();
-        if out.summary.crlf && sel.is_enabled(&jsonl::j006_crlf_line_ending::RULE) {
-            let mut d = positioned(
-                jsonl::j006_crlf_line_ending::finding(end),
-                text,
-                raw.line,
-                offset,
-            );
-            if let Some(loc) = d.location.as_mut() {
-                loc.byte_length = 1;
-                loc.end_column = loc.column + 1;
-            }
-            out.diagnostics.push(d);
-        }
-        if !raw.has_newline && sel.is_enabled(&jsonl::j010_missing_final_newline::RULE) {
-            out.diagnostics.push(positioned(
-                jsonl::j010_missing_final_newline::finding(end),
-                text,
-                raw.line,
-                offset,
-            ));
-        }
+    let end = if bytes[bom..].ends_with(b"\r") {
+        bytes.len() - 1
+    } else {
+        bytes.len()
     };
+    let raw = RawLine {
+        bytes,
+        line: input.line,
+        first_in_file: input.first_in_file,
+        has_newline: input.has_newline,
+        prev_crlf: input.prev_crlf,
+        content: bom..end,
+        text: std::str::from_utf8(&bytes[bom..end]).ok(),
+    };
+    out.summary.crlf = raw.crlf();
 
-    if text.trim_matches([' ', '\t']).is_empty() {
+    let mut found = Vec::new();
+    for rule in &plan.raw {
+        if let Some(check) = rule.raw {
+            check(&raw, &mut found);
+        }
+    }
+    for f in found.drain(..) {
+        out.diagnostics.push(position_raw(f, &raw, input.offset));
+    }
+    let Some(text) = raw.text else {
+        out.summary.kind = LineKind::Broken;
+        return out;
+    };
+    if raw.is_blank() {
         out.summary.kind = LineKind::Blank;
-        if sel.is_enabled(&jsonl::j004_blank_line::RULE) {
-            out.diagnostics.push(positioned(
-                jsonl::j004_blank_line::finding(text.len()),
-                text,
-                raw.line,
-                offset,
-            ));
-        }
-        line_end_findings(&mut out);
         return out;
     }
+    if opts.framing_only {
+        return out;
+    }
+    let text_offset = input.offset + bom as u64;
 
-    let mut findings: Vec<Finding> = Vec::new();
-    match json::parse_line(text) {
-        Err(e) => {
-            out.summary.kind = LineKind::Broken;
-            let f = match e.kind {
-                ParseErrorKind::TooDeep => jsonl::j009_nesting_too_deep::finding(&e),
-                ParseErrorKind::Syntax => jsonl::j002_invalid_json::finding(&e, text),
+    let parse = json::parse_line(text);
+    let parsed = ParsedLine {
+        text,
+        parse: &parse,
+    };
+    for rule in &plan.parse {
+        if let Some(check) = rule.parse {
+            check(&parsed, &mut found);
+        }
+    }
+    out.summary.kind = LineKind::Broken;
+    if let Ok(p) = &parse {
+        if let Value::Object(obj) = &p.value {
+            let start = text.len() - text.trim_start().len();
+            out.summary.brace = (
+                text_offset + start as u64,
+                text[..start].chars().count() as u64 + 1,
+            );
+            let detected = format::detect(obj);
+            let (format, kind) = match opts.format {
+                FormatChoice::Fixed(f) => (f, Some(f)),
+                FormatChoice::Auto => (detected.unwrap_or(Format::Chat), detected),
             };
-            findings.push(f);
-        }
-        Ok(parsed) => {
-            for r in &parsed.lone_surrogates {
-                findings.push(jsonl::j008_lone_surrogate::finding(
-                    r.clone(),
-                    &text[r.clone()],
-                ));
-            }
-            for d in &parsed.duplicates {
-                findings.push(jsonl::j007_duplicate_key::finding(d));
-            }
-            match &parsed.value {
-                Value::Object(obj) => {
-                    let start = text.len() - text.trim_start().len();
-                    out.summary.brace = (
-                        offset + start as u64,
-                        text[..start].chars().count() as u64 + 1,
-                    );
-                    let detected = format::detect(obj);
-                    let format = match opts.format {
-                        FormatChoice::Fixed(f) => f,
-                        FormatChoice::Auto => detected.unwrap_or(Format::Chat),
-                    };
-                    out.summary.kind = LineKind::Example(match opts.format {
-                        FormatChoice::Fixed(f) => Some(f),
-                        FormatChoice::Auto => detected,
-                    });
-                    let mut ctx = LineCtx::new(text, &parsed.value, opts);
-                    rules::check_example(format, &mut ctx);
-                    findings.append(&mut ctx.findings);
-                    summarize(&parsed.value, format, opts, &mut out.summary);
-                    count_tokens(&parsed.value, opts, &mut out.summary, &mut findings);
-                    moderate(
-                        &parsed.value,
-                        raw.line,
-                        opts,
-                        &mut out.summary,
-                        &mut findings,
-                    );
-                    scan_sensitive(text, &parsed.value, opts, &mut out.summary, &mut findings);
-                }
-                other => {
-                    out.summary.kind = LineKind::Broken;
-                    findings.push(jsonl::j003_not_an_object::finding(other));
-                }
-            }
+            out.summary.kind = LineKind::Example(kind);
+            check_example(
+                text,
+                &p.value,
+                format,
+                input.line,
+                opts,
+                &mut out.summary,
+                &mut found,
+            );
         }
     }
-    for f in findings {
-        if sel.is_enabled(f.rule) {
-            out.diagnostics.push(positioned(f, text, raw.line, offset));
-        }
+    for f in found {
+        out.diagnostics
+            .push(positioned(f, text, input.line, text_offset, input.offset));
     }
-    line_end_findings(&mut out);
     out
 }
 
-/// Hashes for the dataset rules, only when a rule that needs them is selected.
-fn summarize(value: &Value, format: Format, opts: &Options, s: &mut LineSummary) {
-    let sel = &opts.selection;
-    if sel.is_enabled(&rules::dataset::d003_duplicate_example::RULE) {
-        s.example_hash = Some(hash::hash_value(value));
-    }
-    let messages = value.get("messages").and_then(Value::as_array);
-    if matches!(format, Format::Chat | Format::Rft) {
-        if let Some(messages) = messages {
-            if sel.is_enabled(&rules::dataset::d004_conflicting_answers::RULE) {
-                let last = messages
-                    .iter()
-                    .rposition(|m| m.get("role").and_then(Value::as_str) == Some("assistant"));
-                if let Some(k) = last.filter(|&k| k > 0) {
-                    let prefix =
-                        hash::hash_values(value.get("tools").into_iter().chain(&messages[..k]));
-                    let answer = hash::hash_value(&messages[k]);
-                    s.conversation = Some((prefix, answer));
-                }
-            }
-            s.has_images = messages.iter().any(has_image_part);
-        }
-    }
-    if format == Format::Preference {
-        s.has_images = value
-            .pointer("/input/messages")
-            .and_then(Value::as_array)
-            .is_some_and(|m| m.iter().any(has_image_part));
-    }
-}
-
-/// The example's tokens for the report, `stats` and T001 — the only tokenization of the line.
-fn count_tokens(value: &Value, opts: &Options, s: &mut LineSummary, findings: &mut Vec<Finding>) {
-    let Some(model) = &opts.tokens else {
-        return;
-    };
-    let tokens = if opts.collect_records {
-        let rec = crate::stats::ExampleRecord::from_value(model.encoding, value);
-        s.record = Some(rec);
-        rec.tokens
-    } else {
-        crate::tokens::count_example(model.encoding, value).total
-    };
-    s.tokens = Some(tokens);
-    if t001::excess(tokens, model.context).is_some() {
-        findings.push(
-            Finding::new(
-                &t001::RULE,
-                Target::Line,
-                t001::message(tokens, model.context, &model.name),
-            )
-            .help(t001::help(tokens, model.context)),
-        );
-    }
-}
-
-/// Moderation findings from whatever scores the run has (cache, import, fetched).
-fn moderate(
-    value: &Value,
-    line: u64,
-    opts: &Options,
-    s: &mut LineSummary,
-    findings: &mut Vec<Finding>,
-) {
-    let Some(m) = &opts.moderation else {
-        return;
-    };
-    let (found, summary) = m.check.check_line(&m.store, line, value);
-    s.moderation = Some(summary);
-    for f in found {
-        let target = if f.pointer.is_empty() {
-            Target::Line
-        } else {
-            Target::Value(Pointer::parse(&f.pointer))
-        };
-        findings.push(
-            Finding::new(f.rule, target, f.message)
-                .help(f.help)
-                .severity(f.severity),
-        );
-    }
-}
-
-/// The S rules: one scan over every text of the line; each match is mapped from the decoded
-/// string back to the raw line through the string's escapes.
-fn scan_sensitive(
+/// The schema and example phases on one example, the analyses they share (tokens,
+/// moderation), and the dataset rules' notes.
+fn check_example(
     text: &str,
     value: &Value,
+    format: Format,
+    line: u64,
     opts: &Options,
-    s: &mut LineSummary,
-    findings: &mut Vec<Finding>,
+    summary: &mut LineSummary,
+    found: &mut Vec<Finding>,
 ) {
-    if !opts.selection.any_with_prefix("S") {
-        return;
-    }
-    let texts = crate::sensitive::line_texts(value);
-    if texts.is_empty() {
-        return;
-    }
-    let scan = opts
-        .scanner()
-        .scan_example(&crate::sensitive::message_texts(&texts));
-    for m in &scan.matches {
-        let Some(rule) = rules::by_code(m.code) else {
-            continue;
+    let plan = &opts.plan;
+    let mut ex = ExampleCtx::new(text, value, format, line, opts.scanner());
+    // The example's tokens for the report, `stats` and the token rules: the only tokenization
+    // of the line.
+    if let Some(model) = &opts.tokens {
+        let tokens = if opts.collect_records {
+            let rec = crate::stats::ExampleRecord::from_value(model.encoding, value);
+            summary.record = Some(rec);
+            rec.tokens
+        } else {
+            crate::tokens::count_example(model.encoding, value).total
         };
-        if !opts.selection.is_enabled(rule) {
-            continue;
-        }
-        let pointer = Pointer::parse(&texts[m.message_index].pointer);
-        let target = locate::locate(text, &pointer)
-            .and_then(|l| {
-                let literal = &text.as_bytes()[l.value.clone()];
-                let raw = crate::escapes::EscapeMap::new(literal)?.range_to_raw(m.range.clone())?;
-                Some(Target::Bytes(
-                    l.value.start + raw.start..l.value.start + raw.end,
-                ))
-            })
-            .unwrap_or(Target::Value(pointer));
-        let mut f = Finding::new(rule, target, m.message.clone()).help(m.help.clone());
-        if m.code == rules::sensitive::s001_secret::RULE.code {
-            f = f.redacted();
-        }
-        findings.push(f);
+        summary.tokens = Some(tokens);
+        ex.tokens = Some((tokens, model));
     }
-    if !scan.facts.is_empty()
-        && opts
-            .selection
-            .is_enabled(&rules::sensitive::s006_personal_profile::RULE)
-    {
-        s.sensitive = Some(scan);
+    // Moderation verdicts from whatever scores the run has (cache, import, fetched).
+    let events;
+    if let Some(m) = &opts.moderation {
+        let (e, s) = m.check.check_line(&m.store, line, value);
+        summary.moderation = Some(s);
+        events = e;
+        ex.moderation = Some(&events);
+    }
+    if !plan.schema.is_empty() {
+        found.extend(schema::findings(
+            schema::Schema::of(format),
+            value,
+            &plan.schema,
+        ));
+    }
+    for rule in &plan.example {
+        if let Some(check) = rule.example {
+            check(&ex, found);
+        }
+    }
+    for (i, rule) in plan.dataset.iter().enumerate() {
+        if let Some(note) = rule.dataset.and_then(|d| d.note(&ex)) {
+            summary.notes.push((i, note));
+        }
     }
 }
 
-fn has_image_part(message: &Value) -> bool {
-    message
-        .get("content")
-        .and_then(Value::as_array)
-        .is_some_and(|parts| {
-            parts
-                .iter()
-                .any(|p| p.get("type").and_then(Value::as_str) == Some("image_url"))
-        })
+/// Gives a framing finding its position: columns count the characters of the line's content
+/// (after a BOM, which itself takes no column), an invalid byte sequence counting as one.
+fn position_raw(f: Finding, raw: &RawLine<'_>, line_start: u64) -> Diagnostic {
+    let Target::Raw(r) = f.target.clone() else {
+        // A raw-line rule speaks in raw bytes; anything else points at the line's content.
+        let span = raw.content.clone();
+        return position_raw(
+            Finding {
+                target: Target::Raw(span),
+                ..f
+            },
+            raw,
+            line_start,
+        );
+    };
+    let bom = raw.bom();
+    let columns = |at: usize| -> u64 {
+        let at = at.clamp(bom, raw.bytes.len());
+        String::from_utf8_lossy(&raw.bytes[bom..at]).chars().count() as u64 + 1
+    };
+    let location = Location {
+        line: raw.line,
+        column: columns(r.start),
+        end_line: raw.line,
+        end_column: columns(r.end),
+        byte_offset: line_start + r.start as u64,
+        byte_length: r.len() as u64,
+    };
+    let snippet = if r.start < bom {
+        None // the BOM: nothing to show
+    } else if let Some(text) = raw.text {
+        let clamp = |i: usize| i.clamp(bom, raw.content.end) - bom;
+        Some(position::snippet(text, &(clamp(r.start)..clamp(r.end))))
+    } else {
+        // Show what precedes the bad byte; the byte itself cannot be printed.
+        let valid = std::str::from_utf8(&raw.bytes[bom..r.start.max(bom)]).unwrap_or_default();
+        let mut snip = position::snippet(valid, &(valid.len()..valid.len()));
+        snip.text.push('\u{FFFD}');
+        snip.span = snip.text.len() - '\u{FFFD}'.len_utf8()..snip.text.len();
+        Some(snip)
+    };
+    f.into_diagnostic(location, None, snippet, line_start)
 }
 
-/// Gives a finding its position in the line.
-pub fn positioned(f: Finding, text: &str, line: u64, line_start: u64) -> Diagnostic {
+/// Gives a finding its position in the line: `text_start` is the file offset of `text`,
+/// `line_start` that of the physical line (where a fix's edits count from).
+pub fn positioned(
+    f: Finding,
+    text: &str,
+    line: u64,
+    text_start: u64,
+    line_start: u64,
+) -> Diagnostic {
     let (range, pointer) = resolve(text, &f.target);
-    let location = position::location(text, &range, line, line_start);
+    let location = position::location(text, &range, line, text_start);
     let snippet = Some(if f.redact {
         // Mask the whole secret before windowing, so no part of it reaches the output.
         let masked = position::mask(&text[range.clone()]);
@@ -383,11 +266,7 @@ pub fn positioned(f: Finding, text: &str, line: u64, line_start: u64) -> Diagnos
     } else {
         position::snippet(text, &range)
     });
-    f.into_diagnostic(location, pointer, snippet)
-}
-
-fn fixed(f: Finding, location: Location) -> Diagnostic {
-    f.into_diagnostic(location, None, None)
+    f.into_diagnostic(location, pointer, snippet, line_start)
 }
 
 /// The byte range a target designates, and the pointer to report with it. Falls back to the
@@ -404,7 +283,8 @@ fn resolve(text: &str, target: &Target) -> (Range<usize>, Option<String>) {
         s..e
     };
     match target {
-        Target::Bytes(r) => (clamp(r), None),
+        // Raw bytes are the text's bytes here: only raw-line rules use them, positioned above.
+        Target::Bytes(r) | Target::Raw(r) => (clamp(r), None),
         Target::Line => (trimmed, None),
         Target::Value(p) => (
             locate::locate(text, p).map_or(trimmed, |l| l.value),

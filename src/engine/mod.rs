@@ -7,23 +7,27 @@
 //! is therefore identical whatever the thread count.
 
 pub mod dataset;
-pub mod hash;
 pub mod line;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, RuleSet};
 use crate::format::{Format, FormatChoice};
 use crate::input::reader;
-use crate::rules::Selection;
+use crate::rules::Plan;
 use crate::stats::ExampleRecord;
 use crate::targets::Model;
 use crate::tokens::FileTokens;
-use line::{LineOutput, RawLine};
+use line::{LineOutput, RawInput};
 use std::io::{self, Read};
+
+pub use crate::rules::DatasetLimits;
 
 /// What the engine needs to know, fixed for the whole run.
 #[derive(Debug, Clone)]
 pub struct Options {
-    pub selection: Selection,
+    /// The selected rules, by phase.
+    pub plan: Plan,
+    /// Stop after the raw-line phase (no parse): for `--fix` when its rules need no more.
+    pub framing_only: bool,
     pub format: FormatChoice,
     pub limits: DatasetLimits,
     /// The model whose tokenizer and context apply, when tokens are counted (a T rule is
@@ -43,11 +47,12 @@ pub struct Options {
 }
 
 impl Options {
-    /// Options that run `selection` with the given limits and nothing else (no tokens, no
+    /// Options that run `rules` with the given limits and nothing else (no tokens, no
     /// moderation): what tests of single rule families need.
-    pub fn rules_only(selection: Selection, format: FormatChoice, limits: DatasetLimits) -> Self {
+    pub fn rules_only(rules: RuleSet, format: FormatChoice, limits: DatasetLimits) -> Self {
         Options {
-            selection,
+            plan: Plan::new(rules),
+            framing_only: false,
             format,
             limits,
             tokens: None,
@@ -66,15 +71,6 @@ impl Options {
             None => crate::sensitive::Scanner::builtin(),
         }
     }
-}
-
-/// The target's dataset-level limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DatasetLimits {
-    pub min_examples: u64,
-    pub recommended_examples: u64,
-    pub max_file_bytes: u64,
-    pub max_image_examples: u64,
 }
 
 /// Everything found in one input.
@@ -189,6 +185,7 @@ fn check_block(block: &reader::Block, opts: &Options) -> Vec<LineOutput> {
     let mut out = Vec::new();
     let mut start = 0usize;
     let mut line_no = block.first_line - 1;
+    let mut prev_crlf = block.prev_crlf;
     while start < data.len() {
         let (end, next, has_newline) = match memchr::memchr(b'\n', &data[start..]) {
             Some(i) => (start + i, start + i + 1, true),
@@ -196,15 +193,17 @@ fn check_block(block: &reader::Block, opts: &Options) -> Vec<LineOutput> {
         };
         line_no += 1;
         out.push(line::check_line(
-            RawLine {
+            RawInput {
                 bytes: &data[start..end],
                 line: line_no,
                 offset: block.offset + start as u64,
                 first_in_file: block.first && start == 0,
                 has_newline,
+                prev_crlf,
             },
             opts,
         ));
+        prev_crlf = reader::after_line(prev_crlf, &data[start..next]);
         start = next;
     }
     out
@@ -234,7 +233,7 @@ mod tests {
 
     fn all_rules() -> Options {
         Options::rules_only(
-            crate::rules::Selection::new(&[], &[]).unwrap(),
+            RuleSet::all(),
             crate::format::FormatChoice::default(),
             DatasetLimits {
                 min_examples: 0,
@@ -274,10 +273,13 @@ mod tests {
         let codes = |r: &FileReport| -> Vec<(&str, Option<u64>)> {
             r.diagnostics
                 .iter()
-                .map(|d| (d.rule.code, d.location.as_ref().map(|l| l.line)))
+                .map(|d| (d.rule.code(), d.location.as_ref().map(|l| l.line)))
                 .collect()
         };
-        assert!(outside.diagnostics.iter().any(|d| d.rule.code == "C005"));
+        assert!(outside
+            .diagnostics
+            .iter()
+            .any(|d| d.rule.rule == crate::diagnostic::Rule::C005));
         assert_eq!(codes(&inside), codes(&outside));
     }
 }

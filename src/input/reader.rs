@@ -22,6 +22,37 @@ pub struct Block {
     /// 1-based number of the block's first line. Counting newlines here (at memchr speed)
     /// lets every worker know its absolute line numbers, which score look-ups need.
     pub first_line: u64,
+    /// The file's line ending so far (see [`after_line`]) when the block starts.
+    pub prev_crlf: bool,
+}
+
+/// The file's line ending after `line` (with its `\n`, if any), given the one before: a line
+/// ending `\r\n` makes it CRLF, a non-blank line ending `\n` makes it LF; blank lines (often a
+/// bare `\n` in a CRLF file) and a last line without a newline leave it as it was.
+pub fn after_line(prev_crlf: bool, line: &[u8]) -> bool {
+    if line.ends_with(b"\r\n") {
+        true
+    } else if line.ends_with(b"\n") && !line.iter().all(u8::is_ascii_whitespace) {
+        false
+    } else {
+        prev_crlf
+    }
+}
+
+/// The file's line ending after a run of whole lines: the last line that decides it.
+fn after_lines(prev_crlf: bool, data: &[u8]) -> bool {
+    let mut end = data.len();
+    while end > 0 {
+        let start = memchr::memrchr(b'\n', &data[..end - 1]).map_or(0, |i| i + 1);
+        let line = &data[start..end];
+        if line.ends_with(b"\n")
+            && (line.ends_with(b"\r\n") || !line.iter().all(u8::is_ascii_whitespace))
+        {
+            return line.ends_with(b"\r\n");
+        }
+        end = start;
+    }
+    prev_crlf
 }
 
 /// Starts the reader thread inside `scope`. Blocks arrive in file order; an I/O error ends the
@@ -37,6 +68,7 @@ pub fn spawn<'scope, R: Read + Send + 'scope>(
         let mut offset = 0u64;
         let mut first = true;
         let mut first_line = 1u64;
+        let mut prev_crlf = false;
         let mut eof = false;
         while !eof {
             let mut buf = std::mem::take(&mut carry);
@@ -75,12 +107,15 @@ pub fn spawn<'scope, R: Read + Send + 'scope>(
             }
             let len = buf.len() as u64;
             let newlines = memchr::memchr_iter(b'\n', &buf).count() as u64;
+            let next_crlf = after_lines(prev_crlf, &buf);
             let block = Block {
                 data: buf,
                 offset,
                 first,
                 first_line,
+                prev_crlf,
             };
+            prev_crlf = next_crlf;
             offset += len;
             first_line += newlines;
             first = false;
@@ -135,6 +170,23 @@ mod tests {
         // The long line is never split across blocks.
         assert!(got[0].data.len() > BLOCK_SIZE * 3);
         assert_eq!(got.iter().map(|b| b.data.len()).sum::<usize>(), data.len());
+    }
+
+    #[test]
+    fn the_line_ending_carries_over_blocks_and_blank_lines() {
+        assert!(after_lines(false, b"a\r\n\n \n"));
+        assert!(!after_lines(true, b"a\r\nb\n"));
+        assert!(after_lines(true, b"\n\n"));
+        assert!(!after_lines(false, b"x"));
+        let mut prev = false;
+        for line in [&b"a\r\n"[..], b"\n", b" \n", b"b"] {
+            prev = after_line(prev, line);
+        }
+        assert!(prev);
+        let mut data = b"{}\r\n".repeat(BLOCK_SIZE / 4 + 10);
+        data.extend_from_slice(b"{}");
+        let got = blocks(&data);
+        assert!(got.len() > 1 && !got[0].prev_crlf && got[1].prev_crlf);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! are *not* recorded while parsing: most lines have no finding, so [`locate`] re-scans the raw
 //! text only for the few lines that need a position.
 
+pub mod hash;
 pub mod locate;
 pub mod parse;
 pub mod pointer;

@@ -1,29 +1,47 @@
-//! Turning scores into findings: per line (M001, M002, M004, M005) and per file (M003 and the
-//! summary's riskiest examples).
+//! Turning scores into verdicts: per text (flagged, over a threshold, unscored, stale) and per
+//! file (the gate and the summary's riskiest examples). Typed results: the M rules word them.
 //!
 //! The engine calls [`ModerationCheck::check_line`] for each parsed line (any thread), keeps the
 //! small [`LineSummary`] it returns, and calls [`ModerationCheck::check_file`] once at the end.
 
+use super::profile::{GateVerdict, Hit};
 use super::profile::{Level, Profile};
 use super::scores::{text_hash, Category};
 use super::store::{Resolved, ScoreStore};
 use super::units::{text_units, unit_count, UnitMode};
-use crate::rules::moderation::{
-    m001_moderation_flagged as m001, m002_category_over_threshold as m002,
-    m003_too_many_flagged as m003, m004_unscored as m004, m005_stale_scores as m005,
-};
-use crate::rules::{Rule, Severity};
 use serde_json::Value;
 
-/// One moderation finding. `pointer` is the scored value's RFC 6901 pointer (`""`: the whole
-/// line, for `--moderation-unit example` and for file-level M003, which has line 0).
+/// What moderation found for one scored text. `pointer` is the scored value's RFC 6901
+/// pointer (`""`: the whole line, for `--moderation-unit example`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
-    pub rule: &'static Rule,
-    pub severity: Severity,
+pub struct UnitEvent {
     pub pointer: String,
-    pub message: String,
-    pub help: String,
+    pub kind: Event,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The score source set `flagged`; `hits` are the text's hits (those with `flagged_only`
+    /// are the categories the source marked), `model` the scoring model.
+    Flagged { hits: Vec<Hit>, model: String },
+    /// A category at or over a threshold of `profile`.
+    OverThreshold { hit: Hit, profile: String },
+    /// No score for the text under `model` (said only when the user asked for moderation);
+    /// `required`: `--require-scores`.
+    Unscored { model: String, required: bool },
+    /// An imported score recorded for other text: its hash, and this text's.
+    Stale {
+        recorded: [u8; 32],
+        current: [u8; 32],
+    },
+}
+
+/// The file is over the profile's gate: the service would block it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gate {
+    pub verdict: GateVerdict,
+    /// The flagged lines, worst first.
+    pub worst_lines: Vec<u64>,
 }
 
 /// What the file-level pass needs to know about one example.
@@ -53,8 +71,8 @@ pub struct RiskyExample {
 /// The file-level result.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileReport {
-    /// M003, when the gate is passed (report it at line 0).
-    pub gate: Option<Finding>,
+    /// When the flagged examples pass the gate.
+    pub gate: Option<Gate>,
     /// Up to [`RISKIEST_SHOWN`] examples, riskiest first.
     pub riskiest: Vec<RiskyExample>,
     pub examples: u64,
@@ -79,13 +97,13 @@ pub struct ModerationCheck {
 }
 
 impl ModerationCheck {
-    /// Findings for one parsed line (1-based `line`), in unit order.
+    /// What one parsed line's texts (1-based `line`) yield, in unit order.
     pub fn check_line(
         &self,
         store: &ScoreStore,
         line: u64,
         value: &Value,
-    ) -> (Vec<Finding>, LineSummary) {
+    ) -> (Vec<UnitEvent>, LineSummary) {
         let mut findings = Vec::new();
         if !self.report_unscored && !store.has_any_source() {
             // The common pre-commit case: no scores anywhere and none asked for. Count the units
@@ -112,24 +130,24 @@ impl ModerationCheck {
                 Resolved::Scored { score, .. } => score,
                 Resolved::Stale { recorded } => {
                     summary.unscored_units += 1;
-                    findings.push(Finding {
-                        rule: &m005::RULE,
-                        severity: m005::RULE.severity,
+                    findings.push(UnitEvent {
                         pointer: unit.pointer.clone(),
-                        message: m005::message(&recorded, &hash),
-                        help: m005::help(),
+                        kind: Event::Stale {
+                            recorded,
+                            current: hash,
+                        },
                     });
                     continue;
                 }
                 Resolved::Unscored => {
                     summary.unscored_units += 1;
                     if self.report_unscored {
-                        findings.push(Finding {
-                            rule: &m004::RULE,
-                            severity: m004::severity(self.require_scores),
+                        findings.push(UnitEvent {
                             pointer: unit.pointer.clone(),
-                            message: m004::message(store.model_key()),
-                            help: m004::help(),
+                            kind: Event::Unscored {
+                                model: store.model_key().to_owned(),
+                                required: self.require_scores,
+                            },
                         });
                     }
                     continue;
@@ -138,21 +156,21 @@ impl ModerationCheck {
             let hits = self.profile.evaluate(&score);
             let flagged = self.profile.use_flagged && score.flagged;
             if flagged {
-                findings.push(Finding {
-                    rule: &m001::RULE,
-                    severity: m001::RULE.severity,
+                findings.push(UnitEvent {
                     pointer: unit.pointer.clone(),
-                    message: m001::message(&hits, &score.model),
-                    help: m001::help(),
+                    kind: Event::Flagged {
+                        hits: hits.clone(),
+                        model: score.model.clone(),
+                    },
                 });
             }
             for hit in hits.iter().filter(|h| !h.flagged_only) {
-                findings.push(Finding {
-                    rule: &m002::RULE,
-                    severity: m002::severity(hit),
+                findings.push(UnitEvent {
                     pointer: unit.pointer.clone(),
-                    message: m002::message(hit, &self.profile.name),
-                    help: m002::help(hit),
+                    kind: Event::OverThreshold {
+                        hit: hit.clone(),
+                        profile: self.profile.name.clone(),
+                    },
                 });
             }
             summary.flagged |= flagged || hits.iter().any(|h| h.level == Level::Error);
@@ -189,12 +207,9 @@ impl ModerationCheck {
             let mut flagged = tally.flagged.clone();
             flagged.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             let worst: Vec<u64> = flagged.iter().map(|(line, _)| *line).collect();
-            report.gate = Some(Finding {
-                rule: &m003::RULE,
-                severity: m003::RULE.severity,
-                pointer: String::new(),
-                message: m003::message(&verdict, &worst),
-                help: m003::help(),
+            report.gate = Some(Gate {
+                verdict,
+                worst_lines: worst,
             });
         }
         report.riskiest = tally
@@ -272,7 +287,7 @@ pub fn format_riskiest(riskiest: &[RiskyExample]) -> Vec<String> {
                 "line {}: {} {}{at}{}",
                 r.line,
                 r.category,
-                crate::rules::moderation::fmt_score(r.score),
+                super::fmt_score(r.score),
                 if r.flagged { " (flagged)" } else { "" }
             )
         })

@@ -65,7 +65,7 @@ pub mod store;
 pub mod units;
 
 pub use cache::{resolve_cache_dir, Cache};
-pub use check::{FileReport, Finding, LineSummary, ModerationCheck, RiskyExample};
+pub use check::{Event, FileReport, LineSummary, ModerationCheck, RiskyExample, UnitEvent};
 pub use client::{ApiKey, ClientConfig, ClientError, ModerationClient};
 pub use import::{ImportedScores, ScoreRecord};
 pub use profile::{Hit, Level, Profile};
@@ -84,4 +84,26 @@ pub enum SourceMode {
     Cache,
     /// Also fetch missing scores from the API (and cache them).
     Api,
+}
+
+/// A score as messages print it: four decimals, or two significant digits when tiny.
+pub fn fmt_score(s: f64) -> String {
+    if s >= 0.0001 || s == 0.0 {
+        format!("{s:.4}")
+    } else {
+        format!("{s:.1e}")
+    }
+}
+
+#[cfg(test)]
+mod fmt_tests {
+    use super::fmt_score;
+
+    #[test]
+    fn scores_print_compactly() {
+        assert_eq!(fmt_score(0.0686868802), "0.0687");
+        assert_eq!(fmt_score(0.0161863714), "0.0162");
+        assert_eq!(fmt_score(2.0551e-06), "2.1e-6");
+        assert_eq!(fmt_score(0.0), "0.0000");
+    }
 }

@@ -10,8 +10,11 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
             let (line, col) = d.location.map_or((1, 1), |l| (l.line, l.column));
             writeln!(
                 out,
-                "{}:{line}:{col}: {} {}",
-                r.path, d.rule.code, d.message
+                "{}:{line}:{col}: {}{} {}",
+                r.path,
+                d.rule.code(),
+                super::fix_mark(d),
+                d.message
             )?;
         }
     }

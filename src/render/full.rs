@@ -40,7 +40,11 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
     if reports.iter().any(|r| !r.diagnostics.is_empty()) {
         writeln!(out)?;
     }
-    writeln!(out, "{}", Counts::of(reports).sentence())?;
+    let counts = Counts::of(reports);
+    writeln!(out, "{}", counts.sentence())?;
+    if let Some(line) = super::fixable_sentence(&counts) {
+        writeln!(out, "{line}")?;
+    }
     for r in reports {
         if !r.riskiest.is_empty() {
             writeln!(
@@ -79,7 +83,7 @@ struct Item<'a> {
 
 impl<'a> Item<'a> {
     fn new(path: &'a str, d: &'a Diagnostic) -> Self {
-        let title = format!("{} {}", d.rule.code, d.message);
+        let title = format!("{}{} {}", d.rule.code(), super::fix_mark(d), d.message);
         let source = match (d.location, &d.snippet) {
             (Some(loc), Some(snip)) => Some(Window {
                 name: path,

@@ -34,7 +34,7 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                     props.push_str(&format!(",endLine={}", l.end_line));
                 }
             }
-            let title = escape_property(&format!("ftlint ({})", d.rule.code));
+            let title = escape_property(&format!("ftlint ({})", d.rule.code()));
             writeln!(
                 out,
                 "::{command} {props},title={title}::{}",

@@ -48,13 +48,30 @@ pub struct JsonDiagnostic<'a> {
     byte_offset: Option<u64>,
     byte_length: Option<u64>,
     pointer: Option<&'a str>,
+    /// `null`, or what would remove the finding (additive in version 1).
+    fix: Option<JsonFix<'a>>,
+}
+
+/// A fix as tools apply it: edits in bytes of the file, non-overlapping, in order.
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: crate::diagnostic::Applicability,
+    message: &'static str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    byte_offset: u64,
+    byte_length: u64,
+    content: &'a str,
 }
 
 impl<'a> JsonDiagnostic<'a> {
     pub fn new(path: &'a str, d: &'a Diagnostic) -> Self {
         let loc = d.location;
         JsonDiagnostic {
-            code: d.rule.code,
+            code: d.rule.code(),
             name: d.rule.name,
             severity: d.severity,
             message: &d.message,
@@ -67,6 +84,19 @@ impl<'a> JsonDiagnostic<'a> {
             byte_offset: loc.map(|l| l.byte_offset),
             byte_length: loc.map(|l| l.byte_length),
             pointer: d.pointer.as_deref(),
+            fix: d.fix.as_ref().map(|f| JsonFix {
+                applicability: f.applicability,
+                message: f.message,
+                edits: f
+                    .edits
+                    .iter()
+                    .map(|e| JsonEdit {
+                        byte_offset: e.range.start,
+                        byte_length: e.range.end - e.range.start,
+                        content: &e.content,
+                    })
+                    .collect(),
+            }),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod json;
 pub mod json_lines;
 pub mod sarif;
 
+use crate::diagnostic::Diagnostic;
 use crate::engine::FileReport;
 use crate::rules::Severity;
 use std::io::{self, Write};
@@ -44,6 +45,10 @@ pub struct Counts {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Fixes `--fix` would apply (said in the human formats only): one per line, so a
+    /// finding said once for a whole file counts each line it fixes.
+    #[serde(skip)]
+    pub fixable: usize,
 }
 
 impl Counts {
@@ -53,6 +58,9 @@ impl Counts {
             ..Counts::default()
         };
         for d in reports.iter().flat_map(|r| &r.diagnostics) {
+            if d.is_fixable() {
+                c.fixable += d.fix.as_ref().map_or(0, |f| f.edits.len());
+            }
             match d.severity {
                 Severity::Error => c.errors += 1,
                 Severity::Warning => c.warnings += 1,
@@ -90,6 +98,20 @@ impl Counts {
     }
 }
 
+/// `[*] 3 fixable with the `--fix` option.`, when any finding is.
+pub fn fixable_sentence(counts: &Counts) -> Option<String> {
+    (counts.fixable > 0).then(|| format!("[*] {} fixable with the `--fix` option.", counts.fixable))
+}
+
+/// The mark of a finding `--fix` would fix, as ruff prints it: `J004 [*] empty line…`.
+pub fn fix_mark(d: &Diagnostic) -> &'static str {
+    if d.is_fixable() {
+        " [*]"
+    } else {
+        ""
+    }
+}
+
 pub fn render(
     format: OutputFormat,
     reports: &[FileReport],
@@ -118,6 +140,7 @@ mod tests {
                 errors,
                 warnings,
                 infos,
+                fixable: 0,
             }
             .sentence()
         };

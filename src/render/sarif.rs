@@ -10,7 +10,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::FileReport;
-use crate::rules::{self, Rule, Severity};
+use crate::rules::{self, RuleMeta as Rule, Severity};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -176,7 +176,7 @@ fn descriptor(rule: &'static Rule) -> ReportingDescriptor {
         doc => doc,
     };
     ReportingDescriptor {
-        id: rule.code,
+        id: rule.code(),
         name: rule.name,
         short_description: Text {
             text: rule.summary.to_string(),
@@ -198,10 +198,10 @@ fn descriptor(rule: &'static Rule) -> ReportingDescriptor {
 fn result(d: &Diagnostic, uri: String, catalog: &[&'static Rule]) -> SarifResult {
     let rule_index = catalog
         .iter()
-        .position(|r| r.code == d.rule.code)
+        .position(|r| r.code() == d.rule.code())
         .unwrap_or(0);
     SarifResult {
-        rule_id: d.rule.code,
+        rule_id: d.rule.code(),
         rule_index,
         level: level(d.severity),
         message: Text {
@@ -264,7 +264,7 @@ mod tests {
     fn every_rule_has_a_descriptor_with_text() {
         for r in rules::all() {
             let d = descriptor(r);
-            assert!(!d.full_description.text.is_empty(), "{}", r.code);
+            assert!(!d.full_description.text.is_empty(), "{}", r.code());
         }
     }
 }

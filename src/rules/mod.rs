@@ -1,199 +1,101 @@
-//! The rule catalog: one table of every code ftlint can report, rule selection, and the
-//! per-line context rules report into.
+//! The rules: one file each, owning its metadata, documentation, detection, wording and fix.
 //!
-//! Each rule lives in its own file under a family folder (`jsonl/`, `chat/`, `dataset/`, …).
-//! The file's `//!` comment is the rule's documentation (`ftlint rule CODE` prints it; `build.rs`
-//! extracts it), and its `RULE` constant gives code, name, severity and one-line summary.
+//! A rule file is `src/rules/<family>/<code>_<name>.rs` (e.g. `chat/c005_unknown_role.rs`). Its
+//! `//!` comment is the rule's documentation (`ftlint rule CODE` prints it), and its
+//! `pub static RULE: RuleDef` gives the metadata and the hooks of the phases it runs in.
+//! `build.rs` finds the files: the `Rule` enum, the family's `mod` declarations and the
+//! [`registry`] are generated from them, so a rule is added by adding a file (and its
+//! `fixtures/<CODE>/` folder and snapshot).
+//!
+//! The phases, in the order the engine drives them:
+//! - **raw line** ([`RawLine`]): the bytes of one physical line — framing, UTF-8, BOM, CRLF,
+//!   blank lines;
+//! - **parse** ([`ParsedLine`]): what the one JSON parse of the line says — syntax, duplicate
+//!   keys, lone surrogates, nesting, a value that is not an object;
+//! - **schema**: a failing keyword of the format's JSON Schema, which the schema maps to the
+//!   rule that words it ([`schema`]);
+//! - **example** ([`ExampleCtx`]): one parsed example in its format;
+//! - **dataset** ([`DatasetRule`]): a note per example, folded in file order, and a verdict at
+//!   the end of the file;
+//! - **run** ([`RunCtx`]): once per run, before any file (the model exists).
 
 pub mod chat;
 pub mod completion;
+mod context;
 pub mod dataset;
+mod dataset_phase;
 pub mod jsonl;
 pub mod moderation;
+mod plan;
 pub mod preference;
+pub mod registry;
 pub mod rft;
+pub mod schema;
+pub mod select;
 pub mod sensitive;
 pub mod tokens;
 
+pub use crate::diagnostic::{Rule, RuleMeta, RuleSet, Severity};
+pub use context::{
+    run_checks, Conversation, ExampleCtx, ParsedLine, RawLine, RunCtx, Scope, SensitiveLine,
+    PREFERENCE_OUTPUTS,
+};
+pub use dataset_phase::{
+    DatasetLimits, DatasetRule, DatasetState, FileFacts, LineFacts, Note, StartCtx,
+};
+pub use plan::Plan;
+pub use registry::{all, by_code, def, meta};
+pub use select::select;
+
 use crate::diagnostic::Finding;
-use crate::engine::Options;
-use crate::format::Format;
-use serde_json::Value;
 
-/// How serious a finding is. Ordered so that `Error > Warning > Info`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
+/// A raw-line rule: looks at one physical line's bytes.
+pub type RawCheck = fn(&RawLine<'_>, &mut Vec<Finding>);
+/// A parse rule: looks at what the line's JSON parse found.
+pub type ParseCheck = fn(&ParsedLine<'_>, &mut Vec<Finding>);
+/// A schema rule: words one failing keyword of the format's schema.
+pub type SchemaCheck = fn(&schema::Issue<'_>) -> Vec<Finding>;
+/// An example rule: looks at one parsed example.
+pub type ExampleCheck = fn(&ExampleCtx<'_>, &mut Vec<Finding>);
+/// A run rule: looks at the run's settings once.
+pub type RunCheck = fn(&RunCtx<'_>, &mut Vec<Finding>);
+
+/// A rule: what it is and the hooks of the phases it runs in. Every hook is optional; a rule
+/// has at least one.
+pub struct RuleDef {
+    pub meta: RuleMeta,
+    pub raw: Option<RawCheck>,
+    pub parse: Option<ParseCheck>,
+    pub schema: Option<SchemaCheck>,
+    pub example: Option<ExampleCheck>,
+    pub dataset: Option<&'static dyn DatasetRule>,
+    pub run: Option<RunCheck>,
+    /// A file-wide habit (CRLF everywhere, no system prompt anywhere) is said once per file,
+    /// at its first line, with this message for the number of lines it was found on.
+    pub once_per_file: Option<fn(u64) -> String>,
+    /// What `--fix` says it did after applying this rule's fix `n` times (rules with a fix).
+    pub fixed: Option<fn(u64) -> String>,
+    /// The rule reads the example's token count (and the report's token summary follows it).
+    pub uses_tokens: bool,
+    /// The rule reads moderation scores: moderation runs only when such a rule is selected.
+    pub uses_moderation: bool,
 }
 
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
+impl RuleDef {
+    /// A rule with metadata and no hook yet: fill in the hooks with struct update syntax.
+    pub const fn new(meta: RuleMeta) -> RuleDef {
+        RuleDef {
+            meta,
+            raw: None,
+            parse: None,
+            schema: None,
+            example: None,
+            dataset: None,
+            run: None,
+            once_per_file: None,
+            fixed: None,
+            uses_tokens: false,
+            uses_moderation: false,
         }
-    }
-}
-
-/// Static metadata of a rule. Codes are a public contract: never renumber.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rule {
-    /// `J001`, `C005`, …
-    pub code: &'static str,
-    /// kebab-case name, e.g. `unknown-role`.
-    pub name: &'static str,
-    pub severity: Severity,
-    /// One line, no trailing period.
-    pub summary: &'static str,
-}
-
-impl Rule {
-    /// The rule's documentation: the `//!` comment of its source file.
-    pub fn doc(&self) -> &'static str {
-        docs::DOCS
-            .iter()
-            .find(|(code, _)| *code == self.code)
-            .map_or("", |(_, doc)| doc)
-    }
-}
-
-mod docs {
-    // Generated by build.rs from each rule file's `//!` comment.
-    include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
-}
-
-/// Every rule, in catalog order (family, then code).
-pub fn all() -> impl Iterator<Item = &'static Rule> {
-    [
-        jsonl::RULES,
-        chat::RULES,
-        preference::RULES,
-        rft::RULES,
-        completion::RULES,
-        tokens::RULES,
-        dataset::RULES,
-        sensitive::RULES,
-        moderation::RULES,
-    ]
-    .into_iter()
-    .flatten()
-    .copied()
-}
-
-pub fn by_code(code: &str) -> Option<&'static Rule> {
-    all().find(|r| r.code.eq_ignore_ascii_case(code))
-}
-
-/// Which rules are on: `--select` and `--ignore` by code or prefix (`J`, `C0`, `C005`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Selection {
-    enabled: Vec<&'static str>,
-}
-
-impl Default for Selection {
-    fn default() -> Self {
-        // Sorted: `is_enabled` binary-searches, and catalog order is not code order.
-        let mut enabled: Vec<_> = all().map(|r| r.code).collect();
-        enabled.sort_unstable();
-        Selection { enabled }
-    }
-}
-
-impl Selection {
-    /// No rule at all (for `stats`, which only counts).
-    pub fn none() -> Self {
-        Selection {
-            enabled: Vec::new(),
-        }
-    }
-
-    /// `select` empty means every rule. A selector that matches no rule is an error, so a typo
-    /// never silently turns a check off.
-    pub fn new(select: &[String], ignore: &[String]) -> Result<Self, String> {
-        let matching = |sel: &str| -> Result<Vec<&'static str>, String> {
-            let sel = sel.trim().to_ascii_uppercase();
-            let hits: Vec<_> = if sel == "ALL" {
-                all().map(|r| r.code).collect()
-            } else {
-                all()
-                    .filter(|r| r.code.starts_with(&sel))
-                    .map(|r| r.code)
-                    .collect()
-            };
-            if hits.is_empty() || sel.is_empty() {
-                Err(format!(
-                    "unknown rule selector `{sel}` (see `ftlint rules`)"
-                ))
-            } else {
-                Ok(hits)
-            }
-        };
-        let mut enabled: Vec<&'static str> = if select.is_empty() {
-            all().map(|r| r.code).collect()
-        } else {
-            let mut v = Vec::new();
-            for s in select {
-                v.extend(matching(s)?);
-            }
-            v
-        };
-        for s in ignore {
-            let off = matching(s)?;
-            enabled.retain(|c| !off.contains(c));
-        }
-        enabled.sort_unstable();
-        enabled.dedup();
-        Ok(Selection { enabled })
-    }
-
-    pub fn is_enabled(&self, rule: &Rule) -> bool {
-        self.enabled.binary_search(&rule.code).is_ok()
-    }
-
-    /// Is any rule of this family (code prefix) on?
-    pub fn any_with_prefix(&self, prefix: &str) -> bool {
-        self.enabled.iter().any(|c| c.starts_with(prefix))
-    }
-}
-
-/// What a per-line rule sees: the line's text, its parsed value, the run's options; and where
-/// it reports.
-pub struct LineCtx<'a> {
-    pub text: &'a str,
-    pub value: &'a Value,
-    pub opts: &'a Options,
-    pub findings: Vec<Finding>,
-}
-
-impl<'a> LineCtx<'a> {
-    pub fn new(text: &'a str, value: &'a Value, opts: &'a Options) -> Self {
-        LineCtx {
-            text,
-            value,
-            opts,
-            findings: Vec::new(),
-        }
-    }
-
-    pub fn enabled(&self, rule: &Rule) -> bool {
-        self.opts.selection.is_enabled(rule)
-    }
-
-    pub fn report(&mut self, f: Finding) {
-        self.findings.push(f);
-    }
-}
-
-/// Runs the rules of `format` on one example.
-pub fn check_example(format: Format, ctx: &mut LineCtx<'_>) {
-    match format {
-        Format::Chat => chat::check(ctx),
-        Format::Preference => preference::check(ctx),
-        Format::Rft => rft::check(ctx),
-        Format::Completion => completion::check(ctx),
     }
 }

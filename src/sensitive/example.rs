@@ -1,18 +1,12 @@
 //! Per-example scanning: runs the scanner over each message, decides which dates are birth
-//! dates (S009 needs the question an answer replies to), words the findings and derives the
-//! facts S006 accumulates.
+//! dates (a date answers a question that asks for one), and derives the facts that profiles
+//! accumulate.
 
 use std::ops::Range;
 
 use super::profile::{Fact, FactKind};
-use super::redact::{mask_digits, redact_secret};
 use super::scanner::{Scanner, TextScan};
-use super::{ExampleScan, MessageText, SensitiveMatch};
-use crate::rules::sensitive::{
-    s001_secret as s001, s002_email_address as s002, s003_phone_number as s003,
-    s004_payment_card as s004, s005_national_id as s005, s007_special_token as s007,
-    s008_street_address as s008, s009_birth_date as s009,
-};
+use super::{ExampleScan, Kind, MessageText, SensitiveMatch};
 
 /// Ends a sentence: a birth cue does not reach a date across it.
 fn is_terminator(c: char) -> bool {
@@ -42,8 +36,7 @@ impl Scanner {
             let mut asked: Option<Option<&str>> = None;
             for hit in &ts.hits {
                 let p = &self.patterns[hit.pattern];
-                let value = &msg.text[hit.range.clone()];
-                let (message, help, fact) = if p.code == "S009" {
+                let (cue, fact) = if p.kind == Kind::BirthDate {
                     let near = self
                         .near_cue(msg.text, &ts.cues, &hit.range)
                         .map(|c| (&msg.text[c], false));
@@ -55,22 +48,17 @@ impl Scanner {
                     let Some((cue, answers)) = near else {
                         continue;
                     };
-                    (
-                        s009::message(value, cue, answers),
-                        s009::help(),
-                        Some(FactKind::BirthDate),
-                    )
+                    (Some((cue.to_owned(), answers)), Some(FactKind::BirthDate))
                 } else {
-                    let (m, h) = describe(p.code, &p.label, value);
-                    (m, h, p.fact)
+                    (None, p.fact)
                 };
                 out.matches.push(SensitiveMatch {
                     message_index: i,
-                    code: p.code,
+                    kind: p.kind,
                     pattern_id: p.id.clone(),
+                    label: p.label.clone(),
                     range: hit.range.clone(),
-                    message,
-                    help,
+                    cue,
                 });
                 if let Some(kind) = fact {
                     out.facts.push(Fact {
@@ -257,17 +245,4 @@ fn states_value(rest: &str) -> bool {
         .take(24)
         .take_while(|&c| !is_terminator(c))
         .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-}
-
-/// Message and help of a non-S009 match, redacting what must not be printed.
-fn describe(code: &str, label: &str, value: &str) -> (String, String) {
-    match code {
-        "S001" => (s001::message(label, &redact_secret(value)), s001::help()),
-        "S002" => (s002::message(value), s002::help()),
-        "S003" => (s003::message(value), s003::help()),
-        "S004" => (s004::message(&mask_digits(value)), s004::help()),
-        "S005" => (s005::message(label, &mask_digits(value)), s005::help()),
-        "S007" => (s007::message(value), s007::help()),
-        _ => (s008::message(value), s008::help()),
-    }
 }

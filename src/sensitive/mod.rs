@@ -1,9 +1,9 @@
 //! Sensitive-data detection (the S family of rules) as a library.
 //!
-//! Offline heuristics for what privacy and moderation review react to: secrets (S001), e-mail
-//! addresses (S002), phone numbers (S003), payment cards (S004), national IDs (S005), special
-//! tokens (S007), street addresses (S008), birth dates (S009), and, at file level, personal
-//! profiles of one named person (S006).
+//! Offline heuristics for what privacy and moderation review react to: secrets, e-mail
+//! addresses, phone numbers, payment cards, national IDs, special tokens, street addresses,
+//! birth dates ([`Kind`]), and, at file level, personal profiles of one named person. It returns
+//! typed matches; the S rules word them.
 //!
 //! - Patterns are data in `rules/sensitive/*.toml`, embedded and compiled once into a
 //!   [`Scanner`] ([`Scanner::builtin`], or [`Scanner::new`] with user additions).
@@ -11,10 +11,10 @@
 //!   patterns' trigger literals and a digit-cluster count); only those regexes run for
 //!   positions, then hits are validated (Luhn, My Number, SSN ranges, …), allow-listed and
 //!   de-overlapped.
-//! - [`Scanner::scan_example`] works on the decoded texts of one example's messages (S009 needs
+//! - [`Scanner::scan_example`] works on the decoded texts of one example's messages (a birth date needs
 //!   the previous user message to know whether an answer states a birth date). Ranges are bytes
 //!   of the decoded text; map them to the raw line with [`crate::escapes::EscapeMap`].
-//! - [`ProfileAccumulator`] gathers the [`Fact`]s of every line for S006.
+//! - [`ProfileAccumulator`] gathers the [`Fact`]s of every line into personal profiles.
 
 mod example;
 mod lazy_regex;
@@ -36,8 +36,6 @@ pub use redact::{mask_digits, redact_secret};
 pub use scanner::{Scanner, ScannerOptions};
 pub use texts::{line_texts, message_texts, LineText, TextPointer};
 
-use crate::rules::sensitive::RULES;
-
 /// The text of one message, decoded (what `serde_json` gives for `content`), with its role.
 /// For array content, join the text parts (or pass one `MessageText` per part with the same
 /// role; `message_index` then indexes the slice you passed).
@@ -47,23 +45,70 @@ pub struct MessageText<'a> {
     pub text: &'a str,
 }
 
-/// One finding inside a message's text.
+/// What a match is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Secret,
+    EmailAddress,
+    PhoneNumber,
+    PaymentCard,
+    NationalId,
+    SpecialToken,
+    StreetAddress,
+    BirthDate,
+}
+
+impl Kind {
+    /// Pattern files (built-in and the config's `[sensitive]`) name a pattern's kind by the code
+    /// of the rule that reports it (`code = "S002"`), the name users know: read here, once,
+    /// when a pattern is compiled.
+    pub fn from_pattern_code(code: &str) -> Option<Kind> {
+        Some(match code {
+            "S001" => Kind::Secret,
+            "S002" => Kind::EmailAddress,
+            "S003" => Kind::PhoneNumber,
+            "S004" => Kind::PaymentCard,
+            "S005" => Kind::NationalId,
+            "S007" => Kind::SpecialToken,
+            "S008" => Kind::StreetAddress,
+            "S009" => Kind::BirthDate,
+            _ => return None,
+        })
+    }
+
+    /// Which kind wins when two hits overlap: a secret over anything, a card over a phone, …
+    fn rank(self) -> u8 {
+        match self {
+            Kind::Secret => 0,
+            Kind::SpecialToken => 1,
+            Kind::PaymentCard => 2,
+            Kind::NationalId => 3,
+            Kind::EmailAddress => 4,
+            Kind::PhoneNumber => 5,
+            Kind::StreetAddress => 6,
+            Kind::BirthDate => 7,
+        }
+    }
+}
+
+/// One match inside a message's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SensitiveMatch {
     /// Index into the slice passed to [`Scanner::scan_example`].
     pub message_index: usize,
-    /// `S001`…`S009` (never `S006`, which is file level).
-    pub code: &'static str,
+    pub kind: Kind,
     /// Id of the pattern that matched (`openai-api-key`, `jp-street-address`, …).
     pub pattern_id: Arc<str>,
+    /// The pattern's label (`OpenAI API key`, `US SSN`, …).
+    pub label: Arc<str>,
     /// Byte range of the match in the decoded text.
     pub range: Range<usize>,
-    /// Terse message; secrets and numbers are redacted.
-    pub message: String,
-    pub help: String,
+    /// For a birth date: the cue that makes it one (`生年月日`, `date of birth`), and whether
+    /// the cue is in the question the message answers rather than beside the date.
+    pub cue: Option<(String, bool)>,
 }
 
-/// What one example yields: findings and, for S006, facts.
+/// What one example yields: matches, and the facts they state about people.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExampleScan {
     /// Ordered by message, then position.
@@ -82,11 +127,3 @@ impl fmt::Display for ScannerError {
 }
 
 impl std::error::Error for ScannerError {}
-
-/// The static code of an S rule that takes patterns (not S006).
-fn code_of(code: &str) -> Option<&'static str> {
-    RULES
-        .iter()
-        .map(|r| r.code)
-        .find(|c| *c == code && *c != "S006")
-}

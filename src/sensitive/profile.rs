@@ -10,8 +10,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::ops::Range;
 
-use crate::rules::sensitive::s006_personal_profile as s006;
-
 /// A kind of personal attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -101,7 +99,7 @@ pub struct Fact {
     pub range: Option<Range<usize>>,
 }
 
-/// A file-level S006 finding.
+/// One person with enough kinds of personal facts stated about them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProfileFinding {
     /// The person's name as first written in the file.
@@ -110,8 +108,6 @@ pub struct ProfileFinding {
     pub lines: Vec<u64>,
     /// The kinds of facts stated, in a fixed order.
     pub kinds: Vec<FactKind>,
-    pub message: String,
-    pub help: String,
 }
 
 /// Upper bound on distinct people tracked, so a file of a million different names cannot
@@ -212,8 +208,6 @@ impl ProfileAccumulator {
                 let kinds: Vec<FactKind> = p.kinds.into_iter().collect();
                 let lines: Vec<u64> = p.lines.into_iter().collect();
                 ProfileFinding {
-                    message: s006::message(&p.display, &kinds, &lines),
-                    help: s006::help(),
                     person: p.display,
                     lines,
                     kinds,

@@ -17,13 +17,13 @@ use super::patterns::{self, PatternDef, PatternFile};
 use super::prefilter::Prefilter;
 use super::profile::FactKind;
 use super::validators::Validator;
-use super::ScannerError;
+use super::{Kind, ScannerError};
 
 /// One compiled `[[pattern]]`.
 #[derive(Debug)]
 pub(crate) struct Pattern {
     pub id: Arc<str>,
-    pub code: &'static str,
+    pub kind: Kind,
     pub label: Arc<str>,
     regex: LazyRegex,
     /// Index of the group named `m` (the reported span), if any; known once `regex` compiles.
@@ -313,7 +313,7 @@ impl Scanner {
 
 /// One `[[pattern]]`; a `user` one's regexes are compiled now, to report errors at start.
 fn compile_pattern(def: &PatternDef, user: bool) -> Result<Pattern, ScannerError> {
-    let code = super::code_of(&def.code).ok_or_else(|| {
+    let kind = Kind::from_pattern_code(&def.code).ok_or_else(|| {
         ScannerError(format!(
             "pattern `{}`: code `{}` is not one of S001–S005, S007–S009",
             def.id, def.code
@@ -337,7 +337,7 @@ fn compile_pattern(def: &PatternDef, user: bool) -> Result<Pattern, ScannerError
     };
     Ok(Pattern {
         id: def.id.as_str().into(),
-        code,
+        kind,
         label: def.label.as_str().into(),
         regex,
         group_m: OnceLock::new(),
@@ -394,20 +394,6 @@ fn isolated(text: &str, r: &Range<usize>) -> bool {
     true
 }
 
-/// Which code wins when two hits overlap: a secret over anything, a card over a phone, …
-fn rank(code: &str) -> u8 {
-    match code {
-        "S001" => 0,
-        "S007" => 1,
-        "S004" => 2,
-        "S005" => 3,
-        "S002" => 4,
-        "S003" => 5,
-        "S008" => 6,
-        _ => 7,
-    }
-}
-
 /// Drops hits overlapping a better one (higher rank, or same rank and earlier/longer), and
 /// returns the rest ordered by position.
 fn resolve_overlaps(mut hits: Vec<Hit>, patterns: &[Pattern]) -> Vec<Hit> {
@@ -420,7 +406,7 @@ fn resolve_overlaps(mut hits: Vec<Hit>, patterns: &[Pattern]) -> Vec<Hit> {
     });
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     'next: for h in hits {
-        let hr = rank(patterns[h.pattern].code);
+        let hr = patterns[h.pattern].kind.rank();
         // Overlaps are local: look back over the few kept hits that can still reach `h`.
         let mut i = kept.len();
         let mut looked = 0;
@@ -431,7 +417,7 @@ fn resolve_overlaps(mut hits: Vec<Hit>, patterns: &[Pattern]) -> Vec<Hit> {
             if k.range.end <= h.range.start {
                 continue;
             }
-            if hr < rank(patterns[k.pattern].code) {
+            if hr < patterns[k.pattern].kind.rank() {
                 kept.remove(i);
             } else {
                 continue 'next;

@@ -115,7 +115,7 @@ fn count_messages<'a>(
                     text_tokens(parts, &tok)
                         + list
                             .iter()
-                            .filter_map(crate::rules::chat::vision::part_tokens)
+                            .filter_map(crate::vision::part_tokens)
                             .sum::<u64>()
                 }
                 ("tool_calls", Value::Array(calls)) => calls

@@ -13,20 +13,23 @@
 //!
 //! ## Configuration
 //! None. Use `--format` if the file is in another format than detected.
-use super::schema::Issue;
+use crate::rules::schema::Issue;
 use crate::diagnostic::Finding;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "C001",
-    name: "missing-messages",
-    severity: Severity::Error,
-    summary: "No `messages`, or not a non-empty array",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C001,
+        name: "missing-messages",
+        severity: Severity::Error,
+        summary: "No `messages`, or not a non-empty array",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
     issue
-        .generic(&RULE)
+        .generic(&RULE.meta)
         .into_iter()
         .map(|f| f.help("a chat example is `{\"messages\": [{\"role\": …, \"content\": …}, …]}` with at least one message"))
         .collect()

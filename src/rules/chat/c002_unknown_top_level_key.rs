@@ -13,20 +13,24 @@
 //!
 //! ## Configuration
 //! None.
-use super::schema::Issue;
+use crate::diagnostic::Target;
+use crate::rules::schema::{Issue, Schema};
 use crate::diagnostic::Finding;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "C002",
-    name: "unknown-top-level-key",
-    severity: Severity::Error,
-    summary: "A top-level key other than `messages`, `tools`, `functions`, `parallel_tool_calls`",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C002,
+        name: "unknown-top-level-key",
+        severity: Severity::Error,
+        summary: "A top-level key other than `messages`, `tools`, `functions`, `parallel_tool_calls`",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
-    issue
-        .generic(&RULE)
+    let chat = issue
+        .generic(&RULE.meta)
         .into_iter()
         .map(|mut f| {
             if issue.keyword == "additionalProperties" {
@@ -35,6 +39,17 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
             } else {
                 f.help("`parallel_tool_calls` is `true` or `false`")
             }
-        })
-        .collect()
+        });
+    if issue.schema != Schema::Preference {
+        return chat.collect();
+    }
+    // A preference example's keys are its own, and so are those of its `input`.
+    chat.map(|f| match &f.target {
+        Target::Key(p) if p.0.len() == 1 => f.help(
+            "a preference example allows only `input`, `preferred_output` and `non_preferred_output`",
+        ),
+        Target::Key(_) => f.help("`input` allows only `messages`, `tools` and `parallel_tool_calls`"),
+        _ => f,
+    })
+    .collect()
 }

@@ -12,20 +12,23 @@
 //!
 //! ## Configuration
 //! None.
-use super::schema::Issue;
+use crate::rules::schema::Issue;
 use crate::diagnostic::Finding;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "C003",
-    name: "message-not-object",
-    severity: Severity::Error,
-    summary: "An entry of `messages` is not an object",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C003,
+        name: "message-not-object",
+        severity: Severity::Error,
+        summary: "An entry of `messages` is not an object",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
     issue
-        .generic(&RULE)
+        .generic(&RULE.meta)
         .into_iter()
         .map(|f| f.help("write each message as `{\"role\": \"user\", \"content\": \"…\"}`"))
         .collect()

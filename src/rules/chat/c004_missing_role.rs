@@ -12,20 +12,23 @@
 //!
 //! ## Configuration
 //! None.
-use super::schema::Issue;
+use crate::rules::schema::Issue;
 use crate::diagnostic::Finding;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "C004",
-    name: "missing-role",
-    severity: Severity::Error,
-    summary: "A message has no `role`",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C004,
+        name: "missing-role",
+        severity: Severity::Error,
+        summary: "A message has no `role`",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
     issue
-        .generic(&RULE)
+        .generic(&RULE.meta)
         .into_iter()
         .map(|f| f.help("add `\"role\"`: one of `system`, `user`, `assistant`, `tool`, `function`"))
         .collect()

@@ -13,18 +13,27 @@
 //!
 //! ## Configuration
 //! None.
-use super::schema::Issue;
+use crate::json::{Pointer, Seg};
+use crate::rules::schema::{Issue, Schema};
+use crate::rules::PREFERENCE_OUTPUTS;
 use crate::diagnostic::Finding;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "C005",
-    name: "unknown-role",
-    severity: Severity::Error,
-    summary: "`role` not allowed by the format",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C005,
+        name: "unknown-role",
+        severity: Severity::Error,
+        summary: "`role` not allowed by the format",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
+    // An output's role is P002's business: an unknown role there is one finding, not two.
+    if issue.schema == Schema::Preference && in_preference_output(&issue.pointer) {
+        return Vec::new();
+    }
     let hint = match issue.instance.as_str() {
         Some("human" | "Human" | "User") => "ShareGPT's `human` is `user`",
         Some("gpt" | "bot" | "model" | "Assistant" | "ai" | "AI") => "use `assistant` for the model's turns",
@@ -32,8 +41,12 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
         _ => "use `system`, `user`, `assistant`, `tool` or `function`",
     };
     issue
-        .generic(&RULE)
+        .generic(&RULE.meta)
         .into_iter()
         .map(|f| f.help(hint))
         .collect()
+}
+
+fn in_preference_output(p: &Pointer) -> bool {
+    matches!(p.0.first(), Some(Seg::Key(k)) if PREFERENCE_OUTPUTS.contains(&k.as_str()))
 }

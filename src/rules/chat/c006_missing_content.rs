@@ -13,15 +13,18 @@
 //!
 //! ## Configuration
 //! None.
-use super::schema::Issue;
+use crate::rules::schema::Issue;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "C006",
-    name: "missing-content",
-    severity: Severity::Error,
-    summary: "`content` absent or null where required",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C006,
+        name: "missing-content",
+        severity: Severity::Error,
+        summary: "`content` absent or null where required",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
@@ -50,5 +53,5 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
             format!("{} (`{role}`) has no `content`", issue.path()),
         ),
     };
-    vec![Finding::new(&RULE, target, message).help(help)]
+    vec![Finding::new(&RULE.meta, target, message).help(help)]
 }

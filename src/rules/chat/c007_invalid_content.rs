@@ -14,15 +14,18 @@
 //!
 //! ## Configuration
 //! None.
-use super::schema::{describe, Issue};
+use crate::rules::schema::{describe, Issue};
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "C007",
-    name: "invalid-content",
-    severity: Severity::Error,
-    summary: "`content` neither a string nor an array of valid parts; empty array",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C007,
+        name: "invalid-content",
+        severity: Severity::Error,
+        summary: "`content` neither a string nor an array of valid parts; empty array",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
@@ -33,7 +36,7 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
     };
     if issue.keyword == "type" && issue.pointer.last_key() == Some("content") {
         let f = Finding::new(
-            &RULE,
+            &RULE.meta,
             Target::Value(issue.pointer.clone()),
             format!(
                 "{} is {}; expected a string or an array of parts",
@@ -44,7 +47,7 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
         return vec![f.help(help)];
     }
     issue
-        .generic(&RULE)
+        .generic(&RULE.meta)
         .into_iter()
         .map(|f| f.help(help))
         .collect()

@@ -20,21 +20,24 @@
 //!
 //! ## Configuration
 //! None.
-use super::schema::Issue;
+use crate::rules::schema::Issue;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "C008",
-    name: "unknown-message-key",
-    severity: Severity::Error,
-    summary: "A key the role does not allow",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C008,
+        name: "unknown-message-key",
+        severity: Severity::Error,
+        summary: "A key the role does not allow",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
     let role = issue.role().unwrap_or("this");
     issue
-        .generic(&RULE)
+        .generic(&RULE.meta)
         .into_iter()
         .map(|mut f| {
             if issue.keyword == "additionalProperties" {

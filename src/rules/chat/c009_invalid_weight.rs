@@ -12,15 +12,18 @@
 //!
 //! ## Configuration
 //! None.
-use super::schema::{describe, Issue};
+use crate::rules::schema::{describe, Issue};
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "C009",
-    name: "invalid-weight",
-    severity: Severity::Error,
-    summary: "`weight` not 0 or 1, or on a non-assistant message",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C009,
+        name: "invalid-weight",
+        severity: Severity::Error,
+        summary: "`weight` not 0 or 1, or on a non-assistant message",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
@@ -28,7 +31,7 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
     let f = if issue.keyword == "not" {
         let role = issue.role().unwrap_or("this");
         Finding::new(
-            &RULE,
+            &RULE.meta,
             target,
             format!(
                 "{} is set on a `{role}` message; only assistant messages take a weight",
@@ -38,7 +41,7 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
         .help("remove `weight` from this message")
     } else {
         Finding::new(
-            &RULE,
+            &RULE.meta,
             target,
             format!(
                 "{} is {}; expected `0` or `1`",

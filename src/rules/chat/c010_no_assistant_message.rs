@@ -13,20 +13,31 @@
 //!
 //! ## Configuration
 //! None.
-use super::Conversation;
+use crate::rules::Conversation;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{LineCtx, Rule, Severity};
+use crate::rules::{ExampleCtx, Scope, Rule, RuleDef, RuleMeta, Severity};
 use serde_json::Value;
 
-pub const RULE: Rule = Rule {
-    code: "C010",
-    name: "no-assistant-message",
-    severity: Severity::Error,
-    summary: "No assistant message to train on (or all have weight 0)",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C010,
+        name: "no-assistant-message",
+        severity: Severity::Error,
+        summary: "No assistant message to train on (or all have weight 0)",
+    })
 };
 
-pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
-    if conv.messages.is_empty() || !ctx.enabled(&RULE) {
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    for (scope, conv) in ex.conversations() {
+        if *scope == Scope::Supervised {
+            check_conversation(out, conv, ex.value);
+        }
+    }
+}
+
+fn check_conversation(out: &mut Vec<Finding>, conv: &Conversation<'_>, line: &Value) {
+    if conv.messages.is_empty() {
         return;
     }
     let assistants: Vec<&Value> = conv
@@ -38,13 +49,13 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
         .collect();
     let target = Target::Value(conv.list.clone());
     if assistants.is_empty() {
-        ctx.report(
+        out.push(
             Finding::new(
-                &RULE,
+                &RULE.meta,
                 target,
                 "`messages` has no `assistant` message to train on",
             )
-            .help(if looks_like_rft(ctx, conv) {
+            .help(if looks_like_rft(line, conv) {
                 "this looks like reinforcement fine-tuning data (it ends with the user and has grader fields): check it with `--format rft`"
             } else {
                 "add the answer the model should learn as an `assistant` message"
@@ -54,9 +65,9 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
         .iter()
         .all(|m| m.get("weight").and_then(Value::as_f64) == Some(0.0))
     {
-        ctx.report(
+        out.push(
             Finding::new(
-                &RULE,
+                &RULE.meta,
                 target,
                 "every `assistant` message has `weight: 0`; nothing is trained on",
             )
@@ -67,11 +78,10 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
 
 /// Ends with the user and carries keys chat does not have: the shape of a reinforcement
 /// fine-tuning example, which is never auto-detected.
-fn looks_like_rft(ctx: &LineCtx<'_>, conv: &Conversation<'_>) -> bool {
+fn looks_like_rft(line: &Value, conv: &Conversation<'_>) -> bool {
     const CHAT_KEYS: [&str; 4] = ["messages", "tools", "functions", "parallel_tool_calls"];
     conv.roles.last() == Some(&Some("user"))
-        && ctx
-            .value
+        && line
             .as_object()
             .is_some_and(|o| o.keys().any(|k| !CHAT_KEYS.contains(&k.as_str())))
 }

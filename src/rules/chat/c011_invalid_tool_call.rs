@@ -14,34 +14,41 @@
 //!
 //! ## Configuration
 //! None.
-use super::schema::Issue;
-use super::Conversation;
+use crate::rules::schema::Issue;
+use crate::rules::Conversation;
 use crate::diagnostic::{Finding, Target};
 use crate::json::Pointer;
-use crate::rules::{LineCtx, Rule, Severity};
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 use serde_json::Value;
 
-pub const RULE: Rule = Rule {
-    code: "C011",
-    name: "invalid-tool-call",
-    severity: Severity::Error,
-    summary:
-        "A tool call lacks `id`, `type`, `function.name`, or its arguments are not a JSON object",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C011,
+        name: "invalid-tool-call",
+        severity: Severity::Error,
+        summary:
+            "A tool call lacks `id`, `type`, `function.name`, or its arguments are not a JSON object",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
     issue
-        .generic(&RULE)
+        .generic(&RULE.meta)
         .into_iter()
         .map(|f| f.help("a tool call is `{\"id\": \"call_1\", \"type\": \"function\", \"function\": {\"name\": \"…\", \"arguments\": \"{…}\"}}`"))
         .collect()
 }
 
 /// The schema checks the shape; whether `arguments` holds a JSON object needs a parse.
-pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
-    if !ctx.enabled(&RULE) {
-        return;
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    for (_, conv) in ex.conversations() {
+        check_conversation(out, conv);
     }
+}
+
+fn check_conversation(out: &mut Vec<Finding>, conv: &Conversation<'_>) {
     for (i, m) in conv.messages.iter().enumerate() {
         if conv.roles[i] != Some("assistant") {
             continue;
@@ -55,7 +62,7 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
                     .key("function")
                     .key("arguments");
                 check_arguments(
-                    ctx,
+                    out,
                     call.get("function").and_then(|f| f.get("arguments")),
                     p,
                 );
@@ -63,7 +70,7 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
         }
         if let Some(call) = m.get("function_call") {
             check_arguments(
-                ctx,
+                out,
                 call.get("arguments"),
                 base.key("function_call").key("arguments"),
             );
@@ -71,7 +78,7 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
     }
 }
 
-fn check_arguments(ctx: &mut LineCtx<'_>, args: Option<&Value>, p: Pointer) {
+fn check_arguments(out: &mut Vec<Finding>, args: Option<&Value>, p: Pointer) {
     let Some(Value::String(text)) = args else {
         return; // absent or not a string: the schema reports it
     };
@@ -87,8 +94,8 @@ fn check_arguments(ctx: &mut LineCtx<'_>, args: Option<&Value>, p: Pointer) {
             format!("is not valid JSON ({msg})")
         }
     };
-    ctx.report(
-        Finding::new(&RULE, Target::Value(p.clone()), format!("`{}` {problem}", p.dotted()))
+    out.push(
+        Finding::new(&RULE.meta, Target::Value(p.clone()), format!("`{}` {problem}", p.dotted()))
             .help("`arguments` is a JSON object serialised as a string, e.g. `\"{\\\"city\\\": \\\"Paris\\\"}\"`"),
     );
 }

@@ -14,22 +14,30 @@
 //!
 //! ## Configuration
 //! None.
-use super::Conversation;
+use crate::rules::Conversation;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{LineCtx, Rule, Severity};
+use crate::rules::{ExampleCtx, Scope, Rule, RuleDef, RuleMeta, Severity};
 use serde_json::Value;
 
-pub const RULE: Rule = Rule {
-    code: "C012",
-    name: "unanswered-tool-call",
-    severity: Severity::Error,
-    summary: "A tool call whose `id` no later `tool` message answers",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C012,
+        name: "unanswered-tool-call",
+        severity: Severity::Error,
+        summary: "A tool call whose `id` no later `tool` message answers",
+    })
 };
 
-pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
-    if !ctx.enabled(&RULE) {
-        return;
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    for (scope, conv) in ex.conversations() {
+        if *scope != Scope::PreferenceOutput {
+            check_conversation(out, conv);
+        }
     }
+}
+
+fn check_conversation(out: &mut Vec<Finding>, conv: &Conversation<'_>) {
     let last = conv.messages.len().saturating_sub(1);
     for (i, m) in conv.messages.iter().enumerate() {
         if conv.roles[i] != Some("assistant") || i == last {
@@ -55,8 +63,8 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
                     .and_then(Value::as_str)
                     .unwrap_or("?");
                 let p = conv.pointer(i).key("tool_calls").index(j).key("id");
-                ctx.report(
-                    Finding::new(&RULE, Target::Value(p), format!("tool call `{id}` (`{name}`) is never answered by a `tool` message"))
+                out.push(
+                    Finding::new(&RULE.meta, Target::Value(p), format!("tool call `{id}` (`{name}`) is never answered by a `tool` message"))
                         .help(format!("add `{{\"role\": \"tool\", \"tool_call_id\": \"{id}\", \"content\": …}}` after this message")),
                 );
             }

@@ -13,31 +13,40 @@
 //!
 //! ## Configuration
 //! None.
-use super::schema::Issue;
-use super::Conversation;
+use crate::rules::schema::Issue;
+use crate::rules::Conversation;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{LineCtx, Rule, Severity};
+use crate::rules::{ExampleCtx, Scope, Rule, RuleDef, RuleMeta, Severity};
 use serde_json::Value;
 
-pub const RULE: Rule = Rule {
-    code: "C013",
-    name: "orphan-tool-message",
-    severity: Severity::Error,
-    summary: "A `tool` message whose `tool_call_id` matches no earlier call",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C013,
+        name: "orphan-tool-message",
+        severity: Severity::Error,
+        summary: "A `tool` message whose `tool_call_id` matches no earlier call",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
     issue
-        .generic(&RULE)
+        .generic(&RULE.meta)
         .into_iter()
         .map(|f| f.help("`tool_call_id` is the `id` of the tool call this message answers"))
         .collect()
 }
 
-pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
-    if !ctx.enabled(&RULE) {
-        return;
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    for (scope, conv) in ex.conversations() {
+        if *scope != Scope::PreferenceOutput {
+            check_conversation(out, conv);
+        }
     }
+}
+
+fn check_conversation(out: &mut Vec<Finding>, conv: &Conversation<'_>) {
     let mut ids: Vec<&str> = Vec::new();
     for (i, m) in conv.messages.iter().enumerate() {
         match conv.roles[i] {
@@ -51,9 +60,9 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
                 }
             }
             Some("tool") => match m.get("tool_call_id") {
-                None => ctx.report(
+                None => out.push(
                     Finding::new(
-                        &RULE,
+                        &RULE.meta,
                         Target::ObjectStart(conv.pointer(i)),
                         format!(
                             "`{}` (`tool`) has no `tool_call_id`",
@@ -74,9 +83,9 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
                                 .join(", ")
                         )
                     };
-                    ctx.report(
+                    out.push(
                         Finding::new(
-                            &RULE,
+                            &RULE.meta,
                             Target::Value(conv.pointer(i).key("tool_call_id")),
                             format!("`tool_call_id` `{id}` answers no earlier tool call; {known}"),
                         )

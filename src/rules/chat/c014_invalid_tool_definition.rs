@@ -14,15 +14,18 @@
 //!
 //! ## Configuration
 //! None.
-use super::schema::Issue;
+use crate::rules::schema::Issue;
 use crate::diagnostic::Finding;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "C014",
-    name: "invalid-tool-definition",
-    severity: Severity::Error,
-    summary: "`tools[i]` malformed: `type`, `function.name`, or `parameters` not an object schema",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C014,
+        name: "invalid-tool-definition",
+        severity: Severity::Error,
+        summary: "`tools[i]` malformed: `type`, `function.name`, or `parameters` not an object schema",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
@@ -34,7 +37,7 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
         _ => "a tool is `{\"type\": \"function\", \"function\": {\"name\": \"…\", \"description\": \"…\", \"parameters\": {\"type\": \"object\", …}}}`",
     };
     issue
-        .generic(&RULE)
+        .generic(&RULE.meta)
         .into_iter()
         .map(|f| f.help(help))
         .collect()

@@ -13,23 +13,29 @@
 //!
 //! ## Configuration
 //! None.
-use super::Conversation;
+use crate::rules::Conversation;
 use crate::diagnostic::{Finding, Target};
 use crate::json::Pointer;
-use crate::rules::{LineCtx, Rule, Severity};
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 use serde_json::Value;
 
-pub const RULE: Rule = Rule {
-    code: "C015",
-    name: "undefined-tool",
-    severity: Severity::Warning,
-    summary: "A call names a function that `tools` does not define",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C015,
+        name: "undefined-tool",
+        severity: Severity::Warning,
+        summary: "A call names a function that `tools` does not define",
+    })
 };
 
-pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
-    if !ctx.enabled(&RULE) {
-        return;
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    for (_, conv) in ex.conversations() {
+        check_conversation(out, conv);
     }
+}
+
+fn check_conversation(out: &mut Vec<Finding>, conv: &Conversation<'_>) {
     let tools = conv.holder.get("tools").and_then(Value::as_array);
     let functions = conv.holder.get("functions").and_then(Value::as_array);
     if tools.is_none() && functions.is_none() {
@@ -95,9 +101,9 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
                         .join(", ")
                 )
             };
-            ctx.report(
+            out.push(
                 Finding::new(
-                    &RULE,
+                    &RULE.meta,
                     Target::Value(p),
                     format!("call to `{name}`, which `tools` does not define ({known})"),
                 )

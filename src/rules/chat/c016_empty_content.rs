@@ -14,22 +14,28 @@
 //!
 //! ## Configuration
 //! None.
-use super::Conversation;
+use crate::rules::Conversation;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{LineCtx, Rule, Severity};
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 use serde_json::Value;
 
-pub const RULE: Rule = Rule {
-    code: "C016",
-    name: "empty-content",
-    severity: Severity::Warning,
-    summary: "Whitespace-only text in a message that is trained on or read",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C016,
+        name: "empty-content",
+        severity: Severity::Warning,
+        summary: "Whitespace-only text in a message that is trained on or read",
+    })
 };
 
-pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
-    if !ctx.enabled(&RULE) {
-        return;
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    for (_, conv) in ex.conversations() {
+        check_conversation(out, conv);
     }
+}
+
+fn check_conversation(out: &mut Vec<Finding>, conv: &Conversation<'_>) {
     for (i, m) in conv.messages.iter().enumerate() {
         if m.get("tool_calls").is_some() || m.get("function_call").is_some() {
             continue;
@@ -52,9 +58,9 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
             } else {
                 "it adds tokens and no information"
             };
-            ctx.report(
+            out.push(
                 Finding::new(
-                    &RULE,
+                    &RULE.meta,
                     Target::Value(p.clone()),
                     format!("`{}` (`{role}`) is blank; {what}", p.dotted()),
                 )

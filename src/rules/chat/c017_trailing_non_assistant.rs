@@ -13,21 +13,29 @@
 //!
 //! ## Configuration
 //! None.
-use super::Conversation;
+use crate::rules::Conversation;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{LineCtx, Rule, Severity};
+use crate::rules::{ExampleCtx, Scope, Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "C017",
-    name: "trailing-non-assistant",
-    severity: Severity::Warning,
-    summary: "Messages after the last assistant message (never trained on)",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C017,
+        name: "trailing-non-assistant",
+        severity: Severity::Warning,
+        summary: "Messages after the last assistant message (never trained on)",
+    })
 };
 
-pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
-    if !ctx.enabled(&RULE) {
-        return;
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    for (scope, conv) in ex.conversations() {
+        if *scope == Scope::Supervised {
+            check_conversation(out, conv);
+        }
     }
+}
+
+fn check_conversation(out: &mut Vec<Finding>, conv: &Conversation<'_>) {
     let Some(last) = conv.last_assistant() else {
         return; // C010's business
     };
@@ -44,9 +52,9 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
             conv.pointer(first).dotted()
         )
     };
-    ctx.report(
+    out.push(
         Finding::new(
-            &RULE,
+            &RULE.meta,
             Target::Value(conv.pointer(first)),
             format!("{what} after the last assistant message and will not be trained on"),
         )

@@ -17,20 +17,38 @@
 //! None.
 use crate::diagnostic::{Finding, Target};
 use crate::json::Pointer;
-use crate::rules::{Rule, Severity};
+use crate::vision;
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "C018",
-    name: "unsupported-content-part",
-    severity: Severity::Error,
-    summary: "A content part fine-tuning does not accept (audio, file), or an image in an assistant message",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C018,
+        name: "unsupported-content-part",
+        severity: Severity::Error,
+        summary: "A content part fine-tuning does not accept (audio, file), or an image in an assistant message",
+    })
 };
+
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    for (_, conv) in ex.conversations() {
+        for (i, p, part) in conv.parts() {
+            match vision::part_type(part) {
+                Some(kind @ ("input_audio" | "file")) => out.push(unsupported(p.key("type"), kind)),
+                Some("image_url") if conv.roles[i] == Some("assistant") => {
+                    out.push(image_in_assistant(p.key("type")));
+                }
+                _ => {}
+            }
+        }
+    }
+}
 
 /// `type` is the pointer of the part's `type` value; `kind` is `input_audio` or `file`.
 pub fn unsupported(type_pointer: Pointer, kind: &str) -> Finding {
     let what = if kind == "file" { "file" } else { "audio" };
     Finding::new(
-        &RULE,
+        &RULE.meta,
         Target::Value(type_pointer.clone()),
         format!(
             "`{}` is `{kind}`; fine-tuning does not accept {what} parts",
@@ -42,7 +60,7 @@ pub fn unsupported(type_pointer: Pointer, kind: &str) -> Finding {
 
 pub fn image_in_assistant(type_pointer: Pointer) -> Finding {
     Finding::new(
-        &RULE,
+        &RULE.meta,
         Target::Value(type_pointer.clone()),
         format!(
             "`{}` is an image in an `assistant` message; images are accepted only in input messages",

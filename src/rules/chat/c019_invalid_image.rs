@@ -21,23 +21,113 @@
 //!
 //! ## Configuration
 //! None. The limits (10 MB, 10 images) are in `rules/vision.json`.
-use super::vision::{ImageKind, Limits};
+use crate::vision::{self, ImageKind, Limits};
+use base64::Engine as _;
+use serde_json::Value;
 use crate::diagnostic::{Finding, Target};
 use crate::json::Pointer;
-use crate::rules::{Rule, Severity};
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "C019",
-    name: "invalid-image",
-    severity: Severity::Error,
-    summary: "`image_url.url` not http(s) or `data:`; data URL not JPEG/PNG/WEBP or over 10 MB decoded; more than 10 images",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C019,
+        name: "invalid-image",
+        severity: Severity::Error,
+        summary: "`image_url.url` not http(s) or `data:`; data URL not JPEG/PNG/WEBP or over 10 MB decoded; more than 10 images",
+    })
 };
 
 const EMBED: &str =
     "embed the image as `data:image/jpeg;base64,…` (or png, webp), or use an https URL";
 
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    let limits = &*vision::LIMITS;
+    for (_, conv) in ex.conversations() {
+        let mut images = 0usize;
+        for (_, p, part) in conv.parts() {
+            if vision::part_type(part) != Some("image_url") {
+                continue;
+            }
+            images += 1;
+            if images == limits.max_images_per_example + 1 {
+                let total = conv.parts()
+                    .filter(|(_, _, part)| vision::part_type(part) == Some("image_url"))
+                    .count();
+                out.push(too_many(p.clone(), total, limits));
+            }
+            if let Some(url) = part
+                .get("image_url")
+                .and_then(|u| u.get("url"))
+                .and_then(Value::as_str)
+            {
+                check_url(ex.text, out, p.key("image_url").key("url"), url);
+            }
+        }
+    }
+}
+
+fn check_url(text: &str, out: &mut Vec<Finding>, p: Pointer, url: &str) {
+    if vision::is_remote(url) {
+        return; // never fetched: what it holds is the service's to find out
+    }
+    let Some(data) = vision::parse_data_url(url) else {
+        out.push(bad_scheme(p, url));
+        return;
+    };
+    if !data.base64 {
+        out.push(not_base64(p, data.media_type));
+        return;
+    }
+    let size = vision::decoded_len(data.payload);
+    if size > vision::LIMITS.max_image_bytes {
+        out.push(too_large(p, size, &vision::LIMITS));
+        return;
+    }
+    let bytes = match vision::B64.decode(data.payload) {
+        Ok(b) => b,
+        Err(e) => {
+            let (what, at) = match e {
+                base64::DecodeError::InvalidByte(i, b)
+                | base64::DecodeError::InvalidLastSymbol(i, b) => (
+                    format!(
+                        "`{}` at payload character {}",
+                        char::from(b).escape_default(),
+                        i + 1
+                    ),
+                    Some(i),
+                ),
+                base64::DecodeError::InvalidLength(n) => {
+                    (format!("{n} symbols is not a valid length"), None)
+                }
+                base64::DecodeError::InvalidPadding => ("bad padding".to_owned(), None),
+            };
+            // Point at the bad character itself when the URL is written without escapes.
+            let span = at.and_then(|i| raw_span(text, &p, url, data.payload_start + i));
+            out.push(bad_base64(p, &what, span));
+            return;
+        }
+    };
+    let info = vision::sniff(&bytes);
+    if !info.kind.accepted() {
+        out.push(bad_kind(p, info.kind, data.media_type));
+    } else if let Some(mode) = info.bad_color_mode {
+        out.push(bad_color_mode(p, info.kind, mode));
+    }
+}
+
+/// The byte range, in the line, of the character at byte `at` of the string at `p`, when the
+/// string's raw JSON text up to there has no escapes (so raw and decoded offsets agree).
+fn raw_span(text: &str, p: &Pointer, value: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let located = crate::json::locate::locate(text, p)?;
+    let start = located.value.start + 1; // after the opening quote
+    let len = value[at..].chars().next()?.len_utf8();
+    let raw = text.get(start..start + at + len)?;
+    (raw == &value[..at + len]).then(|| start + at..start + at + len)
+}
+
 fn at(p: &Pointer, message: String) -> Finding {
-    Finding::new(&RULE, Target::Value(p.clone()), message)
+    Finding::new(&RULE.meta, Target::Value(p.clone()), message)
 }
 
 pub fn bad_scheme(p: Pointer, url: &str) -> Finding {
@@ -72,7 +162,7 @@ pub fn not_base64(p: Pointer, media_type: &str) -> Finding {
 pub fn bad_base64(p: Pointer, what: &str, span: Option<std::ops::Range<usize>>) -> Finding {
     let message = format!("`{}` holds invalid base64: {what}", p.dotted());
     let f = match span {
-        Some(r) => Finding::new(&RULE, Target::Bytes(r), message),
+        Some(r) => Finding::new(&RULE.meta, Target::Bytes(r), message),
         None => at(&p, message),
     };
     f.help("re-encode the image with a standard base64 encoder (no line breaks, no URL-safe `-` or `_`)")

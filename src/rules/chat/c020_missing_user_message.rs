@@ -13,21 +13,33 @@
 //!
 //! ## Configuration
 //! None.
-use super::Conversation;
+use crate::rules::Conversation;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{LineCtx, Rule, Severity};
+use crate::rules::{ExampleCtx, Scope, Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "C020",
-    name: "missing-user-message",
-    severity: Severity::Info,
-    summary: "No user message (cookbook warning)",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    once_per_file: Some(message),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::C020,
+        name: "missing-user-message",
+        severity: Severity::Info,
+        summary: "No user message (cookbook warning)",
+    })
 };
 
-pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
-    if ctx.enabled(&RULE) && !conv.messages.is_empty() && !conv.has_role("user") {
-        ctx.report(
-            Finding::new(&RULE, Target::Value(conv.list.clone()), message(1))
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    for (scope, conv) in ex.conversations() {
+        if *scope != Scope::PreferenceOutput {
+            check_conversation(out, conv);
+        }
+    }
+}
+
+fn check_conversation(out: &mut Vec<Finding>, conv: &Conversation<'_>) {
+    if !conv.messages.is_empty() && !conv.has_role("user") {
+        out.push(
+            Finding::new(&RULE.meta, Target::Value(conv.list.clone()), message(1))
                 .help("check the role mapping of the export; most examples have a user turn"),
         );
     }

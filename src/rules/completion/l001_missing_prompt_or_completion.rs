@@ -14,19 +14,22 @@
 //! ## Configuration
 //! None.
 use crate::diagnostic::Finding;
-use crate::rules::chat::schema::Issue;
-use crate::rules::{Rule, Severity};
+use crate::rules::schema::Issue;
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "L001",
-    name: "missing-prompt-or-completion",
-    severity: Severity::Error,
-    summary: "`prompt` or `completion` absent or not a string",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::L001,
+        name: "missing-prompt-or-completion",
+        severity: Severity::Error,
+        summary: "`prompt` or `completion` absent or not a string",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
     issue
-        .generic(&RULE)
+        .generic(&RULE.meta)
         .into_iter()
         .map(|f| {
             f.help(

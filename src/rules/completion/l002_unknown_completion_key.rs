@@ -13,19 +13,22 @@
 //! ## Configuration
 //! None.
 use crate::diagnostic::Finding;
-use crate::rules::chat::schema::Issue;
-use crate::rules::{Rule, Severity};
+use crate::rules::schema::Issue;
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "L002",
-    name: "unknown-completion-key",
-    severity: Severity::Error,
-    summary: "A key other than `prompt` and `completion`",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::L002,
+        name: "unknown-completion-key",
+        severity: Severity::Error,
+        summary: "A key other than `prompt` and `completion`",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
     issue
-        .generic(&RULE)
+        .generic(&RULE.meta)
         .into_iter()
         .map(|mut f| {
             f.message = f.message.replace(" in the line", " at the top level");

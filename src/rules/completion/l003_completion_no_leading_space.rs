@@ -15,27 +15,31 @@
 //! None.
 use crate::diagnostic::{Finding, Target};
 use crate::json::Pointer;
-use crate::rules::{LineCtx, Rule, Severity};
+use crate::format::Format;
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 use serde_json::Value;
 
-pub const RULE: Rule = Rule {
-    code: "L003",
-    name: "completion-no-leading-space",
-    severity: Severity::Info,
-    summary: "Completion does not start with a space",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::L003,
+        name: "completion-no-leading-space",
+        severity: Severity::Info,
+        summary: "Completion does not start with a space",
+    })
 };
 
-pub fn check(ctx: &mut LineCtx<'_>) {
-    if !ctx.enabled(&RULE) {
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    if ex.format != Format::Completion {
         return;
     }
-    let Some(text) = ctx.value.get("completion").and_then(Value::as_str) else {
+    let Some(text) = ex.value.get("completion").and_then(Value::as_str) else {
         return;
     };
     if text.chars().next().is_some_and(|c| !c.is_whitespace()) {
-        ctx.report(
+        out.push(
             Finding::new(
-                &RULE,
+                &RULE.meta,
                 Target::Value(Pointer::root().key("completion")),
                 "`completion` does not start with a space",
             )

@@ -10,19 +10,39 @@
 //!
 //! ## Configuration
 //! The minimum comes from the target (`rules/targets/`).
+use crate::rules::{DatasetRule, DatasetState, FileFacts, StartCtx};
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "D001",
-    name: "too-few-examples",
-    severity: Severity::Error,
-    summary: "Fewer examples than the target's minimum",
+pub static RULE: RuleDef = RuleDef {
+    dataset: Some(&Check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::D001,
+        name: "too-few-examples",
+        severity: Severity::Error,
+        summary: "Fewer examples than the target's minimum",
+    })
 };
+
+struct Check;
+
+impl DatasetRule for Check {
+    fn start(&self, _: &StartCtx<'_>) -> Box<dyn DatasetState> {
+        Box::new(Check)
+    }
+}
+
+impl DatasetState for Check {
+    fn finish(self: Box<Self>, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+        if file.examples < file.limits.min_examples {
+            out.push(diagnostic(file.examples, file.limits.min_examples));
+        }
+    }
+}
 
 pub fn diagnostic(examples: u64, min: u64) -> Diagnostic {
     Diagnostic::file_level(
-        &RULE,
+        &RULE.meta,
         format!(
             "the file has {examples} example{}; the target requires at least {min}",
             plural(examples)

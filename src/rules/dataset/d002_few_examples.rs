@@ -10,20 +10,42 @@
 //!
 //! ## Configuration
 //! The recommendation comes from the target (`rules/targets/`).
+use crate::rules::{DatasetRule, DatasetState, FileFacts, StartCtx};
 use super::d001_too_few_examples::plural;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "D002",
-    name: "few-examples",
-    severity: Severity::Info,
-    summary: "Fewer than the recommended 50 examples",
+pub static RULE: RuleDef = RuleDef {
+    dataset: Some(&Check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::D002,
+        name: "few-examples",
+        severity: Severity::Info,
+        summary: "Fewer than the recommended 50 examples",
+    })
 };
+
+struct Check;
+
+impl DatasetRule for Check {
+    fn start(&self, _: &StartCtx<'_>) -> Box<dyn DatasetState> {
+        Box::new(Check)
+    }
+}
+
+impl DatasetState for Check {
+    fn finish(self: Box<Self>, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+        let (n, l) = (file.examples, file.limits);
+        // Under the minimum, D001 says it: one finding about the count, not two.
+        if n >= l.min_examples && n < l.recommended_examples {
+            out.push(diagnostic(n, l.recommended_examples));
+        }
+    }
+}
 
 pub fn diagnostic(examples: u64, recommended: u64) -> Diagnostic {
     Diagnostic::file_level(
-        &RULE,
+        &RULE.meta,
         format!(
             "the file has {examples} example{}; {recommended} or more are recommended",
             plural(examples)

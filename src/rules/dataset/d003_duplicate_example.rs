@@ -14,19 +14,56 @@
 //!
 //! ## Configuration
 //! None.
+use crate::diagnostic::Diagnostic;
+use crate::json::hash;
+use crate::rules::{DatasetRule, DatasetState, ExampleCtx, LineFacts, Note, StartCtx};
+use std::collections::HashMap;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "D003",
-    name: "duplicate-example",
-    severity: Severity::Warning,
-    summary: "The same example as an earlier line",
+pub static RULE: RuleDef = RuleDef {
+    dataset: Some(&Check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::D003,
+        name: "duplicate-example",
+        severity: Severity::Warning,
+        summary: "The same example as an earlier line",
+    })
 };
+
+struct Check;
+
+impl DatasetRule for Check {
+    fn note(&self, ex: &ExampleCtx<'_>) -> Option<Note> {
+        Some(Note::Hash(hash::hash_value(ex.value)))
+    }
+
+    fn start(&self, _: &StartCtx<'_>) -> Box<dyn DatasetState> {
+        Box::new(Seen::default())
+    }
+}
+
+/// Example hash → the first line that had it.
+#[derive(Default)]
+struct Seen(HashMap<[u64; 2], u64, hash::PreHashed>);
+
+impl DatasetState for Seen {
+    fn add(&mut self, line: &LineFacts, note: Option<Note>, out: &mut Vec<Diagnostic>) {
+        let Some(Note::Hash(h)) = note else {
+            return;
+        };
+        match self.0.get(&hash::halves(h)) {
+            Some(&first) => out.push(line.at_brace(finding(first))),
+            None => {
+                self.0.insert(hash::halves(h), line.line);
+            }
+        }
+    }
+}
 
 pub fn finding(first_line: u64) -> Finding {
     Finding::new(
-        &RULE,
+        &RULE.meta,
         Target::Line,
         format!("same example as line {first_line}"),
     )

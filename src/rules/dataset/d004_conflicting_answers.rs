@@ -15,19 +15,73 @@
 //!
 //! ## Configuration
 //! None. `--ignore D004` when several answers per prompt are intended.
+use crate::diagnostic::Diagnostic;
+use crate::format::Format;
+use crate::json::hash;
+use crate::rules::{DatasetRule, DatasetState, ExampleCtx, LineFacts, Note, StartCtx};
+use serde_json::Value;
+use std::collections::HashMap;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "D004",
-    name: "conflicting-answers",
-    severity: Severity::Warning,
-    summary: "Same conversation as an earlier line with a different final answer",
+pub static RULE: RuleDef = RuleDef {
+    dataset: Some(&Check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::D004,
+        name: "conflicting-answers",
+        severity: Severity::Warning,
+        summary: "Same conversation as an earlier line with a different final answer",
+    })
 };
+
+struct Check;
+
+impl DatasetRule for Check {
+    /// The conversation before the last assistant message (with the tools), and that message.
+    fn note(&self, ex: &ExampleCtx<'_>) -> Option<Note> {
+        if !matches!(ex.format, Format::Chat | Format::Rft) {
+            return None;
+        }
+        let messages = ex.value.get("messages")?.as_array()?;
+        let last = messages
+            .iter()
+            .rposition(|m| m.get("role").and_then(Value::as_str) == Some("assistant"))
+            .filter(|&k| k > 0)?;
+        let prefix = hash::hash_values(ex.value.get("tools").into_iter().chain(&messages[..last]));
+        Some(Note::Pair(prefix, hash::hash_value(&messages[last])))
+    }
+
+    fn start(&self, _: &StartCtx<'_>) -> Box<dyn DatasetState> {
+        Box::new(Conversations::default())
+    }
+}
+
+/// Conversation hash → (answer hash, first line). The answer is compared with one earlier
+/// answer only, so 64 bits of it are plenty.
+#[derive(Default)]
+struct Conversations(HashMap<[u64; 2], (u64, u64), hash::PreHashed>);
+
+impl DatasetState for Conversations {
+    fn add(&mut self, line: &LineFacts, note: Option<Note>, out: &mut Vec<Diagnostic>) {
+        let Some(Note::Pair(prefix, answer)) = note else {
+            return;
+        };
+        let (prefix, answer) = (hash::halves(prefix), answer as u64);
+        match self.0.get(&prefix) {
+            Some(&(earlier, first)) if earlier != answer => {
+                out.push(line.at_brace(finding(first)));
+            }
+            Some(_) => {}
+            None => {
+                self.0.insert(prefix, (answer, line.line));
+            }
+        }
+    }
+}
 
 pub fn finding(first_line: u64) -> Finding {
     Finding::new(
-        &RULE,
+        &RULE.meta,
         Target::Line,
         format!("same conversation as line {first_line} but a different final answer"),
     )

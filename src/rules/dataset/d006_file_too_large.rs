@@ -10,20 +10,40 @@
 //!
 //! ## Configuration
 //! The limit comes from the target (`rules/targets/`).
+use crate::rules::{DatasetRule, DatasetState, FileFacts, StartCtx};
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "D006",
-    name: "file-too-large",
-    severity: Severity::Error,
-    summary: "Over the target's upload limit",
+pub static RULE: RuleDef = RuleDef {
+    dataset: Some(&Check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::D006,
+        name: "file-too-large",
+        severity: Severity::Error,
+        summary: "Over the target's upload limit",
+    })
 };
+
+struct Check;
+
+impl DatasetRule for Check {
+    fn start(&self, _: &StartCtx<'_>) -> Box<dyn DatasetState> {
+        Box::new(Check)
+    }
+}
+
+impl DatasetState for Check {
+    fn finish(self: Box<Self>, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+        if file.bytes > file.limits.max_file_bytes {
+            out.push(diagnostic(file.bytes, file.limits.max_file_bytes));
+        }
+    }
+}
 
 pub fn diagnostic(bytes: u64, limit: u64) -> Diagnostic {
     let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
     Diagnostic::file_level(
-        &RULE,
+        &RULE.meta,
         format!(
             "the file is {:.1} MB; the upload limit is {:.0} MB",
             mb(bytes),

@@ -14,22 +14,40 @@
 //!
 //! ## Configuration
 //! None. Re-encode the file (`iconv -f latin1 -t utf-8`).
+use crate::rules::RawLine;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "J001",
-    name: "invalid-utf8",
-    severity: Severity::Error,
-    summary: "A line is not valid UTF-8",
+pub static RULE: RuleDef = RuleDef {
+    raw: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::J001,
+        name: "invalid-utf8",
+        severity: Severity::Error,
+        summary: "A line is not valid UTF-8",
+    })
 };
 
-/// `bad` are the offending bytes (one invalid sequence).
-pub fn finding(bad: &[u8]) -> Finding {
+fn check(line: &RawLine<'_>, out: &mut Vec<Finding>) {
+    if line.text.is_some() {
+        return;
+    }
+    let content = &line.bytes[line.content.clone()];
+    let Err(e) = std::str::from_utf8(content) else {
+        return;
+    };
+    let start = e.valid_up_to();
+    let len = e.error_len().unwrap_or(content.len() - start);
+    let at = line.content.start + start;
+    out.push(finding(&content[start..start + len], at..at + len));
+}
+
+/// `bad` are the invalid bytes, at `span` in the raw line.
+pub fn finding(bad: &[u8], span: std::ops::Range<usize>) -> Finding {
     let hex: Vec<String> = bad.iter().map(|b| format!("0x{b:02X}")).collect();
     Finding::new(
-        &RULE,
-        Target::Line,
+        &RULE.meta,
+        Target::Raw(span),
         format!("invalid UTF-8: byte `{}` cannot start or continue a character here", hex.join(" ")),
     )
     .help("re-encode the file as UTF-8; it may have been saved as Latin-1, Shift_JIS or UTF-16, or cut mid-character")

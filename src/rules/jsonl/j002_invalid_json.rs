@@ -15,16 +15,29 @@
 //!
 //! ## Configuration
 //! None.
+use crate::json::ParseErrorKind;
+use crate::rules::ParsedLine;
 use crate::diagnostic::{Finding, Target};
 use crate::json::ParseError;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "J002",
-    name: "invalid-json",
-    severity: Severity::Error,
-    summary: "A line does not parse as JSON",
+pub static RULE: RuleDef = RuleDef {
+    parse: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::J002,
+        name: "invalid-json",
+        severity: Severity::Error,
+        summary: "A line does not parse as JSON",
+    })
 };
+
+fn check(line: &ParsedLine<'_>, out: &mut Vec<Finding>) {
+    if let Err(e) = line.parse {
+        if e.kind == ParseErrorKind::Syntax {
+            out.push(finding(e, line.text));
+        }
+    }
+}
 
 pub fn finding(e: &ParseError, text: &str) -> Finding {
     // A one-character span at the parser's stop, or an empty one at the end of the line.
@@ -44,7 +57,7 @@ pub fn finding(e: &ParseError, text: &str) -> Finding {
         "fix the JSON syntax at this position"
     };
     Finding::new(
-        &RULE,
+        &RULE.meta,
         Target::Bytes(e.byte..end),
         format!("invalid JSON: {}", e.message),
     )

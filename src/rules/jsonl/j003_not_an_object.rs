@@ -14,17 +14,29 @@
 //!
 //! ## Configuration
 //! None.
+use crate::rules::ParsedLine;
 use crate::diagnostic::{Finding, Target};
 use crate::json::Pointer;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 use serde_json::Value;
 
-pub const RULE: Rule = Rule {
-    code: "J003",
-    name: "not-an-object",
-    severity: Severity::Error,
-    summary: "The line's top-level value is not an object",
+pub static RULE: RuleDef = RuleDef {
+    parse: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::J003,
+        name: "not-an-object",
+        severity: Severity::Error,
+        summary: "The line's top-level value is not an object",
+    })
 };
+
+fn check(line: &ParsedLine<'_>, out: &mut Vec<Finding>) {
+    if let Ok(p) = line.parse {
+        if !p.value.is_object() {
+            out.push(finding(&p.value));
+        }
+    }
+}
 
 pub fn finding(v: &Value) -> Finding {
     let help = if v.is_array() {
@@ -33,7 +45,7 @@ pub fn finding(v: &Value) -> Finding {
         "each line must be one JSON object, e.g. `{\"messages\": [...]}`"
     };
     Finding::new(
-        &RULE,
+        &RULE.meta,
         Target::Value(Pointer::root()),
         format!("the line is {}; expected a JSON object", kind(v)),
     )

@@ -16,25 +16,53 @@
 //!
 //! ## Configuration
 //! None.
+use crate::diagnostic::{Edit, Fix};
+use crate::rules::RawLine;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "J004",
-    name: "blank-line",
-    severity: Severity::Warning,
-    summary: "An empty or whitespace-only line that is not the file's final newline",
+pub static RULE: RuleDef = RuleDef {
+    raw: Some(check),
+    fixed: Some(fixed),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::J004,
+        name: "blank-line",
+        severity: Severity::Warning,
+        summary: "An empty or whitespace-only line that is not the file's final newline",
+    })
 };
 
-pub fn finding(len: usize) -> Finding {
+fn check(line: &RawLine<'_>, out: &mut Vec<Finding>) {
+    if !line.is_blank() {
+        return;
+    }
+    // The whole line goes, with its `\n`; a BOM before it stays (it is J005's to remove).
+    let end = line.bytes.len() + usize::from(line.has_newline);
+    out.push(
+        finding(line.content.clone())
+            .with_fix(Fix::safe("delete the line", vec![Edit::delete(line.content.start..end)])),
+    );
+}
+
+fn fixed(n: u64) -> String {
+    if n == 1 {
+        "removed 1 blank line".to_string()
+    } else {
+        format!("removed {n} blank lines")
+    }
+}
+
+/// A blank line whose spaces and tabs are `span` of the raw line.
+pub fn finding(span: std::ops::Range<usize>) -> Finding {
+    let len = span.len();
     let what = if len == 0 {
         "empty line"
     } else {
         "whitespace-only line"
     };
     Finding::new(
-        &RULE,
-        Target::Bytes(0..len),
+        &RULE.meta,
+        Target::Raw(span),
         format!("{what}; every line should hold one example"),
     )
     .help("delete the line")

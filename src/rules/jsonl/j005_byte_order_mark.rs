@@ -12,20 +12,47 @@
 //!
 //! ## Configuration
 //! None. `ftlint check --fix` removes it.
+use crate::diagnostic::{Edit, Fix};
+use crate::rules::RawLine;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "J005",
-    name: "byte-order-mark",
-    severity: Severity::Warning,
-    summary: "File starts with a UTF-8 BOM",
+pub static RULE: RuleDef = RuleDef {
+    raw: Some(check),
+    fixed: Some(fixed),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::J005,
+        name: "byte-order-mark",
+        severity: Severity::Warning,
+        summary: "File starts with a UTF-8 BOM",
+    })
 };
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn check(line: &RawLine<'_>, out: &mut Vec<Finding>) {
+    if line.bom() == 0 {
+        return;
+    }
+    // Repeated BOMs would surface one by one on each rerun: take them all at once.
+    let mut end = 0;
+    while line.bytes[end..].starts_with(BOM) {
+        end += BOM.len();
+    }
+    out.push(finding().with_fix(Fix::safe(
+        "remove the byte order mark",
+        vec![Edit::delete(0..end)],
+    )));
+}
+
+fn fixed(_: u64) -> String {
+    "removed the byte order mark".to_string()
+}
 
 pub fn finding() -> Finding {
     Finding::new(
-        &RULE,
-        Target::Bytes(0..0),
+        &RULE.meta,
+        Target::Raw(0..BOM.len()),
         "the file starts with a UTF-8 byte order mark",
     )
     .help("save the file as UTF-8 without BOM")

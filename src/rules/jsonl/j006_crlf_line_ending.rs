@@ -13,19 +13,51 @@
 //!
 //! ## Configuration
 //! None. `ftlint check --fix` converts to `\n`.
+use crate::diagnostic::{Edit, Fix};
+use crate::rules::RawLine;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "J006",
-    name: "crlf-line-ending",
-    severity: Severity::Info,
-    summary: "Line ends with `\\r\\n`",
+pub static RULE: RuleDef = RuleDef {
+    raw: Some(check),
+    once_per_file: Some(message),
+    fixed: Some(fixed),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::J006,
+        name: "crlf-line-ending",
+        severity: Severity::Info,
+        summary: "Line ends with `\\r\\n`",
+    })
 };
 
-/// `end` is the byte where the `\r` sits (the line text's length).
-pub fn finding(end: usize) -> Finding {
-    Finding::new(&RULE, Target::Bytes(end..end), message(1))
+fn check(line: &RawLine<'_>, out: &mut Vec<Finding>) {
+    if line.text.is_none() || !line.crlf() {
+        return;
+    }
+    // Fixing one `\r` may expose another (`\r\r\n`): the fix takes them all (a `\r` after a
+    // JSON value is only whitespace).
+    let end = line.bytes.len();
+    let start = line.bytes[line.content.start..]
+        .iter()
+        .rposition(|b| *b != b'\r')
+        .map_or(line.content.start, |i| line.content.start + i + 1);
+    out.push(finding(line.content.end).with_fix(Fix::safe(
+        "convert the line ending to `\\n`",
+        vec![Edit::delete(start..end)],
+    )));
+}
+
+fn fixed(n: u64) -> String {
+    if n == 1 {
+        "converted 1 CRLF line ending to `\\n`".to_string()
+    } else {
+        format!("converted {n} CRLF line endings to `\\n`")
+    }
+}
+
+/// The `\r` at `at` in the raw line.
+pub fn finding(at: usize) -> Finding {
+    Finding::new(&RULE.meta, Target::Raw(at..at + 1), message(1))
         .help("convert the file to `\\n` line endings")
 }
 

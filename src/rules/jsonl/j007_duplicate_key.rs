@@ -12,16 +12,26 @@
 //!
 //! ## Configuration
 //! None.
+use crate::rules::ParsedLine;
 use crate::diagnostic::{Finding, Target};
 use crate::json::parse::Duplicate;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "J007",
-    name: "duplicate-key",
-    severity: Severity::Warning,
-    summary: "An object repeats a key (the last silently wins)",
+pub static RULE: RuleDef = RuleDef {
+    parse: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::J007,
+        name: "duplicate-key",
+        severity: Severity::Warning,
+        summary: "An object repeats a key (the last silently wins)",
+    })
 };
+
+fn check(line: &ParsedLine<'_>, out: &mut Vec<Finding>) {
+    if let Ok(p) = line.parse {
+        out.extend(p.duplicates.iter().map(finding));
+    }
+}
 
 pub fn finding(d: &Duplicate) -> Finding {
     let whose = if d.object.0.is_empty() {
@@ -30,7 +40,7 @@ pub fn finding(d: &Duplicate) -> Finding {
         format!("`{}`", d.object.dotted())
     };
     Finding::new(
-        &RULE,
+        &RULE.meta,
         Target::DuplicateKey {
             object: d.object.clone(),
             key: d.key.clone(),

@@ -15,20 +15,32 @@
 //!
 //! ## Configuration
 //! None.
+use crate::rules::ParsedLine;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 use std::ops::Range;
 
-pub const RULE: Rule = Rule {
-    code: "J008",
-    name: "lone-surrogate",
-    severity: Severity::Error,
-    summary: "A `\\uD800`–`\\uDFFF` escape without its pair",
+pub static RULE: RuleDef = RuleDef {
+    parse: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::J008,
+        name: "lone-surrogate",
+        severity: Severity::Error,
+        summary: "A `\\uD800`–`\\uDFFF` escape without its pair",
+    })
 };
+
+fn check(line: &ParsedLine<'_>, out: &mut Vec<Finding>) {
+    if let Ok(p) = line.parse {
+        for r in &p.lone_surrogates {
+            out.push(finding(r.clone(), &line.text[r.clone()]));
+        }
+    }
+}
 
 pub fn finding(range: Range<usize>, escape: &str) -> Finding {
     Finding::new(
-        &RULE,
+        &RULE.meta,
         Target::Bytes(range),
         format!("`{escape}` is half of a UTF-16 surrogate pair; UTF-8 cannot encode it"),
     )

@@ -13,20 +13,33 @@
 //!
 //! ## Configuration
 //! None.
+use crate::json::ParseErrorKind;
+use crate::rules::ParsedLine;
 use crate::diagnostic::{Finding, Target};
 use crate::json::ParseError;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "J009",
-    name: "nesting-too-deep",
-    severity: Severity::Error,
-    summary: "Nesting deeper than the parser limit",
+pub static RULE: RuleDef = RuleDef {
+    parse: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::J009,
+        name: "nesting-too-deep",
+        severity: Severity::Error,
+        summary: "Nesting deeper than the parser limit",
+    })
 };
+
+fn check(line: &ParsedLine<'_>, out: &mut Vec<Finding>) {
+    if let Err(e) = line.parse {
+        if e.kind == ParseErrorKind::TooDeep {
+            out.push(finding(e));
+        }
+    }
+}
 
 pub fn finding(e: &ParseError) -> Finding {
     Finding::new(
-        &RULE,
+        &RULE.meta,
         Target::Bytes(e.byte..e.byte + 1),
         "nesting deeper than 128 levels; the line was not parsed further",
     )

@@ -10,17 +10,49 @@
 //!
 //! ## Configuration
 //! None. `ftlint check --fix` adds the newline.
+use crate::diagnostic::{Edit, Fix};
+use crate::rules::RawLine;
 use crate::diagnostic::{Finding, Target};
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "J010",
-    name: "missing-final-newline",
-    severity: Severity::Info,
-    summary: "The last line has no newline",
+pub static RULE: RuleDef = RuleDef {
+    raw: Some(check),
+    fixed: Some(fixed),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::J010,
+        name: "missing-final-newline",
+        severity: Severity::Info,
+        summary: "The last line has no newline",
+    })
 };
 
-pub fn finding(end: usize) -> Finding {
-    Finding::new(&RULE, Target::Bytes(end..end), "no newline at end of file")
+fn check(line: &RawLine<'_>, out: &mut Vec<Finding>) {
+    if line.text.is_none() || line.has_newline {
+        return;
+    }
+    let f = finding(line.content.end);
+    // A blank last line is J004's to delete; ending it would only make another blank line.
+    if line.is_blank() {
+        out.push(f);
+        return;
+    }
+    // The new ending matches the file's: after a kept `\r`, or like the line before.
+    let ending = if line.prev_crlf && !line.crlf() {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    out.push(f.with_fix(Fix::safe(
+        "add a newline at the end of the file",
+        vec![Edit::insert(line.bytes.len(), ending)],
+    )));
+}
+
+fn fixed(_: u64) -> String {
+    "added the final newline".to_string()
+}
+
+pub fn finding(at: usize) -> Finding {
+    Finding::new(&RULE.meta, Target::Raw(at..at), "no newline at end of file")
         .help("end the file with a newline")
 }

@@ -15,16 +15,27 @@
 //! Scores come from the cache, `--scores FILE` or `--moderation api`. A profile with
 //! `use_flagged = false` ignores the source's verdict.
 
+use crate::diagnostic::Finding;
+use crate::moderation::check::Event;
+use crate::rules::ExampleCtx;
 use crate::moderation::profile::Hit;
 use crate::rules::moderation::fmt_score;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "M001",
-    name: "moderation-flagged",
-    severity: Severity::Error,
-    summary: "the moderation source set `flagged` for this text",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    uses_moderation: true,
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::M001,
+        name: "moderation-flagged",
+        severity: Severity::Error,
+        summary: "the moderation source set `flagged` for this text",
+    })
 };
+
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    super::report(ex, out, |e| matches!(e, Event::Flagged { .. }));
+}
 
 /// `hits` are the `flagged_only` hits of the text (may be empty when the source flagged the
 /// text without marking a category).

@@ -19,16 +19,27 @@
 //! `sexual = { warn = 0.1, error = 0.4 }`. The built-in profiles explain every threshold in
 //! `rules/moderation/*.toml`.
 
+use crate::diagnostic::Finding;
+use crate::moderation::check::Event;
+use crate::rules::ExampleCtx;
 use crate::moderation::profile::{Hit, Level};
 use crate::rules::moderation::fmt_score;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "M002",
-    name: "category-over-threshold",
-    severity: Severity::Warning,
-    summary: "a category score at or over the profile's warn/error threshold",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    uses_moderation: true,
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::M002,
+        name: "category-over-threshold",
+        severity: Severity::Warning,
+        summary: "a category score at or over the profile's warn/error threshold",
+    })
 };
+
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    super::report(ex, out, |e| matches!(e, Event::OverThreshold { .. }));
+}
 
 /// The finding's severity: the level the hit reached.
 pub fn severity(hit: &Hit) -> Severity {

@@ -17,15 +17,41 @@
 //! The profile's `[gate]`; override with `[thresholds]` `max_flagged_examples = N` or
 //! `max_flagged_fraction = F`.
 
+use crate::diagnostic::Diagnostic;
+use crate::rules::{DatasetRule, DatasetState, FileFacts, StartCtx};
 use crate::moderation::profile::{GateLimit, GateVerdict};
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "M003",
-    name: "too-many-flagged",
-    severity: Severity::Error,
-    summary: "flagged examples exceed the profile's gate; the service would block the file",
+pub static RULE: RuleDef = RuleDef {
+    dataset: Some(&Check),
+    uses_moderation: true,
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::M003,
+        name: "too-many-flagged",
+        severity: Severity::Error,
+        summary: "flagged examples exceed the profile's gate; the service would block the file",
+    })
 };
+
+struct Check;
+
+impl DatasetRule for Check {
+    fn start(&self, _: &StartCtx<'_>) -> Box<dyn DatasetState> {
+        Box::new(Check)
+    }
+}
+
+impl DatasetState for Check {
+    /// The gate is the moderation verdict's; this rule words it.
+    fn finish(self: Box<Self>, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+        if let Some(gate) = file.moderation.and_then(|m| m.gate.as_ref()) {
+            out.push(
+                Diagnostic::file_level(&RULE.meta, message(&gate.verdict, &gate.worst_lines))
+                    .with_help(help()),
+            );
+        }
+    }
+}
 
 /// Lines listed at most; the rest are counted.
 pub const MAX_LINES_LISTED: usize = 20;

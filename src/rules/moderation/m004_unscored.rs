@@ -14,14 +14,25 @@
 //! `--require-scores` makes it an error. Fill the cache with `ftlint moderate FILE`, or pass
 //! `--scores FILE`.
 
-use crate::rules::{Rule, Severity};
+use crate::diagnostic::Finding;
+use crate::moderation::check::Event;
+use crate::rules::ExampleCtx;
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "M004",
-    name: "unscored",
-    severity: Severity::Warning,
-    summary: "text with no moderation score available",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    uses_moderation: true,
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::M004,
+        name: "unscored",
+        severity: Severity::Warning,
+        summary: "text with no moderation score available",
+    })
 };
+
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    super::report(ex, out, |e| matches!(e, Event::Unscored { .. }));
+}
 
 /// Severity: an error under `--require-scores`.
 pub fn severity(require_scores: bool) -> Severity {

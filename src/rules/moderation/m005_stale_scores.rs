@@ -13,15 +13,26 @@
 //! ## Configuration
 //! None.
 
+use crate::diagnostic::Finding;
+use crate::moderation::check::Event;
+use crate::rules::ExampleCtx;
 use crate::moderation::scores::hash_hex;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "M005",
-    name: "stale-scores",
-    severity: Severity::Warning,
-    summary: "an imported score whose content hash no longer matches the line",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    uses_moderation: true,
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::M005,
+        name: "stale-scores",
+        severity: Severity::Warning,
+        summary: "an imported score whose content hash no longer matches the line",
+    })
 };
+
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    super::report(ex, out, |e| matches!(e, Event::Stale { .. }));
+}
 
 pub fn message(recorded: &[u8; 32], current: &[u8; 32]) -> String {
     format!(

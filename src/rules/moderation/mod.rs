@@ -2,41 +2,68 @@
 //! the scoring and thresholds live in `crate::moderation`, these files hold each rule's
 //! documentation and wording.
 
-pub mod m001_moderation_flagged;
-pub mod m002_category_over_threshold;
-pub mod m003_too_many_flagged;
-pub mod m004_unscored;
-pub mod m005_stale_scores;
+// The family's rule files (`mNNN_name.rs`), declared by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/rule_modules_moderation.rs"));
 
-use super::Rule;
+pub use crate::moderation::fmt_score;
 
-/// The family's rules, in code order.
-pub const RULES: &[&Rule] = &[
-    &m001_moderation_flagged::RULE,
-    &m002_category_over_threshold::RULE,
-    &m003_too_many_flagged::RULE,
-    &m004_unscored::RULE,
-    &m005_stale_scores::RULE,
-];
+use crate::diagnostic::{Finding, Target};
+use crate::json::Pointer;
+use crate::moderation::check::{Event, UnitEvent};
+use crate::rules::ExampleCtx;
 
-/// A score as messages print it: four decimals, or two significant digits when tiny.
-pub fn fmt_score(s: f64) -> String {
-    if s >= 0.0001 || s == 0.0 {
-        format!("{s:.4}")
+/// A moderation result as a finding of the rule that reports it.
+pub fn describe(e: &UnitEvent) -> Finding {
+    let at = target(e);
+    match &e.kind {
+        Event::Flagged { hits, model } => Finding::new(
+            &m001_moderation_flagged::RULE.meta,
+            at,
+            m001_moderation_flagged::message(hits, model),
+        )
+        .help(m001_moderation_flagged::help()),
+        Event::OverThreshold { hit, profile } => Finding::new(
+            &m002_category_over_threshold::RULE.meta,
+            at,
+            m002_category_over_threshold::message(hit, profile),
+        )
+        .help(m002_category_over_threshold::help(hit))
+        .severity(m002_category_over_threshold::severity(hit)),
+        Event::Unscored { model, required } => {
+            Finding::new(&m004_unscored::RULE.meta, at, m004_unscored::message(model))
+                .help(m004_unscored::help())
+                .severity(m004_unscored::severity(*required))
+        }
+        Event::Stale { recorded, current } => Finding::new(
+            &m005_stale_scores::RULE.meta,
+            at,
+            m005_stale_scores::message(recorded, current),
+        )
+        .help(m005_stale_scores::help()),
+    }
+}
+
+/// The example's moderation results that `mine` selects, as findings.
+pub fn report(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>, mine: fn(&Event) -> bool) {
+    for e in ex.moderation.into_iter().flatten() {
+        if mine(&e.kind) {
+            out.push(describe(e));
+        }
+    }
+}
+
+/// Where a finding about a scored text points: the text's value, or the whole line when whole
+/// examples are scored.
+pub fn target(e: &UnitEvent) -> Target {
+    if e.pointer.is_empty() {
+        Target::Line
     } else {
-        format!("{s:.1e}")
+        Target::Value(Pointer::parse(&e.pointer))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_unique_and_ordered() {
-        let codes: Vec<_> = RULES.iter().map(|r| r.code).collect();
-        assert_eq!(codes, ["M001", "M002", "M003", "M004", "M005"]);
-    }
 
     #[test]
     fn docs_have_the_four_sections_in_order() {
@@ -63,13 +90,5 @@ mod tests {
             );
             assert!(src.contains("//! ```jsonl"));
         }
-    }
-
-    #[test]
-    fn scores_print_compactly() {
-        assert_eq!(fmt_score(0.0686868802), "0.0687");
-        assert_eq!(fmt_score(0.0161863714), "0.0162");
-        assert_eq!(fmt_score(2.0551e-06), "2.1e-6");
-        assert_eq!(fmt_score(0.0), "0.0000");
     }
 }

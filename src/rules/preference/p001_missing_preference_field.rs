@@ -14,21 +14,24 @@
 //! ## Configuration
 //! None.
 use crate::diagnostic::Finding;
-use crate::rules::chat::schema::Issue;
-use crate::rules::{Rule, Severity};
+use crate::rules::schema::Issue;
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "P001",
-    name: "missing-preference-field",
-    severity: Severity::Error,
-    summary: "`input`, `preferred_output` or `non_preferred_output` absent or wrong type",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::P001,
+        name: "missing-preference-field",
+        severity: Severity::Error,
+        summary: "`input`, `preferred_output` or `non_preferred_output` absent or wrong type",
+    })
 };
 
 pub const SHAPE: &str = "a preference example is `{\"input\": {\"messages\": […]}, \"preferred_output\": [{\"role\": \"assistant\", …}], \"non_preferred_output\": [{\"role\": \"assistant\", …}]}`";
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
     issue
-        .generic(&RULE)
+        .generic(&RULE.meta)
         .into_iter()
         .map(|f| f.help(SHAPE))
         .collect()

@@ -17,15 +17,18 @@
 //! ## Configuration
 //! None.
 use crate::diagnostic::{Finding, Target};
-use crate::rules::chat::schema::{describe, Issue};
-use crate::rules::{Rule, Severity};
+use crate::rules::schema::{describe, Issue};
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 use jsonschema::error::ValidationErrorKind;
 
-pub const RULE: Rule = Rule {
-    code: "P002",
-    name: "invalid-preferred-output",
-    severity: Severity::Error,
-    summary: "An output is not a list holding exactly one assistant message (single-turn only)",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::P002,
+        name: "invalid-preferred-output",
+        severity: Severity::Error,
+        summary: "An output is not a list holding exactly one assistant message (single-turn only)",
+    })
 };
 
 const HELP: &str =
@@ -50,11 +53,11 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
         }
         _ => {
             return issue
-                .generic(&RULE)
+                .generic(&RULE.meta)
                 .into_iter()
                 .map(|f| f.help(HELP))
                 .collect()
         }
     };
-    vec![Finding::new(&RULE, target, message).help(HELP)]
+    vec![Finding::new(&RULE.meta, target, message).help(HELP)]
 }

@@ -15,28 +15,36 @@
 //! ## Configuration
 //! None.
 use crate::diagnostic::{Finding, Target};
-use crate::rules::chat::Conversation;
-use crate::rules::{LineCtx, Rule, Severity};
+use crate::rules::Conversation;
+use crate::rules::{ExampleCtx, Scope, Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "P003",
-    name: "input-not-ending-with-user",
-    severity: Severity::Warning,
-    summary: "The last input message is not from the user",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::P003,
+        name: "input-not-ending-with-user",
+        severity: Severity::Warning,
+        summary: "The last input message is not from the user",
+    })
 };
 
-pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
-    if !ctx.enabled(&RULE) {
-        return;
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    for (scope, conv) in ex.conversations() {
+        if *scope == Scope::PreferenceInput {
+            check_conversation(out, conv);
+        }
     }
+}
+
+fn check_conversation(out: &mut Vec<Finding>, conv: &Conversation<'_>) {
     // A message without a string role is C004's or C005's business.
     let Some((last, role)) = conv.last_non_user() else {
         return;
     };
     let p = conv.pointer(last).key("role");
-    ctx.report(
+    out.push(
         Finding::new(
-            &RULE,
+            &RULE.meta,
             Target::Value(p.clone()),
             format!("`{}` is `{role}`; the input should end with a `user` message", p.dotted()),
         )

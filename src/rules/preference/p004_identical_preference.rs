@@ -17,24 +17,28 @@
 //! None.
 use crate::diagnostic::{Finding, Target};
 use crate::json::Pointer;
-use crate::rules::chat::Conversation;
-use crate::rules::{LineCtx, Rule, Severity};
+use crate::rules::Conversation;
+use crate::format::Format;
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 use serde_json::Value;
 
-pub const RULE: Rule = Rule {
-    code: "P004",
-    name: "identical-preference",
-    severity: Severity::Warning,
-    summary: "Preferred and non-preferred outputs are the same text",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::P004,
+        name: "identical-preference",
+        severity: Severity::Warning,
+        summary: "Preferred and non-preferred outputs are the same text",
+    })
 };
 
-pub fn check(ctx: &mut LineCtx<'_>) {
-    if !ctx.enabled(&RULE) {
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    if ex.format != Format::Preference {
         return;
     }
     let (Some(a), Some(b)) = (
-        ctx.value.get("preferred_output").and_then(Value::as_array),
-        ctx.value
+        ex.value.get("preferred_output").and_then(Value::as_array),
+        ex.value
             .get("non_preferred_output")
             .and_then(Value::as_array),
     ) else {
@@ -53,9 +57,9 @@ pub fn check(ctx: &mut LineCtx<'_>) {
         _ => false,
     };
     if a == b || same_text {
-        ctx.report(
+        out.push(
             Finding::new(
-                &RULE,
+                &RULE.meta,
                 Target::Value(Pointer::root().key("non_preferred_output")),
                 "`non_preferred_output` is the same as `preferred_output`",
             )

@@ -15,14 +15,17 @@
 //! ## Configuration
 //! None.
 use crate::diagnostic::Finding;
-use crate::rules::chat::schema::Issue;
-use crate::rules::{Rule, Severity};
+use crate::rules::schema::Issue;
+use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "R001",
-    name: "rft-role-not-allowed",
-    severity: Severity::Error,
-    summary: "A role other than developer, user, assistant, tool (no `system`: use `developer`)",
+pub static RULE: RuleDef = RuleDef {
+    schema: Some(from_schema),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::R001,
+        name: "rft-role-not-allowed",
+        severity: Severity::Error,
+        summary: "A role other than developer, user, assistant, tool (no `system`: use `developer`)",
+    })
 };
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
@@ -37,7 +40,7 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
         _ => "use `developer`, `user`, `assistant` or `tool`",
     };
     issue
-        .generic(&RULE)
+        .generic(&RULE.meta)
         .into_iter()
         .map(|f| f.help(help))
         .collect()

@@ -16,20 +16,28 @@
 //! ## Configuration
 //! None.
 use crate::diagnostic::{Finding, Target};
-use crate::rules::chat::Conversation;
-use crate::rules::{LineCtx, Rule, Severity};
+use crate::rules::Conversation;
+use crate::rules::{ExampleCtx, Scope, Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "R002",
-    name: "rft-last-not-user",
-    severity: Severity::Error,
-    summary: "The last message is not from the user",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::R002,
+        name: "rft-last-not-user",
+        severity: Severity::Error,
+        summary: "The last message is not from the user",
+    })
 };
 
-pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
-    if !ctx.enabled(&RULE) {
-        return;
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    for (scope, conv) in ex.conversations() {
+        if *scope == Scope::Reinforcement {
+            check_conversation(out, conv);
+        }
     }
+}
+
+fn check_conversation(out: &mut Vec<Finding>, conv: &Conversation<'_>) {
     // A message without a string role is C004's or R001's business.
     let Some((last, role)) = conv.last_non_user() else {
         return;
@@ -40,9 +48,9 @@ pub fn check(ctx: &mut LineCtx<'_>, conv: &Conversation<'_>) {
     } else {
         "end the example with the user message the model is to answer"
     };
-    ctx.report(
+    out.push(
         Finding::new(
-            &RULE,
+            &RULE.meta,
             Target::Value(p.clone()),
             format!(
                 "`{}` is `{role}`; the example must end with a `user` message",

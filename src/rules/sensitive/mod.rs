@@ -2,26 +2,94 @@
 //! detection itself lives in [`crate::sensitive`]; these files hold each rule's documentation,
 //! metadata and wording.
 
-pub mod s001_secret;
-pub mod s002_email_address;
-pub mod s003_phone_number;
-pub mod s004_payment_card;
-pub mod s005_national_id;
-pub mod s006_personal_profile;
-pub mod s007_special_token;
-pub mod s008_street_address;
-pub mod s009_birth_date;
+// The family's rule files (`sNNN_name.rs`), declared by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/rule_modules_sensitive.rs"));
 
-use crate::rules::Rule;
+use crate::diagnostic::{Finding, RuleMeta, Target};
+use crate::json::{locate, Pointer};
+use crate::rules::ExampleCtx;
+use crate::sensitive::{mask_digits, redact_secret, Kind, SensitiveMatch};
 
-pub const RULES: &[&Rule] = &[
-    &s001_secret::RULE,
-    &s002_email_address::RULE,
-    &s003_phone_number::RULE,
-    &s004_payment_card::RULE,
-    &s005_national_id::RULE,
-    &s006_personal_profile::RULE,
-    &s007_special_token::RULE,
-    &s008_street_address::RULE,
-    &s009_birth_date::RULE,
-];
+/// The rule that reports a kind of match.
+pub fn rule_of(kind: Kind) -> &'static RuleMeta {
+    match kind {
+        Kind::Secret => &s001_secret::RULE.meta,
+        Kind::EmailAddress => &s002_email_address::RULE.meta,
+        Kind::PhoneNumber => &s003_phone_number::RULE.meta,
+        Kind::PaymentCard => &s004_payment_card::RULE.meta,
+        Kind::NationalId => &s005_national_id::RULE.meta,
+        Kind::SpecialToken => &s007_special_token::RULE.meta,
+        Kind::StreetAddress => &s008_street_address::RULE.meta,
+        Kind::BirthDate => &s009_birth_date::RULE.meta,
+    }
+}
+
+/// The rule that reports a match, with its message and help; `value` is the matched text.
+/// Secrets and numbers are redacted in the message.
+pub fn describe(m: &SensitiveMatch, value: &str) -> (&'static RuleMeta, String, String) {
+    let (message, help) = match m.kind {
+        Kind::Secret => (
+            s001_secret::message(&m.label, &redact_secret(value)),
+            s001_secret::help(),
+        ),
+        Kind::EmailAddress => (
+            s002_email_address::message(value),
+            s002_email_address::help(),
+        ),
+        Kind::PhoneNumber => (s003_phone_number::message(value), s003_phone_number::help()),
+        Kind::PaymentCard => (
+            s004_payment_card::message(&mask_digits(value)),
+            s004_payment_card::help(),
+        ),
+        Kind::NationalId => (
+            s005_national_id::message(&m.label, &mask_digits(value)),
+            s005_national_id::help(),
+        ),
+        Kind::SpecialToken => (
+            s007_special_token::message(value),
+            s007_special_token::help(),
+        ),
+        Kind::StreetAddress => (
+            s008_street_address::message(value),
+            s008_street_address::help(),
+        ),
+        Kind::BirthDate => {
+            let (cue, answers) = m.cue.clone().unwrap_or_default();
+            (
+                s009_birth_date::message(value, &cue, answers),
+                s009_birth_date::help(),
+            )
+        }
+    };
+    (rule_of(m.kind), message, help)
+}
+
+/// The example's matches of `kind` as findings, each spanning exactly the matched characters
+/// in the raw line: the range in the decoded string is mapped back through the string's
+/// escapes (the whole string when the locator cannot follow).
+pub fn report(ex: &ExampleCtx<'_>, kind: Kind, out: &mut Vec<Finding>) {
+    let Some(line) = ex.sensitive() else {
+        return;
+    };
+    for m in line.scan.matches.iter().filter(|m| m.kind == kind) {
+        let t = &line.texts[m.message_index];
+        let (rule, message, help) = describe(m, &t.text[m.range.clone()]);
+        let pointer = Pointer::parse(&t.pointer);
+        let target = locate::locate(ex.text, &pointer)
+            .and_then(|l| {
+                let literal = &ex.text.as_bytes()[l.value.clone()];
+                let raw = crate::escapes::EscapeMap::new(literal)?.range_to_raw(m.range.clone())?;
+                Some(Target::Bytes(
+                    l.value.start + raw.start..l.value.start + raw.end,
+                ))
+            })
+            .unwrap_or(Target::Value(pointer));
+        let f = Finding::new(rule, target, message).help(help);
+        // A secret is never shown whole, not even in a snippet.
+        out.push(if kind == Kind::Secret {
+            f.redacted()
+        } else {
+            f
+        });
+    }
+}

@@ -18,16 +18,25 @@
 //! (same fields as `rules/sensitive/s001_secret.toml`). The AWS documentation key
 //! `AKIAIOSFODNN7EXAMPLE` is allowed by default.
 
-use crate::rules::{Rule, Severity};
+use crate::diagnostic::Finding;
+use crate::sensitive::Kind;
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "S001",
-    name: "secret",
-    severity: Severity::Error,
-    summary: "A credential (API key, token, private key) in message text",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::S001,
+        name: "secret",
+        severity: Severity::Error,
+        summary: "A credential (API key, token, private key) in message text",
+    })
 };
 
 /// `` OpenAI API key `sk-proj-A1b2…t0` `` — `redacted` must already be redacted.
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    super::report(ex, Kind::Secret, out);
+}
+
 pub fn message(label: &str, redacted: &str) -> String {
     format!("{label} `{redacted}`")
 }

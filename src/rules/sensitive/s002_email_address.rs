@@ -13,16 +13,25 @@
 //! Allow-list addresses or domains with `allow` / `allow-regex` in the `sensitive` section of the
 //! configuration.
 
-use crate::rules::{Rule, Severity};
+use crate::diagnostic::Finding;
+use crate::sensitive::Kind;
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "S002",
-    name: "email-address",
-    severity: Severity::Warning,
-    summary: "An e-mail address in message text",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::S002,
+        name: "email-address",
+        severity: Severity::Warning,
+        summary: "An e-mail address in message text",
+    })
 };
 
 /// `` e-mail address `maria@northwind-mail.com` ``
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    super::report(ex, Kind::EmailAddress, out);
+}
+
 pub fn message(address: &str) -> String {
     format!("e-mail address `{address}`")
 }

@@ -14,16 +14,25 @@
 //! Allow-list numbers (e.g. a company's public switchboard) with `allow` in the `sensitive`
 //! section of the configuration.
 
-use crate::rules::{Rule, Severity};
+use crate::diagnostic::Finding;
+use crate::sensitive::Kind;
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "S003",
-    name: "phone-number",
-    severity: Severity::Warning,
-    summary: "A phone number in message text",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::S003,
+        name: "phone-number",
+        severity: Severity::Warning,
+        summary: "A phone number in message text",
+    })
 };
 
 /// `` phone number `090-3812-4471` ``
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    super::report(ex, Kind::PhoneNumber, out);
+}
+
 pub fn message(number: &str) -> String {
     format!("phone number `{number}`")
 }

@@ -16,16 +16,25 @@
 //! ## Configuration
 //! None.
 
-use crate::rules::{Rule, Severity};
+use crate::diagnostic::Finding;
+use crate::sensitive::Kind;
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "S004",
-    name: "payment-card",
-    severity: Severity::Warning,
-    summary: "A payment card number (passes the Luhn check) in message text",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::S004,
+        name: "payment-card",
+        severity: Severity::Warning,
+        summary: "A payment card number (passes the Luhn check) in message text",
+    })
 };
 
 /// `` payment card number `•••• •••• •••• 6467` `` — `masked` must already be masked.
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    super::report(ex, Kind::PaymentCard, out);
+}
+
 pub fn message(masked: &str) -> String {
     format!("payment card number `{masked}` (passes the Luhn check)")
 }

@@ -14,16 +14,25 @@
 //! ## Configuration
 //! None.
 
-use crate::rules::{Rule, Severity};
+use crate::diagnostic::Finding;
+use crate::sensitive::Kind;
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "S005",
-    name: "national-id",
-    severity: Severity::Warning,
-    summary: "A national identifier (US SSN, Japanese My Number) in message text",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::S005,
+        name: "national-id",
+        severity: Severity::Warning,
+        summary: "A national identifier (US SSN, Japanese My Number) in message text",
+    })
 };
 
 /// `` US Social Security number `•••-••-1234` `` — `masked` must already be masked.
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    super::report(ex, Kind::NationalId, out);
+}
+
 pub fn message(label: &str, masked: &str) -> String {
     format!("{label} `{masked}`")
 }

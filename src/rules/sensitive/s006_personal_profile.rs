@@ -27,15 +27,59 @@
 //! `min-profile-kinds` (default 3) in the `sensitive` section of the configuration; names and
 //! attribute words are data in `rules/sensitive/s006_personal_profile.toml`.
 
-use crate::rules::{Rule, Severity};
-use crate::sensitive::FactKind;
-
-pub const RULE: Rule = Rule {
-    code: "S006",
-    name: "personal-profile",
-    severity: Severity::Warning,
-    summary: "Several kinds of personal data about one named person across the file",
+use crate::diagnostic::Diagnostic;
+use crate::rules::{
+    DatasetRule, DatasetState, ExampleCtx, FileFacts, LineFacts, Note, Rule, RuleDef, RuleMeta,
+    Severity, StartCtx,
 };
+use crate::sensitive::{ExampleScan, FactKind, ProfileAccumulator};
+
+pub static RULE: RuleDef = RuleDef {
+    dataset: Some(&Check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::S006,
+        name: "personal-profile",
+        severity: Severity::Warning,
+        summary: "Several kinds of personal data about one named person across the file",
+    })
+};
+
+struct Check;
+
+impl DatasetRule for Check {
+    /// The facts an example states about people (only examples that state some).
+    fn note(&self, ex: &ExampleCtx<'_>) -> Option<Note> {
+        let scan = &ex.sensitive()?.scan;
+        (!scan.facts.is_empty()).then(|| Note::Other(Box::new(scan.clone())))
+    }
+
+    fn start(&self, ctx: &StartCtx<'_>) -> Box<dyn DatasetState> {
+        Box::new(Profiles(ProfileAccumulator::new(
+            ctx.scanner.min_profile_kinds(),
+        )))
+    }
+}
+
+struct Profiles(ProfileAccumulator);
+
+impl DatasetState for Profiles {
+    fn add(&mut self, line: &LineFacts, note: Option<Note>, _: &mut Vec<Diagnostic>) {
+        if let Some(Note::Other(any)) = note {
+            if let Some(scan) = any.downcast_ref::<ExampleScan>() {
+                self.0.add(line.line, scan);
+            }
+        }
+    }
+
+    fn finish(self: Box<Self>, _: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+        for p in self.0.finish() {
+            out.push(
+                Diagnostic::file_level(&RULE.meta, message(&p.person, &p.kinds, &p.lines))
+                    .with_help(help()),
+            );
+        }
+    }
+}
 
 /// Lines listed in full up to this many; more are summarised.
 const MAX_LINES_SHOWN: usize = 12;

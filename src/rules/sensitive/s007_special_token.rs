@@ -14,16 +14,25 @@
 //! ## Configuration
 //! None.
 
-use crate::rules::{Rule, Severity};
+use crate::diagnostic::Finding;
+use crate::sensitive::Kind;
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "S007",
-    name: "special-token",
-    severity: Severity::Error,
-    summary: "A tokenizer control string such as `<|endoftext|>` in message text",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::S007,
+        name: "special-token",
+        severity: Severity::Error,
+        summary: "A tokenizer control string such as `<|endoftext|>` in message text",
+    })
 };
 
 /// `` special token `<|endoftext|>` in text ``
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    super::report(ex, Kind::SpecialToken, out);
+}
+
 pub fn message(token: &str) -> String {
     format!("special token `{token}` in text")
 }

@@ -16,16 +16,25 @@
 //! Allow-list addresses (e.g. your company's public office) with `allow` in the `sensitive`
 //! section of the configuration.
 
-use crate::rules::{Rule, Severity};
+use crate::diagnostic::Finding;
+use crate::sensitive::Kind;
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "S008",
-    name: "street-address",
-    severity: Severity::Warning,
-    summary: "A street address with house number in message text",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::S008,
+        name: "street-address",
+        severity: Severity::Warning,
+        summary: "A street address with house number in message text",
+    })
 };
 
 /// `` street address `東京都品川区西五反田8丁目1−5` ``
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    super::report(ex, Kind::StreetAddress, out);
+}
+
 pub fn message(address: &str) -> String {
     format!("street address `{address}`")
 }

@@ -15,17 +15,26 @@
 //! ## Configuration
 //! The cue words and windows are data in `rules/sensitive/s009_birth_date.toml`.
 
-use crate::rules::{Rule, Severity};
+use crate::diagnostic::Finding;
+use crate::sensitive::Kind;
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub const RULE: Rule = Rule {
-    code: "S009",
-    name: "birth-date",
-    severity: Severity::Warning,
-    summary: "A date stated as someone's birth date",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::S009,
+        name: "birth-date",
+        severity: Severity::Warning,
+        summary: "A date stated as someone's birth date",
+    })
 };
 
 /// `` birth date `1998年9月14日` (answers a question about `生年月日`) `` or
 /// `` birth date `March 3, 1990` (stated with `born`) ``
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    super::report(ex, Kind::BirthDate, out);
+}
+
 pub fn message(date: &str, cue: &str, answers_question: bool) -> String {
     if answers_question {
         format!("birth date `{date}` (answers a question about `{cue}`)")

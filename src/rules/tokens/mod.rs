@@ -3,10 +3,5 @@
 //! Counting itself lives in `crate::tokens`; these files hold each rule's documentation,
 //! metadata and wording.
 
-pub mod t001_example_too_long;
-pub mod t002_unknown_model;
-
-use super::Rule;
-
-/// Every rule of the T family.
-pub const RULES: &[&Rule] = &[&t001_example_too_long::RULE, &t002_unknown_model::RULE];
+// The family's rule files (`tNNN_name.rs`), declared by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/rule_modules_tokens.rs"));

@@ -21,15 +21,36 @@
 //! `--model NAME` (or `model` in the config) selects the context and tokenizer; models added in
 //! the config's models table bring their own `context`.
 
-use crate::rules::{Rule, Severity};
+use crate::diagnostic::{Finding, Target};
+use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 use crate::tokens::thousands;
 
-pub const RULE: Rule = Rule {
-    code: "T001",
-    name: "example-too-long",
-    severity: Severity::Warning,
-    summary: "An example exceeds the model's training context and will be truncated from the end",
+pub static RULE: RuleDef = RuleDef {
+    example: Some(check),
+    uses_tokens: true,
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::T001,
+        name: "example-too-long",
+        severity: Severity::Warning,
+        summary: "An example exceeds the model's training context and will be truncated from the end",
+    })
 };
+
+fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    let Some((tokens, model)) = ex.tokens else {
+        return;
+    };
+    if excess(tokens, model.context).is_some() {
+        out.push(
+            Finding::new(
+                &RULE.meta,
+                Target::Line,
+                message(tokens, model.context, &model.name),
+            )
+            .help(help(tokens, model.context)),
+        );
+    }
+}
 
 /// How many tokens `tokens` is over `context`, or `None` if it fits.
 pub fn excess(tokens: u64, context: u32) -> Option<u64> {

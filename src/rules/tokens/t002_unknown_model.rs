@@ -15,15 +15,27 @@
 //! Add models to the config's models table, each with `name`, `context` (tokens), `encoding`
 //! (`o200k_base` or `cl100k_base`) and optionally `price_per_mtok` (USD per 1M training tokens).
 
-use crate::rules::{Rule, Severity};
+use crate::diagnostic::{Finding, Target};
+use crate::rules::{RunCtx, Rule, RuleDef, RuleMeta, Severity};
 use crate::targets::UnknownModel;
 
-pub const RULE: Rule = Rule {
-    code: "T002",
-    name: "unknown-model",
-    severity: Severity::Error,
-    summary: "The selected model is not in the target's model table",
+pub static RULE: RuleDef = RuleDef {
+    run: Some(check),
+    // The report's token summary is the T family's: `--select T002` keeps it.
+    uses_tokens: true,
+    ..RuleDef::new(RuleMeta {
+        rule: Rule::T002,
+        name: "unknown-model",
+        severity: Severity::Error,
+        summary: "The selected model is not in the target's model table",
+    })
 };
+
+fn check(run: &RunCtx<'_>, out: &mut Vec<Finding>) {
+    if let Some(unknown) = run.unknown_model {
+        out.push(Finding::new(&RULE.meta, Target::Line, message(unknown)).help(help()));
+    }
+}
 
 /// `` `gpt-5` is not a model of target `openai`; known: `gpt-4o-mini-2024-07-18`, … ``
 pub fn message(err: &UnknownModel) -> String {

@@ -72,8 +72,8 @@ pub fn messages_image_tokens(messages: &[Value]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::chat::vision::data_url::B64;
-    use crate::rules::chat::vision::sniff::tests::png;
+    use crate::vision::data_url::B64;
+    use crate::vision::sniff::tests::png;
     use base64::Engine as _;
 
     #[test]

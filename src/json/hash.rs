@@ -105,3 +105,32 @@ mod tests {
         assert_ne!(hash_value(&d), hash_value(&e));
     }
 }
+
+/// The maps' keys are already 128-bit content hashes: hashing them again with SipHash on the
+/// one thread that merges in order would only cost time.
+pub type PreHashed = std::hash::BuildHasherDefault<KeyBits>;
+
+/// A hasher that takes the key's own first 8 bytes.
+#[derive(Default)]
+pub struct KeyBits(u64);
+
+impl std::hash::Hasher for KeyBits {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // `[u64; 2]` arrives as one 16-byte write (after its length, as a `usize`).
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 ^= u64::from_le_bytes(word);
+        }
+    }
+    fn write_usize(&mut self, _: usize) {}
+}
+
+/// A 128-bit hash as a map key: `[u64; 2]`, not `u128`, since 8-byte alignment makes a map
+/// entry 24 bytes instead of 32, which matters at millions of lines.
+pub fn halves(h: u128) -> [u64; 2] {
+    [h as u64, (h >> 64) as u64]
+}

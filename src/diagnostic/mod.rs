@@ -1,16 +1,25 @@
-//! What a rule reports, before and after it is given a position.
+//! What a rule reports, before and after it is given a position: the bottom layer, which names
+//! rules ([`Rule`], [`RuleMeta`], [`RuleSet`]) but knows nothing of what they detect.
 //!
 //! Rules produce [`Finding`]s that say *what* is wrong and *where* in structural terms (a byte
-//! range, a JSON pointer, a duplicate key). The engine turns them into [`Diagnostic`]s with
-//! line, column and a snippet — only for lines that have findings, since most lines have none.
+//! range, a JSON pointer, a duplicate key), and may carry a [`Fix`]. The engine turns them into
+//! [`Diagnostic`]s with line, column and a snippet — only for lines that have findings, since
+//! most lines have none.
+
+mod fix;
+mod rule;
+
+pub use fix::{apply_edits, Applicability, Edit, Fix};
+pub use rule::{Rule, RuleMeta, RuleSet, Severity};
 
 use crate::json::Pointer;
-use crate::rules::{Rule, Severity};
 use std::ops::Range;
 
 /// Where in a line a finding points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
+    /// Bytes of the physical line as read (a BOM included, the `\n` not): framing findings.
+    Raw(Range<usize>),
     /// Bytes of the line text (after the line ending and any BOM are removed).
     Bytes(Range<usize>),
     /// The raw text of the value at a pointer (strings include their quotes).
@@ -32,7 +41,7 @@ pub enum Target {
 /// A finding inside one line, not yet positioned.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub rule: &'static Rule,
+    pub rule: &'static RuleMeta,
     /// Overrides the rule's default severity (profiles, `--require-scores`).
     pub severity: Option<Severity>,
     pub message: String,
@@ -40,10 +49,12 @@ pub struct Finding {
     pub target: Target,
     /// The span is a secret: snippets show it masked, never whole (CI logs keep output).
     pub redact: bool,
+    /// Edits in bytes of the physical line (see [`Edit`]).
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
-    pub fn new(rule: &'static Rule, target: Target, message: impl Into<String>) -> Self {
+    pub fn new(rule: &'static RuleMeta, target: Target, message: impl Into<String>) -> Self {
         Finding {
             rule,
             severity: None,
@@ -51,7 +62,13 @@ impl Finding {
             help: None,
             target,
             redact: false,
+            fix: None,
         }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
     }
 
     pub fn redacted(mut self) -> Self {
@@ -69,12 +86,14 @@ impl Finding {
         self
     }
 
-    /// The finding with its position resolved.
+    /// The finding with its position resolved; `line_start` is the file offset of the
+    /// physical line's first byte, which the fix's edits are moved by.
     pub fn into_diagnostic(
         self,
         location: Location,
         pointer: Option<String>,
         snippet: Option<Snippet>,
+        line_start: u64,
     ) -> Diagnostic {
         Diagnostic {
             rule: self.rule,
@@ -84,6 +103,7 @@ impl Finding {
             location: Some(location),
             pointer,
             snippet,
+            fix: self.fix.map(|f| f.shifted(line_start)),
         }
     }
 }
@@ -111,7 +131,7 @@ pub struct Snippet {
 /// A positioned finding, ready to render.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
-    pub rule: &'static Rule,
+    pub rule: &'static RuleMeta,
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
@@ -120,11 +140,13 @@ pub struct Diagnostic {
     /// RFC 6901 pointer of the value, when the finding is about one.
     pub pointer: Option<String>,
     pub snippet: Option<Snippet>,
+    /// Edits in bytes of the file.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
     /// A finding about the whole file (counts, gates): no position, no snippet.
-    pub fn file_level(rule: &'static Rule, message: impl Into<String>) -> Self {
+    pub fn file_level(rule: &'static RuleMeta, message: impl Into<String>) -> Self {
         Diagnostic {
             rule,
             severity: rule.severity,
@@ -133,6 +155,21 @@ impl Diagnostic {
             location: None,
             pointer: None,
             snippet: None,
+            fix: None,
+        }
+    }
+
+    /// A file-level diagnostic from a finding (its target is ignored).
+    pub fn from_file_finding(f: Finding) -> Self {
+        Diagnostic {
+            rule: f.rule,
+            severity: f.severity.unwrap_or(f.rule.severity),
+            message: f.message,
+            help: f.help,
+            location: None,
+            pointer: None,
+            snippet: None,
+            fix: None,
         }
     }
 
@@ -141,9 +178,16 @@ impl Diagnostic {
         self
     }
 
+    /// `--fix` would fix it: it carries a safe fix.
+    pub fn is_fixable(&self) -> bool {
+        self.fix
+            .as_ref()
+            .is_some_and(|f| f.applicability == Applicability::Safe)
+    }
+
     /// Sort key: line, column, code (file-level first). Paths are ordered by the caller.
     pub fn sort_key(&self) -> (u64, u64, &'static str) {
         let (l, c) = self.location.map_or((0, 0), |l| (l.line, l.column));
-        (l, c, self.rule.code)
+        (l, c, self.rule.code())
     }
 }

@@ -1,30 +1,51 @@
-//! The chat format's structure as a JSON Schema (`rules/schemas/chat.schema.json`), and the
-//! translation of the validator's errors into catalog codes and terse messages.
+//! Each format's structure as a JSON Schema (`rules/schemas/*.schema.json`), and the
+//! dispatch of the validator's errors to the rules that word them.
 //!
 //! Schema nodes carry an `x-code` annotation naming the rule their keywords map to (a string
-//! for every keyword of the node, or an object keyed by keyword with `*` as fallback). A
-//! failing keyword takes the nearest code on its schema path, following `$ref`s. The user
-//! never sees a raw validator message: each rule words its own findings.
+//! for every keyword of the node, or an object keyed by keyword with `*` as fallback). The
+//! annotations are read into typed [`Rule`]s once, when a schema is compiled; a failing keyword
+//! takes the nearest rule on its schema path, following `$ref`s. The user never sees a raw
+//! validator message: each rule words its own findings (its `schema` hook).
 
-use crate::diagnostic::{Finding, Target};
+use crate::diagnostic::{Finding, RuleMeta, RuleSet, Target};
 use crate::json::Pointer;
 use crate::rules::Rule;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::Validator;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-pub const CHAT_SCHEMA: &str = include_str!("../../../rules/schemas/chat.schema.json");
+pub const CHAT_SCHEMA: &str = include_str!("../../rules/schemas/chat.schema.json");
 
-pub const PREFERENCE_SCHEMA: &str = include_str!("../../../rules/schemas/preference.schema.json");
-pub const RFT_SCHEMA: &str = include_str!("../../../rules/schemas/rft.schema.json");
-pub const COMPLETION_SCHEMA: &str = include_str!("../../../rules/schemas/completion.schema.json");
+pub const PREFERENCE_SCHEMA: &str = include_str!("../../rules/schemas/preference.schema.json");
+pub const RFT_SCHEMA: &str = include_str!("../../rules/schemas/rft.schema.json");
+pub const COMPLETION_SCHEMA: &str = include_str!("../../rules/schemas/completion.schema.json");
 
-static CHAT: LazyLock<(Value, Validator)> = LazyLock::new(|| compile(CHAT_SCHEMA));
-static PREFERENCE: LazyLock<(Value, Validator)> =
+static CHAT: LazyLock<Compiled> = LazyLock::new(|| compile(CHAT_SCHEMA));
+static PREFERENCE: LazyLock<Compiled> =
     LazyLock::new(|| compile(&with_chat_defs(PREFERENCE_SCHEMA)));
-static RFT: LazyLock<(Value, Validator)> = LazyLock::new(|| compile(&with_chat_defs(RFT_SCHEMA)));
-static COMPLETION: LazyLock<(Value, Validator)> = LazyLock::new(|| compile(COMPLETION_SCHEMA));
+static RFT: LazyLock<Compiled> = LazyLock::new(|| compile(&with_chat_defs(RFT_SCHEMA)));
+static COMPLETION: LazyLock<Compiled> = LazyLock::new(|| compile(COMPLETION_SCHEMA));
+
+/// A schema ready to validate with, and its `x-code` annotations as rules, by the JSON pointer
+/// of the node that carries them.
+pub struct Compiled {
+    pub schema: Value,
+    pub validator: Validator,
+    codes: HashMap<String, XCode>,
+}
+
+/// One node's `x-code`.
+enum XCode {
+    /// Every keyword of the node.
+    All(Rule),
+    /// By keyword, with a fallback (`*`).
+    ByKeyword {
+        keywords: Vec<(String, Rule)>,
+        fallback: Option<Rule>,
+    },
+}
 
 /// The formats that have a schema of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +54,19 @@ pub enum Schema {
     Preference,
     Rft,
     Completion,
+}
+
+impl Schema {
+    /// The schema an example of `format` is validated against.
+    pub fn of(format: crate::format::Format) -> Schema {
+        use crate::format::Format;
+        match format {
+            Format::Chat => Schema::Chat,
+            Format::Preference => Schema::Preference,
+            Format::Rft => Schema::Rft,
+            Format::Completion => Schema::Completion,
+        }
+    }
 }
 
 /// Load-time composition: the preference and reinforcement schemas reuse the chat schema's
@@ -79,18 +113,73 @@ fn localize_refs(v: &mut Value) {
 }
 
 /// Compiles an embedded schema. The schemas ship inside the binary and a test compiles each,
-/// so a failure here is a build defect, not a user error.
-pub fn compile(text: &str) -> (Value, Validator) {
+/// so a failure here (an invalid schema, an `x-code` that names no rule) is a build defect,
+/// not a user error.
+pub fn compile(text: &str) -> Compiled {
     let schema: Value = serde_json::from_str(text).expect("embedded schema is JSON");
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .build(&schema)
         .expect("embedded schema compiles");
-    (schema, validator)
+    let mut codes = HashMap::new();
+    collect_codes(&schema, &mut String::new(), &mut codes);
+    Compiled {
+        schema,
+        validator,
+        codes,
+    }
+}
+
+/// Reads every `x-code` below `node` (at pointer `at`) into `out`.
+fn collect_codes(node: &Value, at: &mut String, out: &mut HashMap<String, XCode>) {
+    let rule = |v: &Value| -> Rule {
+        let code = v.as_str().expect("an x-code is a string");
+        Rule::from_code(code).unwrap_or_else(|| panic!("x-code `{code}` names no rule"))
+    };
+    let len = at.len();
+    match node {
+        Value::Object(o) => {
+            match o.get("x-code") {
+                Some(Value::Object(map)) => {
+                    let keywords = map
+                        .iter()
+                        .filter(|(k, _)| *k != "*")
+                        .map(|(k, v)| (k.clone(), rule(v)))
+                        .collect();
+                    let fallback = map.get("*").map(rule);
+                    out.insert(at.clone(), XCode::ByKeyword { keywords, fallback });
+                }
+                Some(v) => {
+                    out.insert(at.clone(), XCode::All(rule(v)));
+                }
+                None => {}
+            }
+            for (k, child) in o {
+                if k == "x-code" {
+                    continue;
+                }
+                at.push('/');
+                at.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                collect_codes(child, at, out);
+                at.truncate(len);
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                at.push('/');
+                at.push_str(&i.to_string());
+                collect_codes(child, at, out);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// One failing keyword, ready for a rule to word.
 pub struct Issue<'a> {
+    /// The schema that failed: a rule may word the same keyword differently per format.
+    pub schema: Schema,
     pub pointer: Pointer,
     pub keyword: &'a str,
     pub kind: &'a ValidationErrorKind,
@@ -100,23 +189,18 @@ pub struct Issue<'a> {
     pub root: &'a Value,
 }
 
-/// Validates a chat example and returns (code, issue) pairs; the caller dispatches on code.
-pub fn chat_issues(value: &Value, sink: impl FnMut(&str, &Issue<'_>)) {
-    issues(Schema::Chat, value, sink);
-}
-
-/// Validates an example against a format's schema and words each failure with `translate`
-/// (code → the owning rule's findings). A value of the wrong type fails its other keywords
-/// too (`7` is neither a string nor one of the roles): only the type is said.
-pub fn findings(
-    which: Schema,
-    value: &Value,
-    translate: impl Fn(&str, &Issue<'_>) -> Vec<Finding>,
-) -> Vec<Finding> {
+/// Validates an example against a format's schema and has each failure worded by the rule the
+/// schema maps it to, when that rule is in `selected`. A value of the wrong type fails its
+/// other keywords too (`7` is neither a string nor one of the roles): only the type is said.
+pub fn findings(which: Schema, value: &Value, selected: &RuleSet) -> Vec<Finding> {
     let mut found: Vec<(bool, Pointer, Vec<Finding>)> = Vec::new();
-    issues(which, value, |code, issue| {
+    issues(which, value, |rule, issue| {
         let is_type = matches!(issue.kind, ValidationErrorKind::Type { .. });
-        found.push((is_type, issue.pointer.clone(), translate(code, issue)));
+        let words = match crate::rules::def(rule).schema {
+            Some(word) if selected.contains(rule) => word(issue),
+            _ => Vec::new(),
+        };
+        found.push((is_type, issue.pointer.clone(), words));
     });
     let typed: Vec<Pointer> = found.iter().filter(|f| f.0).map(|f| f.1.clone()).collect();
     found
@@ -126,37 +210,30 @@ pub fn findings(
         .collect()
 }
 
-/// Validates an example against a format's schema and returns (code, issue) pairs.
-pub fn issues(which: Schema, value: &Value, mut sink: impl FnMut(&str, &Issue<'_>)) {
-    let (schema, validator) = match which {
+/// Validates an example against a format's schema and calls `sink` with each failing keyword
+/// and the rule it maps to.
+pub fn issues(which: Schema, value: &Value, mut sink: impl FnMut(Rule, &Issue<'_>)) {
+    let compiled = match which {
         Schema::Chat => &*CHAT,
         Schema::Preference => &*PREFERENCE,
         Schema::Rft => &*RFT,
         Schema::Completion => &*COMPLETION,
     };
-    validate(schema, validator, value, &mut sink);
-}
-
-pub fn validate(
-    schema: &Value,
-    validator: &Validator,
-    value: &Value,
-    sink: &mut dyn FnMut(&str, &Issue<'_>),
-) {
-    if validator.is_valid(value) {
+    if compiled.validator.is_valid(value) {
         return;
     }
-    for err in validator.iter_errors(value) {
+    for err in compiled.validator.iter_errors(value) {
         let pointer = Pointer::parse(err.instance_path().as_str());
         let path = err.schema_path().as_str().to_owned();
         let keyword = path.rsplit('/').next().unwrap_or("");
-        let Some(code) = code_for(schema, &path) else {
+        let Some(rule) = rule_for(compiled, &path) else {
             continue;
         };
         let instance = value.pointer(&pointer.to_string()).unwrap_or(&Value::Null);
         sink(
-            &code,
+            rule,
             &Issue {
+                schema: which,
                 pointer,
                 keyword,
                 kind: err.kind(),
@@ -167,43 +244,41 @@ pub fn validate(
     }
 }
 
-/// The `x-code` governing the keyword at the end of `schema_path`.
-fn code_for(schema: &Value, schema_path: &str) -> Option<String> {
-    let segs: Vec<String> = schema_path
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
+/// The rule governing the keyword at the end of `schema_path`: the nearest `x-code` on the
+/// path, walking through `$ref`s.
+fn rule_for(c: &Compiled, schema_path: &str) -> Option<Rule> {
+    let segs: Vec<&str> = schema_path.split('/').skip(1).collect();
     let (keyword, walk) = segs.split_last()?;
-    let mut nodes = vec![schema];
-    let mut node = schema;
+    let mut at = String::new();
+    let mut nodes = vec![String::new()];
     for seg in walk {
-        node = if seg == "$ref" {
-            let target = node.get("$ref")?.as_str()?;
-            schema.pointer(target.strip_prefix('#')?)?
+        if *seg == "$ref" {
+            let node = c.schema.pointer(&at)?;
+            at = node.get("$ref")?.as_str()?.strip_prefix('#')?.to_owned();
         } else {
-            match node {
-                Value::Object(o) => o.get(seg)?,
-                Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
-                _ => return None,
-            }
-        };
-        nodes.push(node);
+            at.push('/');
+            at.push_str(seg);
+        }
+        nodes.push(at.clone());
     }
+    let keyword = keyword.replace("~1", "/").replace("~0", "~");
     for (i, n) in nodes.iter().rev().enumerate() {
-        match n.get("x-code") {
-            Some(Value::String(c)) => return Some(c.clone()),
-            Some(Value::Object(map)) => {
+        match c.codes.get(n) {
+            Some(XCode::All(r)) => return Some(*r),
+            Some(XCode::ByKeyword { keywords, fallback }) => {
                 let own = if i == 0 {
-                    map.get(keyword.as_str())
+                    keywords
+                        .iter()
+                        .find(|(k, _)| *k == keyword)
+                        .map(|(_, r)| *r)
                 } else {
                     None
                 };
-                if let Some(c) = own.or_else(|| map.get("*")).and_then(Value::as_str) {
-                    return Some(c.to_owned());
+                if let Some(r) = own.or(*fallback) {
+                    return Some(r);
                 }
             }
-            _ => {}
+            None => {}
         }
     }
     None
@@ -236,7 +311,7 @@ impl Issue<'_> {
     }
 
     /// The generic wording of a keyword failure, for rules that need nothing more specific.
-    pub fn generic(&self, rule: &'static Rule) -> Vec<Finding> {
+    pub fn generic(&self, rule: &'static RuleMeta) -> Vec<Finding> {
         let path = self.path();
         let value = Target::Value(self.pointer.clone());
         match self.kind {
@@ -396,6 +471,8 @@ mod tests {
         assert!(!composed.to_string().contains(r#""$ref":"chat.schema.json"#));
     }
 
+    /// Compiling reads every `x-code` into a rule (an unknown code panics), and each schema
+    /// maps some keyword to a rule.
     #[test]
     fn schema_compiles_and_every_x_code_is_a_rule() {
         for text in [
@@ -404,19 +481,18 @@ mod tests {
             with_chat_defs(RFT_SCHEMA),
             COMPLETION_SCHEMA.to_owned(),
         ] {
-            every_x_code_is_a_rule(&text);
+            let c = compile(&text);
+            assert_eq!(c.codes.len(), text.matches("\"x-code\"").count());
+            assert!(!c.codes.is_empty());
         }
     }
 
-    fn every_x_code_is_a_rule(text: &str) {
-        let (schema, _) = compile(text);
-        let text = schema.to_string();
-        for part in text.split("\"x-code\":").skip(1) {
-            for code in part.chars().take(200).collect::<String>().split('"') {
-                if code.len() == 4 && code.as_bytes()[1..].iter().all(u8::is_ascii_digit) {
-                    assert!(crate::rules::by_code(code).is_some(), "{code}");
-                }
-            }
-        }
+    #[test]
+    fn a_role_outside_the_enum_maps_to_c005() {
+        let v: Value =
+            serde_json::from_str(r#"{"messages": [{"role": "bot", "content": "x"}]}"#).unwrap();
+        let mut rules = Vec::new();
+        issues(Schema::Chat, &v, |r, _| rules.push(r));
+        assert!(rules.contains(&Rule::C005), "{rules:?}");
     }
 }

@@ -70,7 +70,7 @@ pub fn is_remote(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::chat::vision::part_tokens;
+    use crate::vision::part_tokens;
 
     proptest::proptest! {
         #[test]

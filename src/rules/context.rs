@@ -1,0 +1,285 @@
+//! What each phase shows a rule: a raw line, a parse, an example (with its conversations and
+//! the analyses several rules share, computed at most once), the run.
+
+use crate::diagnostic::Finding;
+use crate::format::Format;
+use crate::json::{self, Pointer};
+use crate::moderation::check::UnitEvent;
+use crate::sensitive::{ExampleScan, LineText, Scanner};
+use crate::targets::{Model, UnknownModel};
+use serde_json::Value;
+use std::cell::OnceCell;
+use std::ops::Range;
+
+/// One physical line as read: what raw-line rules see.
+pub struct RawLine<'a> {
+    /// The line without its `\n` (a BOM and a `\r` included).
+    pub bytes: &'a [u8],
+    /// 1-based line number.
+    pub line: u64,
+    pub first_in_file: bool,
+    /// The line ends with `\n` (only the file's last line may not).
+    pub has_newline: bool,
+    /// The last non-blank line before this one ended with `\r\n`.
+    pub prev_crlf: bool,
+    /// Bytes of the line's content: after a BOM that starts the file, before one `\r` that
+    /// ends the line.
+    pub content: Range<usize>,
+    /// The content, when it is UTF-8.
+    pub text: Option<&'a str>,
+}
+
+impl RawLine<'_> {
+    /// The BOM's length: 3 on a first line that starts with one, else 0.
+    pub fn bom(&self) -> usize {
+        self.content.start
+    }
+
+    /// One `\r` ended the line (before its `\n`, or the file's end).
+    pub fn crlf(&self) -> bool {
+        self.content.end < self.bytes.len()
+    }
+
+    /// An empty or whitespace-only line (spaces and tabs): no example.
+    pub fn is_blank(&self) -> bool {
+        self.text
+            .is_some_and(|t| t.trim_matches([' ', '\t']).is_empty())
+    }
+}
+
+/// What the one JSON parse of a line found: parse rules see it.
+pub struct ParsedLine<'a> {
+    pub text: &'a str,
+    pub parse: &'a Result<json::Parsed, json::ParseError>,
+}
+
+/// What a conversation is for, which decides the chat rules that apply to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Supervised chat: trained on its assistant messages.
+    Supervised,
+    /// The prompt of a preference example (`input`): ends with the user.
+    PreferenceInput,
+    /// One output of a preference example (`preferred_output`, `non_preferred_output`).
+    PreferenceOutput,
+    /// A reinforcement example: a prompt that ends with the user, `developer` for `system`.
+    Reinforcement,
+}
+
+impl Scope {
+    /// A prompt the model answers, rather than an output or a conversation trained on.
+    pub fn is_prompt(self) -> bool {
+        matches!(self, Scope::PreferenceInput | Scope::Reinforcement)
+    }
+}
+
+/// The two outputs of a preference example.
+pub const PREFERENCE_OUTPUTS: [&str; 2] = ["preferred_output", "non_preferred_output"];
+
+/// The texts of an example and what the sensitive-data scan found in them.
+pub struct SensitiveLine<'a> {
+    pub texts: Vec<LineText<'a>>,
+    pub scan: ExampleScan,
+}
+
+/// One parsed example: what example and dataset rules see.
+pub struct ExampleCtx<'a> {
+    /// The line's text (no BOM, no line ending): spans are bytes of it.
+    pub text: &'a str,
+    pub value: &'a Value,
+    /// The format the example is checked as.
+    pub format: Format,
+    /// 1-based line number.
+    pub line: u64,
+    /// The example's tokens and the model they were counted for, when tokens are counted.
+    pub tokens: Option<(u64, &'a Model)>,
+    /// What moderation found for each of the example's texts, when moderation runs.
+    pub moderation: Option<&'a [UnitEvent]>,
+    scanner: &'a Scanner,
+    conversations: OnceCell<Vec<(Scope, Conversation<'a>)>>,
+    sensitive: OnceCell<Option<SensitiveLine<'a>>>,
+}
+
+impl<'a> ExampleCtx<'a> {
+    pub fn new(
+        text: &'a str,
+        value: &'a Value,
+        format: Format,
+        line: u64,
+        scanner: &'a Scanner,
+    ) -> Self {
+        ExampleCtx {
+            text,
+            value,
+            format,
+            line,
+            tokens: None,
+            moderation: None,
+            scanner,
+            conversations: OnceCell::new(),
+            sensitive: OnceCell::new(),
+        }
+    }
+
+    /// The example's conversations with their scope, in line order: a chat or reinforcement
+    /// example's `messages`; a preference example's `input` and its two outputs.
+    pub fn conversations(&self) -> &[(Scope, Conversation<'a>)] {
+        self.conversations.get_or_init(|| {
+            let v = self.value;
+            let mut out = Vec::new();
+            match self.format {
+                Format::Chat => {
+                    out.extend(Conversation::of(v, Pointer::root()).map(|c| (Scope::Supervised, c)))
+                }
+                Format::Rft => out.extend(
+                    Conversation::of(v, Pointer::root()).map(|c| (Scope::Reinforcement, c)),
+                ),
+                Format::Preference => {
+                    if let Some(input) = v.get("input") {
+                        out.extend(
+                            Conversation::of(input, Pointer::root().key("input"))
+                                .map(|c| (Scope::PreferenceInput, c)),
+                        );
+                    }
+                    let input = v.get("input").unwrap_or(&Value::Null);
+                    for key in PREFERENCE_OUTPUTS {
+                        if let Some(list) = v.get(key).and_then(Value::as_array) {
+                            let conv = Conversation::list(input, Pointer::root().key(key), list);
+                            out.push((Scope::PreferenceOutput, conv));
+                        }
+                    }
+                }
+                Format::Completion => {}
+            }
+            out
+        })
+    }
+
+    /// The sensitive-data scan of the example's texts (run once, by the first S rule that
+    /// asks); `None` when the example has no text.
+    pub fn sensitive(&self) -> Option<&SensitiveLine<'a>> {
+        self.sensitive
+            .get_or_init(|| {
+                let texts = crate::sensitive::line_texts(self.value);
+                if texts.is_empty() {
+                    return None;
+                }
+                let scan = self
+                    .scanner
+                    .scan_example(&crate::sensitive::message_texts(&texts));
+                Some(SensitiveLine { texts, scan })
+            })
+            .as_ref()
+    }
+
+    /// The run's sensitive-data scanner.
+    pub fn scanner(&self) -> &'a Scanner {
+        self.scanner
+    }
+}
+
+/// What a run rule sees: the run's settings, once.
+pub struct RunCtx<'a> {
+    /// The `--model` the target does not know, if any.
+    pub unknown_model: Option<&'a UnknownModel>,
+}
+
+/// Pushes run findings for the rules of `set` that have a run hook.
+pub fn run_checks(set: &crate::diagnostic::RuleSet, ctx: &RunCtx<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in set.iter() {
+        if let Some(check) = super::def(rule).run {
+            check(ctx, &mut out);
+        }
+    }
+    out
+}
+
+/// The messages of one example with what several rules ask of them, computed once.
+pub struct Conversation<'a> {
+    /// The object holding `messages` (and `tools`): the line, or a preference `input`.
+    pub holder: &'a Value,
+    /// Where the messages array is in the line.
+    pub list: Pointer,
+    pub messages: &'a [Value],
+    /// Each message's role, when it is a string.
+    pub roles: Vec<Option<&'a str>>,
+}
+
+impl<'a> Conversation<'a> {
+    /// The conversation in `holder.messages`, `holder` being at `base`; `None` when there is
+    /// no `messages` array.
+    pub fn of(holder: &'a Value, base: Pointer) -> Option<Self> {
+        let messages = holder.get("messages")?.as_array()?;
+        Some(Self::with(holder, base.key("messages"), messages))
+    }
+
+    /// A bare list of messages at `list` (a preference output), whose `tools` are those of
+    /// `holder` (the preference `input`; `Value::Null` for none).
+    pub fn list(holder: &'a Value, list: Pointer, messages: &'a [Value]) -> Self {
+        Self::with(holder, list, messages)
+    }
+
+    fn with(holder: &'a Value, list: Pointer, messages: &'a [Value]) -> Self {
+        let roles = messages
+            .iter()
+            .map(|m| m.get("role").and_then(Value::as_str))
+            .collect();
+        Conversation {
+            holder,
+            list,
+            messages,
+            roles,
+        }
+    }
+
+    pub fn pointer(&self, i: usize) -> Pointer {
+        self.list.index(i)
+    }
+
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.contains(&Some(role))
+    }
+
+    /// The index and role of the last message when its role is a string other than `user`:
+    /// a prompt (preference input, reinforcement example) must end with the user.
+    pub fn last_non_user(&self) -> Option<(usize, &'a str)> {
+        let last = self.messages.len().checked_sub(1)?;
+        let role = self.roles[last]?;
+        (role != "user").then_some((last, role))
+    }
+
+    /// Every content part, in order: the message's index, the part's pointer in the line and
+    /// the part.
+    pub fn parts(&self) -> impl Iterator<Item = (usize, Pointer, &'a Value)> + '_ {
+        self.messages.iter().enumerate().flat_map(move |(i, m)| {
+            m.get("content")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(move |(j, part)| (i, self.pointer(i).key("content").index(j), part))
+        })
+    }
+
+    pub fn last_assistant(&self) -> Option<usize> {
+        self.roles.iter().rposition(|r| *r == Some("assistant"))
+    }
+
+    /// The text of a message's content: the string, or its text parts joined. `None` when
+    /// there is no textual content.
+    pub fn text(&self, i: usize) -> Option<String> {
+        match self.messages[i].get("content")? {
+            Value::String(s) => Some(s.clone()),
+            Value::Array(parts) => {
+                let texts: Vec<&str> = parts
+                    .iter()
+                    .filter(|p| p.get("type").and_then(Value::as_str) == Some("text"))
+                    .filter_map(|p| p.get("text").and_then(Value::as_str))
+                    .collect();
+                (!texts.is_empty()).then(|| texts.join(""))
+            }
+            _ => None,
+        }
+    }
+}

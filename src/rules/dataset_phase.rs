@@ -1,0 +1,94 @@
+//! The dataset phase: rules that judge the whole file. Each keeps a small note per example
+//! (taken in the pool, with the line), folds the notes in file order, and gives its verdict
+//! at the end of the file. Memory is a few words per example, never the examples.
+
+use super::ExampleCtx;
+use crate::diagnostic::{Diagnostic, Finding, Location};
+use crate::format::Format;
+use crate::moderation::check::FileReport as ModerationReport;
+use crate::sensitive::Scanner;
+use std::any::Any;
+
+/// The target's dataset-level limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatasetLimits {
+    pub min_examples: u64,
+    pub recommended_examples: u64,
+    pub max_file_bytes: u64,
+    pub max_image_examples: u64,
+}
+
+/// What a dataset rule keeps of one example.
+pub enum Note {
+    /// A content hash.
+    Hash(u128),
+    /// Two content hashes (e.g. a conversation and its answer).
+    Pair(u128, u128),
+    /// The example has what the rule counts.
+    Flag,
+    /// Anything larger, rarely taken.
+    Other(Box<dyn Any + Send>),
+}
+
+/// One example line as the dataset phase sees it, in file order.
+pub struct LineFacts {
+    pub line: u64,
+    /// File offset and column of the line's top-level `{`, where findings about it point.
+    pub brace: (u64, u64),
+    /// The format the line was detected as (`None`: no format's signature key).
+    pub detected: Option<Format>,
+}
+
+impl LineFacts {
+    /// A finding about this line, pointing at its top-level `{`.
+    pub fn at_brace(&self, f: Finding) -> Diagnostic {
+        let (offset, column) = self.brace;
+        let location = Location {
+            line: self.line,
+            column,
+            end_line: self.line,
+            end_column: column + 1,
+            byte_offset: offset,
+            byte_length: 1,
+        };
+        f.into_diagnostic(location, Some(String::new()), None, 0)
+    }
+}
+
+/// What the dataset rules know when a file is done.
+pub struct FileFacts<'a> {
+    /// Lines holding a JSON object.
+    pub examples: u64,
+    pub bytes: u64,
+    pub limits: &'a DatasetLimits,
+    /// The file's main format (the one of most lines; a tie goes to the one seen first) and
+    /// the first line of it.
+    pub dominant: Option<(Format, u64)>,
+    /// The moderation verdict, when moderation ran.
+    pub moderation: Option<&'a ModerationReport>,
+}
+
+/// What a dataset rule may need to start a file.
+pub struct StartCtx<'a> {
+    pub scanner: &'a Scanner,
+}
+
+/// A rule of the dataset phase.
+pub trait DatasetRule: Sync {
+    /// In the pool, per example: what this rule keeps of it.
+    fn note(&self, _ex: &ExampleCtx<'_>) -> Option<Note> {
+        None
+    }
+
+    /// A fresh state for one file.
+    fn start(&self, ctx: &StartCtx<'_>) -> Box<dyn DatasetState>;
+}
+
+/// One dataset rule's state over one file.
+pub trait DatasetState {
+    /// Each example line in file order, with the note this rule took of it.
+    fn add(&mut self, _line: &LineFacts, _note: Option<Note>, _out: &mut Vec<Diagnostic>) {}
+
+    /// After the last line.
+    fn finish(self: Box<Self>, _file: &FileFacts<'_>, _out: &mut Vec<Diagnostic>) {}
+}
