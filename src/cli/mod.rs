@@ -287,9 +287,10 @@ impl InputFlags {
         &self,
         s: &crate::settings::Settings,
     ) -> Result<Vec<crate::input::Source>, Fatal> {
-        let excludes = crate::input::Excludes::new(&s.exclude, s.force_exclude).map_err(Fatal)?;
+        let excludes = crate::input::Excludes::new(&s.exclude, s.force_exclude)
+            .map_err(|e| Fatal(e.to_string()))?;
         crate::input::discover(&self.paths, self.stdin_filename.as_deref(), &excludes)
-            .map_err(|e| Fatal(e.0))
+            .map_err(|e| Fatal(e.to_string()))
     }
 }
 
