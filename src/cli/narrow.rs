@@ -40,7 +40,7 @@ impl Narrowing {
                         }
                     }
                 }
-                let changed = diff::changed_lines(rev, &files).map_err(|e| Fatal(e.0))?;
+                let changed = diff::changed_lines(rev, &files).map_err(|e| Fatal(e.to_string()))?;
                 Some(
                     sources
                         .iter()
