@@ -91,14 +91,8 @@ impl Setup {
         } else {
             Selection::new(&s.select, &s.ignore).map_err(Fatal)?
         };
-        let mut target = Target::builtin(&s.target)
-            .ok_or_else(|| {
-                Fatal(format!(
-                    "unknown target `{}` (known: {})",
-                    s.target,
-                    quoted(&Target::builtin_names())
-                ))
-            })?
+        let mut target = Target::find(&s.target)
+            .map_err(|e| Fatal(e.to_string()))?
             .clone();
         for m in &s.models {
             target.add_model(m.clone()).map_err(|e| {
@@ -289,14 +283,6 @@ fn config_name(s: &Settings) -> String {
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "?".into())
-}
-
-fn quoted(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The run's inputs. Standard input is read into memory only when it must be read twice
