@@ -2,7 +2,7 @@
 //! S009 context rules, S006 accumulation and merging, and no panics on arbitrary text.
 
 use ftlint::sensitive::{
-    FactKind, MessageText, PatternDef, ProfileAccumulator, Scanner, ScannerOptions,
+    FactKind, MessageText, PatternDef, ProfileAccumulator, Scanner, ScannerError, ScannerOptions,
 };
 use proptest::prelude::*;
 
@@ -86,7 +86,12 @@ fn bad_user_patterns_are_errors_not_panics() {
         patterns: vec![user_pattern("email", "S002", "x")],
         ..Default::default()
     };
-    assert!(Scanner::new(&dup).unwrap_err().0.contains("duplicate"));
+    let err = Scanner::new(&dup).unwrap_err();
+    assert!(matches!(&err, ScannerError::DuplicateId { id } if id == "email"));
+    assert_eq!(
+        err.to_string(),
+        "sensitive patterns: duplicate pattern id `email`"
+    );
 }
 
 #[test]
