@@ -51,7 +51,10 @@ impl Narrowing {
             }
         };
         let baseline = match (&args.write_baseline, &settings.baseline) {
-            (None, Some(path)) => Some((path.clone(), Baseline::load(path).map_err(Fatal)?)),
+            (None, Some(path)) => Some((
+                path.clone(),
+                Baseline::load(path).map_err(|e| Fatal(e.to_string()))?,
+            )),
             _ => None,
         };
         Ok(Narrowing {
@@ -85,7 +88,7 @@ impl Narrowing {
         if let Some(path) = &self.write {
             let keyed = keyed(inputs, reports, path)?;
             let base = Baseline::from_reports(reports, &keyed);
-            base.write(path).map_err(Fatal)?;
+            base.write(path).map_err(|e| Fatal(e.to_string()))?;
             let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
             eprintln!(
                 "ftlint: wrote {} baseline entries ({findings} findings) to `{}`",
