@@ -95,8 +95,9 @@ pub enum TargetError {
     /// The table is not TOML, or has an unknown key or a wrong type.
     #[error("{source}")]
     Toml {
+        // Boxed: toml's error is large, and every `Result` of this type would carry its size.
         #[source]
-        source: toml::de::Error,
+        source: Box<toml::de::Error>,
     },
     #[error("target `{target}`: model `{model}` is listed twice")]
     DuplicateModel { target: String, model: String },
@@ -165,7 +166,9 @@ impl Target {
 
     /// Parses and validates a target table (unknown keys are errors).
     pub fn from_toml(text: &str) -> Result<Target, TargetError> {
-        let target: Target = toml::from_str(text).map_err(|source| TargetError::Toml { source })?;
+        let target: Target = toml::from_str(text).map_err(|source| TargetError::Toml {
+            source: Box::new(source),
+        })?;
         target.validate()?;
         Ok(target)
     }

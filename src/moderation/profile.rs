@@ -149,12 +149,13 @@ impl Profile {
     /// `use_flagged`, `[gate]`, `[categories."NAME"]`). `name` is used unless the table names
     /// itself. Unknown keys and categories are errors.
     pub fn from_table(name: &str, table: &toml::Table) -> Result<Profile, ProfileError> {
-        let file: ProfileFile = toml::Value::Table(table.clone())
-            .try_into()
-            .map_err(|source| ProfileError::Table {
-                profile: name.to_string(),
-                source,
-            })?;
+        let file: ProfileFile =
+            toml::Value::Table(table.clone())
+                .try_into()
+                .map_err(|source: toml::de::Error| ProfileError::Table {
+                    profile: name.to_string(),
+                    source: Box::new(source),
+                })?;
         let name = file.name.unwrap_or_else(|| name.to_string());
         let mut categories = BTreeMap::new();
         for (key, t) in file.categories {
@@ -196,9 +197,9 @@ impl Profile {
                         value
                             .clone()
                             .try_into()
-                            .map_err(|source| ProfileError::Threshold {
+                            .map_err(|source: toml::de::Error| ProfileError::Threshold {
                                 key: key.clone(),
-                                source,
+                                source: Box::new(source),
                             })?;
                     let entry = self.categories.entry(cat).or_default();
                     if t.warn.is_some() {
@@ -373,8 +374,9 @@ pub enum ProfileError {
     #[error("profile `{profile}`: {}", .source.message())]
     Table {
         profile: String,
+        // Boxed: toml's error is large, and every `Result` of this type would carry its size.
         #[source]
-        source: toml::de::Error,
+        source: Box<toml::de::Error>,
     },
     #[error(
         "profile `{profile}`: unknown category `{key}`; expected one of {}",
@@ -389,8 +391,9 @@ pub enum ProfileError {
     #[error("`thresholds.{key}`: {}", .source.message())]
     Threshold {
         key: String,
+        // Boxed: toml's error is large, and every `Result` of this type would carry its size.
         #[source]
-        source: toml::de::Error,
+        source: Box<toml::de::Error>,
     },
     #[error("profile `{profile}`: `{category}` threshold {value} is not between 0 and 1")]
     ThresholdRange {

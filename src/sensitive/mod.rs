@@ -78,8 +78,9 @@ pub enum ScannerError {
     #[error("sensitive patterns: {file}: {source}")]
     BuiltinFile {
         file: &'static str,
+        // Boxed: toml's error is large, and every `Result` of this type would carry its size.
         #[source]
-        source: toml::de::Error,
+        source: Box<toml::de::Error>,
     },
     /// `section` is `birth` or `profile`.
     #[error("sensitive patterns: missing [{section}] section")]

@@ -154,8 +154,10 @@ pub struct PatternFile {
 pub fn builtin() -> Result<PatternFile, ScannerError> {
     let mut all = PatternFile::default();
     for (file, text) in BUILTIN_FILES {
-        let f: PatternFile =
-            toml::from_str(text).map_err(|source| ScannerError::BuiltinFile { file, source })?;
+        let f: PatternFile = toml::from_str(text).map_err(|source| ScannerError::BuiltinFile {
+            file,
+            source: Box::new(source),
+        })?;
         all.pattern.extend(f.pattern);
         all.name.extend(f.name);
         all.attribute.extend(f.attribute);
