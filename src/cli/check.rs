@@ -1,9 +1,9 @@
 //! `ftlint check`: settings → engine options → inputs → engine → renderer → exit code.
 
-use super::{CheckArgs, Fatal, RunError};
+use super::{CheckArgs, CliError, Report};
 use crate::diagnostic::Diagnostic;
 use crate::engine::{self, DatasetLimits, FileReport, Options};
-use crate::input::{self, Source};
+use crate::input::{InputError, Source};
 use crate::moderation::{
     self, Cache, ImportedScores, ModerationCheck, ModerationRun, Profile, ScoreStore, SourceMode,
 };
@@ -15,7 +15,7 @@ use crate::targets::Target;
 use std::io::{Read, Write};
 use std::sync::Arc;
 
-pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
+pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
     let settings = super::config_cmd::resolve(args)?.settings;
     let setup = Setup::new(&settings, false)?;
     super::fix::check_usage(args)?;
@@ -85,30 +85,26 @@ pub struct Setup {
 
 impl Setup {
     /// `stats`: no rule runs, tokens are always counted and per-example records kept.
-    pub fn new(s: &Settings, stats: bool) -> Result<Setup, Fatal> {
+    pub fn new(s: &Settings, stats: bool) -> Result<Setup, CliError> {
         let selection = if stats {
             Selection::none()
         } else {
-            Selection::new(&s.select, &s.ignore).map_err(Fatal)?
+            Selection::new(&s.select, &s.ignore).map_err(CliError::Selection)?
         };
-        let mut target = Target::find(&s.target)
-            .map_err(|e| Fatal(e.to_string()))?
-            .clone();
+        let mut target = Target::find(&s.target)?.clone();
         for m in &s.models {
-            target.add_model(m.clone()).map_err(|e| {
-                Fatal(format!(
-                    "invalid config `{}`: `models`: {e}",
-                    config_name(s)
-                ))
-            })?;
+            target
+                .add_model(m.clone())
+                .map_err(|source| CliError::Models {
+                    config: s.config_file.clone(),
+                    source,
+                })?;
         }
         let scanner = match &s.sensitive {
             Some(o) => Some(Arc::new(crate::sensitive::Scanner::new(o).map_err(
-                |e| {
-                    Fatal(format!(
-                        "invalid config `{}`: `sensitive`: {e}",
-                        config_name(s)
-                    ))
+                |source| CliError::Sensitive {
+                    config: s.config_file.clone(),
+                    source,
                 },
             )?)),
             None => None,
@@ -116,7 +112,7 @@ impl Setup {
         let mut file_level = Vec::new();
         let resolved = match target.resolve_model(s.model.as_deref()) {
             Ok(m) => Some(m.clone()),
-            Err(unknown) if stats => return Err(Fatal(t002::message(&unknown))),
+            Err(unknown) if stats => return Err(CliError::UnknownModel(unknown)),
             Err(unknown) => {
                 if selection.is_enabled(&t002::RULE) {
                     file_level.push(
@@ -166,15 +162,13 @@ impl Setup {
 pub fn moderation_run(
     s: &Settings,
     selection: &Selection,
-) -> Result<Option<Arc<ModerationRun>>, Fatal> {
+) -> Result<Option<Arc<ModerationRun>>, CliError> {
     let mode = s.moderation.unwrap_or_default();
     if mode == SourceMode::Off || !selection.any_with_prefix("M") {
         return Ok(None);
     }
     if mode == SourceMode::Api && s.offline {
-        return Err(Fatal(
-            "`--offline` forbids `--moderation api` (use `--moderation cache`)".into(),
-        ));
+        return Err(CliError::OfflineApi);
     }
     let profile_name = s.profile.as_deref().unwrap_or("finetune");
     let user: Vec<Profile> = s
@@ -182,22 +176,25 @@ pub fn moderation_run(
         .iter()
         .map(|(name, table)| Profile::from_table(name, table))
         .collect::<Result<_, _>>()
-        .map_err(|e| {
-            Fatal(format!(
-                "invalid config `{}`: `profiles`: {e}",
-                config_name(s)
-            ))
+        .map_err(|source| CliError::Profiles {
+            config: s.config_file.clone(),
+            source,
         })?;
-    let mut profile = Profile::find(profile_name, &user).map_err(|e| Fatal(e.to_string()))?;
+    let mut profile = Profile::find(profile_name, &user)?;
     if let Some(t) = &s.thresholds {
         profile = profile
             .with_overrides(t)
-            .map_err(|e| Fatal(format!("invalid config `{}`: {e}", config_name(s))))?;
+            .map_err(|source| CliError::Thresholds {
+                config: s.config_file.clone(),
+                source,
+            })?;
     }
     let imported = match &s.scores {
         Some(path) => Some(
-            ImportedScores::from_path(path)
-                .map_err(|e| Fatal(format!("cannot use scores `{}`: {e}", path.display())))?,
+            ImportedScores::from_path(path).map_err(|source| CliError::Scores {
+                path: path.clone(),
+                source,
+            })?,
         ),
         None => None,
     };
@@ -225,12 +222,15 @@ pub struct PerFileIgnores {
 }
 
 impl PerFileIgnores {
-    pub fn new(s: &Settings) -> Result<Self, Fatal> {
+    pub fn new(s: &Settings) -> Result<Self, CliError> {
         let mut entries = Vec::new();
         for (glob, codes) in &s.per_file_ignores {
             let g = glob.strip_prefix("./").unwrap_or(glob);
             let m = globset::Glob::new(g)
-                .map_err(|e| Fatal(format!("invalid per-file-ignores glob `{glob}`: {e}")))?
+                .map_err(|source| CliError::PerFileIgnores {
+                    glob: glob.clone(),
+                    source,
+                })?
                 .compile_matcher();
             let codes = codes
                 .iter()
@@ -277,14 +277,6 @@ impl PerFileIgnores {
     }
 }
 
-/// The config file's path, for error messages.
-fn config_name(s: &Settings) -> String {
-    s.config_file
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "?".into())
-}
-
 /// The run's inputs. Standard input is read into memory only when it must be read twice
 /// (`--moderation api` and `moderate` first collect the texts to score).
 pub struct Inputs {
@@ -301,29 +293,23 @@ impl Inputs {
     }
 
     /// Makes stdin readable more than once.
-    pub fn buffer_stdin(&mut self) -> Result<(), Fatal> {
+    pub fn buffer_stdin(&mut self) -> Result<(), InputError> {
         if self.stdin.is_none() && self.sources.iter().any(|s| matches!(s, Source::Stdin(_))) {
             let mut buf = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut buf)
-                .map_err(|e| Fatal(format!("cannot read stdin: {}", input::io_reason(&e))))?;
+                .map_err(|source| InputError::Stdin { source })?;
             self.stdin = Some(buf);
         }
         Ok(())
     }
 
     /// A reader over one source.
-    pub fn open(&self, source: &Source) -> Result<Box<dyn Read + Send + '_>, String> {
+    pub fn open(&self, source: &Source) -> Result<Box<dyn Read + Send + '_>, InputError> {
         match source {
             Source::File(path) => std::fs::File::open(path)
                 .map(|f| Box::new(f) as Box<dyn Read + Send>)
-                .map_err(|e| {
-                    format!(
-                        "cannot read `{}`: {}",
-                        source.display_name(),
-                        input::io_reason(&e)
-                    )
-                }),
+                .map_err(|e| InputError::read(source.display_name(), e)),
             Source::Stdin(_) => Ok(match &self.stdin {
                 Some(buf) => Box::new(&buf[..]),
                 None => Box::new(std::io::stdin()),
@@ -341,12 +327,12 @@ pub fn check_all(inputs: &Inputs, setup: &Setup) -> (Vec<FileReport>, bool) {
         let name = source.display_name();
         let result = inputs.open(source).and_then(|r| {
             engine::check_reader(name.clone(), r, &setup.opts)
-                .map_err(|e| format!("cannot read `{name}`: {}", input::io_reason(&e)))
+                .map_err(|e| InputError::read(name.clone(), e))
         });
         match result {
             Ok(r) => reports.push(r),
-            Err(msg) => {
-                eprintln!("ftlint: error: {msg}");
+            Err(e) => {
+                eprintln!("ftlint: error: {e}");
                 failed = true;
             }
         }
