@@ -21,6 +21,32 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
+/// A baseline file that cannot be read or written (exit 2). The message is the whole line the
+/// CLI prints, cause included.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("cannot read baseline `{}`: {}", .path.display(), crate::input::io_reason(.source))]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("baseline `{}` is not valid: {source}", .path.display())]
+    Invalid {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("baseline `{}` has version {version}; this ftlint reads version 1", .path.display())]
+    Version { path: PathBuf, version: u32 },
+    #[error("cannot write baseline `{}`: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
 /// The `line_hash` of a finding about the whole file.
 pub const FILE_LEVEL: &str = "file";
 
@@ -80,39 +106,41 @@ impl Baseline {
         }
     }
 
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read(path).map_err(|e| {
-            format!(
-                "cannot read baseline `{}`: {}",
-                path.display(),
-                crate::input::io_reason(&e)
-            )
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let text = std::fs::read(path).map_err(|source| BaselineError::Read {
+            path: path.to_path_buf(),
+            source,
         })?;
-        let b: Baseline = serde_json::from_slice(&text)
-            .map_err(|e| format!("baseline `{}` is not valid: {e}", path.display()))?;
+        let b: Baseline =
+            serde_json::from_slice(&text).map_err(|source| BaselineError::Invalid {
+                path: path.to_path_buf(),
+                source,
+            })?;
         if b.version != 1 {
-            return Err(format!(
-                "baseline `{}` has version {}; this ftlint reads version 1",
-                path.display(),
-                b.version
-            ));
+            return Err(BaselineError::Version {
+                path: path.to_path_buf(),
+                version: b.version,
+            });
         }
         Ok(b)
     }
 
     /// Writes the baseline atomically (a temporary file in the same folder, then a rename).
-    pub fn write(&self, path: &Path) -> Result<(), String> {
-        let fail =
-            |e: &dyn std::fmt::Display| format!("cannot write baseline `{}`: {e}", path.display());
+    pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
+        let fail = |source: io::Error| BaselineError::Write {
+            path: path.to_path_buf(),
+            source,
+        };
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
-        let mut json = serde_json::to_vec_pretty(self).map_err(|e| fail(&e))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+        // serde_json's conversion keeps its message as the io::Error's.
+        let mut json = serde_json::to_vec_pretty(self).map_err(|e| fail(e.into()))?;
         json.push(b'\n');
-        tmp.write_all(&json).map_err(|e| fail(&e))?;
-        tmp.persist(path).map_err(|e| fail(&e.error))?;
+        tmp.write_all(&json).map_err(fail)?;
+        tmp.persist(path).map_err(|e| fail(e.error))?;
         Ok(())
     }
 
@@ -327,8 +355,13 @@ mod tests {
         base.write(&path).unwrap();
         assert_eq!(Baseline::load(&path).unwrap(), base);
         std::fs::write(&path, "{\"version\": 2, \"entries\": []}").unwrap();
-        assert!(Baseline::load(&path).unwrap_err().contains("version 2"));
+        let e = Baseline::load(&path).unwrap_err();
+        assert!(matches!(e, BaselineError::Version { version: 2, .. }));
+        assert!(e.to_string().contains("version 2"), "{e}");
         std::fs::write(&path, "nope").unwrap();
-        assert!(Baseline::load(&path).is_err());
+        assert!(matches!(
+            Baseline::load(&path),
+            Err(BaselineError::Invalid { .. })
+        ));
     }
 }

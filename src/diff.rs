@@ -55,43 +55,80 @@ impl ChangedLines {
     }
 }
 
-/// Why the changed lines could not be found (exit 2, one line).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DiffError(pub String);
-
-impl std::fmt::Display for DiffError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// Why the changed lines could not be found (exit 2, one line). Each message is the whole line
+/// the CLI prints, cause included; `source()` gives the typed cause.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    /// Empty, or starting with `-` (git would read it as an option).
+    #[error("`--diff`: `{rev}` is not a git revision")]
+    NotARevision { rev: String },
+    #[error("`--diff`: cannot resolve `{}`: {}", .path.display(), crate::input::io_reason(.source))]
+    Resolve {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("`--diff`: `{}` is outside its repository `{}`", .path.display(), .root.display())]
+    OutsideRepository { path: PathBuf, root: PathBuf },
+    #[error("`--diff` needs `git`, which is not on PATH")]
+    GitNotFound {
+        #[source]
+        source: io::Error,
+    },
+    #[error("`--diff`: cannot run git: {source}")]
+    Spawn {
+        #[source]
+        source: io::Error,
+    },
+    #[error("`--diff`: `{}` is not in a git repository", .path.display())]
+    NotInRepository { path: PathBuf },
+    /// `root` is what `git rev-parse --show-toplevel` printed.
+    #[error("`--diff`: cannot resolve repository `{root}`: {source}")]
+    ResolveRoot {
+        root: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("`--diff`: unknown git revision `{rev}` in `{}`", .root.display())]
+    UnknownRevision { rev: String, root: PathBuf },
+    /// `git diff REV` exited with an error; `stderr` is its first line, without `fatal: `.
+    #[error("`--diff`: `git diff {rev}` failed: {stderr}")]
+    Git { rev: String, stderr: String },
+    #[error("`--diff`: `git ls-files` failed: {stderr}")]
+    LsFiles { stderr: String },
+    #[error("`--diff`: git failed: {source}")]
+    Wait {
+        #[source]
+        source: io::Error,
+    },
+    #[error("`--diff`: cannot read git's output: {source}")]
+    Output {
+        #[source]
+        source: io::Error,
+    },
 }
 
 /// The changed lines of each file in `files` (in order) since `rev`.
 pub fn changed_lines(rev: &str, files: &[PathBuf]) -> Result<Vec<ChangedLines>, DiffError> {
     if rev.starts_with('-') || rev.is_empty() {
-        return Err(DiffError(format!(
-            "`--diff`: `{rev}` is not a git revision"
-        )));
+        return Err(DiffError::NotARevision {
+            rev: rev.to_string(),
+        });
     }
     // Group the files by repository, so each repository is diffed once.
     let mut by_root: BTreeMap<PathBuf, Vec<(usize, String)>> = BTreeMap::new();
     for (i, file) in files.iter().enumerate() {
-        let abs = std::fs::canonicalize(file).map_err(|e| {
-            DiffError(format!(
-                "`--diff`: cannot resolve `{}`: {}",
-                file.display(),
-                crate::input::io_reason(&e)
-            ))
+        let abs = std::fs::canonicalize(file).map_err(|source| DiffError::Resolve {
+            path: file.clone(),
+            source,
         })?;
         let dir = abs.parent().unwrap_or(Path::new("/"));
         let root = repo_root(dir, file)?;
         let rel = abs
             .strip_prefix(&root)
-            .map_err(|_| {
-                DiffError(format!(
-                    "`--diff`: `{}` is outside its repository `{}`",
-                    file.display(),
-                    root.display()
-                ))
+            .map_err(|_| DiffError::OutsideRepository {
+                path: file.clone(),
+                root: root.clone(),
             })?
             .to_string_lossy()
             .replace('\\', "/");
@@ -137,26 +174,24 @@ fn git(dir: &Path) -> Command {
 }
 
 fn run(cmd: &mut Command) -> Result<std::process::Output, DiffError> {
-    cmd.output().map_err(|e| {
-        DiffError(if e.kind() == io::ErrorKind::NotFound {
-            "`--diff` needs `git`, which is not on PATH".into()
+    cmd.output().map_err(|source| {
+        if source.kind() == io::ErrorKind::NotFound {
+            DiffError::GitNotFound { source }
         } else {
-            format!("`--diff`: cannot run git: {e}")
-        })
+            DiffError::Spawn { source }
+        }
     })
 }
 
 fn repo_root(dir: &Path, file: &Path) -> Result<PathBuf, DiffError> {
     let out = run(git(dir).args(["rev-parse", "--show-toplevel"]))?;
     if !out.status.success() {
-        return Err(DiffError(format!(
-            "`--diff`: `{}` is not in a git repository",
-            file.display()
-        )));
+        return Err(DiffError::NotInRepository {
+            path: file.to_path_buf(),
+        });
     }
     let root = String::from_utf8_lossy(&out.stdout).trim_end().to_string();
-    std::fs::canonicalize(&root)
-        .map_err(|e| DiffError(format!("`--diff`: cannot resolve repository `{root}`: {e}")))
+    std::fs::canonicalize(&root).map_err(|source| DiffError::ResolveRoot { root, source })
 }
 
 fn verify_rev(root: &Path, rev: &str) -> Result<(), DiffError> {
@@ -170,10 +205,10 @@ fn verify_rev(root: &Path, rev: &str) -> Result<(), DiffError> {
     if out.status.success() {
         Ok(())
     } else {
-        Err(DiffError(format!(
-            "`--diff`: unknown git revision `{rev}` in `{}`",
-            root.display()
-        )))
+        Err(DiffError::UnknownRevision {
+            rev: rev.to_string(),
+            root: root.to_path_buf(),
+        })
     }
 }
 
@@ -190,10 +225,9 @@ fn tracked<'a>(
     }
     let out = run(&mut cmd)?;
     if !out.status.success() {
-        return Err(DiffError(format!(
-            "`--diff`: `git ls-files` failed: {}",
-            first_line(&out.stderr)
-        )));
+        return Err(DiffError::LsFiles {
+            stderr: first_line(&out.stderr),
+        });
     }
     Ok(out
         .stdout
@@ -217,10 +251,10 @@ fn changed_files(root: &Path, rev: &str) -> Result<HashMap<String, Option<String
         "--",
     ]))?;
     if !out.status.success() {
-        return Err(DiffError(format!(
-            "`--diff`: `git diff {rev}` failed: {}",
-            first_line(&out.stderr)
-        )));
+        return Err(DiffError::Git {
+            rev: rev.to_string(),
+            stderr: first_line(&out.stderr),
+        });
     }
     Ok(parse_name_status(&out.stdout))
 }
@@ -271,7 +305,7 @@ fn diff_repo(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| DiffError(format!("`--diff`: cannot run git: {e}")))?;
+        .map_err(|source| DiffError::Spawn { source })?;
     let parsed = child
         .stdout
         .take()
@@ -280,18 +314,16 @@ fn diff_repo(
     if let Some(mut s) = child.stderr.take() {
         let _ = io::Read::read_to_end(&mut s, &mut stderr);
     }
-    let status = child
-        .wait()
-        .map_err(|e| DiffError(format!("`--diff`: git failed: {e}")))?;
+    let status = child.wait().map_err(|source| DiffError::Wait { source })?;
     if !status.success() {
-        return Err(DiffError(format!(
-            "`--diff`: `git diff {rev}` failed: {}",
-            first_line(&stderr)
-        )));
+        return Err(DiffError::Git {
+            rev: rev.to_string(),
+            stderr: first_line(&stderr),
+        });
     }
     parsed
         .unwrap_or_else(|| Ok(HashMap::new()))
-        .map_err(|e| DiffError(format!("`--diff`: cannot read git's output: {e}")))
+        .map_err(|source| DiffError::Output { source })
 }
 
 fn first_line(bytes: &[u8]) -> String {

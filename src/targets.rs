@@ -83,17 +83,42 @@ pub struct Target {
     pub models: Vec<Model>,
 }
 
-/// A target table that failed to load or validate.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TargetError(pub String);
-
-impl fmt::Display for TargetError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+/// A target that does not exist, or a target table or model that failed to load or validate.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TargetError {
+    /// `--target` (or config `target`) names no built-in target.
+    #[error("unknown target `{name}` (known: {})", quoted(.known))]
+    UnknownTarget {
+        name: String,
+        known: Vec<&'static str>,
+    },
+    /// The table is not TOML, or has an unknown key or a wrong type.
+    #[error("{source}")]
+    Toml {
+        // Boxed: toml's error is large, and every `Result` of this type would carry its size.
+        #[source]
+        source: Box<toml::de::Error>,
+    },
+    #[error("target `{target}`: model `{model}` is listed twice")]
+    DuplicateModel { target: String, model: String },
+    #[error("target `{target}`: default model `{model}` is not in its models")]
+    UnknownDefaultModel { target: String, model: String },
+    #[error("a model has an empty `name`")]
+    EmptyModelName,
+    #[error("model `{model}`: `context` must be positive")]
+    ZeroContext { model: String },
+    #[error("model `{model}`: `price_per_mtok` must be a non-negative number, got {price}")]
+    InvalidPrice { model: String, price: f64 },
 }
 
-impl std::error::Error for TargetError {}
+/// `a`, `b`: names as an error message lists them.
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// `--model NAME` named no model of the target (reported as T002).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +151,14 @@ impl Target {
         PARSED.iter().find(|t| t.name == name)
     }
 
+    /// A built-in target by name, or an error listing the names that exist.
+    pub fn find(name: &str) -> Result<&'static Target, TargetError> {
+        Target::builtin(name).ok_or_else(|| TargetError::UnknownTarget {
+            name: name.to_string(),
+            known: Target::builtin_names(),
+        })
+    }
+
     /// Names of the built-in targets.
     pub fn builtin_names() -> Vec<&'static str> {
         BUILTIN.iter().map(|(name, _)| *name).collect()
@@ -133,7 +166,9 @@ impl Target {
 
     /// Parses and validates a target table (unknown keys are errors).
     pub fn from_toml(text: &str) -> Result<Target, TargetError> {
-        let target: Target = toml::from_str(text).map_err(|e| TargetError(e.to_string()))?;
+        let target: Target = toml::from_str(text).map_err(|source| TargetError::Toml {
+            source: Box::new(source),
+        })?;
         target.validate()?;
         Ok(target)
     }
@@ -143,17 +178,17 @@ impl Target {
         for (i, model) in self.models.iter().enumerate() {
             validate_model(model)?;
             if self.models[..i].iter().any(|m| m.name == model.name) {
-                return Err(TargetError(format!(
-                    "target `{}`: model `{}` is listed twice",
-                    self.name, model.name
-                )));
+                return Err(TargetError::DuplicateModel {
+                    target: self.name.clone(),
+                    model: model.name.clone(),
+                });
             }
         }
         if self.model(&self.default_model).is_none() {
-            return Err(TargetError(format!(
-                "target `{}`: default model `{}` is not in its models",
-                self.name, self.default_model
-            )));
+            return Err(TargetError::UnknownDefaultModel {
+                target: self.name.clone(),
+                model: self.default_model.clone(),
+            });
         }
         Ok(())
     }
@@ -211,20 +246,19 @@ static FALLBACK_MODEL: Model = Model {
 
 fn validate_model(model: &Model) -> Result<(), TargetError> {
     if model.name.trim().is_empty() {
-        return Err(TargetError("a model has an empty `name`".into()));
+        return Err(TargetError::EmptyModelName);
     }
     if model.context == 0 {
-        return Err(TargetError(format!(
-            "model `{}`: `context` must be positive",
-            model.name
-        )));
+        return Err(TargetError::ZeroContext {
+            model: model.name.clone(),
+        });
     }
     if let Some(price) = model.price_per_mtok {
         if !price.is_finite() || price < 0.0 {
-            return Err(TargetError(format!(
-                "model `{}`: `price_per_mtok` must be a non-negative number, got {price}",
-                model.name
-            )));
+            return Err(TargetError::InvalidPrice {
+                model: model.name.clone(),
+                price,
+            });
         }
     }
     Ok(())
@@ -333,14 +367,32 @@ mod tests {
             toml::from_str::<Model>("name = \"x\"\ncontext = 1\nencoding = \"p50k_base\"").is_err()
         );
         let base = include_str!("../rules/targets/openai.toml");
-        assert!(Target::from_toml(&format!("extra = 1\n{base}")).is_err());
+        assert!(matches!(
+            Target::from_toml(&format!("extra = 1\n{base}")),
+            Err(TargetError::Toml { .. })
+        ));
         let wrong_default = base.replace(
             "default_model = \"gpt-4o-mini-2024-07-18\"",
             "default_model = \"nope\"",
         );
-        assert!(Target::from_toml(&wrong_default).is_err());
+        assert_eq!(
+            Target::from_toml(&wrong_default).unwrap_err().to_string(),
+            "target `openai`: default model `nope` is not in its models"
+        );
         let negative = base.replace("price_per_mtok = 3.00", "price_per_mtok = -3.00");
-        assert!(Target::from_toml(&negative).is_err());
+        assert!(matches!(
+            Target::from_toml(&negative),
+            Err(TargetError::InvalidPrice { price, .. }) if price == -3.0
+        ));
+    }
+
+    #[test]
+    fn unknown_target_lists_the_known_ones() {
+        assert_eq!(Target::find("openai").unwrap().name, "openai");
+        assert_eq!(
+            Target::find("nope").unwrap_err().to_string(),
+            "unknown target `nope` (known: `openai`)"
+        );
     }
 
     #[test]

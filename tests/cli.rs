@@ -96,6 +96,101 @@ fn usage_and_io_errors_exit_2_with_one_line() {
     }
 }
 
+/// Each layer's error reaches stderr as exactly this line (its wording is part of the contract:
+/// scripts match on it). Messages that quote the OS's wording of an I/O error are Linux's.
+#[test]
+#[cfg(target_os = "linux")]
+fn error_lines_are_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    std::fs::write(dir.path().join("ok.jsonl"), "{}\n").unwrap();
+    std::fs::write(
+        dir.path().join("v2.json"),
+        "{\"version\": 2, \"entries\": []}",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("scores.jsonl"), "\n{oops\n").unwrap();
+    for (args, line) in [
+        (
+            vec!["check", "nope.jsonl"],
+            "cannot read `nope.jsonl`: no such file or directory",
+        ),
+        (
+            vec!["check", "empty"],
+            "no `*.jsonl` files found in directory `empty`",
+        ),
+        (
+            vec!["check", "--exclude", "a[", "ok.jsonl"],
+            "invalid exclude pattern `a[`: error parsing glob 'a[': unclosed character class; \
+             missing ']'",
+        ),
+        (
+            vec!["check", "--dry-run", "ok.jsonl"],
+            "`--dry-run` only applies to `--fix`",
+        ),
+        (
+            vec!["check", "--target", "nope", "ok.jsonl"],
+            "unknown target `nope` (known: `openai`)",
+        ),
+        (
+            vec!["check", "--diff=-x", "ok.jsonl"],
+            "`--diff`: `-x` is not a git revision",
+        ),
+        (
+            vec!["check", "--baseline", "v2.json", "ok.jsonl"],
+            "baseline `v2.json` has version 2; this ftlint reads version 1",
+        ),
+        (
+            vec!["check", "--baseline", "nope.json", "ok.jsonl"],
+            "cannot read baseline `nope.json`: no such file or directory",
+        ),
+        (
+            vec![
+                "check",
+                "--moderation",
+                "cache",
+                "--profile",
+                "nope",
+                "ok.jsonl",
+            ],
+            "unknown moderation profile `nope`; expected one of `api`, `finetune`",
+        ),
+        (
+            vec!["check", "--offline", "--moderation", "api", "ok.jsonl"],
+            "`--offline` forbids `--moderation api` (use `--moderation cache`)",
+        ),
+        (
+            vec!["check", "--scores", "scores.jsonl", "ok.jsonl"],
+            "cannot use scores `scores.jsonl`: scores file line 2: not JSON: key must be a \
+             string at line 1 column 2",
+        ),
+        (
+            vec!["check", "--scores", "nope.jsonl", "ok.jsonl"],
+            "cannot use scores `nope.jsonl`: scores file: cannot read `nope.jsonl`: No such \
+             file or directory (os error 2)",
+        ),
+    ] {
+        let o = common::command(dir.path(), &common::empty_cache())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&o), format!("ftlint: error: {line}\n"), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+    // A failed write to stdout is reported as such.
+    let o = ftlint()
+        .args(["rules"])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "ftlint: error: cannot write output: No space left on device (os error 28)\n"
+    );
+}
+
 #[test]
 fn stdin_uses_the_given_name() {
     let mut child = ftlint()

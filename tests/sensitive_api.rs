@@ -3,7 +3,7 @@
 
 use ftlint::rules::sensitive::{describe, rule_of};
 use ftlint::sensitive::{
-    FactKind, MessageText, PatternDef, ProfileAccumulator, Scanner, ScannerOptions,
+    FactKind, MessageText, PatternDef, ProfileAccumulator, Scanner, ScannerError, ScannerOptions,
 };
 use proptest::prelude::*;
 
@@ -90,7 +90,12 @@ fn bad_user_patterns_are_errors_not_panics() {
         patterns: vec![user_pattern("email", "S002", "x")],
         ..Default::default()
     };
-    assert!(Scanner::new(&dup).unwrap_err().0.contains("duplicate"));
+    let err = Scanner::new(&dup).unwrap_err();
+    assert!(matches!(&err, ScannerError::DuplicateId { id } if id == "email"));
+    assert_eq!(
+        err.to_string(),
+        "sensitive patterns: duplicate pattern id `email`"
+    );
 }
 
 #[test]

@@ -1,22 +1,21 @@
 //! `ftlint check`: settings → engine options → inputs → engine → renderer → exit code.
 
-use super::{CheckArgs, Fatal, RunError};
+use super::{CheckArgs, CliError, Report};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::RuleSet;
 use crate::engine::{self, DatasetLimits, FileReport, Options};
-use crate::input::{self, Source};
+use crate::input::{InputError, Source};
 use crate::moderation::{
     self, Cache, ImportedScores, ModerationCheck, ModerationRun, Profile, ScoreStore, SourceMode,
 };
 use crate::render::{self, Counts, RunInfo};
-use crate::rules::tokens::t002_unknown_model as t002;
 use crate::rules::{Plan, RunCtx};
 use crate::settings::Settings;
 use crate::targets::Target;
 use std::io::{Read, Write};
 use std::sync::Arc;
 
-pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
+pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
     let settings = super::config_cmd::resolve(args)?.settings;
     let setup = Setup::new(&settings, false)?;
     super::fix::check_usage(args)?;
@@ -86,43 +85,33 @@ pub struct Setup {
 
 impl Setup {
     /// `stats`: no rule runs, tokens are always counted and per-example records kept.
-    pub fn new(s: &Settings, stats: bool) -> Result<Setup, Fatal> {
+    pub fn new(s: &Settings, stats: bool) -> Result<Setup, CliError> {
         let selection = if stats {
             RuleSet::EMPTY
         } else {
-            crate::rules::select(&s.select, &s.ignore).map_err(Fatal)?
+            crate::rules::select(&s.select, &s.ignore)?
         };
-        let mut target = Target::builtin(&s.target)
-            .ok_or_else(|| {
-                Fatal(format!(
-                    "unknown target `{}` (known: {})",
-                    s.target,
-                    quoted(&Target::builtin_names())
-                ))
-            })?
-            .clone();
+        let mut target = Target::find(&s.target)?.clone();
         for m in &s.models {
-            target.add_model(m.clone()).map_err(|e| {
-                Fatal(format!(
-                    "invalid config `{}`: `models`: {e}",
-                    config_name(s)
-                ))
-            })?;
+            target
+                .add_model(m.clone())
+                .map_err(|source| CliError::Models {
+                    config: s.config_file.clone(),
+                    source,
+                })?;
         }
         let scanner = match &s.sensitive {
             Some(o) => Some(Arc::new(crate::sensitive::Scanner::new(o).map_err(
-                |e| {
-                    Fatal(format!(
-                        "invalid config `{}`: `sensitive`: {e}",
-                        config_name(s)
-                    ))
+                |source| CliError::Sensitive {
+                    config: s.config_file.clone(),
+                    source,
                 },
             )?)),
             None => None,
         };
         let model = target.resolve_model(s.model.as_deref());
         if let (Err(unknown), true) = (&model, stats) {
-            return Err(Fatal(t002::message(unknown)));
+            return Err(CliError::UnknownModel(unknown.clone()));
         }
         // The run phase: rules about the settings themselves, reported on every file.
         let run = RunCtx {
@@ -171,15 +160,13 @@ impl Setup {
 
 /// The moderation check of a run: its profile and score sources. `None` when moderation is
 /// off or no selected rule reads scores.
-pub fn moderation_run(s: &Settings, plan: &Plan) -> Result<Option<Arc<ModerationRun>>, Fatal> {
+pub fn moderation_run(s: &Settings, plan: &Plan) -> Result<Option<Arc<ModerationRun>>, CliError> {
     let mode = s.moderation.unwrap_or_default();
     if mode == SourceMode::Off || !plan.uses_moderation() {
         return Ok(None);
     }
     if mode == SourceMode::Api && s.offline {
-        return Err(Fatal(
-            "`--offline` forbids `--moderation api` (use `--moderation cache`)".into(),
-        ));
+        return Err(CliError::OfflineApi);
     }
     let profile_name = s.profile.as_deref().unwrap_or("finetune");
     let user: Vec<Profile> = s
@@ -187,22 +174,25 @@ pub fn moderation_run(s: &Settings, plan: &Plan) -> Result<Option<Arc<Moderation
         .iter()
         .map(|(name, table)| Profile::from_table(name, table))
         .collect::<Result<_, _>>()
-        .map_err(|e| {
-            Fatal(format!(
-                "invalid config `{}`: `profiles`: {e}",
-                config_name(s)
-            ))
+        .map_err(|source| CliError::Profiles {
+            config: s.config_file.clone(),
+            source,
         })?;
-    let mut profile = Profile::find(profile_name, &user).map_err(|e| Fatal(e.to_string()))?;
+    let mut profile = Profile::find(profile_name, &user)?;
     if let Some(t) = &s.thresholds {
         profile = profile
             .with_overrides(t)
-            .map_err(|e| Fatal(format!("invalid config `{}`: {e}", config_name(s))))?;
+            .map_err(|source| CliError::Thresholds {
+                config: s.config_file.clone(),
+                source,
+            })?;
     }
     let imported = match &s.scores {
         Some(path) => Some(
-            ImportedScores::from_path(path)
-                .map_err(|e| Fatal(format!("cannot use scores `{}`: {e}", path.display())))?,
+            ImportedScores::from_path(path).map_err(|source| CliError::Scores {
+                path: path.clone(),
+                source,
+            })?,
         ),
         None => None,
     };
@@ -230,12 +220,15 @@ pub struct PerFileIgnores {
 }
 
 impl PerFileIgnores {
-    pub fn new(s: &Settings) -> Result<Self, Fatal> {
+    pub fn new(s: &Settings) -> Result<Self, CliError> {
         let mut entries = Vec::new();
         for (glob, codes) in &s.per_file_ignores {
             let g = glob.strip_prefix("./").unwrap_or(glob);
             let m = globset::Glob::new(g)
-                .map_err(|e| Fatal(format!("invalid per-file-ignores glob `{glob}`: {e}")))?
+                .map_err(|source| CliError::PerFileIgnores {
+                    glob: glob.clone(),
+                    source,
+                })?
                 .compile_matcher();
             // A code or prefix that names no rule ignores nothing.
             let rules = codes
@@ -280,22 +273,6 @@ impl PerFileIgnores {
     }
 }
 
-/// The config file's path, for error messages.
-fn config_name(s: &Settings) -> String {
-    s.config_file
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "?".into())
-}
-
-fn quoted(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The run's inputs. Standard input is read into memory only when it must be read twice
 /// (`--moderation api` and `moderate` first collect the texts to score).
 pub struct Inputs {
@@ -312,29 +289,23 @@ impl Inputs {
     }
 
     /// Makes stdin readable more than once.
-    pub fn buffer_stdin(&mut self) -> Result<(), Fatal> {
+    pub fn buffer_stdin(&mut self) -> Result<(), InputError> {
         if self.stdin.is_none() && self.sources.iter().any(|s| matches!(s, Source::Stdin(_))) {
             let mut buf = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut buf)
-                .map_err(|e| Fatal(format!("cannot read stdin: {}", input::io_reason(&e))))?;
+                .map_err(|source| InputError::Stdin { source })?;
             self.stdin = Some(buf);
         }
         Ok(())
     }
 
     /// A reader over one source.
-    pub fn open(&self, source: &Source) -> Result<Box<dyn Read + Send + '_>, String> {
+    pub fn open(&self, source: &Source) -> Result<Box<dyn Read + Send + '_>, InputError> {
         match source {
             Source::File(path) => std::fs::File::open(path)
                 .map(|f| Box::new(f) as Box<dyn Read + Send>)
-                .map_err(|e| {
-                    format!(
-                        "cannot read `{}`: {}",
-                        source.display_name(),
-                        input::io_reason(&e)
-                    )
-                }),
+                .map_err(|e| InputError::read(source.display_name(), e)),
             Source::Stdin(_) => Ok(match &self.stdin {
                 Some(buf) => Box::new(&buf[..]),
                 None => Box::new(std::io::stdin()),
@@ -352,12 +323,12 @@ pub fn check_all(inputs: &Inputs, setup: &Setup) -> (Vec<FileReport>, bool) {
         let name = source.display_name();
         let result = inputs.open(source).and_then(|r| {
             engine::check_reader(name.clone(), r, &setup.opts)
-                .map_err(|e| format!("cannot read `{name}`: {}", input::io_reason(&e)))
+                .map_err(|e| InputError::read(name.clone(), e))
         });
         match result {
             Ok(r) => reports.push(r),
-            Err(msg) => {
-                eprintln!("ftlint: error: {msg}");
+            Err(e) => {
+                eprintln!("ftlint: error: {e}");
                 failed = true;
             }
         }

@@ -1,8 +1,8 @@
 //! The settings of a `check` run from flags over the config file over the defaults, and
 //! `ftlint config`, which prints them with where each value came from.
 
-use super::{CheckArgs, ConfigFlags, Fatal, FormatArg, ModerationArg, RunError, UnitArg};
-use crate::config::{self, schema::FIELDS, Loaded};
+use super::{CheckArgs, ConfigFlags, FormatArg, ModerationArg, Report, UnitArg};
+use crate::config::{self, schema::FIELDS, ConfigError, Loaded};
 use crate::render::OutputFormat;
 use crate::settings::Settings;
 use std::collections::BTreeMap;
@@ -35,30 +35,30 @@ impl Resolved {
 
 /// The config file a run uses: `--config`, else discovery from the first input, unless
 /// `--isolated`.
-pub fn find_config(flags: &ConfigFlags, paths: &[PathBuf]) -> Result<Option<Loaded>, Fatal> {
+pub fn find_config(flags: &ConfigFlags, paths: &[PathBuf]) -> Result<Option<Loaded>, ConfigError> {
     if flags.isolated {
         return Ok(None);
     }
     match &flags.config {
-        Some(path) => match config::load(path).map_err(|e| Fatal(e.0))? {
+        Some(path) => match config::load(path)? {
             Some(l) => Ok(Some(l)),
-            None => Err(Fatal(format!(
+            None => Err(ConfigError(format!(
                 "config `{}` has no [tool.ftlint] table",
                 path.display()
             ))),
         },
-        None => config::discover(paths.first().map(|p| p.as_path())).map_err(|e| Fatal(e.0)),
+        None => config::discover(paths.first().map(|p| p.as_path())),
     }
 }
 
-fn choice<T: clap::ValueEnum>(l: &Loaded, key: &str, v: &str) -> Result<T, Fatal> {
+fn choice<T: clap::ValueEnum>(l: &Loaded, key: &str, v: &str) -> Result<T, ConfigError> {
     T::from_str(v, true).map_err(|_| {
         let names: Vec<String> = T::value_variants()
             .iter()
             .filter_map(|v| v.to_possible_value())
             .map(|p| format!("`{}`", p.get_name()))
             .collect();
-        Fatal(format!(
+        ConfigError(format!(
             "invalid config `{}`: `{key}` is `{v}`; expected one of {}",
             l.path.display(),
             names.join(", ")
@@ -67,7 +67,7 @@ fn choice<T: clap::ValueEnum>(l: &Loaded, key: &str, v: &str) -> Result<T, Fatal
 }
 
 /// The settings of `check`: flags over the config over the defaults.
-pub fn resolve(args: &CheckArgs) -> Result<Resolved, Fatal> {
+pub fn resolve(args: &CheckArgs) -> Result<Resolved, ConfigError> {
     resolve_with(&args.config, &args.inputs.paths, |s, set| {
         apply_flags(args, s, set)
     })
@@ -79,7 +79,7 @@ pub fn resolve_with(
     config: &ConfigFlags,
     paths: &[PathBuf],
     flags: impl FnOnce(&mut Settings, &mut dyn FnMut(&'static str)),
-) -> Result<Resolved, Fatal> {
+) -> Result<Resolved, ConfigError> {
     let loaded = find_config(config, paths)?;
     let mut s = Settings::default();
     let mut origins = BTreeMap::new();
@@ -100,7 +100,7 @@ fn apply_config(
     l: &Loaded,
     s: &mut Settings,
     origins: &mut BTreeMap<&'static str, Origin>,
-) -> Result<(), Fatal> {
+) -> Result<(), ConfigError> {
     let c = &l.config;
     let mut set = |key: &'static str| {
         origins.insert(key, Origin::Config);
@@ -133,7 +133,7 @@ fn apply_config(
     }
     if let Some(v) = c.epochs {
         if !(1..=50).contains(&v) {
-            return Err(Fatal(format!(
+            return Err(ConfigError(format!(
                 "invalid config `{}`: `epochs` is {v}; expected 1 to 50",
                 l.path.display()
             )));
@@ -147,7 +147,7 @@ fn apply_config(
     }
     if let Some(v) = c.concurrency {
         if !(1..=64).contains(&v) {
-            return Err(Fatal(format!(
+            return Err(ConfigError(format!(
                 "invalid config `{}`: `concurrency` is {v}; expected 1 to 64",
                 l.path.display()
             )));
@@ -255,7 +255,7 @@ fn apply_flags(args: &CheckArgs, s: &mut Settings, set: &mut dyn FnMut(&'static 
 }
 
 /// `ftlint config`.
-pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
+pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
     let r = resolve(args)?;
     let config_name = r
         .config

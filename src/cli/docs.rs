@@ -1,6 +1,6 @@
 //! `ftlint rules` and `ftlint rule CODE`: the catalog and each rule's documentation.
 
-use super::{Fatal, ListFormat, RunError};
+use super::{CliError, ListFormat, Report};
 use crate::rules::{self, RuleMeta as Rule};
 use std::io::{self, Write};
 
@@ -33,10 +33,12 @@ pub fn list(format: ListFormat, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-pub fn show(code: &str, out: &mut dyn Write) -> Result<u8, RunError> {
+pub fn show(code: &str, out: &mut dyn Write) -> Result<u8, Report> {
     let rule = rules::by_code(code)
         .or_else(|| rules::all().find(|r| r.name == code))
-        .ok_or_else(|| Fatal(format!("unknown rule `{code}` (see `ftlint rules`)")))?;
+        .ok_or_else(|| CliError::UnknownRule {
+            code: code.to_string(),
+        })?;
     out.write_all(render_doc(rule).as_bytes())?;
     Ok(0)
 }

@@ -1,20 +1,18 @@
 //! `ftlint check --fix [--dry-run]`: rewrite files before they are checked, or preview.
 
-use super::{CheckArgs, Fatal, RunError};
+use super::{CheckArgs, CliError, Report};
 use crate::fix::{self, Fixes};
-use crate::input::{self, Source};
+use crate::input::{self, InputError, Source};
 use std::io::Write;
 
 /// Usage errors, before anything is read: `--dry-run` alone, and stdin, which has no file to
 /// write back to.
-pub fn check_usage(args: &CheckArgs) -> Result<(), Fatal> {
+pub fn check_usage(args: &CheckArgs) -> Result<(), CliError> {
     if args.dry_run && !args.fix {
-        return Err(Fatal("`--dry-run` only applies to `--fix`".to_string()));
+        return Err(CliError::DryRunWithoutFix);
     }
     if args.fix && args.inputs.paths.iter().any(|p| p.as_os_str() == "-") {
-        return Err(Fatal(
-            "`--fix` cannot rewrite stdin; pass the file's path instead".to_string(),
-        ));
+        return Err(CliError::FixStdin);
     }
     Ok(())
 }
@@ -45,7 +43,7 @@ pub fn apply(sources: &[Source], fixes: &Fixes) -> bool {
 
 /// `--fix --dry-run`: prints what `--fix` would change and changes nothing. Exit code 1 when
 /// some file would change, 0 when none would, 2 when one could not be read.
-pub fn preview(sources: &[Source], fixes: &Fixes, out: &mut dyn Write) -> Result<u8, RunError> {
+pub fn preview(sources: &[Source], fixes: &Fixes, out: &mut dyn Write) -> Result<u8, Report> {
     let mut changed = false;
     let mut failed = false;
     for source in sources {
@@ -59,10 +57,7 @@ pub fn preview(sources: &[Source], fixes: &Fixes, out: &mut dyn Write) -> Result
             Ok(c) => changed |= c.total() > 0,
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Err(e.into()),
             Err(e) => {
-                eprintln!(
-                    "ftlint: error: cannot read `{name}`: {}",
-                    input::io_reason(&e)
-                );
+                eprintln!("ftlint: error: {}", InputError::read(name, e));
                 failed = true;
             }
         }

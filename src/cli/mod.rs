@@ -7,10 +7,13 @@
 pub mod check;
 pub mod config_cmd;
 mod docs;
+pub mod error;
 mod fix;
 pub mod moderate;
 mod narrow;
 mod stats_cmd;
+
+pub use error::{CliError, Report};
 
 use crate::format::Format;
 use crate::render::OutputFormat;
@@ -286,10 +289,9 @@ impl InputFlags {
     pub fn sources(
         &self,
         s: &crate::settings::Settings,
-    ) -> Result<Vec<crate::input::Source>, Fatal> {
-        let excludes = crate::input::Excludes::new(&s.exclude, s.force_exclude).map_err(Fatal)?;
+    ) -> Result<Vec<crate::input::Source>, crate::input::InputError> {
+        let excludes = crate::input::Excludes::new(&s.exclude, s.force_exclude)?;
         crate::input::discover(&self.paths, self.stdin_filename.as_deref(), &excludes)
-            .map_err(|e| Fatal(e.0))
     }
 }
 
@@ -345,10 +347,6 @@ impl FormatArg {
     }
 }
 
-/// A failure that ends the run with exit code 2.
-#[derive(Debug)]
-pub struct Fatal(pub String);
-
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -393,37 +391,10 @@ pub fn main() -> ExitCode {
     let flushed = out.flush();
     match result {
         Ok(code) => match flushed {
-            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-                fatal(&format!("cannot write output: {e}"))
-            }
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => error::exit(e.into()),
             _ => ExitCode::from(code),
         },
-        Err(RunError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(RunError::Io(e)) => fatal(&format!("cannot write output: {e}")),
-        Err(RunError::Fatal(Fatal(msg))) => fatal(&msg),
-    }
-}
-
-fn fatal(msg: &str) -> ExitCode {
-    eprintln!("ftlint: error: {msg}");
-    ExitCode::from(2)
-}
-
-#[derive(Debug)]
-pub enum RunError {
-    Io(io::Error),
-    Fatal(Fatal),
-}
-
-impl From<io::Error> for RunError {
-    fn from(e: io::Error) -> Self {
-        RunError::Io(e)
-    }
-}
-
-impl From<Fatal> for RunError {
-    fn from(e: Fatal) -> Self {
-        RunError::Fatal(e)
+        Err(report) => error::exit(report),
     }
 }
 

@@ -2,14 +2,14 @@
 //! (batched, retried, cached as they arrive), and optionally export every score.
 
 use super::check::{Inputs, Setup};
-use super::{Fatal, ModerateArgs, RunError};
-use crate::input::{self, Source};
+use super::{CliError, ModerateArgs, Report};
+use crate::input::{InputError, Source};
 use crate::moderation::{ClientConfig, ModerationClient, ModerationRun, ScoreRecord, SourceMode};
 use crate::settings::Settings;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 
-pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, RunError> {
+pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, Report> {
     let mut settings =
         super::config_cmd::resolve_with(&args.config, &args.inputs.paths, |s, set| {
             if let Some(v) = args.format {
@@ -62,20 +62,16 @@ fn for_each_example(
     inputs: &Inputs,
     source: &Source,
     f: &mut dyn FnMut(u64, &Value),
-) -> Result<(), Fatal> {
-    let reader = inputs.open(source).map_err(Fatal)?;
+) -> Result<(), InputError> {
+    let reader = inputs.open(source)?;
     let mut reader = BufReader::with_capacity(1 << 20, reader);
     let mut buf = Vec::new();
     let mut line = 0u64;
     loop {
         buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(|e| {
-            Fatal(format!(
-                "cannot read `{}`: {}",
-                source.display_name(),
-                input::io_reason(&e)
-            ))
-        })?;
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| InputError::read(source.display_name(), e))?;
         if n == 0 {
             return Ok(());
         }
@@ -91,7 +87,7 @@ pub fn fetch_missing(
     inputs: &mut Inputs,
     setup: &Setup,
     settings: &Settings,
-) -> Result<usize, Fatal> {
+) -> Result<usize, CliError> {
     let Some(run) = setup.opts.moderation.as_deref() else {
         return Ok(0);
     };
@@ -105,13 +101,13 @@ pub fn fetch_missing(
     if todo.is_empty() {
         return Ok(0);
     }
-    let mut config = ClientConfig::from_env().map_err(|e| Fatal(e.to_string()))?;
+    let mut config = ClientConfig::from_env()?;
     if let Some(m) = &settings.moderation_model {
         config.model = m.clone();
     }
     config.concurrency = settings.concurrency;
     config.offline = settings.offline;
-    let client = ModerationClient::new(config).map_err(|e| Fatal(e.to_string()))?;
+    let client = ModerationClient::new(config)?;
     let tty = std::io::stderr().is_terminal();
     let progress = |done: usize, total: usize| {
         if tty {
@@ -127,10 +123,7 @@ pub fn fetch_missing(
             );
         }
     };
-    let stats = run
-        .store
-        .fetch(&client, &todo, &progress)
-        .map_err(|e| Fatal(e.to_string()));
+    let stats = run.store.fetch(&client, &todo, &progress);
     if tty {
         eprintln!();
     }
@@ -144,7 +137,7 @@ pub fn fetch_missing(
     Ok(stats.fetched)
 }
 
-fn count_unscored(inputs: &Inputs, run: &ModerationRun) -> Result<usize, Fatal> {
+fn count_unscored(inputs: &Inputs, run: &ModerationRun) -> Result<usize, InputError> {
     let mut n = 0;
     for source in &inputs.sources {
         for_each_example(inputs, source, &mut |line, v| {
@@ -155,7 +148,7 @@ fn count_unscored(inputs: &Inputs, run: &ModerationRun) -> Result<usize, Fatal> 
 }
 
 /// Writes every scored text as a per-text record (the `--scores` format), atomically.
-fn export(inputs: &Inputs, run: &ModerationRun, path: &std::path::Path) -> Result<(), Fatal> {
+fn export(inputs: &Inputs, run: &ModerationRun, path: &std::path::Path) -> Result<(), CliError> {
     let mut records: Vec<ScoreRecord> = Vec::new();
     for source in &inputs.sources {
         for_each_example(inputs, source, &mut |line, v| {
@@ -166,12 +159,9 @@ fn export(inputs: &Inputs, run: &ModerationRun, path: &std::path::Path) -> Resul
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
-    let fail = |e: std::io::Error| {
-        Fatal(format!(
-            "cannot write `{}`: {}",
-            path.display(),
-            input::io_reason(&e)
-        ))
+    let fail = |source| CliError::Export {
+        path: path.to_path_buf(),
+        source,
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
     crate::moderation::import::write_records(&mut tmp, &records).map_err(fail)?;

@@ -3,12 +3,12 @@
 //! steps only drop diagnostics afterwards. See [`crate::diff`] and [`crate::baseline`].
 
 use super::check::Inputs;
-use super::{CheckArgs, Fatal};
+use super::{CheckArgs, CliError};
 use crate::baseline::{self, Baseline, Keyed};
 use crate::diagnostic::{Rule, RuleSet};
 use crate::diff::{self, ChangedLines};
 use crate::engine::FileReport;
-use crate::input::Source;
+use crate::input::{InputError, Source};
 use crate::settings::Settings;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -24,7 +24,11 @@ pub struct Narrowing {
 }
 
 impl Narrowing {
-    pub fn new(args: &CheckArgs, settings: &Settings, sources: &[Source]) -> Result<Self, Fatal> {
+    pub fn new(
+        args: &CheckArgs,
+        settings: &Settings,
+        sources: &[Source],
+    ) -> Result<Self, CliError> {
         let diff = match &args.diff {
             None => None,
             Some(rev) => {
@@ -32,15 +36,10 @@ impl Narrowing {
                 for s in sources {
                     match s {
                         Source::File(p) => files.push(p.clone()),
-                        Source::Stdin(_) => {
-                            return Err(Fatal(
-                                "`--diff` cannot judge stdin: git knows files, not piped input"
-                                    .into(),
-                            ))
-                        }
+                        Source::Stdin(_) => return Err(CliError::DiffStdin),
                     }
                 }
-                let changed = diff::changed_lines(rev, &files).map_err(|e| Fatal(e.0))?;
+                let changed = diff::changed_lines(rev, &files)?;
                 Some(
                     sources
                         .iter()
@@ -51,7 +50,7 @@ impl Narrowing {
             }
         };
         let baseline = match (&args.write_baseline, &settings.baseline) {
-            (None, Some(path)) => Some((path.clone(), Baseline::load(path).map_err(Fatal)?)),
+            (None, Some(path)) => Some((path.clone(), Baseline::load(path)?)),
             _ => None,
         };
         Ok(Narrowing {
@@ -73,7 +72,7 @@ impl Narrowing {
         inputs: &Inputs,
         selection: &RuleSet,
         reports: &mut [FileReport],
-    ) -> Result<Option<u8>, Fatal> {
+    ) -> Result<Option<u8>, CliError> {
         if let Some(diff) = &self.diff {
             for r in reports.iter_mut() {
                 if let Some(changed) = diff.get(&r.path) {
@@ -85,7 +84,7 @@ impl Narrowing {
         if let Some(path) = &self.write {
             let keyed = keyed(inputs, reports, path)?;
             let base = Baseline::from_reports(reports, &keyed);
-            base.write(path).map_err(Fatal)?;
+            base.write(path)?;
             let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
             eprintln!(
                 "ftlint: wrote {} baseline entries ({findings} findings) to `{}`",
@@ -119,7 +118,7 @@ fn keyed(
     inputs: &Inputs,
     reports: &[FileReport],
     baseline_path: &std::path::Path,
-) -> Result<Vec<Keyed>, Fatal> {
+) -> Result<Vec<Keyed>, InputError> {
     let by_name: HashMap<String, &Source> = inputs
         .sources
         .iter()
@@ -136,14 +135,9 @@ fn keyed(
             let path = baseline::key_for(file, &r.path, baseline_path);
             let hashes = match source {
                 Some(s) if r.diagnostics.iter().any(|d| d.location.is_some()) => {
-                    let reader = inputs.open(s).map_err(Fatal)?;
-                    baseline::hashes(reader, &r.diagnostics).map_err(|e| {
-                        Fatal(format!(
-                            "cannot read `{}`: {}",
-                            r.path,
-                            crate::input::io_reason(&e)
-                        ))
-                    })?
+                    let reader = inputs.open(s)?;
+                    baseline::hashes(reader, &r.diagnostics)
+                        .map_err(|e| InputError::read(r.path.clone(), e))?
                 }
                 _ => r
                     .diagnostics

@@ -1,21 +1,17 @@
 //! `ftlint stats`: token, length and role distributions, epochs and cost, per file.
 
 use super::check::{check_all, Inputs, Setup};
-use super::{Fatal, ListFormat, RunError, StatsArgs};
+use super::{CliError, ListFormat, Report, StatsArgs};
 use std::io::Write;
 
-pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, RunError> {
+pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Report> {
     // No rule runs: the pass only parses and counts.
     let settings = super::config_cmd::resolve_with(&args.config, &args.inputs.paths, |s, set| {
         args.targeting.apply(s, set)
     })?
     .settings;
     let setup = Setup::new(&settings, true)?;
-    let model = setup
-        .opts
-        .tokens
-        .clone()
-        .ok_or_else(|| Fatal("no model to count tokens with".into()))?;
+    let model = setup.opts.tokens.clone().ok_or(CliError::NoModel)?;
     let sources = args.inputs.sources(&settings)?;
     let (reports, failed) = check_all(&Inputs::new(sources), &setup);
     let stats: Vec<crate::stats::StatsReport> = reports

@@ -13,6 +13,7 @@
 //! matched in absolute form, so they hold wherever ftlint runs from. Globs follow the `globset` syntax (`*`, `**`, `?`, `[ab]`,
 //! `{a,b}`); `*` also crosses `/`.
 
+use super::InputError;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Component, Path, PathBuf};
 
@@ -41,7 +42,7 @@ impl Default for Excludes {
 
 impl Excludes {
     /// Compiles the patterns; an invalid glob is an error naming it.
-    pub fn new(patterns: &[String], force: bool) -> Result<Self, String> {
+    pub fn new(patterns: &[String], force: bool) -> Result<Self, InputError> {
         let mut builder = GlobSetBuilder::new();
         let mut anchored = false;
         for p in patterns {
@@ -49,12 +50,15 @@ impl Excludes {
             let p = p.strip_prefix("./").unwrap_or(p);
             let p = p.strip_suffix('/').unwrap_or(p);
             anchored |= Path::new(p).is_absolute();
-            let glob = Glob::new(p).map_err(|e| format!("invalid exclude pattern `{p}`: {e}"))?;
+            let glob = Glob::new(p).map_err(|source| InputError::ExcludePattern {
+                pattern: p.to_string(),
+                source,
+            })?;
             builder.add(glob);
         }
         let set = builder
             .build()
-            .map_err(|e| format!("invalid exclude patterns: {e}"))?;
+            .map_err(|source| InputError::ExcludeSet { source })?;
         Ok(Excludes {
             set,
             force,
@@ -217,6 +221,7 @@ mod tests {
     #[test]
     fn invalid_globs_are_errors() {
         let err = Excludes::new(&["a[".to_string()], false).unwrap_err();
-        assert!(err.contains("`a[`"), "{err}");
+        assert!(matches!(&err, InputError::ExcludePattern { pattern, .. } if pattern == "a["));
+        assert!(err.to_string().contains("`a[`"), "{err}");
     }
 }

@@ -5,7 +5,7 @@ pub mod position;
 pub mod reader;
 
 pub use exclude::Excludes;
-use std::fmt;
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// One input to check.
@@ -27,13 +27,49 @@ impl Source {
     }
 }
 
-/// A problem with the inputs themselves (exit code 2).
-#[derive(Debug)]
-pub struct InputError(pub String);
+/// A problem with the inputs themselves (exit code 2). Each message is the whole line the CLI
+/// prints, cause included, so `source()` is there for callers that want the typed cause (an
+/// I/O error's kind), not for printing.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// An input could not be read: `name` is the path as given or found below a folder, or
+    /// stdin's name.
+    #[error("cannot read `{name}`: {}", io_reason(.source))]
+    Read {
+        name: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot read stdin: {}", io_reason(.source))]
+    Stdin {
+        #[source]
+        source: io::Error,
+    },
+    /// A folder given as an input holds no `*.jsonl` at all (excluded ones count as found).
+    #[error("no `*.jsonl` files found in directory `{}`", .dir.display())]
+    NoJsonl { dir: PathBuf },
+    /// An `--exclude` (or config `exclude`) glob that does not parse.
+    #[error("invalid exclude pattern `{pattern}`: {source}")]
+    ExcludePattern {
+        pattern: String,
+        #[source]
+        source: globset::Error,
+    },
+    /// The patterns parsed one by one but not as a set.
+    #[error("invalid exclude patterns: {source}")]
+    ExcludeSet {
+        #[source]
+        source: globset::Error,
+    },
+}
 
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+impl InputError {
+    /// The error for a failed read of the input shown as `name`.
+    pub fn read(name: impl Into<String>, source: io::Error) -> Self {
+        InputError::Read {
+            name: name.into(),
+            source,
+        }
     }
 }
 
@@ -58,29 +94,16 @@ pub fn discover(
         if excludes.excludes_explicit(path) {
             continue;
         }
-        let meta = std::fs::metadata(path).map_err(|e| {
-            InputError(format!(
-                "cannot read `{}`: {}",
-                path.display(),
-                io_reason(&e)
-            ))
-        })?;
+        let meta =
+            std::fs::metadata(path).map_err(|e| InputError::read(path.display().to_string(), e))?;
         if meta.is_dir() {
             let before = out.len();
             let mut found = 0usize;
-            walk(path, excludes, &mut out, &mut found).map_err(|e| {
-                InputError(format!(
-                    "cannot read `{}`: {}",
-                    path.display(),
-                    io_reason(&e)
-                ))
-            })?;
+            walk(path, excludes, &mut out, &mut found)
+                .map_err(|e| InputError::read(path.display().to_string(), e))?;
             // A folder whose JSONL files are all excluded is not a mistake.
             if out.len() == before && found == 0 {
-                return Err(InputError(format!(
-                    "no `*.jsonl` files found in directory `{}`",
-                    path.display()
-                )));
+                return Err(InputError::NoJsonl { dir: path.clone() });
             }
         } else {
             out.push(Source::File(path.clone()));
@@ -150,7 +173,7 @@ pub fn absolute_in(cwd: Option<&Path>, path: &Path) -> Option<PathBuf> {
 }
 
 /// An I/O error's reason without Rust's "(os error 2)" suffix.
-pub fn io_reason(e: &std::io::Error) -> String {
+pub fn io_reason(e: &io::Error) -> String {
     let s = e.to_string();
     match s.find(" (os error") {
         Some(i) => s[..i].to_lowercase(),

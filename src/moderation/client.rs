@@ -469,8 +469,8 @@ pub fn plan_batches(texts: &[&str], max_items: usize, max_bytes: usize) -> Vec<R
 }
 
 fn parse_batch(text: &str, expected: usize, key: &ApiKey) -> Result<Vec<Score>, ClientError> {
-    let r =
-        ModerationResponse::parse(text).map_err(|e| ClientError::Malformed(scrub(&e.0, key)))?;
+    let r = ModerationResponse::parse(text)
+        .map_err(|e| ClientError::Malformed(scrub(&e.to_string(), key)))?;
     if r.results.len() != expected {
         return Err(ClientError::Malformed(format!(
             "{} results for {expected} texts",

@@ -21,14 +21,13 @@
 //! Raw responses carry no text hash, so they are never reported stale. Per-text records and
 //! responses may be mixed in one JSON Lines file.
 
-use super::scores::{hash_hex, parse_hash_hex, ModerationResponse, Score};
+use super::scores::{hash_hex, parse_hash_hex, ModerationResponse, Score, ScoreError};
 use super::units::TextUnit;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One exported/imported per-text record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -105,9 +104,12 @@ pub struct ImportedScores {
 impl ImportedScores {
     /// Reads a scores file.
     pub fn from_path(path: &Path) -> Result<ImportedScores, ImportError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ImportError {
+        let text = std::fs::read_to_string(path).map_err(|source| ImportError {
             line: 0,
-            message: format!("cannot read `{}`: {e}", path.display()),
+            kind: ImportErrorKind::Read {
+                path: path.to_path_buf(),
+                source,
+            },
         })?;
         Self::parse(&text)
     }
@@ -125,7 +127,7 @@ impl ImportedScores {
             if v.get("results").is_some() {
                 let r = ModerationResponse::from_value(&v).map_err(|e| ImportError {
                     line: 0,
-                    message: e.0,
+                    kind: e.into(),
                 })?;
                 for (k, s) in r.results.into_iter().enumerate() {
                     out.aligned.insert(k as u64 + 1, vec![s]);
@@ -135,16 +137,17 @@ impl ImportedScores {
         }
         for (i, raw) in text.lines().enumerate() {
             let line = i as u64 + 1;
-            let err = |message: String| ImportError { line, message };
+            let err = |kind: ImportErrorKind| ImportError { line, kind };
             if raw.trim().is_empty() {
                 continue;
             }
-            let v: Value = serde_json::from_str(raw).map_err(|e| err(format!("not JSON: {e}")))?;
+            let v: Value = serde_json::from_str(raw)
+                .map_err(|source| err(ImportErrorKind::NotJson { source }))?;
             if v.is_null() {
                 continue;
             }
             if v.get("results").is_some() {
-                let r = ModerationResponse::from_value(&v).map_err(|e| err(e.0))?;
+                let r = ModerationResponse::from_value(&v).map_err(|e| err(e.into()))?;
                 out.aligned.insert(line, r.results);
                 continue;
             }
@@ -203,29 +206,27 @@ impl ImportedScores {
 /// (line, pointer), text hash and score of one per-text record.
 type RecordParts = ((u64, String), [u8; 32], Score);
 
-fn read_record(v: &Value) -> Result<RecordParts, String> {
-    let obj = v
-        .as_object()
-        .ok_or("expected a score record or a moderation response object")?;
+fn read_record(v: &Value) -> Result<RecordParts, ImportErrorKind> {
+    let obj = v.as_object().ok_or(ImportErrorKind::NotARecord)?;
     let line = obj
         .get("line")
         .and_then(Value::as_u64)
         .filter(|l| *l > 0)
-        .ok_or("`line` must be a positive integer")?;
+        .ok_or(ImportErrorKind::Line)?;
     let pointer = match obj.get("pointer") {
         Some(Value::String(p)) if p.is_empty() || p.starts_with('/') => p.clone(),
         None => String::new(),
-        _ => return Err("`pointer` must be a JSON pointer string".into()),
+        _ => return Err(ImportErrorKind::Pointer),
     };
     let hash = obj
         .get("sha256")
         .and_then(Value::as_str)
         .and_then(parse_hash_hex)
-        .ok_or("`sha256` must be 64 hex digits")?;
+        .ok_or(ImportErrorKind::Sha256)?;
     let model = obj
         .get("model")
         .and_then(Value::as_str)
-        .ok_or("`model` must be a string")?;
+        .ok_or(ImportErrorKind::Model)?;
     // Records written by --export list `categories` as names; the API uses a map.
     let mut result = obj.clone();
     if let Some(Value::Array(names)) = obj.get("categories") {
@@ -236,28 +237,56 @@ fn read_record(v: &Value) -> Result<RecordParts, String> {
             .collect();
         result.insert("categories".into(), Value::Object(map));
     }
-    let score = Score::from_result(model, &Value::Object(result)).map_err(|e| e.0)?;
+    let score = Score::from_result(model, &Value::Object(result))?;
     Ok(((line, pointer), hash, score))
 }
 
 /// A scores file that could not be read; `line` is the scores file's line (0: whole file).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
+#[error("scores file{}: {kind}", at_line(*.line))]
 pub struct ImportError {
     pub line: u64,
-    pub message: String,
+    #[source]
+    pub kind: ImportErrorKind,
 }
 
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "scores file: {}", self.message)
-        } else {
-            write!(f, "scores file line {}: {}", self.line, self.message)
-        }
+/// ` line N`, or nothing for the whole file.
+fn at_line(line: u64) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(" line {line}")
     }
 }
 
-impl std::error::Error for ImportError {}
+/// What was wrong with a scores file, or with one of its lines.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportErrorKind {
+    #[error("cannot read `{}`: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("not JSON: {source}")]
+    NotJson {
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A moderation response (or one of its results) that does not have the API's shape.
+    #[error(transparent)]
+    Score(#[from] ScoreError),
+    #[error("expected a score record or a moderation response object")]
+    NotARecord,
+    #[error("`line` must be a positive integer")]
+    Line,
+    #[error("`pointer` must be a JSON pointer string")]
+    Pointer,
+    #[error("`sha256` must be 64 hex digits")]
+    Sha256,
+    #[error("`model` must be a string")]
+    Model,
+}
 
 #[cfg(test)]
 mod tests {
@@ -340,9 +369,17 @@ mod tests {
     fn errors_name_the_scores_line() {
         let e = ImportedScores::parse("{\"line\":1,\"sha256\":\"ab\",\"model\":\"m\",\"flagged\":false,\"category_scores\":{}}\n").unwrap_err();
         assert_eq!(e.line, 1);
-        assert!(e.to_string().contains("sha256"), "{e}");
+        assert!(matches!(e.kind, ImportErrorKind::Sha256));
+        assert_eq!(
+            e.to_string(),
+            "scores file line 1: `sha256` must be 64 hex digits"
+        );
         let e = ImportedScores::parse("\n{oops\n").unwrap_err();
         assert_eq!(e.line, 2);
+        assert!(matches!(e.kind, ImportErrorKind::NotJson { .. }));
+        let e =
+            ImportedScores::parse("{\"model\":\"m\",\n\"results\":[{\"flagged\":1}]}").unwrap_err();
+        assert_eq!(e.to_string(), "scores file: `flagged` is not a boolean");
         assert!(ImportedScores::parse("[1,2]").is_err());
     }
 }

@@ -7,7 +7,6 @@
 use super::scores::{Category, Score};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::LazyLock;
 
 /// How serious a threshold hit is.
@@ -134,11 +133,10 @@ impl Profile {
             names.extend(user.iter().map(|p| p.name.clone()));
             names.sort();
             names.dedup();
-            let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-            ProfileError(format!(
-                "unknown moderation profile `{name}`; expected one of {}",
-                names.join(", ")
-            ))
+            ProfileError::UnknownProfile {
+                name: name.to_string(),
+                known: names,
+            }
         })
     }
 
@@ -154,8 +152,9 @@ impl Profile {
         let file: ProfileFile =
             toml::Value::Table(table.clone())
                 .try_into()
-                .map_err(|e: toml::de::Error| {
-                    ProfileError(format!("profile `{name}`: {}", e.message()))
+                .map_err(|source: toml::de::Error| ProfileError::Table {
+                    profile: name.to_string(),
+                    source: Box::new(source),
                 })?;
         let name = file.name.unwrap_or_else(|| name.to_string());
         let mut categories = BTreeMap::new();
@@ -184,25 +183,24 @@ impl Profile {
                     let n = value
                         .as_integer()
                         .and_then(|n| u64::try_from(n).ok())
-                        .ok_or_else(|| {
-                            ProfileError(format!(
-                                "`thresholds.{key}` must be a non-negative integer"
-                            ))
-                        })?;
+                        .ok_or_else(|| ProfileError::NotACount { key: key.clone() })?;
                     self.gate.max_flagged_examples = Some(n);
                 }
                 "max_flagged_fraction" => {
-                    let f = as_f64(value).ok_or_else(|| {
-                        ProfileError(format!("`thresholds.{key}` must be a number"))
-                    })?;
+                    let f = as_f64(value)
+                        .ok_or_else(|| ProfileError::NotANumber { key: key.clone() })?;
                     self.gate.max_flagged_fraction = Some(f);
                 }
                 _ => {
                     let cat = parse_category(&self.name, key)?;
                     let t: Thresholds =
-                        value.clone().try_into().map_err(|e: toml::de::Error| {
-                            ProfileError(format!("`thresholds.{key}`: {}", e.message()))
-                        })?;
+                        value
+                            .clone()
+                            .try_into()
+                            .map_err(|source: toml::de::Error| ProfileError::Threshold {
+                                key: key.clone(),
+                                source: Box::new(source),
+                            })?;
                     let entry = self.categories.entry(cat).or_default();
                     if t.warn.is_some() {
                         entry.warn = t.warn;
@@ -222,27 +220,30 @@ impl Profile {
         for (cat, t) in &self.categories {
             for v in [t.warn, t.error].into_iter().flatten() {
                 if bad(v) {
-                    return Err(ProfileError(format!(
-                        "profile `{}`: `{cat}` threshold {v} is not between 0 and 1",
-                        self.name
-                    )));
+                    return Err(ProfileError::ThresholdRange {
+                        profile: self.name.clone(),
+                        category: *cat,
+                        value: v,
+                    });
                 }
             }
             if let (Some(w), Some(e)) = (t.warn, t.error) {
                 if w > e {
-                    return Err(ProfileError(format!(
-                        "profile `{}`: `{cat}` warn {w} is above error {e}",
-                        self.name
-                    )));
+                    return Err(ProfileError::WarnAboveError {
+                        profile: self.name.clone(),
+                        category: *cat,
+                        warn: w,
+                        error: e,
+                    });
                 }
             }
         }
         if let Some(f) = self.gate.max_flagged_fraction {
             if bad(f) {
-                return Err(ProfileError(format!(
-                    "profile `{}`: `max_flagged_fraction` {f} is not between 0 and 1",
-                    self.name
-                )));
+                return Err(ProfileError::FractionRange {
+                    profile: self.name.clone(),
+                    value: f,
+                });
             }
         }
         Ok(())
@@ -355,26 +356,70 @@ fn as_f64(v: &toml::Value) -> Option<f64> {
 }
 
 fn parse_category(profile: &str, key: &str) -> Result<Category, ProfileError> {
-    Category::parse(key).map(|(c, _)| c).ok_or_else(|| {
-        let known: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
-        ProfileError(format!(
-            "profile `{profile}`: unknown category `{key}`; expected one of {}",
-            known.join(", ")
-        ))
-    })
+    Category::parse(key)
+        .map(|(c, _)| c)
+        .ok_or_else(|| ProfileError::UnknownCategory {
+            profile: profile.to_string(),
+            key: key.to_string(),
+        })
 }
 
-/// A profile or override that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProfileError(pub String);
-
-impl fmt::Display for ProfileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+/// A profile or override that could not be read. A toml error shows its `message()` only.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ProfileError {
+    /// `known`: every profile name there is, sorted.
+    #[error("unknown moderation profile `{name}`; expected one of {}", quoted(.known))]
+    UnknownProfile { name: String, known: Vec<String> },
+    /// A `[profiles.NAME]` table with an unknown key or a wrong type.
+    #[error("profile `{profile}`: {}", .source.message())]
+    Table {
+        profile: String,
+        // Boxed: toml's error is large, and every `Result` of this type would carry its size.
+        #[source]
+        source: Box<toml::de::Error>,
+    },
+    #[error(
+        "profile `{profile}`: unknown category `{key}`; expected one of {}",
+        Category::ALL.map(Category::as_str).join(", ")
+    )]
+    UnknownCategory { profile: String, key: String },
+    #[error("`thresholds.{key}` must be a non-negative integer")]
+    NotACount { key: String },
+    #[error("`thresholds.{key}` must be a number")]
+    NotANumber { key: String },
+    /// A `[thresholds]` category entry with an unknown key or a wrong type.
+    #[error("`thresholds.{key}`: {}", .source.message())]
+    Threshold {
+        key: String,
+        // Boxed: toml's error is large, and every `Result` of this type would carry its size.
+        #[source]
+        source: Box<toml::de::Error>,
+    },
+    #[error("profile `{profile}`: `{category}` threshold {value} is not between 0 and 1")]
+    ThresholdRange {
+        profile: String,
+        category: Category,
+        value: f64,
+    },
+    #[error("profile `{profile}`: `{category}` warn {warn} is above error {error}")]
+    WarnAboveError {
+        profile: String,
+        category: Category,
+        warn: f64,
+        error: f64,
+    },
+    #[error("profile `{profile}`: `max_flagged_fraction` {value} is not between 0 and 1")]
+    FractionRange { profile: String, value: f64 },
 }
 
-impl std::error::Error for ProfileError {}
+/// `a`, `b`: names as an error message lists them.
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 #[cfg(test)]
 mod tests {
@@ -541,6 +586,38 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "unknown moderation profile `nope`; expected one of `api`, `finetune`"
+        );
+    }
+
+    #[test]
+    fn errors_carry_their_data_and_keep_their_wording() {
+        let finetune = || Profile::builtin("finetune").unwrap();
+        let t: toml::Table = "nonsense = { warn = 0.1 }".parse().unwrap();
+        let e = finetune().with_overrides(&t).unwrap_err();
+        assert!(matches!(&e, ProfileError::UnknownCategory { key, .. } if key == "nonsense"));
+        assert!(e.to_string().starts_with(
+            "profile `finetune`: unknown category `nonsense`; expected one of harassment, \
+             harassment/threatening, hate, "
+        ));
+        let t: toml::Table = "sexual = { warn = 0.5, error = 0.4 }".parse().unwrap();
+        assert_eq!(
+            finetune().with_overrides(&t).unwrap_err().to_string(),
+            "profile `finetune`: `sexual` warn 0.5 is above error 0.4"
+        );
+        let t: toml::Table = "max_flagged_examples = -1".parse().unwrap();
+        assert_eq!(
+            finetune().with_overrides(&t).unwrap_err(),
+            ProfileError::NotACount {
+                key: "max_flagged_examples".into()
+            }
+        );
+        let t: toml::Table = "sexual = { typo = 0.5 }".parse().unwrap();
+        let e = finetune().with_overrides(&t).unwrap_err();
+        assert!(matches!(e, ProfileError::Threshold { .. }));
+        assert!(
+            e.to_string()
+                .starts_with("`thresholds.sexual`: unknown field `typo`"),
+            "{e}"
         );
     }
 

@@ -142,41 +142,35 @@ impl Score {
 
     /// Builds a score from one element of a response's `results` array.
     pub fn from_result(model: &str, result: &Value) -> Result<Score, ScoreError> {
-        let obj = result
-            .as_object()
-            .ok_or_else(|| ScoreError::new("a result is not an object"))?;
+        let obj = result.as_object().ok_or(ScoreError::ResultNotObject)?;
         let flagged = match obj.get("flagged") {
             Some(Value::Bool(b)) => *b,
             Some(Value::Null) | None => false,
-            Some(_) => return Err(ScoreError::new("`flagged` is not a boolean")),
+            Some(_) => return Err(ScoreError::Flagged),
         };
         let scores_obj = match obj.get("category_scores") {
             Some(Value::Object(m)) => m,
-            _ => {
-                return Err(ScoreError::new(
-                    "`category_scores` is missing or not an object",
-                ))
-            }
+            _ => return Err(ScoreError::CategoryScores),
         };
         let category_scores = normalise(scores_obj, |v| match v {
             Value::Number(n) => n.as_f64().filter(|f| f.is_finite()).map(Some).ok_or(()),
             Value::Null => Ok(None),
             _ => Err(()),
         })
-        .map_err(|key| ScoreError::new(format!("`category_scores.{key}` is not a number")))?;
+        .map_err(|key| ScoreError::CategoryScore { key })?;
         let categories = match obj.get("categories") {
             Some(Value::Object(m)) => normalise(m, |v| match v {
                 Value::Bool(b) => Ok(Some(*b)),
                 Value::Null => Ok(None),
                 _ => Err(()),
             })
-            .map_err(|key| ScoreError::new(format!("`categories.{key}` is not a boolean")))?
+            .map_err(|key| ScoreError::CategoryFlag { key })?
             .into_iter()
             .filter(|(_, on)| *on)
             .map(|(c, _)| c)
             .collect(),
             Some(Value::Null) | None => Vec::new(),
-            Some(_) => return Err(ScoreError::new("`categories` is not an object")),
+            Some(_) => return Err(ScoreError::Categories),
         };
         Ok(Score {
             model: model.to_string(),
@@ -189,6 +183,7 @@ impl Score {
 
 /// Folds slash keys and underscore aliases into one map; the slash key wins when both are
 /// present (they carry the same value in every response seen, but the slash form is canonical).
+/// The error is the key whose value `read` refused; the caller says what it should have been.
 fn normalise<T>(
     map: &Map<String, Value>,
     read: impl Fn(&Value) -> Result<Option<T>, ()>,
@@ -222,17 +217,15 @@ pub struct ModerationResponse {
 impl ModerationResponse {
     /// Parses `{"id", "model", "results": [...]}`.
     pub fn from_value(v: &Value) -> Result<ModerationResponse, ScoreError> {
-        let obj = v
-            .as_object()
-            .ok_or_else(|| ScoreError::new("the response is not a JSON object"))?;
+        let obj = v.as_object().ok_or(ScoreError::ResponseNotObject)?;
         let model = obj
             .get("model")
             .and_then(Value::as_str)
-            .ok_or_else(|| ScoreError::new("the response has no `model` string"))?;
+            .ok_or(ScoreError::NoModel)?;
         let results = obj
             .get("results")
             .and_then(Value::as_array)
-            .ok_or_else(|| ScoreError::new("the response has no `results` array"))?;
+            .ok_or(ScoreError::NoResults)?;
         let results = results
             .iter()
             .map(|r| Score::from_result(model, r))
@@ -245,29 +238,40 @@ impl ModerationResponse {
 
     /// Parses a response body from text.
     pub fn parse(text: &str) -> Result<ModerationResponse, ScoreError> {
-        let v: Value = serde_json::from_str(text)
-            .map_err(|e| ScoreError::new(format!("the response is not JSON: {e}")))?;
+        let v: Value =
+            serde_json::from_str(text).map_err(|source| ScoreError::NotJson { source })?;
         Self::from_value(&v)
     }
 }
 
-/// A score that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScoreError(pub String);
-
-impl ScoreError {
-    fn new(msg: impl Into<String>) -> Self {
-        ScoreError(msg.into())
-    }
+/// A score or moderation response that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ScoreError {
+    #[error("the response is not JSON: {source}")]
+    NotJson {
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("the response is not a JSON object")]
+    ResponseNotObject,
+    #[error("the response has no `model` string")]
+    NoModel,
+    #[error("the response has no `results` array")]
+    NoResults,
+    #[error("a result is not an object")]
+    ResultNotObject,
+    #[error("`flagged` is not a boolean")]
+    Flagged,
+    #[error("`category_scores` is missing or not an object")]
+    CategoryScores,
+    /// `key` as the response spelled it.
+    #[error("`category_scores.{key}` is not a number")]
+    CategoryScore { key: String },
+    #[error("`categories` is not an object")]
+    Categories,
+    #[error("`categories.{key}` is not a boolean")]
+    CategoryFlag { key: String },
 }
-
-impl fmt::Display for ScoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ScoreError {}
 
 /// SHA-256 of a text unit's UTF-8 bytes: the key of the cache and of imported records.
 pub fn text_hash(text: &str) -> [u8; 32] {

@@ -3,9 +3,17 @@
 
 use super::{Rule, RuleSet};
 
+/// A selector that names no rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown rule selector `{selector}` (see `ftlint rules`)")]
+pub struct UnknownSelector {
+    /// As the user wrote it, upper-cased and trimmed.
+    pub selector: String,
+}
+
 /// The rules a selector names: `ALL`, a code (`C005`) or a prefix (`J`, `C0`), in any case.
 /// A selector that matches no rule is an error, so a typo never silently turns a check off.
-pub fn matching(selector: &str) -> Result<RuleSet, String> {
+pub fn matching(selector: &str) -> Result<RuleSet, UnknownSelector> {
     let sel = selector.trim().to_ascii_uppercase();
     let hits: RuleSet = if sel == "ALL" {
         RuleSet::all()
@@ -17,16 +25,14 @@ pub fn matching(selector: &str) -> Result<RuleSet, String> {
             .collect()
     };
     if hits.is_empty() || sel.is_empty() {
-        Err(format!(
-            "unknown rule selector `{sel}` (see `ftlint rules`)"
-        ))
+        Err(UnknownSelector { selector: sel })
     } else {
         Ok(hits)
     }
 }
 
 /// The rules on: `select` (empty: every rule) less `ignore`.
-pub fn select(select: &[String], ignore: &[String]) -> Result<RuleSet, String> {
+pub fn select(select: &[String], ignore: &[String]) -> Result<RuleSet, UnknownSelector> {
     let mut on = if select.is_empty() {
         RuleSet::all()
     } else {
@@ -63,7 +69,7 @@ mod tests {
     #[test]
     fn a_typo_is_an_error() {
         assert_eq!(
-            select(&["X1".into()], &[]).unwrap_err(),
+            select(&["X1".into()], &[]).unwrap_err().to_string(),
             "unknown rule selector `X1` (see `ftlint rules`)"
         );
         assert!(select(&[], &[" ".into()]).is_err());

@@ -19,7 +19,10 @@ pub(crate) fn compile(what: &str, re: &str) -> Result<Regex, ScannerError> {
         .size_limit(SIZE_LIMIT)
         .dfa_size_limit(SIZE_LIMIT)
         .build()
-        .map_err(|e| ScannerError(format!("{what}: invalid regex: {e}")))
+        .map_err(|source| ScannerError::InvalidRegex {
+            what: what.to_string(),
+            source,
+        })
 }
 
 /// Calls `f` with the span of group `group` (if it took part) of each match of `re` in `text`,
@@ -102,8 +105,7 @@ impl Deref for LazyRegex {
     fn deref(&self) -> &Regex {
         self.regex.get_or_init(|| {
             // Only built-in regexes get here uncompiled, and a test compiles all of them.
-            compile("built-in sensitive pattern", &self.source)
-                .unwrap_or_else(|e| panic!("{}", e.0))
+            compile("built-in sensitive pattern", &self.source).unwrap_or_else(|e| panic!("{e}"))
         })
     }
 }

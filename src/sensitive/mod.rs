@@ -26,7 +26,6 @@ mod scanner;
 mod texts;
 mod validators;
 
-use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -116,14 +115,48 @@ pub struct ExampleScan {
     pub facts: Vec<Fact>,
 }
 
-/// Invalid pattern data (built-in or user-supplied).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScannerError(pub String);
-
-impl fmt::Display for ScannerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "sensitive patterns: {}", self.0)
-    }
+/// Invalid pattern data (built-in or user-supplied). Every message starts with
+/// `sensitive patterns: `, and carries its cause's text: it is the line the CLI prints.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ScannerError {
+    /// A built-in pattern file is not valid TOML for [`patterns::PatternFile`].
+    #[error("sensitive patterns: {file}: {source}")]
+    BuiltinFile {
+        file: &'static str,
+        // Boxed: toml's error is large, and every `Result` of this type would carry its size.
+        #[source]
+        source: Box<toml::de::Error>,
+    },
+    /// `section` is `birth` or `profile`.
+    #[error("sensitive patterns: missing [{section}] section")]
+    MissingSection { section: &'static str },
+    #[error("sensitive patterns: duplicate pattern id `{id}`")]
+    DuplicateId { id: String },
+    /// An `[[attribute]]`'s `kind`.
+    #[error("sensitive patterns: unknown fact kind `{kind}`")]
+    UnknownAttributeKind { kind: String },
+    #[error(
+        "sensitive patterns: pattern `{id}`: code `{code}` is not one of S001–S005, S007–S009"
+    )]
+    UnknownCode { id: String, code: String },
+    /// `what` names the regex: `pattern `ID``, `allow-regex`, ….
+    #[error("sensitive patterns: {what}: invalid regex: {source}")]
+    InvalidRegex {
+        what: String,
+        #[source]
+        source: regex::Error,
+    },
+    #[error("sensitive patterns: pattern `{id}`: unknown validator `{validator}`")]
+    UnknownValidator { id: String, validator: String },
+    /// A pattern's `fact`.
+    #[error("sensitive patterns: pattern `{id}`: unknown fact kind `{kind}`")]
+    UnknownFactKind { id: String, kind: String },
+    #[error("sensitive patterns: empty trigger literal")]
+    EmptyTrigger,
+    /// The trigger automaton could not be built (too large).
+    #[error("sensitive patterns: trigger literals: {source}")]
+    TriggerLiterals {
+        #[source]
+        source: aho_corasick::BuildError,
+    },
 }
-
-impl std::error::Error for ScannerError {}

@@ -3,6 +3,7 @@
 //! Everything the scanner knows — regexes, validators, allow-lists, birth cues, name patterns,
 //! the attribute lexicon — is data here; user additions use the same [`PatternDef`] shape.
 
+use super::ScannerError;
 use serde::Deserialize;
 
 /// The embedded pattern files, in code order.
@@ -150,10 +151,13 @@ pub struct PatternFile {
 }
 
 /// The built-in files merged into one.
-pub fn builtin() -> Result<PatternFile, String> {
+pub fn builtin() -> Result<PatternFile, ScannerError> {
     let mut all = PatternFile::default();
     for (file, text) in BUILTIN_FILES {
-        let f: PatternFile = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+        let f: PatternFile = toml::from_str(text).map_err(|source| ScannerError::BuiltinFile {
+            file,
+            source: Box::new(source),
+        })?;
         all.pattern.extend(f.pattern);
         all.name.extend(f.name);
         all.attribute.extend(f.attribute);

@@ -33,7 +33,7 @@ impl Prefilter {
         for (c, (triggers, _)) in consumers.iter().enumerate() {
             for t in triggers.iter() {
                 if t.is_empty() {
-                    return Err(ScannerError("empty trigger literal".into()));
+                    return Err(ScannerError::EmptyTrigger);
                 }
                 if t.len() == 1 {
                     let b = t.as_bytes()[0];
@@ -143,7 +143,7 @@ impl Literals {
             // The walk below never consults a prefilter.
             .prefilter(false)
             .build(literals)
-            .map_err(|e| ScannerError(format!("trigger literals: {e}")))?;
+            .map_err(|source| ScannerError::TriggerLiterals { source })?;
         let longest = literals.iter().map(String::len).max().unwrap_or(1);
         Ok(Literals {
             dfa,

@@ -114,21 +114,21 @@ impl Scanner {
 
     /// Compiles the built-in patterns plus `options` (user patterns and allow-lists).
     pub fn new(options: &ScannerOptions) -> Result<Scanner, ScannerError> {
-        let mut data: PatternFile = patterns::builtin().map_err(ScannerError)?;
+        let mut data: PatternFile = patterns::builtin()?;
         let builtin = data.pattern.len();
         data.pattern.extend(options.patterns.iter().cloned());
         let birth = data
             .birth
-            .ok_or_else(|| ScannerError("missing [birth] section".into()))?;
+            .ok_or(ScannerError::MissingSection { section: "birth" })?;
         let profile = data
             .profile
-            .ok_or_else(|| ScannerError("missing [profile] section".into()))?;
+            .ok_or(ScannerError::MissingSection { section: "profile" })?;
 
         let mut seen_ids = HashSet::new();
         let mut compiled = Vec::with_capacity(data.pattern.len());
         for (i, def) in data.pattern.iter().enumerate() {
             if !seen_ids.insert(def.id.clone()) {
-                return Err(ScannerError(format!("duplicate pattern id `{}`", def.id)));
+                return Err(ScannerError::DuplicateId { id: def.id.clone() });
             }
             compiled.push(compile_pattern(def, i >= builtin)?);
         }
@@ -145,8 +145,11 @@ impl Scanner {
             .attribute
             .iter()
             .map(|a| {
-                let kind = FactKind::from_name(&a.kind)
-                    .ok_or_else(|| ScannerError(format!("unknown fact kind `{}`", a.kind)))?;
+                let kind = FactKind::from_name(&a.kind).ok_or_else(|| {
+                    ScannerError::UnknownAttributeKind {
+                        kind: a.kind.clone(),
+                    }
+                })?;
                 Ok((kind, LazyRegex::lazy(&a.regex)))
             })
             .collect::<Result<Vec<_>, ScannerError>>()?;
@@ -313,26 +316,28 @@ impl Scanner {
 
 /// One `[[pattern]]`; a `user` one's regexes are compiled now, to report errors at start.
 fn compile_pattern(def: &PatternDef, user: bool) -> Result<Pattern, ScannerError> {
-    let kind = Kind::from_pattern_code(&def.code).ok_or_else(|| {
-        ScannerError(format!(
-            "pattern `{}`: code `{}` is not one of S001–S005, S007–S009",
-            def.id, def.code
-        ))
+    let kind = Kind::from_pattern_code(&def.code).ok_or_else(|| ScannerError::UnknownCode {
+        id: def.id.clone(),
+        code: def.code.clone(),
     })?;
     let what = format!("pattern `{}`", def.id);
     let regex = LazyRegex::new(&what, &def.regex, user)?;
     let validator = match &def.validator {
         None => None,
         Some(v) => Some(
-            Validator::from_name(v)
-                .ok_or_else(|| ScannerError(format!("{what}: unknown validator `{v}`")))?,
+            Validator::from_name(v).ok_or_else(|| ScannerError::UnknownValidator {
+                id: def.id.clone(),
+                validator: v.clone(),
+            })?,
         ),
     };
     let fact = match &def.fact {
         None => None,
         Some(f) => Some(
-            FactKind::from_name(f)
-                .ok_or_else(|| ScannerError(format!("{what}: unknown fact kind `{f}`")))?,
+            FactKind::from_name(f).ok_or_else(|| ScannerError::UnknownFactKind {
+                id: def.id.clone(),
+                kind: f.clone(),
+            })?,
         ),
     };
     Ok(Pattern {

@@ -1,0 +1,198 @@
+//! What ends a command with exit code 2, and how it reaches stderr.
+//!
+//! Each layer has its own error enum ([`InputError`], [`DiffError`], [`TargetError`],
+//! [`BaselineError`], [`ScannerError`], [`ProfileError`], [`ClientError`], `ConfigError`);
+//! [`CliError`] holds the CLI's own failures (usage errors, a layer's error placed under the
+//! config key it came from) and passes the others through. A command returns a [`Report`], which
+//! takes any of them through `?`; [`exit`] prints it as `ftlint: error: MESSAGE` and returns 2.
+//!
+//! Every error's `Display` is the whole line the user sees, its cause's text included (an I/O
+//! error worded by [`input::io_reason`], a toml error by its message), as before these types
+//! existed. So only the top error is printed, never the `source()` chain (`{:#}` would repeat
+//! the cause); the chain is there for callers that want the typed cause.
+
+use crate::baseline::BaselineError;
+use crate::config::ConfigError;
+use crate::diff::DiffError;
+use crate::input::{self, InputError};
+use crate::moderation::import::ImportError;
+use crate::moderation::profile::ProfileError;
+use crate::moderation::ClientError;
+use crate::rules::tokens::t002_unknown_model as t002;
+use crate::sensitive::ScannerError;
+use crate::targets::{TargetError, UnknownModel};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The one error type a command returns.
+///
+/// `anyhow` rather than `miette`: `?` converts any `std::error::Error + Send + Sync` into it,
+/// so each layer's enum (and `ConfigError`, before and after its rewrite) composes without a
+/// `miette::Diagnostic` impl per layer or an `into_diagnostic()` at every call; `downcast` lets
+/// [`exit`] tell a failed write to stdout from everything else; and the message is one line, so
+/// miette's graphical report would add nothing. miette stays what renders findings.
+pub type Report = anyhow::Error;
+
+/// The CLI's own failures, and the layers' errors it passes through unchanged.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("`--dry-run` only applies to `--fix`")]
+    DryRunWithoutFix,
+    #[error("`--fix` cannot rewrite stdin; pass the file's path instead")]
+    FixStdin,
+    #[error("`--diff` cannot judge stdin: git knows files, not piped input")]
+    DiffStdin,
+    #[error("`--offline` forbids `--moderation api` (use `--moderation cache`)")]
+    OfflineApi,
+    /// `ftlint rule CODE` with neither a code nor a name of a rule.
+    #[error("unknown rule `{code}` (see `ftlint rules`)")]
+    UnknownRule { code: String },
+    /// `stats` without a model to count tokens with.
+    #[error("no model to count tokens with")]
+    NoModel,
+    /// `stats --model NAME` for a model the target does not know; `check` reports the same as
+    /// T002, worded by that rule.
+    #[error("{}", t002::message(.0))]
+    UnknownModel(UnknownModel),
+    /// `--select`/`--ignore` (or their config keys) naming no rule.
+    #[error(transparent)]
+    Selection(#[from] crate::rules::select::UnknownSelector),
+    /// A config `[[models]]` entry the target rejects.
+    #[error("invalid config `{}`: `models`: {source}", config_name(.config))]
+    Models {
+        config: Option<PathBuf>,
+        #[source]
+        source: TargetError,
+    },
+    #[error("invalid config `{}`: `sensitive`: {source}", config_name(.config))]
+    Sensitive {
+        config: Option<PathBuf>,
+        #[source]
+        source: ScannerError,
+    },
+    #[error("invalid config `{}`: `profiles`: {source}", config_name(.config))]
+    Profiles {
+        config: Option<PathBuf>,
+        #[source]
+        source: ProfileError,
+    },
+    /// `[thresholds]` that the profile rejects (the message names the key).
+    #[error("invalid config `{}`: {source}", config_name(.config))]
+    Thresholds {
+        config: Option<PathBuf>,
+        #[source]
+        source: ProfileError,
+    },
+    #[error("invalid per-file-ignores glob `{glob}`: {source}")]
+    PerFileIgnores {
+        glob: String,
+        #[source]
+        source: globset::Error,
+    },
+    /// `--scores FILE` that cannot be imported.
+    #[error("cannot use scores `{}`: {source}", .path.display())]
+    Scores {
+        path: PathBuf,
+        #[source]
+        source: ImportError,
+    },
+    /// `moderate --export FILE` that cannot be written.
+    #[error("cannot write `{}`: {}", .path.display(), input::io_reason(.source))]
+    Export {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// Writing the findings to stdout failed (other than a closed pipe).
+    #[error("cannot write output: {0}")]
+    Output(#[source] io::Error),
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// An unknown `--profile`.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Diff(#[from] DiffError),
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
+    /// `--moderation api`: no key, no network, or the API refused.
+    #[error(transparent)]
+    Moderation(#[from] ClientError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// The config file as error messages name it (`?` for settings that came from no file).
+fn config_name(config: &Option<PathBuf>) -> String {
+    config
+        .as_deref()
+        .map(Path::display)
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| "?".into())
+}
+
+/// Prints `report` as `ftlint: error: MESSAGE` and returns exit code 2 — or 0 for a closed
+/// stdout (`ftlint check … | head`), which is the reader's choice, not a failure.
+///
+/// An `io::Error` that arrives unwrapped came from writing the output: every failed read is
+/// wrapped in its layer's error on the way up, so a bare one can only be a write to stdout.
+pub fn exit(report: Report) -> ExitCode {
+    let report = match report.downcast::<io::Error>() {
+        Ok(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Ok(e) => CliError::Output(e).into(),
+        Err(report) => report,
+    };
+    eprintln!("ftlint: error: {report}");
+    ExitCode::from(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_layer_converts_and_keeps_its_message() {
+        // Checked by the compiler, not run: `ConfigError` composes whatever its shape (its
+        // rewrite into an enum is under way), so no value of it is built here.
+        let _: fn(ConfigError) -> Report = Report::from;
+        let _: fn(ConfigError) -> CliError = CliError::from;
+        let input: Report = InputError::NoJsonl {
+            dir: PathBuf::from("data"),
+        }
+        .into();
+        assert_eq!(
+            input.to_string(),
+            "no `*.jsonl` files found in directory `data`"
+        );
+        let through_cli: Report = CliError::from(InputError::NoJsonl {
+            dir: PathBuf::from("data"),
+        })
+        .into();
+        assert_eq!(through_cli.to_string(), input.to_string());
+    }
+
+    #[test]
+    fn wrapped_errors_name_their_config_key_and_keep_the_cause() {
+        let e = CliError::Models {
+            config: Some(PathBuf::from("ftlint.toml")),
+            source: TargetError::EmptyModelName,
+        };
+        assert_eq!(
+            e.to_string(),
+            "invalid config `ftlint.toml`: `models`: a model has an empty `name`"
+        );
+        let cause = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<TargetError>());
+        assert_eq!(cause, Some(&TargetError::EmptyModelName));
+        let e = CliError::Thresholds {
+            config: None,
+            source: ProfileError::NotANumber { key: "x".into() },
+        };
+        assert_eq!(
+            e.to_string(),
+            "invalid config `?`: `thresholds.x` must be a number"
+        );
+    }
+}
