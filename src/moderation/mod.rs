@@ -17,7 +17,7 @@
 //! # fn lines() -> Vec<serde_json::Value> { vec![] }
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! // Once per run, from flags and config.
-//! let profile = Profile::find("finetune", &[])?; // then .with_overrides(&thresholds_table)?
+//! let profile = Profile::find("finetune", &[])?; // then .with_overrides(&config_thresholds)?
 //! let cache = resolve_cache_dir(None).map(Cache::new); // --cache-dir, FTLINT_CACHE_DIR, user dir
 //! let imported = None; // Some(ImportedScores::from_path(path)?) for --scores FILE
 //! let store = ScoreStore::new(client::DEFAULT_MODEL, cache, imported);
@@ -68,7 +68,7 @@ pub use cache::{resolve_cache_dir, Cache};
 pub use check::{FileReport, Finding, LineSummary, ModerationCheck, RiskyExample};
 pub use client::{ApiKey, ClientConfig, ClientError, ModerationClient};
 pub use import::{ImportedScores, ScoreRecord};
-pub use profile::{Hit, Level, Profile};
+pub use profile::{Gate, Hit, Level, Profile, ProfileDef, ThresholdOverrides, Thresholds};
 pub use run::ModerationRun;
 pub use scores::{text_hash, Category, Score};
 pub use store::{Origin, Resolved, ScoreStore};

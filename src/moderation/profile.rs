@@ -1,11 +1,17 @@
 //! Moderation profiles: per-category `warn`/`error` thresholds and the file-level gate.
 //!
 //! Built-in profiles are TOML files under `rules/moderation/`, embedded in the binary; each
-//! threshold's reasoning is written beside it there. Users add profiles or override thresholds
-//! through their config, which hands us an already parsed TOML table.
+//! threshold's reasoning is written beside it there. Users add profiles (`[profiles.NAME]`, a
+//! [`ProfileDef`]) or override thresholds (`[thresholds]`, a [`ThresholdOverrides`]) in their
+//! config; both are typed, so a bad key or value is reported where the config is read, with its
+//! line and column, and the config's JSON Schema is generated from these same types.
 
 use super::scores::{Category, Score};
-use serde::Deserialize;
+use crate::bounded::Fraction;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::LazyLock;
@@ -17,20 +23,58 @@ pub enum Level {
     Error,
 }
 
-/// The two thresholds of one category. Either may be absent.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The two thresholds of one category. Either may be absent; `warn` is not above `error`.
+// Both given: checked as the table is read (`try_from`), so the error points at the table.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, JsonSchema)]
+#[serde(try_from = "ThresholdsDef")]
 pub struct Thresholds {
-    pub warn: Option<f64>,
-    pub error: Option<f64>,
+    pub warn: Option<Fraction>,
+    pub error: Option<Fraction>,
+}
+
+/// [`Thresholds`] as written, before `warn <= error` is checked.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ThresholdsDef {
+    /// At or over this score: M002 as a warning
+    warn: Option<Fraction>,
+    /// At or over this score: M002 as an error, and the example counts toward the gate
+    error: Option<Fraction>,
+}
+
+impl TryFrom<ThresholdsDef> for Thresholds {
+    type Error = String;
+
+    fn try_from(d: ThresholdsDef) -> Result<Self, String> {
+        if let (Some(w), Some(e)) = (d.warn, d.error) {
+            if w > e {
+                return Err(format!("warn {w} is above error {e}"));
+            }
+        }
+        Ok(Thresholds {
+            warn: d.warn,
+            error: d.error,
+        })
+    }
 }
 
 /// The file-level "too many flagged examples" gate. The file fails when either limit is passed.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Gate {
+    /// More flagged examples than this and the file fails (M003)
     pub max_flagged_examples: Option<u64>,
-    pub max_flagged_fraction: Option<f64>,
+    /// A larger fraction of flagged examples than this and the file fails (M003)
+    pub max_flagged_fraction: Option<Fraction>,
+}
+
+/// `[thresholds]` of the config: overrides of the active profile. Keys are category names
+/// (slash or underscore form) holding `{ warn = …, error = … }` (a missing key keeps the
+/// profile's value), plus the gate's `max_flagged_examples` and `max_flagged_fraction`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ThresholdOverrides {
+    pub gate: Gate,
+    pub categories: BTreeMap<Category, Thresholds>,
 }
 
 /// One finding of [`Profile::evaluate`] for one text.
@@ -73,19 +117,25 @@ pub struct Profile {
     pub categories: BTreeMap<Category, Thresholds>,
 }
 
-/// The on-disk shape of a profile (built-in file or a user's `[moderation.profiles.NAME]`).
-#[derive(Deserialize)]
+/// The written shape of a profile: a built-in file (`rules/moderation/*.toml`) or a user's
+/// `[profiles.NAME]`.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ProfileFile {
-    name: Option<String>,
+pub struct ProfileDef {
+    /// The profile's name (default: the table's name)
+    pub name: Option<String>,
+    /// One line on what the profile is for
     #[serde(default)]
-    description: String,
+    pub description: String,
+    /// Whether the source's own `flagged` verdict is an error (M001)
     #[serde(default = "yes")]
-    use_flagged: bool,
+    pub use_flagged: bool,
+    /// The file-level gate (M003)
     #[serde(default)]
-    gate: Gate,
-    #[serde(default)]
-    categories: BTreeMap<String, Thresholds>,
+    pub gate: Gate,
+    /// Per-category thresholds (M002), by category name (slash or underscore form)
+    #[serde(default, deserialize_with = "category_map")]
+    pub categories: BTreeMap<Category, Thresholds>,
 }
 
 fn yes() -> bool {
@@ -105,8 +155,8 @@ static BUILTINS: LazyLock<Vec<Profile>> = LazyLock::new(|| {
         .iter()
         .filter_map(|(name, src)| {
             // The files are tested (`builtins_parse`); a broken one is left out, never a panic.
-            let table: toml::Table = src.parse().ok()?;
-            Profile::from_table(name, &table).ok()
+            let def: ProfileDef = toml::from_str(src).ok()?;
+            Profile::from_def(name, def).ok()
         })
         .collect()
 });
@@ -147,87 +197,46 @@ impl Profile {
         BUILTIN_SOURCES.iter().map(|(n, _)| *n).collect()
     }
 
-    /// Builds a profile from a parsed TOML table with the built-in files' keys (`description`,
-    /// `use_flagged`, `[gate]`, `[categories."NAME"]`). `name` is used unless the table names
-    /// itself. Unknown keys and categories are errors.
-    pub fn from_table(name: &str, table: &toml::Table) -> Result<Profile, ProfileError> {
-        let file: ProfileFile =
-            toml::Value::Table(table.clone())
-                .try_into()
-                .map_err(|e: toml::de::Error| {
-                    ProfileError(format!("profile `{name}`: {}", e.message()))
-                })?;
-        let name = file.name.unwrap_or_else(|| name.to_string());
-        let mut categories = BTreeMap::new();
-        for (key, t) in file.categories {
-            let cat = parse_category(&name, &key)?;
-            categories.insert(cat, t);
-        }
+    /// Builds a profile from its written shape. `name` is used unless the definition names
+    /// itself.
+    pub fn from_def(name: &str, def: ProfileDef) -> Result<Profile, ProfileError> {
         let p = Profile {
-            name,
-            description: file.description,
-            use_flagged: file.use_flagged,
-            gate: file.gate,
-            categories,
+            name: def.name.unwrap_or_else(|| name.to_string()),
+            description: def.description,
+            use_flagged: def.use_flagged,
+            gate: def.gate,
+            categories: def.categories,
         };
         p.validate()?;
         Ok(p)
     }
 
-    /// Applies `[thresholds]` overrides: keys are category names (slash or underscore form)
-    /// holding `{ warn = …, error = … }` (a missing key keeps the profile's value), plus
-    /// `max_flagged_examples` and `max_flagged_fraction` for the gate.
-    pub fn with_overrides(mut self, table: &toml::Table) -> Result<Profile, ProfileError> {
-        for (key, value) in table {
-            match key.as_str() {
-                "max_flagged_examples" => {
-                    let n = value
-                        .as_integer()
-                        .and_then(|n| u64::try_from(n).ok())
-                        .ok_or_else(|| {
-                            ProfileError(format!(
-                                "`thresholds.{key}` must be a non-negative integer"
-                            ))
-                        })?;
-                    self.gate.max_flagged_examples = Some(n);
-                }
-                "max_flagged_fraction" => {
-                    let f = as_f64(value).ok_or_else(|| {
-                        ProfileError(format!("`thresholds.{key}` must be a number"))
-                    })?;
-                    self.gate.max_flagged_fraction = Some(f);
-                }
-                _ => {
-                    let cat = parse_category(&self.name, key)?;
-                    let t: Thresholds =
-                        value.clone().try_into().map_err(|e: toml::de::Error| {
-                            ProfileError(format!("`thresholds.{key}`: {}", e.message()))
-                        })?;
-                    let entry = self.categories.entry(cat).or_default();
-                    if t.warn.is_some() {
-                        entry.warn = t.warn;
-                    }
-                    if t.error.is_some() {
-                        entry.error = t.error;
-                    }
-                }
+    /// Applies `[thresholds]` overrides: a threshold or gate limit given replaces the
+    /// profile's, one not given keeps it.
+    pub fn with_overrides(mut self, o: &ThresholdOverrides) -> Result<Profile, ProfileError> {
+        if o.gate.max_flagged_examples.is_some() {
+            self.gate.max_flagged_examples = o.gate.max_flagged_examples;
+        }
+        if o.gate.max_flagged_fraction.is_some() {
+            self.gate.max_flagged_fraction = o.gate.max_flagged_fraction;
+        }
+        for (&cat, t) in &o.categories {
+            let entry = self.categories.entry(cat).or_default();
+            if t.warn.is_some() {
+                entry.warn = t.warn;
+            }
+            if t.error.is_some() {
+                entry.error = t.error;
             }
         }
         self.validate()?;
         Ok(self)
     }
 
+    /// What the types cannot check alone: an override's `warn` against the profile's `error`
+    /// (each is in 0..=1 by type, and a table that gives both is checked as it is read).
     fn validate(&self) -> Result<(), ProfileError> {
-        let bad = |v: f64| !(0.0..=1.0).contains(&v);
         for (cat, t) in &self.categories {
-            for v in [t.warn, t.error].into_iter().flatten() {
-                if bad(v) {
-                    return Err(ProfileError(format!(
-                        "profile `{}`: `{cat}` threshold {v} is not between 0 and 1",
-                        self.name
-                    )));
-                }
-            }
             if let (Some(w), Some(e)) = (t.warn, t.error) {
                 if w > e {
                     return Err(ProfileError(format!(
@@ -235,14 +244,6 @@ impl Profile {
                         self.name
                     )));
                 }
-            }
-        }
-        if let Some(f) = self.gate.max_flagged_fraction {
-            if bad(f) {
-                return Err(ProfileError(format!(
-                    "profile `{}`: `max_flagged_fraction` {f} is not between 0 and 1",
-                    self.name
-                )));
             }
         }
         Ok(())
@@ -271,7 +272,7 @@ impl Profile {
                 continue;
             }
             let Some(s) = score.get(cat) else { continue };
-            let level = match (t.error, t.warn) {
+            let level = match (t.error.map(Fraction::get), t.warn.map(Fraction::get)) {
                 (Some(e), _) if s >= e => Some((Level::Error, e)),
                 (_, Some(w)) if s >= w => Some((Level::Warn, w)),
                 _ => None,
@@ -312,6 +313,7 @@ impl Profile {
                 .categories
                 .get(&cat)
                 .and_then(|t| t.warn.or(t.error))
+                .map(Fraction::get)
                 .filter(|b| *b > 0.0);
             let mut r = match base {
                 Some(b) => s / b,
@@ -341,7 +343,7 @@ impl Profile {
                 return Some(verdict(GateLimit::Examples(max)));
             }
         }
-        if let Some(max) = self.gate.max_flagged_fraction {
+        if let Some(max) = self.gate.max_flagged_fraction.map(Fraction::get) {
             if total_examples > 0 && flagged_examples as f64 / total_examples as f64 > max {
                 return Some(verdict(GateLimit::Fraction(max)));
             }
@@ -350,18 +352,120 @@ impl Profile {
     }
 }
 
-fn as_f64(v: &toml::Value) -> Option<f64> {
-    v.as_float().or_else(|| v.as_integer().map(|i| i as f64))
+/// The names a category key may have: the slash form and its underscore alias.
+fn category_names() -> Vec<String> {
+    let mut names = Vec::new();
+    for c in Category::ALL {
+        names.push(c.as_str().to_string());
+        let alias = c.as_str().replace(['/', '-'], "_");
+        if alias != c.as_str() && Category::parse(&alias).is_some() {
+            names.push(alias);
+        }
+    }
+    names
 }
 
-fn parse_category(profile: &str, key: &str) -> Result<Category, ProfileError> {
-    Category::parse(key).map(|(c, _)| c).ok_or_else(|| {
-        let known: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
-        ProfileError(format!(
-            "profile `{profile}`: unknown category `{key}`; expected one of {}",
-            known.join(", ")
-        ))
-    })
+fn unknown_category(key: &str) -> String {
+    let known: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
+    format!(
+        "unknown category `{key}`; expected one of {}",
+        known.join(", ")
+    )
+}
+
+/// A table of category name → thresholds; an unknown name is an error at its key.
+fn category_map<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<Category, Thresholds>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = BTreeMap<Category, Thresholds>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a table of category thresholds")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let (cat, _) = Category::parse(&key)
+                    .ok_or_else(|| serde::de::Error::custom(unknown_category(&key)))?;
+                out.insert(cat, map.next_value()?);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(V)
+}
+
+/// A category key of the config schema: its names, so editors can complete them.
+impl JsonSchema for Category {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Category".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "enum": category_names()})
+    }
+}
+
+impl<'de> Deserialize<'de> for ThresholdOverrides {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ThresholdOverrides;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table of threshold overrides")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut o = ThresholdOverrides::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "max_flagged_examples" => {
+                            o.gate.max_flagged_examples = Some(map.next_value()?)
+                        }
+                        "max_flagged_fraction" => {
+                            o.gate.max_flagged_fraction = Some(map.next_value()?)
+                        }
+                        _ => {
+                            let (cat, _) = Category::parse(&key)
+                                .ok_or_else(|| serde::de::Error::custom(unknown_category(&key)))?;
+                            o.categories.insert(cat, map.next_value()?);
+                        }
+                    }
+                }
+                Ok(o)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The gate's two keys beside one key per category name; nothing else.
+impl JsonSchema for ThresholdOverrides {
+    fn schema_name() -> Cow<'static, str> {
+        "ThresholdOverrides".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let gate = Gate::json_schema(generator);
+        let mut properties = gate
+            .get("properties")
+            .and_then(|p| p.as_object())
+            .cloned()
+            .unwrap_or_default();
+        let thresholds = generator.subschema_for::<Thresholds>().to_value();
+        for name in category_names() {
+            properties.insert(name, thresholds.clone());
+        }
+        json_schema!({
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": false,
+        })
+    }
 }
 
 /// A profile or override that could not be read.
@@ -393,14 +497,8 @@ mod tests {
     #[test]
     fn builtins_parse() {
         for name in Profile::builtin_names() {
-            let table: toml::Table = BUILTIN_SOURCES
-                .iter()
-                .find(|(n, _)| *n == name)
-                .unwrap()
-                .1
-                .parse()
-                .unwrap();
-            let p = Profile::from_table(name, &table).unwrap();
+            let src = BUILTIN_SOURCES.iter().find(|(n, _)| *n == name).unwrap().1;
+            let p = Profile::from_def(name, toml::from_str(src).unwrap()).unwrap();
             assert_eq!(p.name, name);
             assert_eq!(Profile::builtin(name), Some(p));
         }
@@ -478,57 +576,75 @@ mod tests {
 
     #[test]
     fn overrides_change_thresholds_and_gate() {
-        let table: toml::Table =
-            "sexual = { warn = 0.1 }\nself_harm = { error = 0.2 }\nmax_flagged_examples = 3"
-                .parse()
-                .unwrap();
+        let table: ThresholdOverrides = toml::from_str(
+            "sexual = { warn = 0.1 }\nself_harm = { error = 0.2 }\nmax_flagged_examples = 3",
+        )
+        .unwrap();
         let p = Profile::builtin("finetune")
             .unwrap()
             .with_overrides(&table)
             .unwrap();
-        assert_eq!(p.categories[&Category::Sexual].warn, Some(0.1));
-        assert_eq!(p.categories[&Category::Sexual].error, Some(0.30));
-        assert_eq!(p.categories[&Category::SelfHarm].error, Some(0.2));
+        let get = |c: Category, f: fn(&Thresholds) -> Option<Fraction>| {
+            f(&p.categories[&c]).map(Fraction::get)
+        };
+        assert_eq!(get(Category::Sexual, |t| t.warn), Some(0.1));
+        assert_eq!(get(Category::Sexual, |t| t.error), Some(0.30));
+        assert_eq!(get(Category::SelfHarm, |t| t.error), Some(0.2));
         assert_eq!(p.gate.max_flagged_examples, Some(3));
         // 0.0687 no longer reaches sexual's warn.
         assert_eq!(p.evaluate(&recorded()).len(), 1);
 
-        for bad in [
-            "nonsense = { warn = 0.1 }",
-            "sexual = { warn = 2.0 }",
-            "sexual = { warn = 0.5, error = 0.4 }",
-            "sexual = { typo = 0.5 }",
-            "max_flagged_examples = -1",
+        // Each bad override is refused where it is read, at its key or value.
+        for (bad, message) in [
+            (
+                "nonsense = { warn = 0.1 }",
+                "unknown category `nonsense`; expected one of harassment, harassment/threatening, hate, hate/threatening, illicit, illicit/violent, self-harm, self-harm/instructions, self-harm/intent, sexual, sexual/minors, violence, violence/graphic",
+            ),
+            ("sexual = { warn = 2.0 }", "2 is not in 0..=1"),
+            (
+                "sexual = { warn = 0.5, error = 0.4 }",
+                "warn 0.5 is above error 0.4",
+            ),
+            (
+                "sexual = { typo = 0.5 }",
+                "unknown field `typo`, expected `warn` or `error`",
+            ),
+            (
+                "max_flagged_examples = -1",
+                "invalid value: integer `-1`, expected u64",
+            ),
         ] {
-            let t: toml::Table = bad.parse().unwrap();
-            assert!(
-                Profile::builtin("finetune")
-                    .unwrap()
-                    .with_overrides(&t)
-                    .is_err(),
-                "{bad}"
-            );
+            let e = toml::from_str::<ThresholdOverrides>(bad).unwrap_err();
+            assert_eq!(e.message(), message, "{bad}");
         }
+        // An override's warn above the profile's own error is refused when they meet.
+        let t: ThresholdOverrides = toml::from_str("sexual = { warn = 0.5 }").unwrap();
+        let e = Profile::builtin("finetune")
+            .unwrap()
+            .with_overrides(&t)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "profile `finetune`: `sexual` warn 0.5 is above error 0.3"
+        );
     }
 
     #[test]
-    fn user_profile_from_table() {
-        let t: toml::Table = "description = \"mine\"\n[gate]\nmax_flagged_examples = 2\n[categories.violence]\nwarn = 0.2\nerror = 0.6"
-            .parse()
+    fn user_profile_from_def() {
+        let t: ProfileDef = toml::from_str("description = \"mine\"\n[gate]\nmax_flagged_examples = 2\n[categories.violence]\nwarn = 0.2\nerror = 0.6")
             .unwrap();
-        let p = Profile::from_table("strict", &t).unwrap();
+        let p = Profile::from_def("strict", t).unwrap();
         assert_eq!(p.name, "strict");
         assert!(p.use_flagged);
         assert!(p.gate(2, 10).is_none());
         assert_eq!(p.gate(3, 10).unwrap().limit, GateLimit::Examples(2));
-        let t: toml::Table = "colour = 1".parse().unwrap();
-        assert!(Profile::from_table("x", &t).is_err());
+        assert!(toml::from_str::<ProfileDef>("colour = 1").is_err());
     }
 
     #[test]
     fn find_prefers_user_profiles() {
-        let t: toml::Table = "description = \"mine\"".parse().unwrap();
-        let mine = Profile::from_table("api", &t).unwrap();
+        let t: ProfileDef = toml::from_str("description = \"mine\"").unwrap();
+        let mine = Profile::from_def("api", t).unwrap();
         assert_eq!(
             Profile::find("api", std::slice::from_ref(&mine)).unwrap(),
             mine

@@ -62,7 +62,7 @@ pub(crate) struct TextScan {
 }
 
 /// Extra configuration on top of the built-in patterns — the shape the lead's config feeds in.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ScannerOptions {
     /// Additional patterns, same fields as `rules/sensitive/*.toml` `[[pattern]]`.
