@@ -374,3 +374,68 @@ fn per_file_ignores_hold_from_subfolders() {
         assert!(!out.contains("S002"), "from {}: {out}", dir.display());
     }
 }
+
+/// A bad threshold is refused when the config is read — with its file, line, column and key —
+/// even when the run would not use moderation at all.
+#[test]
+fn bad_threshold_is_an_error_at_load_time() {
+    let t = tree();
+    write(
+        &t.path().join("ftlint.toml"),
+        "[thresholds]\nsexual = { warn = 1.5 }\n",
+    );
+    for extra in [&[][..], &["--moderation", "off"][..]] {
+        let mut args = vec!["check"];
+        args.extend_from_slice(extra);
+        args.push("a/b/data.jsonl");
+        let o = ftlint(t.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "ftlint: error: invalid config `{}:2:19`: `thresholds.sexual.warn`: 1.5 is not in 0..=1\n",
+                t.path().join("ftlint.toml").display()
+            ),
+            "{extra:?}"
+        );
+        assert_eq!(stdout(&o), "");
+    }
+}
+
+/// A flag and its config key share one type: the same range, the same words.
+#[test]
+fn flag_and_config_say_the_same_about_a_bad_number() {
+    let t = tree();
+    let o = ftlint(t.path(), &["check", "--epochs", "99", "a/b/data.jsonl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "ftlint: error: invalid value '99' for '--epochs <N>': 99 is not in 1..=50 (see `ftlint --help`)\n"
+    );
+    write(&t.path().join("ftlint.toml"), "epochs = 99\n");
+    let o = ftlint(t.path(), &["check", "a/b/data.jsonl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "ftlint: error: invalid config `{}:1:10`: `epochs`: 99 is not in 1..=50\n",
+            t.path().join("ftlint.toml").display()
+        )
+    );
+    write(&t.path().join("ftlint.toml"), "concurrency = 65\n");
+    let o = ftlint(t.path(), &["config", "a"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).ends_with("ftlint.toml:1:15`: `concurrency`: 65 is not in 1..=64\n"),
+        "{}",
+        stderr(&o)
+    );
+    let o = ftlint(
+        t.path(),
+        &["check", "--concurrency", "0", "--isolated", "a"],
+    );
+    assert_eq!(
+        stderr(&o),
+        "ftlint: error: invalid value '0' for '--concurrency <CONCURRENCY>': 0 is not in 1..=64 (see `ftlint --help`)\n"
+    );
+}
