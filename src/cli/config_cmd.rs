@@ -126,7 +126,8 @@ fn value_of(s: &Settings, key: &str) -> String {
     }
 }
 
-/// `[thresholds]` as an inline table, keys sorted as TOML tables print.
+/// `[thresholds]` as an inline table, every level sorted by key as TOML tables print, each
+/// category under its canonical (slash) name whichever spelling the file used.
 fn overrides(o: &ThresholdOverrides) -> String {
     let mut items: Vec<(String, String)> = Vec::new();
     if let Some(n) = o.gate.max_flagged_examples {
@@ -137,11 +138,11 @@ fn overrides(o: &ThresholdOverrides) -> String {
     }
     for (cat, t) in &o.categories {
         let mut levels = Vec::new();
-        if let Some(w) = t.warn {
-            levels.push(format!("warn = {w}"));
-        }
         if let Some(e) = t.error {
             levels.push(format!("error = {e}"));
+        }
+        if let Some(w) = t.warn {
+            levels.push(format!("warn = {w}"));
         }
         items.push((cat.as_str().to_string(), inline(&levels)));
     }

@@ -294,6 +294,18 @@ allow = ["a@b.c"]
             "invalid config `f.toml:2:24`: `profiles.strict.gate.max_flagged_fraction`: -0.5 is not in 0..=1"
         );
         assert_eq!(
+            e("[thresholds]\nsexual = { warn = 0.1 }\nsexuality = { warn = 0.1 }\n"),
+            "invalid config `f.toml:3:1`: `thresholds`: unknown category `sexuality`; expected one of harassment, harassment/threatening, hate, hate/threatening, illicit, illicit/violent, self-harm, self-harm/instructions, self-harm/intent, sexual, sexual/minors, violence, violence/graphic"
+        );
+        assert_eq!(
+            e("[thresholds]\nsexual = 0.1\n"),
+            "invalid config `f.toml:2:10`: `thresholds.sexual`: invalid type: floating point `0.1`, expected a table of `warn` and `error`"
+        );
+        assert_eq!(
+            e("output-format = 3\n"),
+            "invalid config `f.toml:1:17`: `output-format`: invalid type: integer `3`, expected a string"
+        );
+        assert_eq!(
             e("[sensitive]\nallowed = []\n"),
             "invalid config `f.toml:2:1`: `sensitive`: unknown field `allowed`, expected one of `patterns`, `allow`, `allow-regex`, `min-profile-kinds`"
         );

@@ -34,7 +34,7 @@ pub struct Thresholds {
 
 /// [`Thresholds`] as written, before `warn <= error` is checked.
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a table of `warn` and `error`")]
 struct ThresholdsDef {
     /// At or over this score: M002 as a warning
     warn: Option<Fraction>,
@@ -365,6 +365,54 @@ fn category_names() -> Vec<String> {
     names
 }
 
+/// A key of a table of categories. Read as the key itself (not after it), so that an unknown
+/// name is reported at the key's line and column.
+enum Key {
+    Category(Category),
+    /// Any other name; the table decides whether it means something.
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let key = String::deserialize(d)?;
+        Ok(match Category::parse(&key) {
+            Some((c, _)) => Key::Category(c),
+            None => Key::Other(key),
+        })
+    }
+}
+
+/// A category key that must be a category.
+struct CategoryKey(Category);
+
+impl<'de> Deserialize<'de> for CategoryKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Key::deserialize(d)? {
+            Key::Category(c) => Ok(CategoryKey(c)),
+            Key::Other(key) => Err(serde::de::Error::custom(unknown_category(&key))),
+        }
+    }
+}
+
+/// A `[thresholds]` key: a category or one of the gate's limits.
+enum OverrideKey {
+    Category(Category),
+    MaxFlaggedExamples,
+    MaxFlaggedFraction,
+}
+
+impl<'de> Deserialize<'de> for OverrideKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Key::deserialize(d)? {
+            Key::Category(c) => Ok(OverrideKey::Category(c)),
+            Key::Other(k) if k == "max_flagged_examples" => Ok(OverrideKey::MaxFlaggedExamples),
+            Key::Other(k) if k == "max_flagged_fraction" => Ok(OverrideKey::MaxFlaggedFraction),
+            Key::Other(key) => Err(serde::de::Error::custom(unknown_category(&key))),
+        }
+    }
+}
+
 fn unknown_category(key: &str) -> String {
     let known: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
     format!(
@@ -385,9 +433,7 @@ fn category_map<'de, D: Deserializer<'de>>(
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut out = BTreeMap::new();
-            while let Some(key) = map.next_key::<String>()? {
-                let (cat, _) = Category::parse(&key)
-                    .ok_or_else(|| serde::de::Error::custom(unknown_category(&key)))?;
+            while let Some(CategoryKey(cat)) = map.next_key()? {
                 out.insert(cat, map.next_value()?);
             }
             Ok(out)
@@ -421,17 +467,15 @@ impl<'de> Deserialize<'de> for ThresholdOverrides {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut o = ThresholdOverrides::default();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "max_flagged_examples" => {
+                while let Some(key) = map.next_key()? {
+                    match key {
+                        OverrideKey::MaxFlaggedExamples => {
                             o.gate.max_flagged_examples = Some(map.next_value()?)
                         }
-                        "max_flagged_fraction" => {
+                        OverrideKey::MaxFlaggedFraction => {
                             o.gate.max_flagged_fraction = Some(map.next_value()?)
                         }
-                        _ => {
-                            let (cat, _) = Category::parse(&key)
-                                .ok_or_else(|| serde::de::Error::custom(unknown_category(&key)))?;
+                        OverrideKey::Category(cat) => {
                             o.categories.insert(cat, map.next_value()?);
                         }
                     }
