@@ -439,3 +439,50 @@ fn flag_and_config_say_the_same_about_a_bad_number() {
         "ftlint: error: invalid value '0' for '--concurrency <CONCURRENCY>': 0 is not in 1..=64 (see `ftlint --help`)\n"
     );
 }
+
+/// The generated schema and the loader agree: the README's example passes both, and each bad
+/// config the loader refuses (where a schema can say why) fails the schema too.
+#[test]
+fn schema_and_loader_agree() {
+    let schema = ftlint::config::json_schema();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .build(&schema)
+        .unwrap();
+    let as_json = |text: &str| {
+        let table: toml::Table = text.parse().unwrap();
+        serde_json::to_value(table).unwrap()
+    };
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
+    let start = readme.find("```toml\n# ftlint.toml").unwrap() + "```toml\n".len();
+    let example = &readme[start..][..readme[start..].find("```").unwrap()];
+    assert!(validator.is_valid(&as_json(example)));
+    ftlint::config::parse(example, Path::new("README.md"), false).unwrap();
+    for bad in [
+        "selct = [\"J\"]\n",
+        "format = \"xml\"\n",
+        "output-format = 3\n",
+        "epochs = 0\n",
+        "epochs = 51\n",
+        "concurrency = 65\n",
+        "max-warnings = -1\n",
+        "moderation-unit = \"line\"\n",
+        "[thresholds]\nsexuality = { warn = 0.1 }\n",
+        "[thresholds]\nsexual = { warn = 2.0 }\n",
+        "[thresholds]\nmax_flagged_fraction = 1.5\n",
+        "[thresholds]\nmax_flagged_examples = -3\n",
+        "[profiles.x]\ncolour = 1\n",
+        "[profiles.x.categories.violence]\nwarn = 3\n",
+        "[profiles.x.categories.violent]\nwarn = 0.3\n",
+        "[profiles.x.gate]\nmax_flagged_fraction = 2\n",
+        "[sensitive]\nallowed = []\n",
+        "[[models]]\nname = \"x\"\ncontext = 1\nencoding = \"o200k_base\"\nprice = 1\n",
+        "[[models]]\nname = \"x\"\ncontext = 1\nencoding = \"o300k\"\n",
+    ] {
+        assert!(
+            ftlint::config::parse(bad, Path::new("f.toml"), false).is_err(),
+            "loader accepts {bad}"
+        );
+        assert!(!validator.is_valid(&as_json(bad)), "schema accepts {bad}");
+    }
+}

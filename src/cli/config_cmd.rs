@@ -158,3 +158,17 @@ fn inline(items: &[String]) -> String {
         format!("{{ {} }}", items.join(", "))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key added to `Config` must be printable: `?` would mean `value_of` missed it.
+    #[test]
+    fn every_key_has_a_value() {
+        let s = Settings::default();
+        for &key in Config::KEYS {
+            assert_ne!(value_of(&s, key), "?", "{key}");
+        }
+    }
+}
