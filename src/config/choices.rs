@@ -1,6 +1,6 @@
 //! The words a setting can take (`--format chat`, `output-format = "json"`), shared by the
 //! flags and the config file. Each enum is a clap value; the config reads it through clap's
-//! own table of names ([`word`]), so a flag and a key accept the same words; the JSON Schema
+//! own table of names (`word`), so a flag and a key accept the same words; the JSON Schema
 //! lists them (a test holds the schema's names and clap's together). Each maps onto the type
 //! the layer below uses.
 

@@ -94,7 +94,7 @@ options! {
         "moderation" => moderation: ModerationSource,
         /// Imported scores file (relative to the config file)
         "scores" => scores: PathBuf,
-        /// Moderation threshold profile: built-in or from [profiles]
+        /// Moderation threshold profile: built-in or from `[profiles]`
         "profile" => profile: String,
         /// Guarantee that no network connection is made
         "offline" => offline: bool,
