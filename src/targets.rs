@@ -56,7 +56,7 @@ pub struct Model {
     pub context: u32,
     /// Tokenizer used to count tokens.
     pub encoding: Encoding,
-    /// USD per 1M training tokens; `None` when unknown (then no cost is estimated).
+    /// USD per 1M training tokens; absent when unknown (then no cost is estimated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_per_mtok: Option<f64>,
 }
