@@ -59,6 +59,7 @@ pub mod client;
 pub mod import;
 mod pack;
 pub mod profile;
+mod profile_def;
 pub mod run;
 pub mod scores;
 pub mod store;
