@@ -486,3 +486,40 @@ fn schema_and_loader_agree() {
         assert!(!validator.is_valid(&as_json(bad)), "schema accepts {bad}");
     }
 }
+
+/// Settings resolve below the CLI: flags (a `Config` layer) over the file over the defaults,
+/// each key's origin recorded, the file's paths anchored at its folder.
+#[test]
+fn settings_resolve_without_the_cli() {
+    use ftlint::config::Config;
+    use ftlint::settings::{resolve, Lookup, Origin};
+    let t = tree();
+    let file = t.path().join("conf/ftlint.toml");
+    write(
+        &file,
+        "model = \"m\"\nepochs = 7\nscores = \"s.ndjson\"\n[thresholds]\nsexual = { warn = 0.1 }\n",
+    );
+    let flags = Config {
+        model: Some("from-flag".into()),
+        offline: Some(true),
+        ..Config::default()
+    };
+    let r = resolve(&Lookup::File(file.clone()), &[], flags).unwrap();
+    let s = &r.settings;
+    assert_eq!(s.model.as_deref(), Some("from-flag"));
+    assert_eq!(s.epochs, Some(7));
+    assert!(s.offline);
+    assert_eq!(s.target, "openai");
+    assert_eq!(
+        s.scores.as_deref(),
+        Some(t.path().join("conf/s.ndjson").as_path())
+    );
+    assert!(s.thresholds.is_some());
+    assert_eq!(r.origin("model"), Origin::Flag);
+    assert_eq!(r.origin("offline"), Origin::Flag);
+    assert_eq!(r.origin("epochs"), Origin::Config);
+    assert_eq!(r.origin("thresholds"), Origin::Config);
+    assert_eq!(r.origin("target"), Origin::Default);
+    let r = resolve(&Lookup::Isolated, &[file], Config::default()).unwrap();
+    assert!(r.config.is_none() && r.origins.is_empty());
+}
