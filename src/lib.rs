@@ -5,6 +5,7 @@
 //! ([`render`]).
 
 pub mod baseline;
+pub mod bounded;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 /// A tiktoken encoding. Serialized by its tiktoken name (`o200k_base`, `cl100k_base`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Encoding {
     /// GPT-4o and GPT-4.1 families.
     #[serde(rename = "o200k_base")]
@@ -47,7 +47,7 @@ impl fmt::Display for Encoding {
 }
 
 /// A model that can be fine-tuned on a target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Model {
     /// The exact name passed to the service, e.g. `gpt-4o-mini-2024-07-18`.
@@ -56,7 +56,7 @@ pub struct Model {
     pub context: u32,
     /// Tokenizer used to count tokens.
     pub encoding: Encoding,
-    /// USD per 1M training tokens; `None` when unknown (then no cost is estimated).
+    /// USD per 1M training tokens; absent when unknown (then no cost is estimated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_per_mtok: Option<f64>,
 }

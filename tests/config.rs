@@ -249,7 +249,7 @@ fn config_command_shows_origins() {
 #[test]
 fn schema_is_current() {
     let path = Path::new(ROOT).join("rules/schemas/ftlint-config.schema.json");
-    let fresh = ftlint::config::schema::json_schema_text();
+    let fresh = ftlint::config::json_schema_text();
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     if committed != fresh {
         if std::env::var_os("FTLINT_BLESS").is_some() {
@@ -373,4 +373,153 @@ fn per_file_ignores_hold_from_subfolders() {
         assert!(out.contains("D001"), "from {}: {out}", dir.display());
         assert!(!out.contains("S002"), "from {}: {out}", dir.display());
     }
+}
+
+/// A bad threshold is refused when the config is read — with its file, line, column and key —
+/// even when the run would not use moderation at all.
+#[test]
+fn bad_threshold_is_an_error_at_load_time() {
+    let t = tree();
+    write(
+        &t.path().join("ftlint.toml"),
+        "[thresholds]\nsexual = { warn = 1.5 }\n",
+    );
+    for extra in [&[][..], &["--moderation", "off"][..]] {
+        let mut args = vec!["check"];
+        args.extend_from_slice(extra);
+        args.push("a/b/data.jsonl");
+        let o = ftlint(t.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "ftlint: error: invalid config `{}:2:19`: `thresholds.sexual.warn`: 1.5 is not in 0..=1\n",
+                t.path().join("ftlint.toml").display()
+            ),
+            "{extra:?}"
+        );
+        assert_eq!(stdout(&o), "");
+    }
+}
+
+/// A flag and its config key share one type: the same range, the same words.
+#[test]
+fn flag_and_config_say_the_same_about_a_bad_number() {
+    let t = tree();
+    let o = ftlint(t.path(), &["check", "--epochs", "99", "a/b/data.jsonl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "ftlint: error: invalid value '99' for '--epochs <N>': 99 is not in 1..=50 (see `ftlint --help`)\n"
+    );
+    write(&t.path().join("ftlint.toml"), "epochs = 99\n");
+    let o = ftlint(t.path(), &["check", "a/b/data.jsonl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "ftlint: error: invalid config `{}:1:10`: `epochs`: 99 is not in 1..=50\n",
+            t.path().join("ftlint.toml").display()
+        )
+    );
+    write(&t.path().join("ftlint.toml"), "concurrency = 65\n");
+    let o = ftlint(t.path(), &["config", "a"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).ends_with("ftlint.toml:1:15`: `concurrency`: 65 is not in 1..=64\n"),
+        "{}",
+        stderr(&o)
+    );
+    let o = ftlint(
+        t.path(),
+        &["check", "--concurrency", "0", "--isolated", "a"],
+    );
+    assert_eq!(
+        stderr(&o),
+        "ftlint: error: invalid value '0' for '--concurrency <CONCURRENCY>': 0 is not in 1..=64 (see `ftlint --help`)\n"
+    );
+}
+
+/// The generated schema and the loader agree: the README's example passes both, and each bad
+/// config the loader refuses (where a schema can say why) fails the schema too.
+#[test]
+fn schema_and_loader_agree() {
+    let schema = ftlint::config::json_schema();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .build(&schema)
+        .unwrap();
+    let as_json = |text: &str| {
+        let table: toml::Table = text.parse().unwrap();
+        serde_json::to_value(table).unwrap()
+    };
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
+    let start = readme.find("```toml\n# ftlint.toml").unwrap() + "```toml\n".len();
+    let example = &readme[start..][..readme[start..].find("```").unwrap()];
+    assert!(validator.is_valid(&as_json(example)));
+    ftlint::config::parse(example, Path::new("README.md"), false).unwrap();
+    for bad in [
+        "selct = [\"J\"]\n",
+        "format = \"xml\"\n",
+        "output-format = 3\n",
+        "epochs = 0\n",
+        "epochs = 51\n",
+        "concurrency = 65\n",
+        "max-warnings = -1\n",
+        "moderation-unit = \"line\"\n",
+        "[thresholds]\nsexuality = { warn = 0.1 }\n",
+        "[thresholds]\nsexual = { warn = 2.0 }\n",
+        "[thresholds]\nmax_flagged_fraction = 1.5\n",
+        "[thresholds]\nmax_flagged_examples = -3\n",
+        "[profiles.x]\ncolour = 1\n",
+        "[profiles.x.categories.violence]\nwarn = 3\n",
+        "[profiles.x.categories.violent]\nwarn = 0.3\n",
+        "[profiles.x.gate]\nmax_flagged_fraction = 2\n",
+        "[sensitive]\nallowed = []\n",
+        "[[models]]\nname = \"x\"\ncontext = 1\nencoding = \"o200k_base\"\nprice = 1\n",
+        "[[models]]\nname = \"x\"\ncontext = 1\nencoding = \"o300k\"\n",
+    ] {
+        assert!(
+            ftlint::config::parse(bad, Path::new("f.toml"), false).is_err(),
+            "loader accepts {bad}"
+        );
+        assert!(!validator.is_valid(&as_json(bad)), "schema accepts {bad}");
+    }
+}
+
+/// Settings resolve below the CLI: flags (a `Config` layer) over the file over the defaults,
+/// each key's origin recorded, the file's paths anchored at its folder.
+#[test]
+fn settings_resolve_without_the_cli() {
+    use ftlint::config::Config;
+    use ftlint::settings::{resolve, Lookup, Origin};
+    let t = tree();
+    let file = t.path().join("conf/ftlint.toml");
+    write(
+        &file,
+        "model = \"m\"\nepochs = 7\nscores = \"s.ndjson\"\n[thresholds]\nsexual = { warn = 0.1 }\n",
+    );
+    let flags = Config {
+        model: Some("from-flag".into()),
+        offline: Some(true),
+        ..Config::default()
+    };
+    let r = resolve(&Lookup::File(file.clone()), &[], flags).unwrap();
+    let s = &r.settings;
+    assert_eq!(s.model.as_deref(), Some("from-flag"));
+    assert_eq!(s.epochs, Some(7));
+    assert!(s.offline);
+    assert_eq!(s.target, "openai");
+    assert_eq!(
+        s.scores.as_deref(),
+        Some(t.path().join("conf/s.ndjson").as_path())
+    );
+    assert!(s.thresholds.is_some());
+    assert_eq!(r.origin("model"), Origin::Flag);
+    assert_eq!(r.origin("offline"), Origin::Flag);
+    assert_eq!(r.origin("epochs"), Origin::Config);
+    assert_eq!(r.origin("thresholds"), Origin::Config);
+    assert_eq!(r.origin("target"), Origin::Default);
+    let r = resolve(&Lookup::Isolated, &[file], Config::default()).unwrap();
+    assert!(r.config.is_none() && r.origins.is_empty());
 }

@@ -343,7 +343,7 @@ fn image_examples_are_counted_in_chat_rft_and_preference_inputs() {
             moderation: Some(ftlint::moderation::SourceMode::Off),
             ..Default::default()
         };
-        let mut setup = ftlint::cli::check::Setup::new(&settings, false).unwrap();
+        let mut setup = ftlint::settings::Setup::new(&settings, false).unwrap();
         setup.opts.limits = DatasetLimits {
             min_examples: 1,
             recommended_examples: 1,

@@ -3,12 +3,12 @@
 //! produce the rule, valid files must not. A meta-test checks that every registered rule has a
 //! doc, a fixture folder and a snapshot.
 
-use ftlint::cli::check::Setup;
 use ftlint::engine::{self, DatasetLimits, FileReport};
 use ftlint::format::{Format, FormatChoice};
 use ftlint::render::{self, OutputFormat, RunInfo};
 use ftlint::rules::{self, RuleMeta as Rule};
 use ftlint::settings::Settings;
+use ftlint::settings::Setup;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {

@@ -1,22 +1,16 @@
 //! `ftlint check`: settings → engine options → inputs → engine → renderer → exit code.
 
 use super::{CheckArgs, CliError, Report};
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::RuleSet;
-use crate::engine::{self, DatasetLimits, FileReport, Options};
+use crate::engine::{self, FileReport};
 use crate::input::{InputError, Source};
-use crate::moderation::{
-    self, Cache, ImportedScores, ModerationCheck, ModerationRun, Profile, ScoreStore, SourceMode,
-};
+use crate::moderation::SourceMode;
 use crate::render::{self, Counts, RunInfo};
-use crate::rules::{Plan, RunCtx};
-use crate::settings::Settings;
-use crate::targets::Target;
+use crate::settings::{Settings, Setup};
 use std::io::{Read, Write};
-use std::sync::Arc;
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
-    let settings = super::config_cmd::resolve(args)?.settings;
+    let settings = args.resolve()?.settings;
     let setup = Setup::new(&settings, false)?;
     super::fix::check_usage(args)?;
     let per_file_ignores = PerFileIgnores::new(&settings)?;
@@ -73,143 +67,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
             1
         },
     )
-}
-
-/// The engine options for a run, resolved from the settings, plus findings about the run
-/// itself (an unknown model) that every file reports.
-pub struct Setup {
-    pub opts: Options,
-    pub model_name: String,
-    pub file_level: Vec<Diagnostic>,
-}
-
-impl Setup {
-    /// `stats`: no rule runs, tokens are always counted and per-example records kept.
-    pub fn new(s: &Settings, stats: bool) -> Result<Setup, CliError> {
-        let selection = if stats {
-            RuleSet::EMPTY
-        } else {
-            crate::rules::select(&s.select, &s.ignore)?
-        };
-        let mut target = Target::find(&s.target)?.clone();
-        for m in &s.models {
-            target
-                .add_model(m.clone())
-                .map_err(|source| CliError::Models {
-                    config: s.config_file.clone(),
-                    source,
-                })?;
-        }
-        let scanner = match &s.sensitive {
-            Some(o) => Some(Arc::new(crate::sensitive::Scanner::new(o).map_err(
-                |source| CliError::Sensitive {
-                    config: s.config_file.clone(),
-                    source,
-                },
-            )?)),
-            None => None,
-        };
-        let model = target.resolve_model(s.model.as_deref());
-        if let (Err(unknown), true) = (&model, stats) {
-            return Err(CliError::UnknownModel(unknown.clone()));
-        }
-        // The run phase: rules about the settings themselves, reported on every file.
-        let run = RunCtx {
-            unknown_model: model.as_ref().err(),
-        };
-        let file_level: Vec<Diagnostic> = crate::rules::run_checks(&selection, &run)
-            .into_iter()
-            .map(Diagnostic::from_file_finding)
-            .collect();
-        let resolved = model.ok().cloned();
-        let plan = Plan::new(selection);
-        let model_name = s
-            .model
-            .clone()
-            .unwrap_or_else(|| target.default_model().name.clone());
-        // Tokenize only when a token rule or `stats` needs it.
-        let tokens = resolved.filter(|_| stats || plan.uses_tokens());
-        let moderation = if stats {
-            None
-        } else {
-            moderation_run(s, &plan)?
-        };
-        Ok(Setup {
-            opts: Options {
-                plan,
-                framing_only: false,
-                format: s.format,
-                limits: DatasetLimits {
-                    min_examples: target.min_examples,
-                    recommended_examples: target.recommended_examples,
-                    max_file_bytes: target.max_file_bytes,
-                    max_image_examples: target.max_image_examples,
-                },
-                tokens,
-                collect_records: stats,
-                epochs: s.epochs,
-                prices_date: target.prices_date.clone(),
-                moderation,
-                scanner,
-            },
-            model_name,
-            file_level,
-        })
-    }
-}
-
-/// The moderation check of a run: its profile and score sources. `None` when moderation is
-/// off or no selected rule reads scores.
-pub fn moderation_run(s: &Settings, plan: &Plan) -> Result<Option<Arc<ModerationRun>>, CliError> {
-    let mode = s.moderation.unwrap_or_default();
-    if mode == SourceMode::Off || !plan.uses_moderation() {
-        return Ok(None);
-    }
-    if mode == SourceMode::Api && s.offline {
-        return Err(CliError::OfflineApi);
-    }
-    let profile_name = s.profile.as_deref().unwrap_or("finetune");
-    let user: Vec<Profile> = s
-        .profiles
-        .iter()
-        .map(|(name, table)| Profile::from_table(name, table))
-        .collect::<Result<_, _>>()
-        .map_err(|source| CliError::Profiles {
-            config: s.config_file.clone(),
-            source,
-        })?;
-    let mut profile = Profile::find(profile_name, &user)?;
-    if let Some(t) = &s.thresholds {
-        profile = profile
-            .with_overrides(t)
-            .map_err(|source| CliError::Thresholds {
-                config: s.config_file.clone(),
-                source,
-            })?;
-    }
-    let imported = match &s.scores {
-        Some(path) => Some(
-            ImportedScores::from_path(path).map_err(|source| CliError::Scores {
-                path: path.clone(),
-                source,
-            })?,
-        ),
-        None => None,
-    };
-    let cache = moderation::resolve_cache_dir(s.cache_dir.as_deref()).map(Cache::new);
-    let model = s
-        .moderation_model
-        .as_deref()
-        .unwrap_or(moderation::client::DEFAULT_MODEL);
-    let store = ScoreStore::new(model, cache, imported);
-    let check = ModerationCheck {
-        profile,
-        unit_mode: s.moderation_unit,
-        // Unscored texts are findings only when the user asked for moderation.
-        report_unscored: s.moderation.is_some() || s.scores.is_some(),
-        require_scores: s.require_scores,
-    };
-    Ok(Some(Arc::new(ModerationRun { check, store, mode })))
 }
 
 /// Config `per-file-ignores`: rule codes (or prefixes) dropped from matching files' reports.

@@ -15,14 +15,11 @@ use crate::baseline::BaselineError;
 use crate::config::ConfigError;
 use crate::diff::DiffError;
 use crate::input::{self, InputError};
-use crate::moderation::import::ImportError;
 use crate::moderation::profile::ProfileError;
 use crate::moderation::ClientError;
-use crate::rules::tokens::t002_unknown_model as t002;
-use crate::sensitive::ScannerError;
-use crate::targets::{TargetError, UnknownModel};
+use crate::targets::TargetError;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The one error type a command returns.
@@ -43,59 +40,17 @@ pub enum CliError {
     FixStdin,
     #[error("`--diff` cannot judge stdin: git knows files, not piped input")]
     DiffStdin,
-    #[error("`--offline` forbids `--moderation api` (use `--moderation cache`)")]
-    OfflineApi,
     /// `ftlint rule CODE` with neither a code nor a name of a rule.
     #[error("unknown rule `{code}` (see `ftlint rules`)")]
     UnknownRule { code: String },
     /// `stats` without a model to count tokens with.
     #[error("no model to count tokens with")]
     NoModel,
-    /// `stats --model NAME` for a model the target does not know; `check` reports the same as
-    /// T002, worded by that rule.
-    #[error("{}", t002::message(.0))]
-    UnknownModel(UnknownModel),
-    /// `--select`/`--ignore` (or their config keys) naming no rule.
-    #[error(transparent)]
-    Selection(#[from] crate::rules::select::UnknownSelector),
-    /// A config `[[models]]` entry the target rejects.
-    #[error("invalid config `{}`: `models`: {source}", config_name(.config))]
-    Models {
-        config: Option<PathBuf>,
-        #[source]
-        source: TargetError,
-    },
-    #[error("invalid config `{}`: `sensitive`: {source}", config_name(.config))]
-    Sensitive {
-        config: Option<PathBuf>,
-        #[source]
-        source: ScannerError,
-    },
-    #[error("invalid config `{}`: `profiles`: {source}", config_name(.config))]
-    Profiles {
-        config: Option<PathBuf>,
-        #[source]
-        source: ProfileError,
-    },
-    /// `[thresholds]` that the profile rejects (the message names the key).
-    #[error("invalid config `{}`: {source}", config_name(.config))]
-    Thresholds {
-        config: Option<PathBuf>,
-        #[source]
-        source: ProfileError,
-    },
     #[error("invalid per-file-ignores glob `{glob}`: {source}")]
     PerFileIgnores {
         glob: String,
         #[source]
         source: globset::Error,
-    },
-    /// `--scores FILE` that cannot be imported.
-    #[error("cannot use scores `{}`: {source}", .path.display())]
-    Scores {
-        path: PathBuf,
-        #[source]
-        source: ImportError,
     },
     /// `moderate --export FILE` that cannot be written.
     #[error("cannot write `{}`: {}", .path.display(), input::io_reason(.source))]
@@ -123,15 +78,11 @@ pub enum CliError {
     Moderation(#[from] ClientError),
     #[error(transparent)]
     Config(#[from] ConfigError),
-}
-
-/// The config file as error messages name it (`?` for settings that came from no file).
-fn config_name(config: &Option<PathBuf>) -> String {
-    config
-        .as_deref()
-        .map(Path::display)
-        .map(|p| p.to_string())
-        .unwrap_or_else(|| "?".into())
+    /// Settings resolved into no config or no run.
+    #[error(transparent)]
+    Settings(#[from] crate::settings::SettingsError),
+    #[error(transparent)]
+    Setup(#[from] crate::settings::SetupError),
 }
 
 /// Prints `report` as `ftlint: error: MESSAGE` and returns exit code 2 — or 0 for a closed
@@ -176,7 +127,7 @@ mod tests {
 
     #[test]
     fn wrapped_errors_name_their_config_key_and_keep_the_cause() {
-        let e = CliError::Models {
+        let e = crate::settings::SetupError::Models {
             config: Some(PathBuf::from("ftlint.toml")),
             source: TargetError::EmptyModelName,
         };
@@ -186,13 +137,18 @@ mod tests {
         );
         let cause = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<TargetError>());
         assert_eq!(cause, Some(&TargetError::EmptyModelName));
-        let e = CliError::Thresholds {
+        let e = CliError::from(crate::settings::SetupError::Thresholds {
             config: None,
-            source: ProfileError::NotANumber { key: "x".into() },
-        };
+            source: ProfileError::WarnAboveError {
+                profile: "finetune".into(),
+                category: crate::moderation::Category::Sexual,
+                warn: 0.5,
+                error: 0.4,
+            },
+        });
         assert_eq!(
             e.to_string(),
-            "invalid config `?`: `thresholds.x` must be a number"
+            "invalid config `?`: profile `finetune`: `sexual` warn 0.5 is above error 0.4"
         );
     }
 }

@@ -15,8 +15,10 @@ mod stats_cmd;
 
 pub use error::{CliError, Report};
 
-use crate::format::Format;
-use crate::render::OutputFormat;
+use crate::config::{
+    Concurrency, Config, Epochs, FormatOption, ModerationSource, ModerationUnit, OutputFormat,
+};
+use crate::settings::{Lookup, Resolved};
 use clap::{Parser, Subcommand};
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -62,15 +64,6 @@ pub enum Command {
 pub enum ListFormat {
     Text,
     Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    Auto,
-    Chat,
-    Completion,
-    Preference,
-    Rft,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -148,7 +141,7 @@ pub struct ModerationFlags {
     /// Moderation scores: `cache` uses cached and imported ones only (default), `api` fetches
     /// missing ones (needs OPENAI_API_KEY), `off` skips the M rules
     #[arg(long, value_enum, value_name = "SOURCE")]
-    pub moderation: Option<ModerationArg>,
+    pub moderation: Option<ModerationSource>,
     /// Import scores: per-text records (as `ftlint moderate --export` writes) or raw API responses
     #[arg(long, value_name = "FILE")]
     pub scores: Option<PathBuf>,
@@ -163,7 +156,7 @@ pub struct ModerationFlags {
     pub cache_dir: Option<PathBuf>,
     /// Score each message's text (default) or each whole example
     #[arg(long, value_enum)]
-    pub moderation_unit: Option<UnitArg>,
+    pub moderation_unit: Option<ModerationUnit>,
     /// The moderation model to ask and to look up in the cache
     #[arg(long, value_name = "NAME")]
     pub moderation_model: Option<String>,
@@ -171,21 +164,8 @@ pub struct ModerationFlags {
     #[arg(long)]
     pub require_scores: bool,
     /// Moderation requests in flight at once [default: 4]
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=64))]
-    pub concurrency: Option<u32>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ModerationArg {
-    Off,
-    Cache,
-    Api,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum UnitArg {
-    Message,
-    Example,
+    #[arg(long)]
+    pub concurrency: Option<Concurrency>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -194,7 +174,7 @@ pub struct ModerateArgs {
     pub inputs: InputFlags,
     /// The data format; `auto` detects it per line [default: auto]
     #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
+    pub format: Option<FormatOption>,
     /// Write every text's score as per-text records (the `--scores` format) to FILE
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
@@ -204,59 +184,57 @@ pub struct ModerateArgs {
     pub config: ConfigFlags,
 }
 
-impl ModerationFlags {
-    /// Puts the flags that were given into `s`; `given` is called with each one's config key.
-    pub fn apply(&self, s: &mut crate::settings::Settings, given: &mut dyn FnMut(&'static str)) {
-        use crate::moderation::SourceMode;
-        if let Some(m) = self.moderation {
-            s.moderation = Some(match m {
-                ModerationArg::Off => SourceMode::Off,
-                ModerationArg::Cache => SourceMode::Cache,
-                ModerationArg::Api => SourceMode::Api,
-            });
-            given("moderation");
-        }
-        if let Some(v) = &self.scores {
-            s.scores = Some(v.clone());
-            given("scores");
-        }
-        if let Some(v) = &self.profile {
-            s.profile = Some(v.clone());
-            given("profile");
-        }
-        if self.offline {
-            s.offline = true;
-            given("offline");
-        }
-        if let Some(v) = &self.cache_dir {
-            s.cache_dir = Some(v.clone());
-            given("cache-dir");
-        }
-        if let Some(u) = self.moderation_unit {
-            s.moderation_unit = u.mode();
-            given("moderation-unit");
-        }
-        if let Some(v) = &self.moderation_model {
-            s.moderation_model = Some(v.clone());
-            given("moderation-model");
-        }
-        if self.require_scores {
-            s.require_scores = true;
-            given("require-scores");
-        }
-        if let Some(n) = self.concurrency {
-            s.concurrency = n as usize;
-            given("concurrency");
+impl ConfigFlags {
+    /// The config file these flags ask for.
+    pub fn lookup(&self) -> Lookup {
+        match (&self.config, self.isolated) {
+            (_, true) => Lookup::Isolated,
+            (Some(path), false) => Lookup::File(path.clone()),
+            (None, false) => Lookup::Discover,
         }
     }
 }
 
-impl UnitArg {
-    pub fn mode(self) -> crate::moderation::UnitMode {
-        match self {
-            UnitArg::Message => crate::moderation::UnitMode::Message,
-            UnitArg::Example => crate::moderation::UnitMode::Example,
-        }
+/// A switch is a setting only when given: off is "not said", so the config's value stands.
+fn given(switch: bool) -> Option<bool> {
+    switch.then_some(true)
+}
+
+/// A list flag is a setting only when given at least once.
+fn given_list(v: &[String]) -> Option<Vec<String>> {
+    (!v.is_empty()).then(|| v.to_vec())
+}
+
+impl ModerationFlags {
+    /// Puts the flags that were given into the flags' layer `o`.
+    pub fn layer(&self, o: &mut Config) {
+        o.moderation = self.moderation;
+        o.scores.clone_from(&self.scores);
+        o.profile.clone_from(&self.profile);
+        o.offline = given(self.offline);
+        o.cache_dir.clone_from(&self.cache_dir);
+        o.moderation_unit = self.moderation_unit;
+        o.moderation_model.clone_from(&self.moderation_model);
+        o.require_scores = given(self.require_scores);
+        o.concurrency = self.concurrency;
+    }
+}
+
+impl CheckArgs {
+    /// The settings of `check` (and `ftlint config`): these flags over the config over the
+    /// defaults.
+    pub fn resolve(&self) -> Result<Resolved, crate::settings::SettingsError> {
+        let mut o = Config::default();
+        self.targeting.layer(&mut o);
+        o.output_format = self.output_format;
+        o.select = given_list(&self.select);
+        o.ignore = given_list(&self.ignore);
+        o.max_warnings = self.max_warnings;
+        o.exclude = given_list(&self.exclude);
+        o.force_exclude = given(self.force_exclude);
+        o.baseline.clone_from(&self.baseline);
+        self.moderation.layer(&mut o);
+        crate::settings::resolve(&self.config.lookup(), &self.inputs.paths, o)
     }
 }
 
@@ -306,44 +284,19 @@ pub struct TargetFlags {
     pub model: Option<String>,
     /// The data format; `auto` detects it per line [default: auto]
     #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
+    pub format: Option<FormatOption>,
     /// Epochs for the cost estimate (default: the service's rule from the example count)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
-    pub epochs: Option<u32>,
+    #[arg(long, value_name = "N")]
+    pub epochs: Option<Epochs>,
 }
 
 impl TargetFlags {
-    /// Puts the given flags into `s`, telling `set` which keys they were.
-    pub fn apply(&self, s: &mut crate::settings::Settings, set: &mut dyn FnMut(&'static str)) {
-        if let Some(v) = &self.target {
-            s.target = v.clone();
-            set("target");
-        }
-        if let Some(v) = &self.model {
-            s.model = Some(v.clone());
-            set("model");
-        }
-        if let Some(v) = self.format {
-            s.format = v.choice();
-            set("format");
-        }
-        if let Some(v) = self.epochs {
-            s.epochs = Some(v);
-            set("epochs");
-        }
-    }
-}
-
-impl FormatArg {
-    pub fn choice(self) -> crate::format::FormatChoice {
-        use crate::format::FormatChoice::{Auto, Fixed};
-        match self {
-            FormatArg::Auto => Auto,
-            FormatArg::Chat => Fixed(Format::Chat),
-            FormatArg::Completion => Fixed(Format::Completion),
-            FormatArg::Preference => Fixed(Format::Preference),
-            FormatArg::Rft => Fixed(Format::Rft),
-        }
+    /// Puts the flags that were given into the flags' layer `o`.
+    pub fn layer(&self, o: &mut Config) {
+        o.target.clone_from(&self.target);
+        o.model.clone_from(&self.model);
+        o.format = self.format;
+        o.epochs = self.epochs;
     }
 }
 

@@ -1,24 +1,23 @@
 //! `--moderation api` and `ftlint moderate`: collect the texts no source scores, fetch them
 //! (batched, retried, cached as they arrive), and optionally export every score.
 
-use super::check::{Inputs, Setup};
+use super::check::Inputs;
 use super::{CliError, ModerateArgs, Report};
+use crate::config::Config;
 use crate::input::{InputError, Source};
 use crate::moderation::{ClientConfig, ModerationClient, ModerationRun, ScoreRecord, SourceMode};
-use crate::settings::Settings;
+use crate::settings::{Settings, Setup};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 
 pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, Report> {
+    let mut flags = Config {
+        format: args.format,
+        ..Config::default()
+    };
+    args.moderation.layer(&mut flags);
     let mut settings =
-        super::config_cmd::resolve_with(&args.config, &args.inputs.paths, |s, set| {
-            if let Some(v) = args.format {
-                s.format = v.choice();
-                set("format");
-            }
-            args.moderation.apply(s, set);
-        })?
-        .settings;
+        crate::settings::resolve(&args.config.lookup(), &args.inputs.paths, flags)?.settings;
     // Every text is scored, whatever the config selects.
     settings.select = vec!["M".into()];
     settings.ignore.clear();

@@ -1,15 +1,17 @@
 //! `ftlint stats`: token, length and role distributions, epochs and cost, per file.
 
-use super::check::{check_all, Inputs, Setup};
+use super::check::{check_all, Inputs};
 use super::{CliError, ListFormat, Report, StatsArgs};
+use crate::config::Config;
+use crate::settings::Setup;
 use std::io::Write;
 
 pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Report> {
     // No rule runs: the pass only parses and counts.
-    let settings = super::config_cmd::resolve_with(&args.config, &args.inputs.paths, |s, set| {
-        args.targeting.apply(s, set)
-    })?
-    .settings;
+    let mut flags = Config::default();
+    args.targeting.layer(&mut flags);
+    let settings =
+        crate::settings::resolve(&args.config.lookup(), &args.inputs.paths, flags)?.settings;
     let setup = Setup::new(&settings, true)?;
     let model = setup.opts.tokens.clone().ok_or(CliError::NoModel)?;
     let sources = args.inputs.sources(&settings)?;

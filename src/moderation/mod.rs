@@ -17,7 +17,7 @@
 //! # fn lines() -> Vec<serde_json::Value> { vec![] }
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! // Once per run, from flags and config.
-//! let profile = Profile::find("finetune", &[])?; // then .with_overrides(&thresholds_table)?
+//! let profile = Profile::find("finetune", &[])?; // then .with_overrides(&config_thresholds)?
 //! let cache = resolve_cache_dir(None).map(Cache::new); // --cache-dir, FTLINT_CACHE_DIR, user dir
 //! let imported = None; // Some(ImportedScores::from_path(path)?) for --scores FILE
 //! let store = ScoreStore::new(client::DEFAULT_MODEL, cache, imported);
@@ -59,6 +59,7 @@ pub mod client;
 pub mod import;
 mod pack;
 pub mod profile;
+mod profile_def;
 pub mod run;
 pub mod scores;
 pub mod store;
@@ -68,7 +69,7 @@ pub use cache::{resolve_cache_dir, Cache};
 pub use check::{Event, FileReport, LineSummary, ModerationCheck, RiskyExample, UnitEvent};
 pub use client::{ApiKey, ClientConfig, ClientError, ModerationClient};
 pub use import::{ImportedScores, ScoreRecord};
-pub use profile::{Hit, Level, Profile};
+pub use profile::{Gate, Hit, Level, Profile, ProfileDef, ThresholdOverrides, Thresholds};
 pub use run::ModerationRun;
 pub use scores::{text_hash, Category, Score};
 pub use store::{Origin, Resolved, ScoreStore};

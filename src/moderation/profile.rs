@@ -1,10 +1,15 @@
 //! Moderation profiles: per-category `warn`/`error` thresholds and the file-level gate.
 //!
 //! Built-in profiles are TOML files under `rules/moderation/`, embedded in the binary; each
-//! threshold's reasoning is written beside it there. Users add profiles or override thresholds
-//! through their config, which hands us an already parsed TOML table.
+//! threshold's reasoning is written beside it there. Users add profiles (`[profiles.NAME]`, a
+//! [`ProfileDef`]) or override thresholds (`[thresholds]`, a [`ThresholdOverrides`]) in their
+//! config; their written shapes are in `profile_def.rs`.
 
+use super::profile_def::ThresholdsDef;
+pub use super::profile_def::{ProfileDef, ThresholdOverrides};
 use super::scores::{Category, Score};
+use crate::bounded::Fraction;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -16,20 +21,23 @@ pub enum Level {
     Error,
 }
 
-/// The two thresholds of one category. Either may be absent.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The two thresholds of one category. Either may be absent; `warn` is not above `error`.
+// Both given: checked as the table is read (`try_from`), so the error points at the table.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, JsonSchema)]
+#[serde(try_from = "ThresholdsDef")]
 pub struct Thresholds {
-    pub warn: Option<f64>,
-    pub error: Option<f64>,
+    pub warn: Option<Fraction>,
+    pub error: Option<Fraction>,
 }
 
 /// The file-level "too many flagged examples" gate. The file fails when either limit is passed.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Gate {
+    /// More flagged examples than this and the file fails (M003)
     pub max_flagged_examples: Option<u64>,
-    pub max_flagged_fraction: Option<f64>,
+    /// A larger fraction of flagged examples than this and the file fails (M003)
+    pub max_flagged_fraction: Option<Fraction>,
 }
 
 /// One finding of [`Profile::evaluate`] for one text.
@@ -72,25 +80,6 @@ pub struct Profile {
     pub categories: BTreeMap<Category, Thresholds>,
 }
 
-/// The on-disk shape of a profile (built-in file or a user's `[moderation.profiles.NAME]`).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProfileFile {
-    name: Option<String>,
-    #[serde(default)]
-    description: String,
-    #[serde(default = "yes")]
-    use_flagged: bool,
-    #[serde(default)]
-    gate: Gate,
-    #[serde(default)]
-    categories: BTreeMap<String, Thresholds>,
-}
-
-fn yes() -> bool {
-    true
-}
-
 const BUILTIN_SOURCES: &[(&str, &str)] = &[
     (
         "finetune",
@@ -104,8 +93,8 @@ static BUILTINS: LazyLock<Vec<Profile>> = LazyLock::new(|| {
         .iter()
         .filter_map(|(name, src)| {
             // The files are tested (`builtins_parse`); a broken one is left out, never a panic.
-            let table: toml::Table = src.parse().ok()?;
-            Profile::from_table(name, &table).ok()
+            let def: ProfileDef = toml::from_str(src).ok()?;
+            Profile::from_def(name, def).ok()
         })
         .collect()
 });
@@ -145,105 +134,55 @@ impl Profile {
         BUILTIN_SOURCES.iter().map(|(n, _)| *n).collect()
     }
 
-    /// Builds a profile from a parsed TOML table with the built-in files' keys (`description`,
-    /// `use_flagged`, `[gate]`, `[categories."NAME"]`). `name` is used unless the table names
-    /// itself. Unknown keys and categories are errors.
-    pub fn from_table(name: &str, table: &toml::Table) -> Result<Profile, ProfileError> {
-        let file: ProfileFile =
-            toml::Value::Table(table.clone())
-                .try_into()
-                .map_err(|source: toml::de::Error| ProfileError::Table {
-                    profile: name.to_string(),
-                    source: Box::new(source),
-                })?;
-        let name = file.name.unwrap_or_else(|| name.to_string());
-        let mut categories = BTreeMap::new();
-        for (key, t) in file.categories {
-            let cat = parse_category(&name, &key)?;
-            categories.insert(cat, t);
-        }
+    /// Builds a profile from its written shape. `name` is used unless the definition names
+    /// itself.
+    pub fn from_def(name: &str, def: ProfileDef) -> Result<Profile, ProfileError> {
         let p = Profile {
-            name,
-            description: file.description,
-            use_flagged: file.use_flagged,
-            gate: file.gate,
-            categories,
+            name: def.name.unwrap_or_else(|| name.to_string()),
+            description: def.description,
+            use_flagged: def.use_flagged,
+            gate: def.gate,
+            categories: def.categories,
         };
         p.validate()?;
         Ok(p)
     }
 
-    /// Applies `[thresholds]` overrides: keys are category names (slash or underscore form)
-    /// holding `{ warn = …, error = … }` (a missing key keeps the profile's value), plus
-    /// `max_flagged_examples` and `max_flagged_fraction` for the gate.
-    pub fn with_overrides(mut self, table: &toml::Table) -> Result<Profile, ProfileError> {
-        for (key, value) in table {
-            match key.as_str() {
-                "max_flagged_examples" => {
-                    let n = value
-                        .as_integer()
-                        .and_then(|n| u64::try_from(n).ok())
-                        .ok_or_else(|| ProfileError::NotACount { key: key.clone() })?;
-                    self.gate.max_flagged_examples = Some(n);
-                }
-                "max_flagged_fraction" => {
-                    let f = as_f64(value)
-                        .ok_or_else(|| ProfileError::NotANumber { key: key.clone() })?;
-                    self.gate.max_flagged_fraction = Some(f);
-                }
-                _ => {
-                    let cat = parse_category(&self.name, key)?;
-                    let t: Thresholds =
-                        value
-                            .clone()
-                            .try_into()
-                            .map_err(|source: toml::de::Error| ProfileError::Threshold {
-                                key: key.clone(),
-                                source: Box::new(source),
-                            })?;
-                    let entry = self.categories.entry(cat).or_default();
-                    if t.warn.is_some() {
-                        entry.warn = t.warn;
-                    }
-                    if t.error.is_some() {
-                        entry.error = t.error;
-                    }
-                }
+    /// Applies `[thresholds]` overrides: a threshold or gate limit given replaces the
+    /// profile's, one not given keeps it.
+    pub fn with_overrides(mut self, o: &ThresholdOverrides) -> Result<Profile, ProfileError> {
+        if o.gate.max_flagged_examples.is_some() {
+            self.gate.max_flagged_examples = o.gate.max_flagged_examples;
+        }
+        if o.gate.max_flagged_fraction.is_some() {
+            self.gate.max_flagged_fraction = o.gate.max_flagged_fraction;
+        }
+        for (&cat, t) in &o.categories {
+            let entry = self.categories.entry(cat).or_default();
+            if t.warn.is_some() {
+                entry.warn = t.warn;
+            }
+            if t.error.is_some() {
+                entry.error = t.error;
             }
         }
         self.validate()?;
         Ok(self)
     }
 
+    /// What the types cannot check alone: an override's `warn` against the profile's `error`
+    /// (each is in 0..=1 by type, and a table that gives both is checked as it is read).
     fn validate(&self) -> Result<(), ProfileError> {
-        let bad = |v: f64| !(0.0..=1.0).contains(&v);
         for (cat, t) in &self.categories {
-            for v in [t.warn, t.error].into_iter().flatten() {
-                if bad(v) {
-                    return Err(ProfileError::ThresholdRange {
-                        profile: self.name.clone(),
-                        category: *cat,
-                        value: v,
-                    });
-                }
-            }
             if let (Some(w), Some(e)) = (t.warn, t.error) {
                 if w > e {
                     return Err(ProfileError::WarnAboveError {
                         profile: self.name.clone(),
                         category: *cat,
-                        warn: w,
-                        error: e,
+                        warn: w.get(),
+                        error: e.get(),
                     });
                 }
-            }
-        }
-        if let Some(f) = self.gate.max_flagged_fraction {
-            if bad(f) {
-                return Err(ProfileError::FractionRange {
-                    profile: self.name.clone(),
-                    value: f,
-                });
             }
         }
         Ok(())
@@ -272,7 +211,7 @@ impl Profile {
                 continue;
             }
             let Some(s) = score.get(cat) else { continue };
-            let level = match (t.error, t.warn) {
+            let level = match (t.error.map(Fraction::get), t.warn.map(Fraction::get)) {
                 (Some(e), _) if s >= e => Some((Level::Error, e)),
                 (_, Some(w)) if s >= w => Some((Level::Warn, w)),
                 _ => None,
@@ -313,6 +252,7 @@ impl Profile {
                 .categories
                 .get(&cat)
                 .and_then(|t| t.warn.or(t.error))
+                .map(Fraction::get)
                 .filter(|b| *b > 0.0);
             let mut r = match base {
                 Some(b) => s / b,
@@ -342,7 +282,7 @@ impl Profile {
                 return Some(verdict(GateLimit::Examples(max)));
             }
         }
-        if let Some(max) = self.gate.max_flagged_fraction {
+        if let Some(max) = self.gate.max_flagged_fraction.map(Fraction::get) {
             if total_examples > 0 && flagged_examples as f64 / total_examples as f64 > max {
                 return Some(verdict(GateLimit::Fraction(max)));
             }
@@ -351,56 +291,12 @@ impl Profile {
     }
 }
 
-fn as_f64(v: &toml::Value) -> Option<f64> {
-    v.as_float().or_else(|| v.as_integer().map(|i| i as f64))
-}
-
-fn parse_category(profile: &str, key: &str) -> Result<Category, ProfileError> {
-    Category::parse(key)
-        .map(|(c, _)| c)
-        .ok_or_else(|| ProfileError::UnknownCategory {
-            profile: profile.to_string(),
-            key: key.to_string(),
-        })
-}
-
-/// A profile or override that could not be read. A toml error shows its `message()` only.
+/// A profile that cannot be used (its written shape is checked as it is read: `profile_def.rs`).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ProfileError {
     /// `known`: every profile name there is, sorted.
     #[error("unknown moderation profile `{name}`; expected one of {}", quoted(.known))]
     UnknownProfile { name: String, known: Vec<String> },
-    /// A `[profiles.NAME]` table with an unknown key or a wrong type.
-    #[error("profile `{profile}`: {}", .source.message())]
-    Table {
-        profile: String,
-        // Boxed: toml's error is large, and every `Result` of this type would carry its size.
-        #[source]
-        source: Box<toml::de::Error>,
-    },
-    #[error(
-        "profile `{profile}`: unknown category `{key}`; expected one of {}",
-        Category::ALL.map(Category::as_str).join(", ")
-    )]
-    UnknownCategory { profile: String, key: String },
-    #[error("`thresholds.{key}` must be a non-negative integer")]
-    NotACount { key: String },
-    #[error("`thresholds.{key}` must be a number")]
-    NotANumber { key: String },
-    /// A `[thresholds]` category entry with an unknown key or a wrong type.
-    #[error("`thresholds.{key}`: {}", .source.message())]
-    Threshold {
-        key: String,
-        // Boxed: toml's error is large, and every `Result` of this type would carry its size.
-        #[source]
-        source: Box<toml::de::Error>,
-    },
-    #[error("profile `{profile}`: `{category}` threshold {value} is not between 0 and 1")]
-    ThresholdRange {
-        profile: String,
-        category: Category,
-        value: f64,
-    },
     #[error("profile `{profile}`: `{category}` warn {warn} is above error {error}")]
     WarnAboveError {
         profile: String,
@@ -408,8 +304,6 @@ pub enum ProfileError {
         warn: f64,
         error: f64,
     },
-    #[error("profile `{profile}`: `max_flagged_fraction` {value} is not between 0 and 1")]
-    FractionRange { profile: String, value: f64 },
 }
 
 /// `a`, `b`: names as an error message lists them.
@@ -438,14 +332,8 @@ mod tests {
     #[test]
     fn builtins_parse() {
         for name in Profile::builtin_names() {
-            let table: toml::Table = BUILTIN_SOURCES
-                .iter()
-                .find(|(n, _)| *n == name)
-                .unwrap()
-                .1
-                .parse()
-                .unwrap();
-            let p = Profile::from_table(name, &table).unwrap();
+            let src = BUILTIN_SOURCES.iter().find(|(n, _)| *n == name).unwrap().1;
+            let p = Profile::from_def(name, toml::from_str(src).unwrap()).unwrap();
             assert_eq!(p.name, name);
             assert_eq!(Profile::builtin(name), Some(p));
         }
@@ -523,57 +411,75 @@ mod tests {
 
     #[test]
     fn overrides_change_thresholds_and_gate() {
-        let table: toml::Table =
-            "sexual = { warn = 0.1 }\nself_harm = { error = 0.2 }\nmax_flagged_examples = 3"
-                .parse()
-                .unwrap();
+        let table: ThresholdOverrides = toml::from_str(
+            "sexual = { warn = 0.1 }\nself_harm = { error = 0.2 }\nmax_flagged_examples = 3",
+        )
+        .unwrap();
         let p = Profile::builtin("finetune")
             .unwrap()
             .with_overrides(&table)
             .unwrap();
-        assert_eq!(p.categories[&Category::Sexual].warn, Some(0.1));
-        assert_eq!(p.categories[&Category::Sexual].error, Some(0.30));
-        assert_eq!(p.categories[&Category::SelfHarm].error, Some(0.2));
+        let get = |c: Category, f: fn(&Thresholds) -> Option<Fraction>| {
+            f(&p.categories[&c]).map(Fraction::get)
+        };
+        assert_eq!(get(Category::Sexual, |t| t.warn), Some(0.1));
+        assert_eq!(get(Category::Sexual, |t| t.error), Some(0.30));
+        assert_eq!(get(Category::SelfHarm, |t| t.error), Some(0.2));
         assert_eq!(p.gate.max_flagged_examples, Some(3));
         // 0.0687 no longer reaches sexual's warn.
         assert_eq!(p.evaluate(&recorded()).len(), 1);
 
-        for bad in [
-            "nonsense = { warn = 0.1 }",
-            "sexual = { warn = 2.0 }",
-            "sexual = { warn = 0.5, error = 0.4 }",
-            "sexual = { typo = 0.5 }",
-            "max_flagged_examples = -1",
+        // Each bad override is refused where it is read, at its key or value.
+        for (bad, message) in [
+            (
+                "nonsense = { warn = 0.1 }",
+                "unknown category `nonsense`; expected one of harassment, harassment/threatening, hate, hate/threatening, illicit, illicit/violent, self-harm, self-harm/instructions, self-harm/intent, sexual, sexual/minors, violence, violence/graphic",
+            ),
+            ("sexual = { warn = 2.0 }", "2 is not in 0..=1"),
+            (
+                "sexual = { warn = 0.5, error = 0.4 }",
+                "warn 0.5 is above error 0.4",
+            ),
+            (
+                "sexual = { typo = 0.5 }",
+                "unknown field `typo`, expected `warn` or `error`",
+            ),
+            (
+                "max_flagged_examples = -1",
+                "invalid value: integer `-1`, expected u64",
+            ),
         ] {
-            let t: toml::Table = bad.parse().unwrap();
-            assert!(
-                Profile::builtin("finetune")
-                    .unwrap()
-                    .with_overrides(&t)
-                    .is_err(),
-                "{bad}"
-            );
+            let e = toml::from_str::<ThresholdOverrides>(bad).unwrap_err();
+            assert_eq!(e.message(), message, "{bad}");
         }
+        // An override's warn above the profile's own error is refused when they meet.
+        let t: ThresholdOverrides = toml::from_str("sexual = { warn = 0.5 }").unwrap();
+        let e = Profile::builtin("finetune")
+            .unwrap()
+            .with_overrides(&t)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "profile `finetune`: `sexual` warn 0.5 is above error 0.3"
+        );
     }
 
     #[test]
-    fn user_profile_from_table() {
-        let t: toml::Table = "description = \"mine\"\n[gate]\nmax_flagged_examples = 2\n[categories.violence]\nwarn = 0.2\nerror = 0.6"
-            .parse()
+    fn user_profile_from_def() {
+        let t: ProfileDef = toml::from_str("description = \"mine\"\n[gate]\nmax_flagged_examples = 2\n[categories.violence]\nwarn = 0.2\nerror = 0.6")
             .unwrap();
-        let p = Profile::from_table("strict", &t).unwrap();
+        let p = Profile::from_def("strict", t).unwrap();
         assert_eq!(p.name, "strict");
         assert!(p.use_flagged);
         assert!(p.gate(2, 10).is_none());
         assert_eq!(p.gate(3, 10).unwrap().limit, GateLimit::Examples(2));
-        let t: toml::Table = "colour = 1".parse().unwrap();
-        assert!(Profile::from_table("x", &t).is_err());
+        assert!(toml::from_str::<ProfileDef>("colour = 1").is_err());
     }
 
     #[test]
     fn find_prefers_user_profiles() {
-        let t: toml::Table = "description = \"mine\"".parse().unwrap();
-        let mine = Profile::from_table("api", &t).unwrap();
+        let t: ProfileDef = toml::from_str("description = \"mine\"").unwrap();
+        let mine = Profile::from_def("api", t).unwrap();
         assert_eq!(
             Profile::find("api", std::slice::from_ref(&mine)).unwrap(),
             mine
@@ -586,38 +492,6 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "unknown moderation profile `nope`; expected one of `api`, `finetune`"
-        );
-    }
-
-    #[test]
-    fn errors_carry_their_data_and_keep_their_wording() {
-        let finetune = || Profile::builtin("finetune").unwrap();
-        let t: toml::Table = "nonsense = { warn = 0.1 }".parse().unwrap();
-        let e = finetune().with_overrides(&t).unwrap_err();
-        assert!(matches!(&e, ProfileError::UnknownCategory { key, .. } if key == "nonsense"));
-        assert!(e.to_string().starts_with(
-            "profile `finetune`: unknown category `nonsense`; expected one of harassment, \
-             harassment/threatening, hate, "
-        ));
-        let t: toml::Table = "sexual = { warn = 0.5, error = 0.4 }".parse().unwrap();
-        assert_eq!(
-            finetune().with_overrides(&t).unwrap_err().to_string(),
-            "profile `finetune`: `sexual` warn 0.5 is above error 0.4"
-        );
-        let t: toml::Table = "max_flagged_examples = -1".parse().unwrap();
-        assert_eq!(
-            finetune().with_overrides(&t).unwrap_err(),
-            ProfileError::NotACount {
-                key: "max_flagged_examples".into()
-            }
-        );
-        let t: toml::Table = "sexual = { typo = 0.5 }".parse().unwrap();
-        let e = finetune().with_overrides(&t).unwrap_err();
-        assert!(matches!(e, ProfileError::Threshold { .. }));
-        assert!(
-            e.to_string()
-                .starts_with("`thresholds.sexual`: unknown field `typo`"),
-            "{e}"
         );
     }
 

@@ -13,21 +13,9 @@ use crate::engine::FileReport;
 use crate::rules::Severity;
 use std::io::{self, Write};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
-    /// Code, message, a snippet with a caret, help (default).
-    Full,
-    /// `path:line:col: CODE message`, one per line (editors, grep).
-    Concise,
-    /// One JSON document (versioned, stable).
-    Json,
-    /// One JSON object per diagnostic per line.
-    JsonLines,
-    /// GitHub Actions workflow commands (annotations on the pull request).
-    Github,
-    /// SARIF 2.1.0 (code scanning).
-    Sarif,
-}
+// The words of `--output-format` are a setting, shared with the config file; they live in
+// the config layer so that settings need nothing from the renderers.
+pub use crate::config::OutputFormat;
 
 /// What the renderers need besides the reports.
 #[derive(Debug, Clone)]

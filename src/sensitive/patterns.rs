@@ -48,7 +48,7 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
 
 /// One `[[pattern]]`: a regex reported under an S code. Also the shape of user additions
 /// (`[[sensitive.pattern]]` in config, say), hence `deny_unknown_fields`.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatternDef {
     /// Unique kebab-case id, e.g. `openai-api-key`.

@@ -61,8 +61,8 @@ pub(crate) struct TextScan {
     pub names: Vec<(Range<usize>, String)>,
 }
 
-/// Extra configuration on top of the built-in patterns — the shape the lead's config feeds in.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+/// Extra configuration on top of the built-in patterns: the config's `[sensitive]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ScannerOptions {
     /// Additional patterns, same fields as `rules/sensitive/*.toml` `[[pattern]]`.

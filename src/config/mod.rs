@@ -7,59 +7,24 @@
 //! config for all its inputs (not one per input, as ruff does), so that the settings a
 //! report was made with are the same for every file in it and `ftlint config` can show them.
 //!
-//! Keys mirror the `check` flags (kebab-case), plus `per-file-ignores`, `[thresholds]`,
-//! `[[models]]`, `[profiles.NAME]` and `[sensitive]`. Unknown keys are errors naming the key,
-//! the file and the line. Precedence: flags > config > defaults ([`crate::settings`]).
+//! The file's contents are one [`Config`] ([`options`]): its keys mirror the `check` flags
+//! (kebab-case), plus `per-file-ignores`, `[thresholds]`, `[[models]]`, `[profiles.NAME]` and
+//! `[sensitive]`. Everything is typed, so an unknown key, a word that is not one of a setting's
+//! choices, a number out of range or a bad threshold is an error here, naming the file, the line
+//! and column, and the key. Precedence (flags > config > defaults) is [`crate::settings`]'s.
 //! Relative paths (`scores`, `cache-dir`, `baseline`) resolve against the config file's folder.
 
-pub mod schema;
+pub mod choices;
+pub mod options;
 
-use crate::sensitive::ScannerOptions;
-use crate::targets::Model;
+pub use choices::{FormatOption, ModerationSource, ModerationUnit, OutputFormat};
+pub use options::{json_schema, json_schema_text, Concurrency, Config, Epochs};
+
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The names a config file may have, in the order they are looked for in each folder.
 pub const FILE_NAMES: &[&str] = &["ftlint.toml", ".ftlint.toml", "pyproject.toml"];
-
-/// The contents of a config file. Every key is optional; `None` leaves the default (or the
-/// flag) in place.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Config {
-    pub target: Option<String>,
-    pub model: Option<String>,
-    pub format: Option<String>,
-    pub output_format: Option<String>,
-    pub select: Option<Vec<String>>,
-    pub ignore: Option<Vec<String>>,
-    pub epochs: Option<u32>,
-    pub max_warnings: Option<usize>,
-    pub exclude: Option<Vec<String>>,
-    pub force_exclude: Option<bool>,
-    pub per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
-    pub baseline: Option<PathBuf>,
-    pub moderation: Option<String>,
-    pub scores: Option<PathBuf>,
-    pub profile: Option<String>,
-    pub offline: Option<bool>,
-    pub cache_dir: Option<PathBuf>,
-    pub moderation_unit: Option<String>,
-    pub moderation_model: Option<String>,
-    pub require_scores: Option<bool>,
-    pub concurrency: Option<u32>,
-    /// Overrides of the active moderation profile (`Profile::with_overrides`).
-    pub thresholds: Option<toml::Table>,
-    /// Extra models of the target (a model of a built-in name replaces it).
-    #[serde(default)]
-    pub models: Vec<Model>,
-    /// User moderation profiles by name (`Profile::from_table`).
-    #[serde(default)]
-    pub profiles: BTreeMap<String, toml::Table>,
-    /// Extra sensitive-data patterns and allow-lists.
-    pub sensitive: Option<ScannerOptions>,
-}
 
 /// A config file that was read: its path, its folder and its contents.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,8 +67,11 @@ pub fn parse(text: &str, path: &Path, pyproject: bool) -> Result<Option<Config>,
                 format!(":{line}:{col}")
             })
             .unwrap_or_default();
+        let key = key_of(&e, pyproject)
+            .map(|k| format!("`{k}`: "))
+            .unwrap_or_default();
         ConfigError(format!(
-            "invalid config `{}{place}`: {}",
+            "invalid config `{}{place}`: {key}{}",
             path.display(),
             e.message().trim_end()
         ))
@@ -114,6 +82,30 @@ pub fn parse(text: &str, path: &Path, pyproject: bool) -> Result<Option<Config>,
     } else {
         toml::from_str(text).map(Some).map_err(err)
     }
+}
+
+/// The dotted key an error is about (`thresholds.sexual`), relative to the config table; `None`
+/// for the table itself (an unknown key: the message names it).
+fn key_of(e: &toml::de::Error, pyproject: bool) -> Option<String> {
+    // toml keeps the key path private and prints it as the last line, `in `a.b``, when the
+    // error has no source text to quote; that line is the only way to read it. A test pins it.
+    let mut bare = e.clone();
+    bare.set_input(None);
+    let text = bare.to_string();
+    let path = text
+        .lines()
+        .last()?
+        .strip_prefix("in `")?
+        .strip_suffix('`')?
+        .to_string();
+    let path = if pyproject {
+        path.strip_prefix("tool.ftlint")?
+            .trim_start_matches('.')
+            .to_string()
+    } else {
+        path
+    };
+    (!path.is_empty()).then_some(path)
 }
 
 /// 1-based line and column (in characters) of byte `offset` of `text`.
@@ -264,8 +256,68 @@ description = "x"
 allow = ["a@b.c"]
 "#;
         let c = parse(t, Path::new("f.toml"), false).unwrap().unwrap();
-        assert_eq!(c.models.len(), 1);
-        assert!(c.profiles.contains_key("strict"));
+        assert_eq!(c.models.unwrap().len(), 1);
+        assert!(c.profiles.unwrap().contains_key("strict"));
         assert_eq!(c.sensitive.unwrap().allow, vec!["a@b.c".to_string()]);
+    }
+
+    /// A bad value anywhere is refused as the file is read, at its line and column, with its key.
+    #[test]
+    fn bad_values_name_file_line_column_and_key() {
+        let e = |t: &str| parse(t, Path::new("f.toml"), false).unwrap_err().0;
+        assert_eq!(
+            e("epochs = 51\n"),
+            "invalid config `f.toml:1:10`: `epochs`: 51 is not in 1..=50"
+        );
+        assert_eq!(
+            e("model = \"m\"\nconcurrency = 0\n"),
+            "invalid config `f.toml:2:15`: `concurrency`: 0 is not in 1..=64"
+        );
+        assert_eq!(
+            e("format = \"xml\"\n"),
+            "invalid config `f.toml:1:10`: `format`: unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`"
+        );
+        assert_eq!(
+            e("[thresholds]\nsexual = { warn = 1.5 }\n"),
+            "invalid config `f.toml:2:19`: `thresholds.sexual.warn`: 1.5 is not in 0..=1"
+        );
+        assert_eq!(
+            e("[thresholds]\nmax_flagged_fraction = 2\n"),
+            "invalid config `f.toml:2:24`: `thresholds.max_flagged_fraction`: 2 is not in 0..=1"
+        );
+        assert_eq!(
+            e("[profiles.strict.categories.violence]\nwarn = 0.5\nerror = 0.1\n"),
+            "invalid config `f.toml:1:1`: `profiles.strict.categories.violence`: warn 0.5 is above error 0.1"
+        );
+        assert_eq!(
+            e("[profiles.strict.gate]\nmax_flagged_fraction = -0.5\n"),
+            "invalid config `f.toml:2:24`: `profiles.strict.gate.max_flagged_fraction`: -0.5 is not in 0..=1"
+        );
+        assert_eq!(
+            e("[thresholds]\nsexual = { warn = 0.1 }\nsexuality = { warn = 0.1 }\n"),
+            "invalid config `f.toml:3:1`: `thresholds`: unknown category `sexuality`; expected one of harassment, harassment/threatening, hate, hate/threatening, illicit, illicit/violent, self-harm, self-harm/instructions, self-harm/intent, sexual, sexual/minors, violence, violence/graphic"
+        );
+        assert_eq!(
+            e("[thresholds]\nsexual = 0.1\n"),
+            "invalid config `f.toml:2:10`: `thresholds.sexual`: invalid type: floating point `0.1`, expected a table of `warn` and `error`"
+        );
+        assert_eq!(
+            e("output-format = 3\n"),
+            "invalid config `f.toml:1:17`: `output-format`: invalid type: integer `3`, expected a string"
+        );
+        assert_eq!(
+            e("[sensitive]\nallowed = []\n"),
+            "invalid config `f.toml:2:1`: `sensitive`: unknown field `allowed`, expected one of `patterns`, `allow`, `allow-regex`, `min-profile-kinds`"
+        );
+        let p = parse(
+            "[tool.ftlint]\nepochs = 0\n",
+            Path::new("pyproject.toml"),
+            true,
+        )
+        .unwrap_err();
+        assert_eq!(
+            p.0,
+            "invalid config `pyproject.toml:2:10`: `epochs`: 0 is not in 1..=50"
+        );
     }
 }

@@ -1,0 +1,113 @@
+//! The settings of one run: the flags over the config file over the defaults ([`resolve`]),
+//! and the engine options they make ([`Setup`]). This layer sits below the CLI: it knows the
+//! config file and the engine, never a flag, so tests and other front ends (the language
+//! server) resolve settings the way `ftlint check` does without going through clap.
+
+mod resolve;
+mod setup;
+
+pub use resolve::{find_config, resolve, Lookup, Origin, Resolved};
+pub use setup::{moderation_run, Setup, SetupError};
+
+use crate::config::{Config, Loaded, OutputFormat};
+use crate::format::FormatChoice;
+use crate::moderation::{ProfileDef, SourceMode, ThresholdOverrides, UnitMode};
+use std::path::PathBuf;
+
+/// Why the settings cannot be used; the message names the setting (and the config file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsError(pub String);
+
+impl std::fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
+/// The settings of a run with the defaults filled in, before they are resolved against the
+/// target, the profiles and the environment ([`Setup`]).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub target: String,
+    pub model: Option<String>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub format: FormatChoice,
+    pub epochs: Option<u32>,
+    /// `None`: the default (`cache`), and the user did not ask for moderation.
+    pub moderation: Option<SourceMode>,
+    pub scores: Option<PathBuf>,
+    pub profile: Option<String>,
+    pub offline: bool,
+    pub cache_dir: Option<PathBuf>,
+    pub moderation_unit: UnitMode,
+    pub moderation_model: Option<String>,
+    pub require_scores: bool,
+    pub concurrency: usize,
+    pub output_format: OutputFormat,
+    pub max_warnings: Option<usize>,
+    /// Exclude globs, relative to the current directory.
+    pub exclude: Vec<String>,
+    pub force_exclude: bool,
+    /// Config `per-file-ignores`: glob → rule codes or prefixes.
+    pub per_file_ignores: Vec<(String, Vec<String>)>,
+    /// The folder of the config file (per-file-ignores globs are relative to it).
+    pub config_dir: Option<PathBuf>,
+    /// The config file, for error messages.
+    pub config_file: Option<PathBuf>,
+    /// A baseline file of accepted findings.
+    pub baseline: Option<PathBuf>,
+    /// Config `[thresholds]`: overrides of the active moderation profile.
+    pub thresholds: Option<ThresholdOverrides>,
+    /// Config `[[models]]`: added to the target.
+    pub models: Vec<crate::targets::Model>,
+    /// Config `[profiles.NAME]`: user moderation profiles.
+    pub profiles: Vec<(String, ProfileDef)>,
+    /// Config `[sensitive]`: extra patterns and allow-lists.
+    pub sensitive: Option<crate::sensitive::ScannerOptions>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::new(Config::default(), None)
+    }
+}
+
+impl Settings {
+    /// The settings of `options` (every layer already merged), the defaults filling what no
+    /// layer gives; `file` is the config file the options were read from, if any.
+    pub fn new(options: Config, file: Option<&Loaded>) -> Settings {
+        let o = options;
+        Settings {
+            target: o.target.unwrap_or_else(|| "openai".into()),
+            model: o.model,
+            select: o.select.unwrap_or_default(),
+            ignore: o.ignore.unwrap_or_default(),
+            format: o.format.map_or(FormatChoice::Auto, |f| f.choice()),
+            epochs: o.epochs.map(|e| e.get()),
+            moderation: o.moderation.map(SourceMode::from),
+            scores: o.scores,
+            profile: o.profile,
+            offline: o.offline.unwrap_or(false),
+            cache_dir: o.cache_dir,
+            moderation_unit: o.moderation_unit.map_or(UnitMode::Message, UnitMode::from),
+            moderation_model: o.moderation_model,
+            require_scores: o.require_scores.unwrap_or(false),
+            concurrency: o.concurrency.map_or(4, |c| c.get() as usize),
+            output_format: o.output_format.unwrap_or(OutputFormat::Full),
+            max_warnings: o.max_warnings,
+            exclude: o.exclude.unwrap_or_default(),
+            force_exclude: o.force_exclude.unwrap_or(false),
+            per_file_ignores: o.per_file_ignores.unwrap_or_default().into_iter().collect(),
+            config_dir: file.map(|l| crate::config::absolute(&l.dir)),
+            config_file: file.map(|l| l.path.clone()),
+            baseline: o.baseline,
+            thresholds: o.thresholds,
+            models: o.models.unwrap_or_default(),
+            profiles: o.profiles.unwrap_or_default().into_iter().collect(),
+            sensitive: o.sensitive,
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! [`Setup`]: the engine options a run's settings make — the target and its models, the rule
+//! selection by phase, the sensitive-data scanner, the moderation profile and score sources —
+//! plus the findings of the run phase (an unknown model) that every file reports.
+
+use super::Settings;
+use crate::diagnostic::{Diagnostic, RuleSet};
+use crate::engine::{DatasetLimits, Options};
+use crate::moderation::import::ImportError;
+use crate::moderation::profile::ProfileError;
+use crate::moderation::{
+    self, Cache, ImportedScores, ModerationCheck, ModerationRun, Profile, ScoreStore, SourceMode,
+};
+use crate::rules::select::UnknownSelector;
+use crate::rules::tokens::t002_unknown_model as t002;
+use crate::rules::{Plan, RunCtx};
+use crate::sensitive::ScannerError;
+use crate::targets::{Target, TargetError, UnknownModel};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The engine options for a run, resolved from the settings, plus findings about the run
+/// itself (an unknown model) that every file reports.
+pub struct Setup {
+    pub opts: Options,
+    pub model_name: String,
+    pub file_level: Vec<Diagnostic>,
+}
+
+/// Settings that cannot make a run. Each message is the line the CLI prints.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("`--offline` forbids `--moderation api` (use `--moderation cache`)")]
+    OfflineApi,
+    /// `stats --model NAME` for a model the target does not know; `check` reports the same as
+    /// T002, worded by that rule.
+    #[error("{}", t002::message(.0))]
+    UnknownModel(UnknownModel),
+    /// `--select`/`--ignore` (or their config keys) naming no rule.
+    #[error(transparent)]
+    Selection(#[from] UnknownSelector),
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// An unknown `--profile`.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// A config `[[models]]` entry the target rejects.
+    #[error("invalid config `{}`: `models`: {source}", config_name(.config))]
+    Models {
+        config: Option<PathBuf>,
+        #[source]
+        source: TargetError,
+    },
+    #[error("invalid config `{}`: `sensitive`: {source}", config_name(.config))]
+    Sensitive {
+        config: Option<PathBuf>,
+        #[source]
+        source: ScannerError,
+    },
+    #[error("invalid config `{}`: `profiles`: {source}", config_name(.config))]
+    Profiles {
+        config: Option<PathBuf>,
+        #[source]
+        source: ProfileError,
+    },
+    /// `[thresholds]` that the profile rejects (the message names the key).
+    #[error("invalid config `{}`: {source}", config_name(.config))]
+    Thresholds {
+        config: Option<PathBuf>,
+        #[source]
+        source: ProfileError,
+    },
+    /// `--scores FILE` that cannot be imported.
+    #[error("cannot use scores `{}`: {source}", .path.display())]
+    Scores {
+        path: PathBuf,
+        #[source]
+        source: ImportError,
+    },
+}
+
+impl Setup {
+    /// `stats`: no rule runs, tokens are always counted and per-example records kept.
+    pub fn new(s: &Settings, stats: bool) -> Result<Setup, SetupError> {
+        let selection = if stats {
+            RuleSet::EMPTY
+        } else {
+            crate::rules::select(&s.select, &s.ignore)?
+        };
+        let mut target = Target::find(&s.target)?.clone();
+        for m in &s.models {
+            target
+                .add_model(m.clone())
+                .map_err(|source| SetupError::Models {
+                    config: s.config_file.clone(),
+                    source,
+                })?;
+        }
+        let scanner = match &s.sensitive {
+            Some(o) => Some(Arc::new(crate::sensitive::Scanner::new(o).map_err(
+                |source| SetupError::Sensitive {
+                    config: s.config_file.clone(),
+                    source,
+                },
+            )?)),
+            None => None,
+        };
+        let model = target.resolve_model(s.model.as_deref());
+        if let (Err(unknown), true) = (&model, stats) {
+            return Err(SetupError::UnknownModel(unknown.clone()));
+        }
+        // The run phase: rules about the settings themselves, reported on every file.
+        let run = RunCtx {
+            unknown_model: model.as_ref().err(),
+        };
+        let file_level: Vec<Diagnostic> = crate::rules::run_checks(&selection, &run)
+            .into_iter()
+            .map(Diagnostic::from_file_finding)
+            .collect();
+        let resolved = model.ok().cloned();
+        let plan = Plan::new(selection);
+        let model_name = s
+            .model
+            .clone()
+            .unwrap_or_else(|| target.default_model().name.clone());
+        // Tokenize only when a token rule or `stats` needs it.
+        let tokens = resolved.filter(|_| stats || plan.uses_tokens());
+        let moderation = if stats {
+            None
+        } else {
+            moderation_run(s, &plan)?
+        };
+        Ok(Setup {
+            opts: Options {
+                plan,
+                framing_only: false,
+                format: s.format,
+                limits: DatasetLimits {
+                    min_examples: target.min_examples,
+                    recommended_examples: target.recommended_examples,
+                    max_file_bytes: target.max_file_bytes,
+                    max_image_examples: target.max_image_examples,
+                },
+                tokens,
+                collect_records: stats,
+                epochs: s.epochs,
+                prices_date: target.prices_date.clone(),
+                moderation,
+                scanner,
+            },
+            model_name,
+            file_level,
+        })
+    }
+}
+
+/// The moderation check of a run: its profile and score sources. `None` when moderation is
+/// off or no selected rule reads scores.
+pub fn moderation_run(s: &Settings, plan: &Plan) -> Result<Option<Arc<ModerationRun>>, SetupError> {
+    let mode = s.moderation.unwrap_or_default();
+    if mode == SourceMode::Off || !plan.uses_moderation() {
+        return Ok(None);
+    }
+    if mode == SourceMode::Api && s.offline {
+        return Err(SetupError::OfflineApi);
+    }
+    let profile_name = s.profile.as_deref().unwrap_or("finetune");
+    let user: Vec<Profile> = s
+        .profiles
+        .iter()
+        .map(|(name, def)| Profile::from_def(name, def.clone()))
+        .collect::<Result<_, _>>()
+        .map_err(|source| SetupError::Profiles {
+            config: s.config_file.clone(),
+            source,
+        })?;
+    let mut profile = Profile::find(profile_name, &user)?;
+    if let Some(t) = &s.thresholds {
+        profile = profile
+            .with_overrides(t)
+            .map_err(|source| SetupError::Thresholds {
+                config: s.config_file.clone(),
+                source,
+            })?;
+    }
+    let imported = match &s.scores {
+        Some(path) => {
+            Some(
+                ImportedScores::from_path(path).map_err(|source| SetupError::Scores {
+                    path: path.clone(),
+                    source,
+                })?,
+            )
+        }
+        None => None,
+    };
+    let cache = moderation::resolve_cache_dir(s.cache_dir.as_deref()).map(Cache::new);
+    let model = s
+        .moderation_model
+        .as_deref()
+        .unwrap_or(moderation::client::DEFAULT_MODEL);
+    let store = ScoreStore::new(model, cache, imported);
+    let check = ModerationCheck {
+        profile,
+        unit_mode: s.moderation_unit,
+        // Unscored texts are findings only when the user asked for moderation.
+        report_unscored: s.moderation.is_some() || s.scores.is_some(),
+        require_scores: s.require_scores,
+    };
+    Ok(Some(Arc::new(ModerationRun { check, store, mode })))
+}
+
+/// The config file as error messages name it (`?` for settings that came from no file).
+fn config_name(config: &Option<PathBuf>) -> String {
+    config
+        .as_deref()
+        .map(Path::display)
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| "?".into())
+}
