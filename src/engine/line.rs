@@ -134,6 +134,7 @@ pub fn check_line(input: RawInput<'_>, opts: &Options) -> LineOutput {
             out.summary.kind = LineKind::Example(kind);
             check_example(
                 text,
+                bom,
                 &p.value,
                 format,
                 input.line,
@@ -152,8 +153,10 @@ pub fn check_line(input: RawInput<'_>, opts: &Options) -> LineOutput {
 
 /// The schema and example phases on one example, the analyses they share (tokens,
 /// moderation), and the dataset rules' notes.
+#[allow(clippy::too_many_arguments)] // the line's facts, each needed; a struct would only rename them
 fn check_example(
     text: &str,
+    text_start: usize,
     value: &Value,
     format: Format,
     line: u64,
@@ -163,6 +166,7 @@ fn check_example(
 ) {
     let plan = &opts.plan;
     let mut ex = ExampleCtx::new(text, value, format, line, opts.scanner());
+    ex.text_start = text_start;
     // The example's tokens for the report, `stats` and the token rules: the only tokenization
     // of the line.
     if let Some(model) = &opts.tokens {

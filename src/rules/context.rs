@@ -20,7 +20,7 @@ pub struct RawLine<'a> {
     pub first_in_file: bool,
     /// The line ends with `\n` (only the file's last line may not).
     pub has_newline: bool,
-    /// The last non-blank line before this one ended with `\r\n`.
+    /// The file's line ending so far is `\r\n` (see `input::reader::after_line`).
     pub prev_crlf: bool,
     /// Bytes of the line's content: after a BOM that starts the file, before one `\r` that
     /// ends the line.
@@ -86,6 +86,9 @@ pub struct SensitiveLine<'a> {
 pub struct ExampleCtx<'a> {
     /// The line's text (no BOM, no line ending): spans are bytes of it.
     pub text: &'a str,
+    /// Where `text` starts in the physical line (3 after a BOM): a fix's edits are in bytes of
+    /// the physical line.
+    pub text_start: usize,
     pub value: &'a Value,
     /// The format the example is checked as.
     pub format: Format,
@@ -110,6 +113,7 @@ impl<'a> ExampleCtx<'a> {
     ) -> Self {
         ExampleCtx {
             text,
+            text_start: 0,
             value,
             format,
             line,
