@@ -35,20 +35,18 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$WORK/bin" "$WORK/last"
 
-# build REV NAME: puts the binary of REV (empty: the working tree) at $TMP/NAME.
+# build SHA NAME: puts the binary of commit SHA (empty: the working tree) at $TMP/NAME.
 build() {
-  local rev=$1 name=$2
-  if [ -z "$rev" ]; then
+  local sha=$1 name=$2
+  if [ -z "$sha" ]; then
     echo "build: working tree ($PROFILE)" >&2
     cargo build --quiet --locked --profile "$PROFILE" --bin ftlint
     cp "${CARGO_TARGET_DIR:-target}/$PROFILE_DIR/ftlint" "$TMP/$name"
     return
   fi
-  local sha
-  sha=$(git rev-parse --verify --quiet "$rev^{commit}") || { echo "not a commit: $rev" >&2; exit 2; }
   local cached=$WORK/bin/ftlint-$sha-$PROFILE
   if [ ! -x "$cached" ]; then
-    echo "build: $rev ($sha, $PROFILE)" >&2
+    echo "build: $sha ($PROFILE)" >&2
     mkdir -p "$TMP/src-$name"
     git archive "$sha" | tar -x -C "$TMP/src-$name"
     (cd "$TMP/src-$name" &&
@@ -56,13 +54,19 @@ build() {
     cp "$WORK/build/$PROFILE_DIR/ftlint" "$cached.tmp"
     mv "$cached.tmp" "$cached"
   else
-    echo "build: $rev ($sha, $PROFILE): kept from an earlier run" >&2
+    echo "build: $sha ($PROFILE): kept from an earlier run" >&2
   fi
   cp "$cached" "$TMP/$name"
 }
 
-build "$REV_A" a
-build "$REV_B" b
+# Both revisions are resolved before anything is built, so a commit made during the (long)
+# builds does not change what is compared.
+commit() { git rev-parse --verify --quiet "$1^{commit}" || { echo "not a commit: $1" >&2; exit 2; }; }
+SHA_A=$(commit "$REV_A")
+SHA_B=
+[ -n "$REV_B" ] && SHA_B=$(commit "$REV_B")
+build "$SHA_A" a
+build "$SHA_B" b
 
 DATA=target/bench-data/chat-${MB}mb.jsonl
 if [ ! -f "$DATA" ]; then
@@ -158,7 +162,7 @@ run() {
 
 run a
 run b
-if diff -u --label "a: $REV_A" --label "b: ${REV_B:-working tree}" \
+if diff -u --label "a: $REV_A ($SHA_A)" --label "b: ${REV_B:-working tree} ${SHA_B:+($SHA_B)}" \
   "$WORK/last/a.txt" "$WORK/last/b.txt" >"$TMP/diff"; then
   echo "identical: $(cases | wc -l) cases, $(wc -l <"$WORK/last/a.txt") lines of output (fix removed)"
 else
