@@ -71,7 +71,8 @@ const FAMILIES: [&str; 9] = [
 ///   documentation;
 /// - `rule_modules_<family>.rs`: the family's `mod` declarations, so a rule needs no line in
 ///   its family's `mod.rs`;
-/// - `rule_registry.rs`: the table of every rule's `RULE` definition, indexed by `Rule`.
+/// - `rule_registry.rs`: the table of every rule's `RULE` definition, indexed by `Rule`;
+/// - `rule_tests.rs`: the rule test modules of `tests/rules.rs` (`rule_tests! { J001 … }`).
 fn rules() {
     let root = Path::new("src/rules");
     println!("cargo:rerun-if-changed=src/rules");
@@ -179,4 +180,9 @@ fn rules() {
     }
     reg.push_str("];\n");
     std::fs::write(Path::new(&out_dir).join("rule_registry.rs"), reg).unwrap();
+
+    // One test module per rule in `tests/rules.rs`, so a new rule file gets its tests too.
+    let codes: Vec<&str> = rules.iter().map(|r| r.0.as_str()).collect();
+    let tests = format!("rule_tests! {{ {} }}\n", codes.join(" "));
+    std::fs::write(Path::new(&out_dir).join("rule_tests.rs"), tests).unwrap();
 }

@@ -1,7 +1,23 @@
-//! Every rule against its fixtures: the rendered `full` output of each fixture file is a
-//! snapshot (read them: the carets must sit where a person would point), invalid files must
-//! produce the rule, valid files must not. A meta-test checks that every registered rule has a
-//! doc, a fixture folder and a snapshot.
+//! Every rule against its fixtures, one test module per rule: `C005::invalid` checks
+//! `fixtures/C005/invalid*.jsonl`, `C005::valid` the other files of the folder. A failure names
+//! the rule, and one rule runs alone:
+//!
+//! ```sh
+//! cargo test C005               # C005's tests, `C005::valid` and `C005::invalid`
+//! cargo test --test rules C005  # the same, building and running only this test binary
+//! cargo test --test rules C0    # every C rule
+//! ```
+//!
+//! The filter is libtest's case-sensitive substring match on the test's path, so spell the code
+//! as ftlint prints it: `cargo test c005` runs nothing.
+//!
+//! Invalid files must produce the rule and their rendered `full` output is a snapshot
+//! (`tests/snapshots/rules__<CODE>-<stem>.snap`; read them: the carets must sit where a person
+//! would point). Valid files must not produce it; their output must be exactly the clean-run text
+//! [`CLEAN`], except for the rules in [`VALID_WITH_SNAPSHOT`], whose valid output says more and
+//! has its own snapshot. Meta-tests check that the rules tested here, the registered rules and
+//! the fixture folders are the same codes; that every rule has a doc and an invalid case; and
+//! that every `rules__*.snap` file belongs to a fixture (no orphan snapshots).
 
 use ftlint::engine::{self, DatasetLimits, FileReport};
 use ftlint::format::{Format, FormatChoice};
@@ -94,6 +110,99 @@ fn check(rule: &Rule, file: &Path) -> (FileReport, String) {
     (report, String::from_utf8(out).unwrap())
 }
 
+/// What a clean run of one file renders. Valid fixtures are checked against this text in code
+/// instead of 56 byte-identical snapshots.
+const CLEAN: &str = "No problems found in 1 file.\n";
+
+/// Rules whose valid fixture renders more than [`CLEAN`], so it keeps its own snapshot: the M
+/// fixtures come with scores, and the report lists the riskiest examples even when none is over
+/// a threshold; with a T rule selected the report prints the token and cost summary.
+const VALID_WITH_SNAPSHOT: &[&str] = &["M001", "M002", "M003", "M004", "M005", "T001", "T002"];
+
+/// One module per rule code, each with a `valid` and an `invalid` test; `TESTED` lists the codes
+/// for the meta-test. `build.rs` invokes it with the codes of the rule files (it reads
+/// `src/rules/`, not `fixtures/`: fixtures are read at run time, so editing one rebuilds nothing),
+/// so a new rule file gets its tests without a line here.
+macro_rules! rule_tests {
+    ($($code:ident)*) => {
+        const TESTED: &[&str] = &[$(stringify!($code)),*];
+        $(
+            // Named exactly as the code is printed, so `cargo test C005` finds it.
+            #[allow(non_snake_case)]
+            mod $code {
+                #[test]
+                fn valid() {
+                    super::check_fixtures(stringify!($code), super::Case::Valid);
+                }
+                #[test]
+                fn invalid() {
+                    super::check_fixtures(stringify!($code), super::Case::Invalid);
+                }
+            }
+        )*
+    };
+}
+
+// `rule_tests! { J001 J002 … }`, written by `build.rs` from the rule files.
+include!(concat!(env!("OUT_DIR"), "/rule_tests.rs"));
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Case {
+    Valid,
+    Invalid,
+}
+
+/// A fixture file's case: `invalid*.jsonl` must produce the rule, every other file must not.
+fn case_of(file: &Path) -> Case {
+    if stem(file).starts_with("invalid") {
+        Case::Invalid
+    } else {
+        Case::Valid
+    }
+}
+
+fn stem(file: &Path) -> String {
+    file.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+/// The snapshot a fixture file is compared with, if it has one (the name is `rules__` plus this).
+fn snapshot_name(code: &str, file: &Path) -> Option<String> {
+    let own = case_of(file) == Case::Invalid || VALID_WITH_SNAPSHOT.contains(&code);
+    own.then(|| format!("{code}-{}", stem(file)))
+}
+
+fn rule(code: &str) -> &'static Rule {
+    rules::all()
+        .find(|r| r.code() == code)
+        .unwrap_or_else(|| panic!("{code} is tested here but not registered in rules::all()"))
+}
+
+fn check_fixtures(code: &str, case: Case) {
+    let rule = rule(code);
+    for file in fixture_files(code).iter().filter(|f| case_of(f) == case) {
+        let (report, rendered) = check(rule, file);
+        let hits = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.code() == code)
+            .count();
+        match case {
+            Case::Invalid => assert!(hits > 0, "{code} found nothing in {}", file.display()),
+            Case::Valid => assert_eq!(hits, 0, "{code} fired on {}:\n{rendered}", file.display()),
+        }
+        match snapshot_name(code, file) {
+            Some(name) => insta::assert_snapshot!(name, rendered),
+            None => assert_eq!(
+                rendered,
+                CLEAN,
+                "{} must render only the clean-run text; if the extra output is intended, add \
+                 {code} to VALID_WITH_SNAPSHOT and review its new snapshot",
+                file.display()
+            ),
+        }
+    }
+}
+
 fn fixture_files(code: &str) -> Vec<PathBuf> {
     let dir = root().join("fixtures").join(code);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -105,36 +214,93 @@ fn fixture_files(code: &str) -> Vec<PathBuf> {
     files
 }
 
+/// `fixtures/` folders named like a rule code (`C005`); the others hold shared data sets.
+fn fixture_folders() -> Vec<String> {
+    let mut codes: Vec<String> = std::fs::read_dir(root().join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            let b = n.as_bytes();
+            b.len() == 4 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+        })
+        .collect();
+    codes.sort();
+    codes
+}
+
 #[test]
-fn every_rule_on_its_fixtures() {
-    for rule in rules::all() {
-        for file in fixture_files(rule.code()) {
-            let (report, rendered) = check(rule, &file);
-            let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-            let hits = report
-                .diagnostics
-                .iter()
-                .filter(|d| d.rule.code() == rule.code())
-                .count();
-            if stem.starts_with("invalid") {
-                assert!(
-                    hits > 0,
-                    "{} found nothing in {}",
-                    rule.code(),
-                    file.display()
-                );
-            } else {
-                assert_eq!(
-                    hits,
-                    0,
-                    "{} fired on {}:\n{rendered}",
-                    rule.code(),
-                    file.display()
-                );
-            }
-            insta::assert_snapshot!(format!("{}-{stem}", rule.code()), rendered);
-        }
+fn tested_registered_and_fixture_codes_agree() {
+    let sorted = |codes: Vec<&str>| {
+        let mut codes: Vec<String> = codes.into_iter().map(str::to_owned).collect();
+        codes.sort();
+        codes
+    };
+    let registered = sorted(rules::all().map(|r| r.code()).collect());
+    let tested = sorted(TESTED.to_vec());
+    let folders = fixture_folders();
+    let missing = |from: &[String], what: &str, to: &[String], where_: &str| {
+        let gap: Vec<_> = from.iter().filter(|c| !to.contains(c)).collect();
+        assert!(gap.is_empty(), "{what} but {where_}: {gap:?}");
+    };
+    missing(
+        &registered,
+        "registered",
+        &tested,
+        "not tested by rule_tests!",
+    );
+    missing(&tested, "in rule_tests!", &registered, "not registered");
+    missing(
+        &registered,
+        "registered",
+        &folders,
+        "no folder fixtures/<CODE>",
+    );
+    missing(
+        &folders,
+        "a folder fixtures/<CODE>",
+        &registered,
+        "no such rule",
+    );
+    for code in VALID_WITH_SNAPSHOT {
+        assert!(
+            registered.iter().any(|c| c == code),
+            "VALID_WITH_SNAPSHOT: no rule {code}"
+        );
     }
+}
+
+#[test]
+fn every_snapshot_belongs_to_a_fixture() {
+    // insta reports an unreferenced snapshot only under `cargo insta test --unreferenced`; CI
+    // runs `cargo test`, so a snapshot left behind by a renamed fixture or a folded valid case
+    // fails here instead of lingering unread.
+    let mut expected: Vec<String> = rules::all()
+        .flat_map(|r| {
+            fixture_files(r.code())
+                .into_iter()
+                .filter_map(|f| snapshot_name(r.code(), &f))
+        })
+        .map(|name| format!("rules__{name}.snap"))
+        .collect();
+    expected.sort();
+    let mut found: Vec<String> = std::fs::read_dir(root().join("tests/snapshots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("rules__") && n.ends_with(".snap"))
+        .collect();
+    found.sort();
+    let orphans: Vec<_> = found.iter().filter(|n| !expected.contains(n)).collect();
+    assert!(
+        orphans.is_empty(),
+        "snapshots no fixture uses (delete them): {orphans:?}"
+    );
+    let missing: Vec<_> = expected.iter().filter(|n| !found.contains(n)).collect();
+    assert!(
+        missing.is_empty(),
+        "fixtures without a snapshot: {missing:?}"
+    );
 }
 
 #[test]
@@ -172,21 +338,14 @@ fn every_rule_has_doc_fixtures_and_snapshot() {
             "{} summary ends with a period",
             rule.code()
         );
-        let files = fixture_files(rule.code());
+        // The snapshots themselves: `every_snapshot_belongs_to_a_fixture`.
         assert!(
-            files.iter().any(|f| f
-                .file_stem()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("invalid")),
+            fixture_files(rule.code())
+                .iter()
+                .any(|f| case_of(f) == Case::Invalid),
             "fixtures/{} has no invalid case",
             rule.code()
         );
-        let snap = root().join(format!(
-            "tests/snapshots/rules__{}-invalid.snap",
-            rule.code()
-        ));
-        assert!(snap.exists(), "no snapshot {}", snap.display());
     }
 }
 
