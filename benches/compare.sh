@@ -4,7 +4,7 @@
 #   bash benches/compare.sh [MB]     (default 100)
 # Installs tiktoken into target/bench-venv. tiktoken downloads its vocabulary on first use,
 # which cannot work offline, so it is given the .tiktoken files ftlint itself is built from
-# (rules/tokenizers/, the files the Rust tokenizer crates ship, checked against tiktoken's
+# (crates/ftlint-tokens/vocab/, the files the Rust tokenizer crates ship, checked against tiktoken's
 # SHA-256 at build time), through TIKTOKEN_CACHE_DIR (the cache names each file by the SHA-1 of
 # its download URL).
 set -euo pipefail
@@ -21,7 +21,7 @@ export TIKTOKEN_CACHE_DIR="$PWD/target/tiktoken-cache"
 mkdir -p "$TIKTOKEN_CACHE_DIR"
 "$VENV/bin/python" - <<'PY'
 import gzip, hashlib, os
-data = "rules/tokenizers"
+data = "crates/ftlint-tokens/vocab"
 for name in ("o200k_base", "cl100k_base"):
     url = f"https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
     dest = os.path.join(os.environ["TIKTOKEN_CACHE_DIR"], hashlib.sha1(url.encode()).hexdigest())
