@@ -4,50 +4,11 @@
 //! show) all come from the file.
 //!
 //! A rule file is `src/rules/<family>/<code>_<name>.rs`, e.g. `c005_unknown_role.rs`.
-//!
-//! Also lays out the tokenizer vocabularies, the backtracking counter's tables and the splitter's
-//! character classes as flat tables (see `build/vocab.rs`, `build/bpe.rs`, `build/unicode.rs`).
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-#[path = "build/bpe.rs"]
-mod bpe;
-#[path = "build/unicode.rs"]
-mod unicode;
-#[path = "build/vocab.rs"]
-mod vocab;
-
-/// tiktoken's vocabularies and the SHA-256 tiktoken expects of each.
-const VOCABS: [(&str, &str); 2] = [
-    (
-        "o200k_base",
-        "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
-    ),
-    (
-        "cl100k_base",
-        "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
-    ),
-];
-
 fn main() {
-    let out = std::env::var("OUT_DIR").unwrap();
-    for (name, sha256) in VOCABS {
-        let src = format!("rules/tokenizers/{name}.tiktoken.gz");
-        let tokens = vocab::generate(
-            Path::new(&src),
-            sha256,
-            &Path::new(&out).join(format!("{name}.vocab")),
-        );
-        let bpe = Path::new(&out).join(format!("{name}.bpe"));
-        std::fs::write(&bpe, bpe::generate(&tokens))
-            .unwrap_or_else(|e| panic!("{}: {e}", bpe.display()));
-    }
-    println!("cargo:rerun-if-changed=build");
-    // The table hashes are shared with the counter: a change to either must rebuild the tables.
-    println!("cargo:rerun-if-changed=src/tokens/vocab_hash.rs");
-    println!("cargo:rerun-if-changed=src/tokens/pair_hash.rs");
-    unicode::generate(&Path::new(&out).join("unicode_classes.bin"));
     rules();
 }
 

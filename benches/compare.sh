@@ -4,16 +4,18 @@
 #   bash benches/compare.sh [MB]     (default 100)
 # Installs tiktoken into target/bench-venv. tiktoken downloads its vocabulary on first use,
 # which cannot work offline, so it is given the .tiktoken files ftlint itself is built from
-# (rules/tokenizers/, the files the Rust tokenizer crates ship, checked against tiktoken's
+# (crates/ftlint-tokens/vocab/, the files the Rust tokenizer crates ship, checked against tiktoken's
 # SHA-256 at build time), through TIKTOKEN_CACHE_DIR (the cache names each file by the SHA-1 of
 # its download URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MB=${1:-100}
-cargo build --release --quiet
+# The `dist` profile (fat LTO, one codegen unit): the build published binaries get, so the
+# comparison is of what users run, not of the quicker `release` build.
+cargo build --profile dist --quiet
 DATA=target/bench-data/chat-${MB}mb.jsonl
 mkdir -p target/bench-data
-[ -f "$DATA" ] || cargo bench --quiet --bench throughput -- --generate "$MB" "$DATA" >/dev/null
+[ -f "$DATA" ] || cargo bench --quiet --profile dist --bench throughput -- --generate "$MB" "$DATA" >/dev/null
 VENV=target/bench-venv
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/python" -c 'import tiktoken' 2>/dev/null || "$VENV/bin/pip" install --quiet tiktoken
@@ -21,7 +23,7 @@ export TIKTOKEN_CACHE_DIR="$PWD/target/tiktoken-cache"
 mkdir -p "$TIKTOKEN_CACHE_DIR"
 "$VENV/bin/python" - <<'PY'
 import gzip, hashlib, os
-data = "rules/tokenizers"
+data = "crates/ftlint-tokens/vocab"
 for name in ("o200k_base", "cl100k_base"):
     url = f"https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
     dest = os.path.join(os.environ["TIKTOKEN_CACHE_DIR"], hashlib.sha1(url.encode()).hexdigest())
@@ -40,7 +42,7 @@ for _ in $(seq "$RUNS"); do
   py=$("$VENV/bin/python" benches/reference.py "$DATA")
   py_runs+=("$(echo "$py" | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')")
   start=$(date +%s.%N)
-  ./target/release/ftlint check "$DATA" --output-format json-lines >/dev/null || true
+  ./target/dist/ftlint check "$DATA" --output-format json-lines >/dev/null || true
   end=$(date +%s.%N)
   rs_runs+=("$(echo "$end - $start" | bc -l)")
 done

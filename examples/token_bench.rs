@@ -1,11 +1,10 @@
-//! Measures token counting: the one-time cost of building each encoder (time to first count)
-//! and counting throughput on English and Japanese text. With file arguments, prints each
-//! line's example token count instead (handy to check fixtures).
+//! Token counts of whole examples, as ftlint computes them: with file arguments, each line's
+//! example token count (handy to check fixtures); `--file` times parsing and counting a file;
+//! `--stats` prints the `stats` report. The counter's own throughput is the tokenizer crate's
+//! bench (`cargo bench -p ftlint-tokens`).
 //!
 //! ```text
-//! cargo run --release --example token_bench
 //! cargo run --release --example token_bench -- cl100k_base fixtures/T001/invalid.jsonl
-//! cargo run --release --example token_bench -- --init-only o200k_base   # time a whole process
 //! cargo run --example token_bench -- --stats gpt-3.5-turbo-0613 fixtures/T001/valid.jsonl
 //! cargo run --release --example token_bench -- --file o200k_base train.jsonl  # parse + count
 //! ```
@@ -14,29 +13,10 @@ use std::time::{Duration, Instant};
 
 use ftlint::stats::{self, ExampleRecord};
 use ftlint::targets::{Encoding, Target};
-use ftlint::tokens::{count, count_example};
-
-const ENGLISH: &str = "The support team closed most tickets within a day, and the median time to \
-first response fell to under two hours. Revenue for the quarter rose 12% year over year, driven \
-mainly by the subscription business in the northern region. ";
-const JAPANESE: &str = "東京都品川区の倉庫では、税関検査が予定より長引いたため、二件の出荷が遅れました。\
-サポートチームは問い合わせの大半を一日以内に解決し、最初の応答までの時間の中央値は二時間を下回りました。";
+use ftlint::tokens::count_example;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let [flag, enc] = args.as_slice() {
-        if flag == "--init-only" {
-            let encoding = Encoding::from_name(enc).expect("encoding: o200k_base or cl100k_base");
-            let (start, cpu) = (Instant::now(), cpu_ns());
-            let n = count(encoding, "hello");
-            println!(
-                "{encoding}: first count {:?} wall, {} on CPU ({n} token)",
-                start.elapsed(),
-                cpu_since(cpu)
-            );
-            return;
-        }
-    }
     if let [flag, enc, file] = args.as_slice() {
         if flag == "--file" {
             let encoding = Encoding::from_name(enc).expect("encoding: o200k_base or cl100k_base");
@@ -97,61 +77,8 @@ fn main() {
         return;
     }
 
-    for enc in Encoding::ALL {
-        let (start, cpu) = (Instant::now(), cpu_ns());
-        let n = count(enc, "hello");
-        println!(
-            "{enc}: first count (encoder init) {:?} wall, {} on CPU ({n} token)",
-            start.elapsed(),
-            cpu_since(cpu)
-        );
-    }
-    for (label, unit) in [("English", ENGLISH), ("Japanese", JAPANESE)] {
-        let text = unit.repeat((1 << 20) / unit.len() + 1);
-        for enc in Encoding::ALL {
-            let cpu = cpu_ns();
-            let (tokens, per_pass, runs) = time_passes(|| count(enc, &text));
-            let mbps = text.len() as f64 / per_pass.as_secs_f64() / 1e6;
-            let cpu_mbps = cpu
-                .zip(cpu_ns())
-                .map(|(a, b)| {
-                    format!(
-                        "{:.1}",
-                        (text.len() as f64 * f64::from(runs)) / ((b - a) as f64 / 1e9) / 1e6
-                    )
-                })
-                .unwrap_or_else(|| "?".into());
-            println!(
-                "{label:<8} {enc:<11}: {mbps:.1} MB/s wall, {cpu_mbps} MB/s of CPU time \
-                 ({tokens} tokens in {} bytes, {per_pass:?} per pass)",
-                text.len(),
-            );
-            // The reference the counter is tested against, for comparison.
-            let reference = match enc {
-                Encoding::O200kBase => bpe_openai::o200k_base(),
-                Encoding::Cl100kBase => bpe_openai::cl100k_base(),
-            };
-            let (want, per_pass, _) = time_passes(|| reference.count(text.as_str()));
-            assert_eq!(want, tokens, "same count as bpe-openai");
-            println!(
-                "{label:<8} {enc:<11}: bpe-openai {:.1} MB/s wall",
-                text.len() as f64 / per_pass.as_secs_f64() / 1e6
-            );
-        }
-    }
-}
-
-/// Runs `f` repeatedly for about a second; returns its result, the mean wall time of one run
-/// and the number of runs.
-fn time_passes(mut f: impl FnMut() -> usize) -> (usize, Duration, u32) {
-    let start = Instant::now();
-    let mut runs = 0u32;
-    let mut out = 0;
-    while runs < 3 || start.elapsed() < Duration::from_secs(1) {
-        out = f();
-        runs += 1;
-    }
-    (out, start.elapsed() / runs, runs)
+    eprintln!("usage: token_bench ENCODING FILE... | --file ENCODING FILE | --stats MODEL FILE...");
+    std::process::exit(2);
 }
 
 /// Time this thread has spent on a CPU, in ns (Linux `schedstat`); `None` elsewhere. On a

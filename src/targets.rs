@@ -6,45 +6,13 @@
 //! users add or override models from their config (a [`Model`] deserializes from the same TOML
 //! shape: `name`, `context`, `encoding`, optional `price_per_mtok`).
 
-use std::fmt;
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-/// A tiktoken encoding. Serialized by its tiktoken name (`o200k_base`, `cl100k_base`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-pub enum Encoding {
-    /// GPT-4o and GPT-4.1 families.
-    #[serde(rename = "o200k_base")]
-    O200kBase,
-    /// GPT-3.5 Turbo, babbage-002, davinci-002.
-    #[serde(rename = "cl100k_base")]
-    Cl100kBase,
-}
-
-impl Encoding {
-    /// Every encoding ftlint can count with.
-    pub const ALL: [Encoding; 2] = [Encoding::O200kBase, Encoding::Cl100kBase];
-
-    /// The tiktoken name, e.g. `o200k_base`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Encoding::O200kBase => "o200k_base",
-            Encoding::Cl100kBase => "cl100k_base",
-        }
-    }
-
-    /// Parses a tiktoken name; `None` for encodings ftlint does not ship.
-    pub fn from_name(name: &str) -> Option<Encoding> {
-        Encoding::ALL.into_iter().find(|e| e.name() == name)
-    }
-}
-
-impl fmt::Display for Encoding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+/// The tokenizer's vocabulary choice; it belongs to the tokenizer crate and is re-exported here so
+/// that `crate::targets::Encoding` keeps naming it.
+pub use ftlint_tokens::Encoding;
 
 /// A model that can be fine-tuned on a target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -1,8 +1,10 @@
-//! The speed and memory benchmark: `cargo bench --bench throughput [-- OPTIONS]`.
+//! The speed and memory benchmark: `cargo bench --profile dist --bench throughput [-- OPTIONS]`.
 //!
-//! Generates deterministic inputs (see `data.rs`) under `target/bench-data/`, runs the release
-//! `ftlint` binary on them as a user would, and reports wall time, MB/s, examples/s and peak
-//! RSS per workload, thread scaling, and the start-up cost on a 1 MB file.
+//! Generates deterministic inputs (see `data.rs`) under `target/bench-data/`, runs the `ftlint`
+//! binary of the same profile on them as a user would, and reports wall time, MB/s, examples/s
+//! and peak RSS per workload, thread scaling, and the start-up cost on a 1 MB file. The README's
+//! figures are of the `dist` profile, the build published binaries get; without `--profile
+//! dist`, cargo builds the bench profile, which has the quicker `release` settings.
 //!
 //! Options: `--sizes 1,10,100` (MB; add 1000 for the 1 GB memory check), `--runs N` (median of
 //! N, default 3), `--generate MB PATH` (only write an input, for `benches/compare.sh`).

@@ -1,39 +1,22 @@
-//! Exact token counts, training epochs and cost.
+//! Token counts of training examples, training epochs and cost.
 //!
-//! - [`count`]: tokens of one string, identical to tiktoken's `encode_ordinary` (special-token
-//!   text such as `<|endoftext|>` counts as ordinary text), without building a token vector.
+//! - [`count`]: tokens of one string, re-exported from the `ftlint-tokens` crate
+//!   (`crates/ftlint-tokens`: tiktoken's vocabularies laid out at build time, counted with no
+//!   start-up work), identical to tiktoken's `encode_ordinary`.
 //! - [`example`]: tokens of one training example (chat, prompt/completion, preference) by the
 //!   OpenAI cookbook's formula.
 //! - [`cost`](mod@cost): billed tokens, the service's default-epochs rule, the cost estimate and the
 //!   per-file totals that go into the JSON report.
 //! - [`distribution`]: min / p10 / median / p90 / max and a terminal histogram.
-//!
-//! Counting is tiktoken's algorithm over tiktoken's own vocabulary files
-//! (`rules/tokenizers/`), laid out at build time as tables read in place (`vocab`), with the
-//! split regex hand-written (`split`) and each piece counted by a backtracking search over
-//! compile-time tables (`backtrack`), which gives the count of tiktoken's merge rule (`merge`,
-//! its fallback and test oracle). Nothing is built at start-up. Short pieces and repeated texts
-//! are memoised per thread (`piece_cache`, `text_cache`). The `bpe-openai` crate is the
-//! independent reference it is tested against.
 
-mod backtrack;
 pub mod cost;
 pub mod distribution;
 pub mod example;
-mod merge;
-mod piece_cache;
-mod split;
-mod text_cache;
-mod vocab;
-
-#[cfg(test)]
-mod reference_tests;
 
 pub use cost::{billed, cost, epochs, estimated_cost, format_usd, summary_line, FileTokens};
 pub use distribution::{histogram, Distribution};
 pub use example::{count_example, ExampleTokens};
-
-use crate::targets::Encoding;
+pub use ftlint_tokens::count;
 
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: u64) -> String {
@@ -48,98 +31,9 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-thread_local! {
-    static PIECES: std::cell::RefCell<piece_cache::PieceCache> = Default::default();
-    static TEXTS: std::cell::RefCell<text_cache::TextCache> = Default::default();
-}
-
-/// Number of tokens of `text` in `encoding`, exactly as tiktoken's `encode_ordinary` would
-/// produce. Count-only: no token vector is allocated.
-pub fn count(encoding: Encoding, text: &str) -> usize {
-    if (text_cache::MIN..=text_cache::MAX).contains(&text.len()) {
-        return TEXTS.with(|cache| {
-            cache
-                .borrow_mut()
-                .get_or(encoding as u8, text, || count_pieces(encoding, text))
-        });
-    }
-    count_pieces(encoding, text)
-}
-
-/// [`count`] without the whole-text memo.
-fn count_pieces(encoding: Encoding, text: &str) -> usize {
-    let (vocab, tables, piece_end): (_, _, fn(&[u8], usize) -> usize) = match encoding {
-        Encoding::O200kBase => (
-            vocab::Vocab::o200k_base(),
-            backtrack::Tables::o200k_base(),
-            split::o200k_piece,
-        ),
-        Encoding::Cl100kBase => (
-            vocab::Vocab::cl100k_base(),
-            backtrack::Tables::cl100k_base(),
-            split::cl100k_piece,
-        ),
-    };
-    let s = text.as_bytes();
-    PIECES.with(|cache| {
-        let cache = &mut *cache.borrow_mut();
-        split::bounds(s, piece_end)
-            .map(|(start, end)| {
-                let count = || backtrack::count_piece(tables, vocab, &s[start..end]);
-                if end - start <= piece_cache::MAX_LEN {
-                    cache.get_or(vocab.id, s, start, end, count)
-                } else {
-                    count()
-                }
-            })
-            .sum()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Every line of `fixtures/token-counts.jsonl` (counts computed with tiktoken) must match,
-    /// for both encodings.
-    #[test]
-    fn matches_tiktoken_on_every_fixture_string() {
-        let data = include_str!("../../fixtures/token-counts.jsonl");
-        let mut checked = 0;
-        let mut mismatches = Vec::new();
-        for (i, line) in data.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let v: serde_json::Value = serde_json::from_str(line).expect("fixture line is JSON");
-            let text = v["text"].as_str().expect("`text` is a string");
-            for enc in Encoding::ALL {
-                let want = v[enc.name()].as_u64().expect("count is an integer") as usize;
-                let got = count(enc, text);
-                if got != want {
-                    mismatches.push(format!(
-                        "line {}: {enc}: got {got}, want {want}: {text:?}",
-                        i + 1
-                    ));
-                }
-                checked += 1;
-            }
-        }
-        assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
-        assert_eq!(checked, 2 * 145, "fixture has 145 strings");
-    }
-
-    proptest::proptest! {
-        /// Never panics, and a token covers at least one byte.
-        #[test]
-        fn any_text_counts_at_most_its_bytes(text in "\\PC*|[ \t\r\n\u{3000}\u{85}a-z0-9'.]*") {
-            for enc in Encoding::ALL {
-                let n = count(enc, &text);
-                proptest::prop_assert!(n <= text.len());
-                proptest::prop_assert_eq!(n == 0, text.is_empty());
-            }
-        }
-    }
 
     #[test]
     fn thousands_separators() {
@@ -149,12 +43,14 @@ mod tests {
         assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
     }
 
+    /// The tokenizer crate checks its counts against its own copy of the recorded tiktoken counts
+    /// (it stands alone); the cookbook formula's tests read this one. Both must stay the same
+    /// file.
     #[test]
-    fn empty_and_special_token_text() {
-        for enc in Encoding::ALL {
-            assert_eq!(count(enc, ""), 0);
-            // Ordinary text, not the single special token.
-            assert!(count(enc, "<|endoftext|>") > 1);
-        }
+    fn token_counts_fixture_matches_the_crates_copy() {
+        assert_eq!(
+            include_str!("../../fixtures/token-counts.jsonl"),
+            include_str!("../../crates/ftlint-tokens/tests/data/token-counts.jsonl"),
+        );
     }
 }

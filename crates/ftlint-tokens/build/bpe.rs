@@ -1,4 +1,4 @@
-//! Lays out the tables of the backtracking byte-pair counter (`src/tokens/backtrack.rs`) for one
+//! Lays out the tables of the backtracking byte-pair counter (`src/backtrack.rs`) for one
 //! vocabulary, so that long pieces are counted with no start-up work at run time.
 //!
 //! The counter needs, for the tokens `0..ranks` (a token's id is its rank):
@@ -29,7 +29,7 @@
 
 use std::collections::HashMap;
 
-#[path = "../src/tokens/pair_hash.rs"]
+#[path = "../src/pair_hash.rs"]
 mod pair_hash;
 
 const NONE: u32 = u32::MAX;

@@ -4,7 +4,7 @@
 //! long pieces (the backtracking path).
 
 use super::{count, split, vocab::Vocab};
-use crate::targets::Encoding;
+use crate::Encoding;
 
 fn reference(encoding: Encoding) -> &'static bpe_openai::Tokenizer {
     match encoding {

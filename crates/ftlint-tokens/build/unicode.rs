@@ -10,7 +10,7 @@ use std::path::Path;
 
 use regex_syntax::hir::{Class, HirKind};
 
-/// Class bits; must match `src/tokens/split.rs`.
+/// Class bits; must match `src/split.rs`.
 const CLASSES: [(&str, u8); 5] = [
     (r"\p{L}", 1),
     (r"\p{N}", 2),

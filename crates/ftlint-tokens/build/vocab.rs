@@ -1,4 +1,4 @@
-//! Lays out a tiktoken vocabulary (`rules/tokenizers/*.tiktoken.gz`) as one flat blob the counter
+//! Lays out a tiktoken vocabulary (`vocab/*.tiktoken.gz`) as one flat blob the counter
 //! reads in place: nothing is deserialised or hashed at run time, so a check starts instantly.
 //!
 //! Blob (all integers u32 little-endian):
@@ -14,7 +14,7 @@ use std::path::Path;
 use base64::Engine as _;
 use sha2::Digest as _;
 
-#[path = "../src/tokens/vocab_hash.rs"]
+#[path = "../src/vocab_hash.rs"]
 mod vocab_hash;
 
 /// Reads `src`, checks it is the file tiktoken publishes (its SHA-256, as tiktoken itself checks
