@@ -35,16 +35,28 @@ pub struct Loaded {
 }
 
 /// A config file that cannot be used: the message names the file (and line:column).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError(pub String);
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config `{}`: {}", .path.display(), crate::input::io_reason(.source))]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not TOML, or not the options' shape: `at` is `:line:col` (empty when toml gives no
+    /// span), `key` the dotted key the error is about, when known.
+    #[error(
+        "invalid config `{}{at}`: {}{message}",
+        .path.display(),
+        .key.as_ref().map(|k| format!("`{k}`: ")).unwrap_or_default()
+    )]
+    Invalid {
+        path: PathBuf,
+        at: String,
+        key: Option<String>,
+        message: String,
+    },
 }
-
-impl std::error::Error for ConfigError {}
 
 #[derive(Deserialize)]
 struct Pyproject {
@@ -67,14 +79,12 @@ pub fn parse(text: &str, path: &Path, pyproject: bool) -> Result<Option<Config>,
                 format!(":{line}:{col}")
             })
             .unwrap_or_default();
-        let key = key_of(&e, pyproject)
-            .map(|k| format!("`{k}`: "))
-            .unwrap_or_default();
-        ConfigError(format!(
-            "invalid config `{}{place}`: {key}{}",
-            path.display(),
-            e.message().trim_end()
-        ))
+        ConfigError::Invalid {
+            path: path.to_path_buf(),
+            at: place,
+            key: key_of(&e, pyproject),
+            message: e.message().trim_end().to_string(),
+        }
     };
     if pyproject {
         let p: Pyproject = toml::from_str(text).map_err(err)?;
@@ -121,12 +131,9 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// Reads the config file at `path` (any name; `pyproject.toml` means its `[tool.ftlint]`).
 /// `Ok(None)`: a `pyproject.toml` without `[tool.ftlint]`.
 pub fn load(path: &Path) -> Result<Option<Loaded>, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        ConfigError(format!(
-            "cannot read config `{}`: {}",
-            path.display(),
-            crate::input::io_reason(&e)
-        ))
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
     })?;
     let pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
     let dir = absolute(path)
@@ -210,8 +217,8 @@ mod tests {
             false,
         )
         .unwrap_err();
-        assert!(e.0.contains("a.toml:2:1"), "{e}");
-        assert!(e.0.contains("`modle`"), "{e}");
+        assert!(e.to_string().contains("a.toml:2:1"), "{e}");
+        assert!(e.to_string().contains("`modle`"), "{e}");
     }
 
     #[test]
@@ -229,7 +236,7 @@ mod tests {
     fn pyproject_unknown_key_is_located_in_whole_file() {
         let t = "[project]\nname = \"x\"\n\n[tool.ftlint]\nbogus = 1\n";
         let e = parse(t, Path::new("pyproject.toml"), true).unwrap_err();
-        assert!(e.0.contains("pyproject.toml:5:1"), "{e}");
+        assert!(e.to_string().contains("pyproject.toml:5:1"), "{e}");
     }
 
     #[test]
@@ -264,7 +271,11 @@ allow = ["a@b.c"]
     /// A bad value anywhere is refused as the file is read, at its line and column, with its key.
     #[test]
     fn bad_values_name_file_line_column_and_key() {
-        let e = |t: &str| parse(t, Path::new("f.toml"), false).unwrap_err().0;
+        let e = |t: &str| {
+            parse(t, Path::new("f.toml"), false)
+                .unwrap_err()
+                .to_string()
+        };
         assert_eq!(
             e("epochs = 51\n"),
             "invalid config `f.toml:1:10`: `epochs`: 51 is not in 1..=50"
@@ -316,7 +327,7 @@ allow = ["a@b.c"]
         )
         .unwrap_err();
         assert_eq!(
-            p.0,
+            p.to_string(),
             "invalid config `pyproject.toml:2:10`: `epochs`: 0 is not in 1..=50"
         );
     }

@@ -15,16 +15,14 @@ use crate::moderation::{ProfileDef, SourceMode, ThresholdOverrides, UnitMode};
 use std::path::PathBuf;
 
 /// Why the settings cannot be used; the message names the setting (and the config file).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SettingsError(pub String);
-
-impl std::fmt::Display for SettingsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// `--config pyproject.toml` without a `[tool.ftlint]` table.
+    #[error("config `{}` has no [tool.ftlint] table", .path.display())]
+    NoToolTable { path: PathBuf },
 }
-
-impl std::error::Error for SettingsError {}
 
 /// The settings of a run with the defaults filled in, before they are resolved against the
 /// target, the profiles and the environment ([`Setup`]).

@@ -47,16 +47,11 @@ impl Resolved {
 pub fn find_config(lookup: &Lookup, paths: &[PathBuf]) -> Result<Option<Loaded>, SettingsError> {
     match lookup {
         Lookup::Isolated => Ok(None),
-        Lookup::File(path) => match config::load(path).map_err(|e| SettingsError(e.0))? {
+        Lookup::File(path) => match config::load(path)? {
             Some(l) => Ok(Some(l)),
-            None => Err(SettingsError(format!(
-                "config `{}` has no [tool.ftlint] table",
-                path.display()
-            ))),
+            None => Err(SettingsError::NoToolTable { path: path.clone() }),
         },
-        Lookup::Discover => {
-            config::discover(paths.first().map(|p| p.as_path())).map_err(|e| SettingsError(e.0))
-        }
+        Lookup::Discover => Ok(config::discover(paths.first().map(|p| p.as_path()))?),
     }
 }
 
