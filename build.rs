@@ -80,7 +80,7 @@ fn rules() {
                 "#[path = {:?}]\npub mod {module};",
                 path.display().to_string()
             )
-            .unwrap();
+            .expect("writing to a String cannot fail");
             rules.push((
                 name[..4].to_ascii_uppercase(),
                 family,
@@ -111,7 +111,7 @@ fn rules() {
         ids,
         "    /// How many rules there are.\n    pub const COUNT: usize = {n};"
     )
-    .unwrap();
+    .expect("writing to a String cannot fail");
     ids.push_str(
         "    /// Every rule, in catalog order.\n    pub const ALL: [Rule; Self::COUNT] = [\n",
     );
