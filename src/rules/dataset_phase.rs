@@ -92,3 +92,21 @@ pub trait DatasetState {
     /// After the last line.
     fn finish(self: Box<Self>, _file: &FileFacts<'_>, _out: &mut Vec<Diagnostic>) {}
 }
+
+/// A dataset rule that only judges the finished file (counts, sizes, the moderation gate): its
+/// verdict function, called once at the end.
+pub struct AtEnd(pub fn(&FileFacts<'_>, &mut Vec<Diagnostic>));
+
+impl DatasetRule for AtEnd {
+    fn start(&self, _: &StartCtx<'_>) -> Box<dyn DatasetState> {
+        Box::new(AtEndState(self.0))
+    }
+}
+
+struct AtEndState(fn(&FileFacts<'_>, &mut Vec<Diagnostic>));
+
+impl DatasetState for AtEndState {
+    fn finish(self: Box<Self>, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+        (self.0)(file, out)
+    }
+}

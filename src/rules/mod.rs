@@ -41,7 +41,7 @@ pub use context::{
     PREFERENCE_OUTPUTS,
 };
 pub use dataset_phase::{
-    DatasetLimits, DatasetRule, DatasetState, FileFacts, LineFacts, Note, StartCtx,
+    AtEnd, DatasetLimits, DatasetRule, DatasetState, FileFacts, LineFacts, Note, StartCtx,
 };
 pub use plan::Plan;
 pub use registry::{all, by_code, def, meta};

@@ -10,12 +10,12 @@
 //!
 //! ## Configuration
 //! The minimum comes from the target (`rules/targets/`).
-use crate::rules::{DatasetRule, DatasetState, FileFacts, StartCtx};
+use crate::rules::{AtEnd, FileFacts};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
-    dataset: Some(&Check),
+    dataset: Some(&AtEnd(verdict)),
     ..RuleDef::new(RuleMeta {
         rule: Rule::D001,
         name: "too-few-examples",
@@ -24,19 +24,9 @@ pub static RULE: RuleDef = RuleDef {
     })
 };
 
-struct Check;
-
-impl DatasetRule for Check {
-    fn start(&self, _: &StartCtx<'_>) -> Box<dyn DatasetState> {
-        Box::new(Check)
-    }
-}
-
-impl DatasetState for Check {
-    fn finish(self: Box<Self>, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
-        if file.examples < file.limits.min_examples {
-            out.push(diagnostic(file.examples, file.limits.min_examples));
-        }
+fn verdict(file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+    if file.examples < file.limits.min_examples {
+        out.push(diagnostic(file.examples, file.limits.min_examples));
     }
 }
 

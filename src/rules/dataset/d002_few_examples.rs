@@ -10,13 +10,13 @@
 //!
 //! ## Configuration
 //! The recommendation comes from the target (`rules/targets/`).
-use crate::rules::{DatasetRule, DatasetState, FileFacts, StartCtx};
+use crate::rules::{AtEnd, FileFacts};
 use super::d001_too_few_examples::plural;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
-    dataset: Some(&Check),
+    dataset: Some(&AtEnd(verdict)),
     ..RuleDef::new(RuleMeta {
         rule: Rule::D002,
         name: "few-examples",
@@ -25,21 +25,11 @@ pub static RULE: RuleDef = RuleDef {
     })
 };
 
-struct Check;
-
-impl DatasetRule for Check {
-    fn start(&self, _: &StartCtx<'_>) -> Box<dyn DatasetState> {
-        Box::new(Check)
-    }
-}
-
-impl DatasetState for Check {
-    fn finish(self: Box<Self>, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
-        let (n, l) = (file.examples, file.limits);
-        // Under the minimum, D001 says it: one finding about the count, not two.
-        if n >= l.min_examples && n < l.recommended_examples {
-            out.push(diagnostic(n, l.recommended_examples));
-        }
+fn verdict(file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+    let (n, l) = (file.examples, file.limits);
+    // Under the minimum, D001 says it: one finding about the count, not two.
+    if n >= l.min_examples && n < l.recommended_examples {
+        out.push(diagnostic(n, l.recommended_examples));
     }
 }
 

@@ -10,12 +10,12 @@
 //!
 //! ## Configuration
 //! The limit comes from the target (`rules/targets/`).
-use crate::rules::{DatasetRule, DatasetState, FileFacts, StartCtx};
+use crate::rules::{AtEnd, FileFacts};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
-    dataset: Some(&Check),
+    dataset: Some(&AtEnd(verdict)),
     ..RuleDef::new(RuleMeta {
         rule: Rule::D006,
         name: "file-too-large",
@@ -24,19 +24,9 @@ pub static RULE: RuleDef = RuleDef {
     })
 };
 
-struct Check;
-
-impl DatasetRule for Check {
-    fn start(&self, _: &StartCtx<'_>) -> Box<dyn DatasetState> {
-        Box::new(Check)
-    }
-}
-
-impl DatasetState for Check {
-    fn finish(self: Box<Self>, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
-        if file.bytes > file.limits.max_file_bytes {
-            out.push(diagnostic(file.bytes, file.limits.max_file_bytes));
-        }
+fn verdict(file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+    if file.bytes > file.limits.max_file_bytes {
+        out.push(diagnostic(file.bytes, file.limits.max_file_bytes));
     }
 }
 

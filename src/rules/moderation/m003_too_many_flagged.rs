@@ -18,12 +18,12 @@
 //! `max_flagged_fraction = F`.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{DatasetRule, DatasetState, FileFacts, StartCtx};
+use crate::rules::{AtEnd, FileFacts};
 use crate::moderation::profile::{GateLimit, GateVerdict};
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
-    dataset: Some(&Check),
+    dataset: Some(&AtEnd(verdict)),
     uses_moderation: true,
     ..RuleDef::new(RuleMeta {
         rule: Rule::M003,
@@ -33,23 +33,13 @@ pub static RULE: RuleDef = RuleDef {
     })
 };
 
-struct Check;
-
-impl DatasetRule for Check {
-    fn start(&self, _: &StartCtx<'_>) -> Box<dyn DatasetState> {
-        Box::new(Check)
-    }
-}
-
-impl DatasetState for Check {
-    /// The gate is the moderation verdict's; this rule words it.
-    fn finish(self: Box<Self>, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
-        if let Some(gate) = file.moderation.and_then(|m| m.gate.as_ref()) {
-            out.push(
-                Diagnostic::file_level(&RULE.meta, message(&gate.verdict, &gate.worst_lines))
-                    .with_help(help()),
-            );
-        }
+/// The gate is the moderation verdict's; this rule words it.
+fn verdict(file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+    if let Some(gate) = file.moderation.and_then(|m| m.gate.as_ref()) {
+        out.push(
+            Diagnostic::file_level(&RULE.meta, message(&gate.verdict, &gate.worst_lines))
+                .with_help(help()),
+        );
     }
 }
 
