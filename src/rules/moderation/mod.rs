@@ -1,6 +1,6 @@
 //! M — moderation rules. They need scores: the cache, `--scores FILE`, or `--moderation api`;
-//! the scoring and thresholds live in `crate::moderation`, these files hold each rule's
-//! documentation and wording.
+//! the scoring and thresholds live in `crate::moderation`, which returns typed results
+//! (`Event`, `Gate`); these files pick theirs and hold each rule's documentation and wording.
 
 // The family's rule files (`mNNN_name.rs`), declared by `build.rs`.
 include!(concat!(env!("OUT_DIR"), "/rule_modules_moderation.rs"));

@@ -1,6 +1,6 @@
 //! S family: sensitive data in message text (secrets, personal data, special tokens). The
-//! detection itself lives in [`crate::sensitive`]; these files hold each rule's documentation,
-//! metadata and wording.
+//! detection itself lives in [`crate::sensitive`], which returns typed matches ([`Kind`]); these
+//! files hold each rule's documentation, metadata, wording and the hook that picks its kind.
 
 // The family's rule files (`sNNN_name.rs`), declared by `build.rs`.
 include!(concat!(env!("OUT_DIR"), "/rule_modules_sensitive.rs"));
