@@ -170,3 +170,58 @@ proptest! {
         prop_assert_eq!(loc.byte_offset as usize, 10 + start);
     }
 }
+
+/// Thousands of findings in one line, behind escapes and wide characters, each at its exact
+/// column: the line's columns are counted once for all of them (and the string located once),
+/// so this must also stay right.
+#[test]
+fn many_findings_in_one_line_each_at_its_column() {
+    use ftlint::engine::{check_reader, DatasetLimits, Options};
+    let mut content = String::new();
+    let mut expected = Vec::new();
+    for i in 0..2000 {
+        // A wide character and an escaped quote before each address shift bytes, chars and raw
+        // text differently.
+        content.push_str(&format!("é \"{i}\" 漢 user{i}@example-mail.com "));
+    }
+    let line = serde_json::json!({"messages": [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": content},
+    ]})
+    .to_string();
+    for i in 0..2000 {
+        let address = format!("user{i}@example-mail.com");
+        let mut from = 0;
+        let at = loop {
+            let at = from + line[from..].find(&address).unwrap();
+            // `user1@…` is also inside `user10@…`: take the match that starts a word.
+            if line.as_bytes()[at - 1] == b' ' {
+                break at;
+            }
+            from = at + 1;
+        };
+        let column = line[..at].chars().count() as u64 + 1;
+        expected.push((column, column + address.chars().count() as u64));
+    }
+    let opts = Options::rules_only(
+        [ftlint::diagnostic::Rule::S002].into_iter().collect(),
+        Default::default(),
+        DatasetLimits {
+            min_examples: 0,
+            recommended_examples: 0,
+            max_file_bytes: u64::MAX,
+            max_image_examples: u64::MAX,
+        },
+    );
+    let report = check_reader("t".into(), format!("{line}\n").as_bytes(), &opts).unwrap();
+    let got: Vec<(u64, u64)> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let l = d.location.unwrap();
+            (l.column, l.end_column)
+        })
+        .collect();
+    assert_eq!(got.len(), 2000);
+    assert_eq!(got, expected);
+}

@@ -144,9 +144,16 @@ pub fn check_line(input: RawInput<'_>, opts: &Options) -> LineOutput {
             );
         }
     }
-    for f in found {
+    // Every finding's place first, so the line's columns are counted in one pass.
+    let places: Vec<_> = found.iter().map(|f| resolve(text, &f.target)).collect();
+    let columns = position::Columns::new(
+        text,
+        places.iter().flat_map(|(r, _)| [r.start, r.end]).collect(),
+    );
+    for (f, (range, pointer)) in found.into_iter().zip(places) {
+        let location = columns.location(&range, input.line, text_offset);
         out.diagnostics
-            .push(positioned(f, text, input.line, text_offset, input.offset));
+            .push(positioned(f, text, range, pointer, location, input.offset));
     }
     out
 }
@@ -251,17 +258,16 @@ fn position_raw(f: Finding, raw: &RawLine<'_>, line_start: u64) -> Diagnostic {
     f.into_diagnostic(location, None, snippet, line_start)
 }
 
-/// Gives a finding its position in the line: `text_start` is the file offset of `text`,
-/// `line_start` that of the physical line (where a fix's edits count from).
-pub fn positioned(
+/// Gives a finding its place in the line (`range` of `text`, and its location) and a snippet;
+/// `line_start` is the file offset of the physical line, where a fix's edits count from.
+fn positioned(
     f: Finding,
     text: &str,
-    line: u64,
-    text_start: u64,
+    range: Range<usize>,
+    pointer: Option<String>,
+    location: Location,
     line_start: u64,
 ) -> Diagnostic {
-    let (range, pointer) = resolve(text, &f.target);
-    let location = position::location(text, &range, line, text_start);
     let snippet = Some(if f.redact {
         // Mask the whole secret before windowing, so no part of it reaches the output.
         let masked = position::mask(&text[range.clone()]);

@@ -30,6 +30,54 @@ fn chars(s: &str) -> usize {
     s.chars().count()
 }
 
+/// The character columns of many byte offsets of one line, counted in one pass over it: a line
+/// with thousands of findings is read once, not once per finding.
+pub struct Columns {
+    /// Sorted, distinct byte offsets, and the characters before each.
+    offsets: Vec<usize>,
+    chars: Vec<usize>,
+}
+
+impl Columns {
+    /// `offsets` are char boundaries of `text`, in any order.
+    pub fn new(text: &str, mut offsets: Vec<usize>) -> Columns {
+        offsets.sort_unstable();
+        offsets.dedup();
+        let mut counted = Vec::with_capacity(offsets.len());
+        let (mut at, mut n) = (0usize, 0usize);
+        for &o in &offsets {
+            n += chars(&text[at..o]);
+            at = o;
+            counted.push(n);
+        }
+        Columns {
+            offsets,
+            chars: counted,
+        }
+    }
+
+    /// The 1-based column of byte `at`, one of the offsets given to [`Columns::new`].
+    fn column(&self, at: usize) -> u64 {
+        let i = self
+            .offsets
+            .binary_search(&at)
+            .expect("every offset asked for was counted");
+        self.chars[i] as u64 + 1
+    }
+
+    /// The location of `range` (both ends among the offsets given), like [`location`].
+    pub fn location(&self, range: &Range<usize>, line: u64, line_start: u64) -> Location {
+        Location {
+            line,
+            column: self.column(range.start),
+            end_line: line,
+            end_column: self.column(range.end),
+            byte_offset: line_start + range.start as u64,
+            byte_length: range.len() as u64,
+        }
+    }
+}
+
 /// A window of `text` around `range`: the whole line when it is short, otherwise some context
 /// either side, with `…` where it was cut. Measured in display columns (a CJK character takes
 /// two), so that the window fits a 100-column terminal with the gutter.
@@ -107,6 +155,22 @@ fn forward_cols(text: &str, from: usize, cols: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_counted_once_agree_with_location() {
+        let text = "aé\u{1F600}b \"x\" 漢字 end";
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let ranges: Vec<Range<usize>> = bounds
+            .iter()
+            .flat_map(|&a| bounds.iter().filter(move |&&b| b >= a).map(move |&b| a..b))
+            .collect();
+        let cols = Columns::new(text, ranges.iter().flat_map(|r| [r.end, r.start]).collect());
+        for r in &ranges {
+            assert_eq!(cols.location(r, 3, 100), location(text, r, 3, 100), "{r:?}");
+        }
+    }
 
     #[test]
     fn columns_count_characters_not_bytes() {

@@ -55,6 +55,11 @@ fn after_lines(prev_crlf: bool, data: &[u8]) -> bool {
     prev_crlf
 }
 
+/// The last `\n` of `buf` at or after `from` (the bytes before it are known to hold none).
+fn last_newline(buf: &[u8], from: usize) -> Option<usize> {
+    memchr::memrchr(b'\n', &buf[from.min(buf.len())..]).map(|i| from + i)
+}
+
 /// Starts the reader thread inside `scope`. Blocks arrive in file order; an I/O error ends the
 /// stream.
 pub fn spawn<'scope, R: Read + Send + 'scope>(
@@ -72,6 +77,10 @@ pub fn spawn<'scope, R: Read + Send + 'scope>(
         let mut eof = false;
         while !eof {
             let mut buf = std::mem::take(&mut carry);
+            // The carried bytes hold no newline (they follow the last one cut at, or are a line
+            // still being read): only what is read now is searched, so a line of any length is
+            // scanned once, not once per block.
+            let searched = buf.len();
             let want = buf.len() + BLOCK_SIZE;
             buf.reserve(BLOCK_SIZE);
             // Fill up to a block, or to EOF.
@@ -93,7 +102,7 @@ pub fn spawn<'scope, R: Read + Send + 'scope>(
                 }
             }
             if !eof {
-                match memchr::memrchr(b'\n', &buf) {
+                match last_newline(&buf, searched) {
                     Some(nl) => carry = buf.split_off(nl + 1),
                     None => {
                         // One line longer than a block: keep reading it.
@@ -187,6 +196,14 @@ mod tests {
         data.extend_from_slice(b"{}");
         let got = blocks(&data);
         assert!(got.len() > 1 && !got[0].prev_crlf && got[1].prev_crlf);
+    }
+
+    #[test]
+    fn only_the_unsearched_part_is_searched() {
+        assert_eq!(last_newline(b"ab\ncd\nef", 0), Some(5));
+        assert_eq!(last_newline(b"ab\ncd\nef", 6), None);
+        assert_eq!(last_newline(b"abcd\nef", 3), Some(4));
+        assert_eq!(last_newline(b"ab", 9), None);
     }
 
     #[test]

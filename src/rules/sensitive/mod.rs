@@ -6,6 +6,7 @@
 include!(concat!(env!("OUT_DIR"), "/rule_modules_sensitive.rs"));
 
 use crate::diagnostic::{Finding, RuleMeta, Target};
+use crate::escapes::EscapeMap;
 use crate::json::{locate, Pointer};
 use crate::rules::ExampleCtx;
 use crate::sensitive::{mask_digits, redact_secret, Kind, SensitiveMatch};
@@ -64,6 +65,9 @@ pub fn describe(m: &SensitiveMatch, value: &str) -> (&'static RuleMeta, String, 
     (rule_of(m.kind), message, help)
 }
 
+/// Where a string's literal starts in the line, and how its escapes map decoded offsets to raw.
+type Located = (usize, EscapeMap);
+
 /// The example's matches of `kind` as findings, each spanning exactly the matched characters
 /// in the raw line: the range in the decoded string is mapped back through the string's
 /// escapes (the whole string when the locator cannot follow).
@@ -71,19 +75,28 @@ pub fn report(ex: &ExampleCtx<'_>, kind: Kind, out: &mut Vec<Finding>) {
     let Some(line) = ex.sensitive() else {
         return;
     };
+    // The string a match is in is located, and its escapes mapped, once per string: a text
+    // with thousands of matches is not re-read for each.
+    let mut string: Option<(usize, Pointer, Option<Located>)> = None;
     for m in line.scan.matches.iter().filter(|m| m.kind == kind) {
         let t = &line.texts[m.message_index];
         let (rule, message, help) = describe(m, &t.text[m.range.clone()]);
-        let pointer = Pointer::parse(&t.pointer);
-        let target = locate::locate(ex.text, &pointer)
-            .and_then(|l| {
+        if string.as_ref().is_none_or(|(i, ..)| *i != m.message_index) {
+            let pointer = Pointer::parse(&t.pointer);
+            let mapped = locate::locate(ex.text, &pointer).and_then(|l| {
                 let literal = &ex.text.as_bytes()[l.value.clone()];
-                let raw = crate::escapes::EscapeMap::new(literal)?.range_to_raw(m.range.clone())?;
-                Some(Target::Bytes(
-                    l.value.start + raw.start..l.value.start + raw.end,
-                ))
+                Some((l.value.start, EscapeMap::new(literal)?))
+            });
+            string = Some((m.message_index, pointer, mapped));
+        }
+        let (_, pointer, mapped) = string.as_ref().expect("set above");
+        let target = mapped
+            .as_ref()
+            .and_then(|(start, map)| {
+                let raw = map.range_to_raw(m.range.clone())?;
+                Some(Target::Bytes(start + raw.start..start + raw.end))
             })
-            .unwrap_or(Target::Value(pointer));
+            .unwrap_or_else(|| Target::Value(pointer.clone()));
         let f = Finding::new(rule, target, message).help(help);
         // A secret is never shown whole, not even in a snippet.
         out.push(if kind == Kind::Secret {
