@@ -616,3 +616,51 @@ fn image_tokens_follow_detail() {
     let low = r#"[{"type": "text", "text": "What is this?"}, {"type": "image_url", "image_url": {"url": "https://example.com/a.png", "detail": "low"}}]"#;
     assert_eq!(total(low) - total(text), 85);
 }
+
+/// Control characters from the data never reach the terminal: a newline in a key cannot forge
+/// a finding line, ESC and BEL are shown, not obeyed, in every human format (issue 19, item 8).
+#[test]
+fn text_from_the_data_cannot_drive_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.jsonl");
+    std::fs::write(
+        &path,
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"a\\nforged.jsonl:9:9: S001 evil\\u001b[31m\": 1}\n{\"a\": \"x\u{1b}[31mred\u{7}\"\n",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    for format in ["concise", "full", "github"] {
+        let out = stdout(&run(&[
+            "check",
+            p,
+            "--select",
+            "C002,J002",
+            "--color",
+            "never",
+            "--output-format",
+            format,
+        ]));
+        assert!(
+            !out.chars().any(|c| c.is_control() && c != '\n'),
+            "{format}: {out:?}"
+        );
+        assert!(
+            !out.lines().any(|l| l.starts_with("forged.jsonl")),
+            "{format}: {out}"
+        );
+    }
+    let concise = stdout(&run(&[
+        "check",
+        p,
+        "--select",
+        "C002",
+        "--output-format",
+        "concise",
+    ]));
+    assert_eq!(
+        concise,
+        format!("{p}:1:51: C002 unknown key `a\\nforged.jsonl:9:9: S001 evil\\u{{1b}}[31m` at the top level\n")
+    );
+    let full = stdout(&run(&["check", p, "--select", "J002", "--color", "never"]));
+    assert!(full.contains("{\"a\": \"x␛[31mred␇\""), "{full}");
+}

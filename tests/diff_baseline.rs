@@ -283,12 +283,12 @@ fn baseline_with_stdin_uses_the_stdin_filename() {
             .spawn()
             .unwrap();
         use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
+        // A run that fails on its arguments (a missing baseline) may exit before it reads
+        // stdin: the write then meets a closed pipe, which is not this test's failure.
+        let written = child.stdin.take().unwrap().write_all(text.as_bytes());
+        if let Err(e) = written {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+        }
         child.wait_with_output().unwrap()
     };
     let o = run(&["--write-baseline", "b.json"]);

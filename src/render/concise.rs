@@ -1,6 +1,7 @@
 //! `path:line:col: CODE message` — one line per finding, for editors' error formats.
 //! File-level findings are given line 1, column 1 so that editors can still jump to the file.
 
+use super::visible;
 use crate::engine::FileReport;
 use std::io::{self, Write};
 
@@ -14,7 +15,7 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 r.path,
                 d.rule.code(),
                 super::fix_mark(d),
-                d.message
+                visible::escaped(&d.message)
             )?;
         }
     }

@@ -7,7 +7,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::FileReport;
-use crate::render::{Counts, RunInfo};
+use crate::render::{visible, Counts, RunInfo};
 use crate::rules::Severity;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -83,15 +83,23 @@ struct Item<'a> {
 
 impl<'a> Item<'a> {
     fn new(path: &'a str, d: &'a Diagnostic) -> Self {
-        let title = format!("{}{} {}", d.rule.code(), super::fix_mark(d), d.message);
+        let title = format!(
+            "{}{} {}",
+            d.rule.code(),
+            super::fix_mark(d),
+            visible::escaped(&d.message)
+        );
         let source = match (d.location, &d.snippet) {
-            (Some(loc), Some(snip)) => Some(Window {
-                name: path,
-                text: &snip.text,
-                span: snip.span.clone(),
-                line: loc.line as usize - 1,
-                column: loc.column as usize - 1,
-            }),
+            (Some(loc), Some(snip)) => {
+                let (text, span) = visible::pictured(&snip.text, &snip.span);
+                Some(Window {
+                    name: path,
+                    text,
+                    span,
+                    line: loc.line as usize - 1,
+                    column: loc.column as usize - 1,
+                })
+            }
             _ => None,
         };
         Item { d, title, source }
@@ -128,9 +136,10 @@ impl miette::Diagnostic for Item<'_> {
             .location
             .filter(|_| self.source.is_none())
             .map(|l| format!("line {}, column {}", l.line, l.column));
-        match (&self.d.help, loc) {
+        let help = self.d.help.as_deref().map(visible::escaped);
+        match (help, loc) {
             (Some(h), Some(l)) => Some(Box::new(format!("{h} ({l})"))),
-            (Some(h), None) => Some(Box::new(h.clone())),
+            (Some(h), None) => Some(Box::new(h.into_owned())),
             (None, Some(l)) => Some(Box::new(l)),
             (None, None) => None,
         }
@@ -152,7 +161,8 @@ impl miette::Diagnostic for Item<'_> {
 /// The snippet window, reporting the file's line and column for its span.
 struct Window<'a> {
     name: &'a str,
-    text: &'a str,
+    /// The snippet with control characters pictured.
+    text: std::borrow::Cow<'a, str>,
     span: std::ops::Range<usize>,
     /// 0-based line and column of the span's start in the file.
     line: usize,

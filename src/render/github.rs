@@ -45,11 +45,15 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Escapes a command's message.
+/// Escapes a command's message: `%`, `\r` and `\n` as the Actions toolkit does (an
+/// annotation may have several lines), and any other control character from the data (ESC, BEL)
+/// as a visible escape, so it neither ends the command nor drives the log viewer.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::visible::escaped(&s).into_owned()
 }
 
 /// Escapes a property value (`file=`, `title=`).
@@ -66,6 +70,7 @@ mod tests {
     fn escapes_like_the_actions_toolkit() {
         assert_eq!(escape_data("50% a\r\nb: c,d"), "50%25 a%0D%0Ab: c,d");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(escape_data("x\u{1b}[31m\u{7}"), "x\\u{1b}[31m\\u{7}");
     }
 
     fn report(location: Option<Location>) -> String {

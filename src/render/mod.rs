@@ -7,6 +7,7 @@ pub mod github;
 pub mod json;
 pub mod json_lines;
 pub mod sarif;
+pub mod visible;
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::FileReport;
