@@ -125,23 +125,17 @@ impl Baseline {
         Ok(b)
     }
 
-    /// Writes the baseline atomically (a temporary file in the same folder, then a rename).
+    /// Writes the baseline atomically, never over something that is not a regular file (see
+    /// [`crate::input::atomic`]).
     pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
         let fail = |source: io::Error| BaselineError::Write {
             path: path.to_path_buf(),
             source,
         };
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
         // serde_json's conversion keeps its message as the io::Error's.
         let mut json = serde_json::to_vec_pretty(self).map_err(|e| fail(e.into()))?;
         json.push(b'\n');
-        tmp.write_all(&json).map_err(fail)?;
-        tmp.persist(path).map_err(|e| fail(e.error))?;
-        Ok(())
+        crate::input::atomic::write(path, |f| f.write_all(&json)).map_err(fail)
     }
 
     /// Removes the diagnostics that match an entry, and returns how many entries matched fewer

@@ -351,3 +351,41 @@ fn diff_and_baseline_together_and_unselected_rules_are_not_stale() {
     );
     assert!(stderr(&o).contains("1 baseline entry"), "{}", stderr(&o));
 }
+
+/// `--write-baseline` never turns what is at its path into a file unless it is one: a FIFO is
+/// refused (exit 2, the FIFO stays), a symbolic link is written through and stays a link
+/// (issue 19, item 1).
+#[cfg(unix)]
+#[test]
+fn the_baseline_is_written_only_to_a_regular_file() {
+    use std::os::unix::fs::FileTypeExt;
+    let (dir, cache) = repo();
+    let d = dir.path();
+    let fifo = d.join("fifo.json");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let o = ftlint(d, cache.path(), &["data", "--write-baseline", "fifo.json"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(
+            stderr(&o),
+            "ftlint: error: cannot write baseline `fifo.json`: `fifo.json` is a FIFO, not a \
+             regular file; it was left as it is\n"
+        );
+        assert!(std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo());
+    } else {
+        eprintln!("mkfifo is not available: the FIFO case is skipped");
+    }
+    std::fs::write(d.join("real.json"), "{}").unwrap();
+    std::os::unix::fs::symlink("real.json", d.join("link.json")).unwrap();
+    let o = ftlint(d, cache.path(), &["data", "--write-baseline", "link.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(d.join("link.json"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let written = std::fs::read_to_string(d.join("real.json")).unwrap();
+    assert!(written.contains("\"entries\""), "{written}");
+}

@@ -154,17 +154,12 @@ fn export(inputs: &Inputs, run: &ModerationRun, path: &std::path::Path) -> Resul
             records.extend(run.store.records_for_line(line, v, run.check.unit_mode));
         })?;
     }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let fail = |source| CliError::Export {
+    // Atomically, and never over something that is not a regular file.
+    crate::input::atomic::write(path, |f| {
+        crate::moderation::import::write_records(f, &records)
+    })
+    .map_err(|source| CliError::Export {
         path: path.to_path_buf(),
         source,
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    crate::moderation::import::write_records(&mut tmp, &records).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    })
 }

@@ -1,5 +1,6 @@
 //! Where lines come from: files, directories of `*.jsonl`, stdin; read in blocks.
 
+pub mod atomic;
 pub mod exclude;
 pub mod position;
 pub mod reader;

@@ -1,0 +1,180 @@
+//! Whole files ftlint writes for the user (a baseline, exported scores): written to a temporary
+//! file beside the target, synced, and renamed over it, so a reader never sees half a file.
+//!
+//! The target is only ever a regular file. A symbolic link is followed, so the file it names is
+//! replaced and the link stays a link; a device node, FIFO, socket or folder at the path (or at
+//! the end of the link) is refused and left as it was — renaming over it would turn
+//! `/dev/something` into a file. A replaced file keeps its permissions.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes what `fill` writes to `path` atomically (see the module documentation).
+pub fn write(path: &Path, fill: impl FnOnce(&mut fs::File) -> io::Result<()>) -> io::Result<()> {
+    let target = resolve(path)?;
+    let existing = match fs::metadata(&target) {
+        Ok(m) if m.is_file() => Some(m),
+        Ok(m) => {
+            return Err(io::Error::other(format!(
+                "`{}` is {}, not a regular file; it was left as it is",
+                target.display(),
+                kind(&m)
+            )))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    fill(tmp.as_file_mut())?;
+    tmp.as_file_mut().flush()?;
+    if let Some(m) = existing {
+        tmp.as_file().set_permissions(m.permissions())?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The path a write goes to: `path`, or the file a symbolic link there names (followed to the
+/// end, a dangling link included).
+fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let mut at = path.to_path_buf();
+    // Links may chain; a loop is the OS's ELOOP, said after as many hops as it allows.
+    for _ in 0..40 {
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = fs::read_link(&at)?;
+                at = match at.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            Ok(_) => return Ok(at),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(at),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other(format!(
+        "`{}`: too many levels of symbolic links",
+        path.display()
+    )))
+}
+
+/// What a non-regular file is, for the refusal.
+fn kind(m: &fs::Metadata) -> &'static str {
+    let t = m.file_type();
+    if t.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "something other than a file"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(path: &Path, text: &str) -> io::Result<()> {
+        write(path, |f| f.write_all(text.as_bytes()))
+    }
+
+    #[test]
+    fn replaces_a_file_keeping_its_permissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("b.json");
+        put(&p, "one").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&p, fs::Permissions::from_mode(0o644)).unwrap();
+            put(&p, "two").unwrap();
+            assert_eq!(
+                fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o644
+            );
+        }
+        put(&p, "three").unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "three");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_through_a_link_and_the_link_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        put(&real, "old").unwrap();
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink("real.json", &link).unwrap();
+        put(&link, "new").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+        // A dangling link gets its file created.
+        let dangling = dir.path().join("dangling.json");
+        std::os::unix::fs::symlink("made.json", &dangling).unwrap();
+        put(&dangling, "made").unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join("made.json")).unwrap(),
+            "made"
+        );
+        assert!(fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn never_replaces_what_is_not_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let e = put(&fifo, "x").unwrap_err();
+            assert!(
+                e.to_string()
+                    .ends_with("is a FIFO, not a regular file; it was left as it is"),
+                "{e}"
+            );
+            use std::os::unix::fs::FileTypeExt;
+            assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        }
+        let e = put(dir.path(), "x").unwrap_err();
+        assert!(e.to_string().contains("is a folder"), "{e}");
+        // Through a link to a device: the device stays.
+        let link = dir.path().join("null.json");
+        std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+        let e = put(&link, "x").unwrap_err();
+        assert!(e.to_string().contains("`/dev/null` is a device"), "{e}");
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        // No temporary file is left behind.
+        let left: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+    }
+}
