@@ -451,6 +451,12 @@ fn malformed_bodies_are_errors_without_retry() {
         "this is not json".to_string(),
         json!({"model": "m", "results": [{"flagged": false, "category_scores": {}}]}).to_string(),
         json!({"model": "m"}).to_string(),
+        // Probabilities out of range: a broken or hostile server, never scored or cached.
+        json!({"model": "m", "results": [
+            {"flagged": false, "category_scores": {"hate": -0.5}},
+            {"flagged": false, "category_scores": {"violence": 5.0}},
+        ]})
+        .to_string(),
     ] {
         let server = Server::start(move |_, _| Reply::ok(body.clone()));
         let (client, rec) = client_for(&server);

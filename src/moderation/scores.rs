@@ -158,6 +158,14 @@ impl Score {
             _ => Err(()),
         })
         .map_err(|key| ScoreError::CategoryScore { key })?;
+        // A probability outside [0, 1] is a broken or hostile answer: using it (and caching it
+        // for good) would decide findings on nonsense.
+        if let Some((&category, &value)) = category_scores
+            .iter()
+            .find(|(_, v)| !(0.0..=1.0).contains(*v))
+        {
+            return Err(ScoreError::CategoryScoreRange { category, value });
+        }
         let categories = match obj.get("categories") {
             Some(Value::Object(m)) => normalise(m, |v| match v {
                 Value::Bool(b) => Ok(Some(*b)),
@@ -267,6 +275,8 @@ pub enum ScoreError {
     /// `key` as the response spelled it.
     #[error("`category_scores.{key}` is not a number")]
     CategoryScore { key: String },
+    #[error("`category_scores.{category}` is {value}, not a probability between 0 and 1")]
+    CategoryScoreRange { category: Category, value: f64 },
     #[error("`categories` is not an object")]
     Categories,
     #[error("`categories.{key}` is not a boolean")]
@@ -357,9 +367,16 @@ mod tests {
             json!({"flagged": "yes", "category_scores": {}}),
             json!({"flagged": false}),
             json!({"flagged": false, "category_scores": {"hate": "high"}}),
+            json!({"flagged": false, "category_scores": {"hate": -0.5}}),
+            json!({"flagged": false, "category_scores": {"violence": 5.0}}),
         ] {
             assert!(Score::from_result("m", &v).is_err(), "{v}");
         }
+        let e = Score::from_result("m", &json!({"category_scores": {"self_harm": 1.5}}));
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "`category_scores.self-harm` is 1.5, not a probability between 0 and 1"
+        );
         assert!(ModerationResponse::parse("{").is_err());
         assert!(ModerationResponse::parse("{\"results\": []}").is_err());
     }
