@@ -113,15 +113,6 @@ impl RuleSet {
         out
     }
 
-    /// The rules in both sets.
-    pub fn intersection(&self, other: &RuleSet) -> RuleSet {
-        let mut out = *self;
-        for (w, o) in out.0.iter_mut().zip(other.0) {
-            *w &= o;
-        }
-        out
-    }
-
     /// The rules of `self` that are not in `other`.
     pub fn difference(&self, other: &RuleSet) -> RuleSet {
         let mut out = *self;

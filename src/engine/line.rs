@@ -17,7 +17,6 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 #[derive(Default)]
 pub struct LineSummary {
     pub kind: LineKind,
-    pub crlf: bool,
     /// File offset and column of the top-level `{`, where dataset findings point.
     pub brace: (u64, u64),
     /// Tokens of the example, when counted.
@@ -84,7 +83,6 @@ pub fn check_line(input: RawInput<'_>, opts: &Options) -> LineOutput {
         content: bom..end,
         text: std::str::from_utf8(&bytes[bom..end]).ok(),
     };
-    out.summary.crlf = raw.crlf();
 
     let mut found = Vec::new();
     for rule in &plan.raw {

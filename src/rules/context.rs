@@ -66,13 +66,6 @@ pub enum Scope {
     Reinforcement,
 }
 
-impl Scope {
-    /// A prompt the model answers, rather than an output or a conversation trained on.
-    pub fn is_prompt(self) -> bool {
-        matches!(self, Scope::PreferenceInput | Scope::Reinforcement)
-    }
-}
-
 /// The two outputs of a preference example.
 pub const PREFERENCE_OUTPUTS: [&str; 2] = ["preferred_output", "non_preferred_output"];
 
@@ -174,11 +167,6 @@ impl<'a> ExampleCtx<'a> {
                 Some(SensitiveLine { texts, scan })
             })
             .as_ref()
-    }
-
-    /// The run's sensitive-data scanner.
-    pub fn scanner(&self) -> &'a Scanner {
-        self.scanner
     }
 }
 
