@@ -43,6 +43,7 @@ fn main() {
         if flag == "--stats" {
             let target = Target::builtin("openai").expect("built-in target");
             let model = target.resolve_model(Some(model)).expect("known model");
+            let pricing = ftlint::tokens::Pricing::new(target, model).expect("countable model");
             for file in files {
                 let text = std::fs::read_to_string(file).expect("readable file");
                 let records: Vec<ExampleRecord> = text
@@ -50,10 +51,10 @@ fn main() {
                     .filter(|l| !l.trim().is_empty())
                     .map(|l| {
                         let value = serde_json::from_str(l).unwrap_or_default();
-                        ExampleRecord::from_value(model.encoding, &value)
+                        ExampleRecord::from_value(pricing.counter, &value)
                     })
                     .collect();
-                let report = stats::build(file, &records, model, &target.prices_date, None);
+                let report = stats::build(file, &records, &pricing, None);
                 print!("{}", report.render_text());
             }
             return;

@@ -63,15 +63,17 @@ impl Fixes {
         let mut opts = Options::rules_only(
             rules,
             FormatChoice::Auto,
-            DatasetLimits {
-                min_examples: 0,
-                recommended_examples: 0,
-                max_file_bytes: u64::MAX,
-                max_image_examples: u64::MAX,
-            },
+            DatasetLimits::NONE,
         );
         opts.framing_only = opts.plan.needs_only_raw();
         Fixes { rules, opts }
+    }
+
+    /// The fixes as `target` wants them (a target that asks for a BOM adds one instead of
+    /// removing it).
+    pub fn for_target(mut self, target: std::sync::Arc<crate::targets::Target>) -> Fixes {
+        self.opts.target = target;
+        self
     }
 
     /// Every fix there is.
@@ -566,12 +568,7 @@ mod tests {
                 .into_iter()
                 .collect(),
             crate::format::FormatChoice::default(),
-            crate::engine::DatasetLimits {
-                min_examples: 0,
-                recommended_examples: 0,
-                max_file_bytes: u64::MAX,
-                max_image_examples: u64::MAX,
-            },
+            crate::engine::DatasetLimits::NONE,
         );
         let report = crate::engine::check_reader("t".into(), data, &opts).unwrap();
         report.diagnostics.iter().map(|d| d.rule.code()).collect()

@@ -12,10 +12,11 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::targets::{Encoding, Model};
+use crate::targets::{Counter, Encoding};
+use crate::tokens::Pricing;
 use crate::tokens::distribution::{bins, render, Bin};
 use crate::tokens::thousands;
-use crate::tokens::{count_example, epochs, estimated_cost, format_usd, Distribution, FileTokens};
+use crate::tokens::{count_example, estimated_cost, format_usd, Distribution, FileTokens};
 
 /// What `stats` needs to know about one example.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -35,8 +36,8 @@ pub struct ExampleRecord {
 impl ExampleRecord {
     /// Builds the record of one parsed line. Chat lines use `messages`; preference lines their
     /// input messages plus the preferred output (as counted by [`count_example`]). Never panics.
-    pub fn from_value(encoding: Encoding, example: &Value) -> ExampleRecord {
-        let tokens = count_example(encoding, example);
+    pub fn from_value(counter: impl Into<Counter>, example: &Value) -> ExampleRecord {
+        let tokens = count_example(counter, example);
         fn list(v: Option<&Value>) -> &[Value] {
             v.and_then(Value::as_array).map_or(&[], Vec::as_slice)
         }
@@ -71,7 +72,12 @@ impl ExampleRecord {
 pub struct StatsReport {
     pub path: String,
     pub model: String,
-    pub encoding: Encoding,
+    /// The tiktoken encoding of exact counts; `null` when counts are estimated.
+    pub encoding: Option<Encoding>,
+    /// `exact`, or `estimated` (then `tokenizer` says how).
+    pub token_counts: &'static str,
+    /// How tokens were counted: the encoding, or the estimate's ratio.
+    pub tokenizer: String,
     /// The model's training context, in tokens.
     pub context: u32,
     pub examples: u64,
@@ -91,6 +97,8 @@ pub struct StatsReport {
     pub epochs: u32,
     /// USD per 1M training tokens; `null` when unknown.
     pub price_per_mtok: Option<f64>,
+    /// USD per training hour, for services that bill time (then no token cost).
+    pub price_per_hour: Option<f64>,
     pub prices_date: String,
     /// `price × billed × epochs / 1e6`; `null` when the price is unknown.
     pub estimated_cost_usd: Option<f64>,
@@ -101,10 +109,10 @@ pub struct StatsReport {
 pub fn build(
     path: &str,
     records: &[ExampleRecord],
-    model: &Model,
-    prices_date: &str,
+    pricing: &Pricing,
     epochs_override: Option<u32>,
 ) -> StatsReport {
+    let model = &pricing.model;
     let column = |f: fn(&ExampleRecord) -> u64| -> Vec<u64> { records.iter().map(f).collect() };
     let tokens_per_example = column(|r| r.tokens);
     let mut totals = FileTokens::default();
@@ -113,11 +121,20 @@ pub fn build(
     }
     let conversations = || records.iter().filter(|r| r.messages > 0);
     let n = records.len() as u64;
-    let epochs = epochs(n, epochs_override);
+    let epochs = pricing.epochs(n, epochs_override);
     StatsReport {
         path: path.to_owned(),
         model: model.name.clone(),
-        encoding: model.encoding,
+        encoding: match pricing.counter {
+            Counter::Exact(e) => Some(e),
+            Counter::Estimate { .. } => None,
+        },
+        token_counts: if pricing.counter.is_exact() {
+            "exact"
+        } else {
+            "estimated"
+        },
+        tokenizer: pricing.counter.describe(),
         context: model.context,
         examples: n,
         messages_per_example: Distribution::of(&column(|r| u64::from(r.messages))),
@@ -133,7 +150,8 @@ pub fn build(
         tokens: totals,
         epochs,
         price_per_mtok: model.price_per_mtok,
-        prices_date: prices_date.to_owned(),
+        price_per_hour: model.price_per_hour,
+        prices_date: pricing.prices_date.clone(),
         estimated_cost_usd: estimated_cost(model, totals.billed, epochs),
     }
 }
@@ -150,7 +168,7 @@ impl StatsReport {
             thousands(self.examples),
             if self.examples == 1 { "" } else { "s" },
             self.model,
-            self.encoding,
+            self.tokenizer,
             thousands(u64::from(self.context)),
         );
         let rows = [
@@ -197,17 +215,22 @@ impl StatsReport {
             thousands(self.missing_user),
             thousands(self.over_context),
         );
-        let cost = match (self.estimated_cost_usd, self.price_per_mtok) {
-            (Some(usd), Some(price)) => format!(
+        let cost = match (self.estimated_cost_usd, self.price_per_mtok, self.price_per_hour) {
+            (Some(usd), Some(price), _) => format!(
                 "est. {} (${price:.2} per 1M training tokens, prices of {})",
                 format_usd(usd),
                 self.prices_date
             ),
-            _ => "cost unknown (no price for this model)".to_owned(),
+            (_, _, Some(hour)) => format!(
+                "billed per training hour (${hour:.2}/h, prices of {}): no token cost",
+                self.prices_date
+            ),
+            _ => "cost unknown (no published price for this model)".to_owned(),
         };
+        let approx = if self.encoding.is_some() { "" } else { "~" };
         let _ = writeln!(
             out,
-            "  tokens: {} · billed: {} · {} epoch{} · {cost}",
+            "  tokens: {approx}{} · billed: {approx}{} · {} epoch{} · {cost}",
             thousands(self.tokens.total),
             thousands(self.tokens.billed),
             self.epochs,
@@ -273,7 +296,8 @@ mod tests {
             (1..=9).map(|i| record(3, i * 100, true, true)).collect();
         records.push(record(2, 5000, false, true));
         records.push(record(0, 50, false, false)); // prompt/completion: not "missing" anything
-        let report = build("train.jsonl", &records, model, &target.prices_date, None);
+        let pricing = Pricing::new(target, model).unwrap();
+        let report = build("train.jsonl", &records, &pricing, None);
         assert_eq!(report.examples, 11);
         assert_eq!(report.missing_system, 1);
         assert_eq!(report.missing_user, 0);
@@ -292,7 +316,7 @@ mod tests {
             (50, 100, 500, 900, 5000)
         );
         assert_eq!(
-            build("x", &records, model, "d", Some(2)).epochs,
+            build("x", &records, &pricing, Some(2)).epochs,
             2,
             "--epochs overrides"
         );
@@ -324,13 +348,13 @@ mod tests {
 
     #[test]
     fn empty_file_and_unpriced_model() {
-        let target = Target::builtin("openai").unwrap();
-        let model = target.model("davinci-002").unwrap();
-        let report = build("empty.jsonl", &[], model, &target.prices_date, None);
+        let model = crate::targets::Model::exact("unpriced", 16384, Encoding::Cl100kBase);
+        let report = build("empty.jsonl", &[], &Pricing::exact(model, Encoding::Cl100kBase, "d"), None);
         assert_eq!(report.examples, 0);
         assert_eq!(report.tokens_per_example, None);
         assert!(report.tokens_histogram.is_empty());
         assert_eq!(report.estimated_cost_usd, None);
+        assert_eq!(report.token_counts, "exact");
         let json = serde_json::to_value(&report).unwrap();
         assert!(json["estimated_cost_usd"].is_null());
         let text = report.render_text();

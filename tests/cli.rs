@@ -27,7 +27,7 @@ fn exit_0_when_no_error() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert_eq!(
         stdout(&o),
-        "No problems found in 1 file.\ntokens: 1,550 (billed 1,550, longest example 31) · 3 epochs · est. $0.01 for gpt-4o-mini-2024-07-18 (prices of 2025-06)\nmoderation not checked: no scores for these texts; run `ftlint moderate FILE` (network) or pass `--scores FILE`\n"
+        "No problems found in 1 file.\ntokens: 1,550 (billed 1,550, longest example 31) · 3 epochs · est. $0.01 for gpt-4o-mini-2024-07-18 (prices of 2026-12)\nmoderation not checked: no scores for these texts; run `ftlint moderate FILE` (network) or pass `--scores FILE`\n"
     );
     assert!(o.stderr.is_empty());
 }
@@ -130,7 +130,7 @@ fn error_lines_are_exact() {
         ),
         (
             vec!["check", "--target", "nope", "ok.jsonl"],
-            "unknown target `nope` (known: `openai`)",
+            "unknown target `nope` (known: `openai`, `azure-openai`, `together`, `fireworks`, `bedrock-llama`)",
         ),
         (
             vec!["check", "--diff=-x", "ok.jsonl"],

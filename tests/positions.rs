@@ -206,12 +206,7 @@ fn many_findings_in_one_line_each_at_its_column() {
     let opts = Options::rules_only(
         [ftlint::diagnostic::Rule::S002].into_iter().collect(),
         Default::default(),
-        DatasetLimits {
-            min_examples: 0,
-            recommended_examples: 0,
-            max_file_bytes: u64::MAX,
-            max_image_examples: u64::MAX,
-        },
+        DatasetLimits::NONE,
     );
     let report = check_reader("t".into(), format!("{line}\n").as_bytes(), &opts).unwrap();
     let got: Vec<(u64, u64)> = report

@@ -38,13 +38,38 @@ fn limits_for(code: &str) -> DatasetLimits {
         recommended_examples: 50,
         max_file_bytes: 512 * 1024 * 1024,
         max_image_examples: 50_000,
+        max_examples: u64::MAX,
     };
     match code {
         "D006" => l.max_file_bytes = 1000,
         "D007" => l.max_image_examples = 2,
+        "D009" => l.max_examples = 3,
         _ => {}
     }
     l
+}
+
+/// Rules that only some targets enable: their fixtures run on such a target.
+fn target_for(code: &str, file: &Path) -> &'static str {
+    match code {
+        "J011" => "azure-openai",
+        "C022" => "together",
+        "D008" if file.ends_with("invalid.jsonl") => "azure-openai",
+        // Azure's last training days are months away on T005's day.
+        "T005" if file.ends_with("valid.jsonl") && !file.ends_with("invalid.jsonl") => "azure-openai",
+        _ => "openai",
+    }
+}
+
+/// The day the lifecycle rules judge by: a day with nothing to say, except for T004's and
+/// T005's own fixtures.
+fn today_for(code: &str) -> ftlint::targets::Date {
+    match code {
+        "T004" | "T005" => "2026-12-01",
+        _ => "2026-06-01",
+    }
+    .parse()
+    .unwrap()
 }
 
 /// T001's fixtures need a short context; T002's invalid case an unknown model.
@@ -52,6 +77,8 @@ fn model_for(code: &str, file: &Path) -> Option<&'static str> {
     match code {
         "T001" => Some("gpt-3.5-turbo-0613"),
         "T002" if file.ends_with("invalid.jsonl") => Some("gpt-5-turbo"),
+        "T003" if file.ends_with("invalid.jsonl") => Some("davinci-002"),
+        "T004" if file.ends_with("invalid.jsonl") => Some("gpt-4.1-nano-2025-04-14"),
         _ => None,
     }
 }
@@ -75,6 +102,8 @@ fn check(rule: &Rule, file: &Path) -> (FileReport, String) {
     let cache = tempfile::tempdir().unwrap();
     let settings = Settings {
         model: model_for(rule.code(), file).map(str::to_owned),
+        target: target_for(rule.code(), file).to_owned(),
+        today: Some(today_for(rule.code())),
         select: vec![rule.code().to_string()],
         format: format_for(rule.code()),
         scores: scores_for(file),

@@ -17,7 +17,8 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
     let sources = args.inputs.sources(&settings)?;
     let mut fix_failed = false;
     if args.fix {
-        let fixes = crate::fix::Fixes::from_selection(&setup.opts.plan.set);
+        let fixes = crate::fix::Fixes::from_selection(&setup.opts.plan.set)
+            .for_target(setup.opts.target.clone());
         if args.dry_run {
             return super::fix::preview(&sources, &fixes, out);
         }

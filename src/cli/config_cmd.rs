@@ -110,6 +110,10 @@ fn value_of(s: &Settings, key: &str) -> String {
             let names: Vec<String> = s.models.iter().map(|m| m.name.clone()).collect();
             toml_list(&names)
         }
+        "targets" => {
+            let names: Vec<String> = s.targets.keys().cloned().collect();
+            toml_list(&names)
+        }
         "profiles" => {
             let names: Vec<String> = s.profiles.iter().map(|(n, _)| n.clone()).collect();
             toml_list(&names)

@@ -43,6 +43,9 @@ pub enum CliError {
     /// `ftlint rule CODE` with neither a code nor a name of a rule.
     #[error("unknown rule `{code}` (see `ftlint rules`)")]
     UnknownRule { code: String },
+    /// `ftlint target NAME` for a name no built-in or config target has.
+    #[error("unknown target `{name}` (see `ftlint targets`)")]
+    UnknownTarget { name: String },
     /// `stats` without a model to count tokens with.
     #[error("no model to count tokens with")]
     NoModel,

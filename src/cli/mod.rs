@@ -12,6 +12,7 @@ mod fix;
 pub mod moderate;
 mod narrow;
 mod stats_cmd;
+mod targets_cmd;
 
 pub use error::{CliError, Report};
 
@@ -54,6 +55,24 @@ pub enum Command {
     Rule {
         /// A rule code, e.g. C005
         code: String,
+    },
+    /// List the targets (services and trainers): formats, models, title
+    Targets {
+        /// `text` (a table) or `json` (every target in full)
+        #[arg(long, value_enum, default_value = "text")]
+        output_format: ListFormat,
+        #[command(flatten)]
+        config: ConfigFlags,
+    },
+    /// Print a target in full: formats, limits, chat rules, models, prices, lifecycle
+    Target {
+        /// A target name, e.g. azure-openai
+        name: String,
+        /// `text` or `json`
+        #[arg(long, value_enum, default_value = "text")]
+        output_format: ListFormat,
+        #[command(flatten)]
+        config: ConfigFlags,
     },
     /// Print the effective configuration of `check` (same arguments) and where each value
     /// came from
@@ -339,6 +358,15 @@ pub fn main() -> ExitCode {
             .map(|_| 0)
             .map_err(Into::into),
         Command::Rule { code } => docs::show(&code, &mut out),
+        Command::Targets {
+            output_format,
+            config,
+        } => targets_cmd::list(output_format, &config, &mut out),
+        Command::Target {
+            name,
+            output_format,
+            config,
+        } => targets_cmd::show(&name, output_format, &config, &mut out),
         Command::Config(args) => config_cmd::run(&args, &mut out),
     };
     let flushed = out.flush();

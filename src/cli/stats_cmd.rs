@@ -19,13 +19,7 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Report> {
     let stats: Vec<crate::stats::StatsReport> = reports
         .iter()
         .map(|r| {
-            crate::stats::build(
-                &r.path,
-                &r.records,
-                &model,
-                &setup.opts.prices_date,
-                settings.epochs,
-            )
+            crate::stats::build(&r.path, &r.records, &model, settings.epochs)
         })
         .collect();
     match args.output_format {

@@ -112,6 +112,9 @@ options! {
         "thresholds" => thresholds: ThresholdOverrides,
         /// Extra models of the target (a built-in name is replaced)
         "models" => models: Vec<Model>,
+        /// User targets by name: the keys of a target table (see `ftlint target openai`), over
+        /// those of the built-in target named by `extends`
+        "targets" => targets: BTreeMap<String, crate::targets::TargetDef>,
         /// User moderation profiles by name
         "profiles" => profiles: BTreeMap<String, ProfileDef>,
         /// Extra sensitive-data patterns and allow-lists

@@ -87,8 +87,8 @@ impl<'o> Merger<'o> {
             return;
         };
         self.examples += 1;
-        if let (Some(t), Some(model)) = (s.tokens, &self.opts.tokens) {
-            self.tokens.add(t, model.context);
+        if let (Some(t), Some(p)) = (s.tokens, &self.opts.tokens) {
+            self.tokens.add(t, p.model.context);
         }
         if let Some(r) = s.record {
             self.records.push(r);
@@ -138,6 +138,10 @@ impl<'o> Merger<'o> {
             examples: self.examples,
             bytes: self.bytes,
             limits: &self.opts.limits,
+            target: &self.opts.target,
+            model: self.opts.model.as_ref(),
+            format_fixed: matches!(self.opts.format, crate::format::FormatChoice::Fixed(_)),
+            today: self.opts.today,
             dominant,
             moderation: verdict.as_ref(),
         };
@@ -148,18 +152,17 @@ impl<'o> Merger<'o> {
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let n = self.examples;
         let (tokens, epochs, cost, token_summary) = match &self.opts.tokens {
-            Some(model) => {
-                let epochs = crate::tokens::epochs(n, self.opts.epochs);
+            Some(p) => {
+                let epochs = p.epochs(n, self.opts.epochs);
+                let cost = match p.cost(self.tokens.billed, epochs) {
+                    crate::tokens::Cost::Usd(usd) => Some(usd),
+                    _ => None,
+                };
                 (
                     Some(self.tokens),
                     Some(epochs),
-                    crate::tokens::estimated_cost(model, self.tokens.billed, epochs),
-                    Some(crate::tokens::summary_line(
-                        &self.tokens,
-                        epochs,
-                        model,
-                        &self.opts.prices_date,
-                    )),
+                    cost,
+                    Some(p.summary_line(&self.tokens, epochs)),
                 )
             }
             None => (None, None, None, None),
@@ -172,6 +175,7 @@ impl<'o> Merger<'o> {
             format: dominant.map(|(f, _)| f),
             bytes: self.bytes,
             tokens,
+            tokens_exact: self.opts.tokens.as_ref().map(|p| p.counter.is_exact()),
             epochs,
             estimated_cost_usd: cost,
             token_summary,

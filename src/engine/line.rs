@@ -80,6 +80,7 @@ pub fn check_line(input: RawInput<'_>, opts: &Options) -> LineOutput {
         first_in_file: input.first_in_file,
         has_newline: input.has_newline,
         prev_crlf: input.prev_crlf,
+        bom_policy: opts.target.bom,
         content: bom..end,
         text: std::str::from_utf8(&bytes[bom..end]).ok(),
     };
@@ -171,19 +172,20 @@ fn check_example(
 ) {
     let plan = &opts.plan;
     let mut ex = ExampleCtx::new(text, value, format, line, opts.scanner());
+    ex.target = &opts.target;
     ex.text_start = text_start;
     // The example's tokens for the report, `stats` and the token rules: the only tokenization
     // of the line.
-    if let Some(model) = &opts.tokens {
+    if let Some(p) = &opts.tokens {
         let tokens = if opts.collect_records {
-            let rec = crate::stats::ExampleRecord::from_value(model.encoding, value);
+            let rec = crate::stats::ExampleRecord::from_value(p.counter, value);
             summary.record = Some(rec);
             rec.tokens
         } else {
-            crate::tokens::count_example(model.encoding, value).total
+            crate::tokens::count_example(p.counter, value).total
         };
         summary.tokens = Some(tokens);
-        ex.tokens = Some((tokens, model));
+        ex.tokens = Some((tokens, &p.model));
     }
     // Moderation verdicts from whatever scores the run has (cache, import, fetched).
     let events;

@@ -14,7 +14,9 @@ use crate::format::{Format, FormatChoice};
 use crate::input::reader;
 use crate::rules::Plan;
 use crate::stats::ExampleRecord;
-use crate::targets::Model;
+use crate::targets::{Model, Target};
+use crate::tokens::Pricing;
+use std::sync::Arc;
 use crate::tokens::FileTokens;
 use line::{LineOutput, RawInput};
 use std::io::{self, Read};
@@ -30,15 +32,19 @@ pub struct Options {
     pub framing_only: bool,
     pub format: FormatChoice,
     pub limits: DatasetLimits,
-    /// The model whose tokenizer and context apply, when tokens are counted (a T rule is
-    /// selected, or `stats` runs). `None`: nothing is tokenized.
-    pub tokens: Option<Model>,
+    /// The target the file is judged for (formats, chat rules, BOM, limits, models).
+    pub target: Arc<Target>,
+    /// The model of the run, when the target knows it.
+    pub model: Option<Model>,
+    /// The day lifecycle facts are judged by (`FTLINT_TODAY`, or the clock).
+    pub today: crate::targets::Date,
+    /// How tokens are counted and priced, when they are counted (a T rule is selected, or
+    /// `stats` runs). `None`: nothing is tokenized.
+    pub tokens: Option<Pricing>,
     /// Keep a per-example record for `ftlint stats`.
     pub collect_records: bool,
     /// `--epochs N`.
     pub epochs: Option<u32>,
-    /// When the target's prices were taken, for the summary line.
-    pub prices_date: String,
     /// The moderation check and its score sources; `None` with `--moderation off` or no M rule.
     pub moderation: Option<std::sync::Arc<crate::moderation::ModerationRun>>,
     /// The S-family scanner with the config's extra patterns and allow-lists; `None`: the
@@ -55,10 +61,17 @@ impl Options {
             framing_only: false,
             format,
             limits,
+            target: Arc::new(
+                Target::builtin("openai")
+                    .expect("the built-in openai target")
+                    .clone(),
+            ),
+            model: None,
+            // A fixed day: options built for single rules judge no lifecycle.
+            today: crate::targets::Date::new(2026, 1, 1).expect("a valid date"),
             tokens: None,
             collect_records: false,
             epochs: None,
-            prices_date: String::new(),
             moderation: None,
             scanner: None,
         }
@@ -88,6 +101,8 @@ pub struct FileReport {
     pub bytes: u64,
     /// Token totals, when tokens were counted.
     pub tokens: Option<FileTokens>,
+    /// Whether those counts are exact (`false`: estimated), when tokens were counted.
+    pub tokens_exact: Option<bool>,
     pub epochs: Option<u32>,
     pub estimated_cost_usd: Option<f64>,
     /// The one-line token and cost summary of the human formats.
@@ -235,12 +250,7 @@ mod tests {
         Options::rules_only(
             RuleSet::all(),
             crate::format::FormatChoice::default(),
-            DatasetLimits {
-                min_examples: 0,
-                recommended_examples: 0,
-                max_file_bytes: u64::MAX,
-                max_image_examples: u64::MAX,
-            },
+            DatasetLimits::NONE,
         )
     }
 

@@ -28,6 +28,9 @@ struct File<'a> {
     examples: u64,
     bytes: u64,
     tokens: Option<crate::tokens::FileTokens>,
+    /// `exact` (the model's tiktoken encoding) or `estimated` (characters per token, for
+    /// models without a public or supported tokenizer); `null` when tokens were not counted.
+    token_counts: Option<&'static str>,
     epochs: Option<u32>,
     estimated_cost_usd: Option<f64>,
 }
@@ -115,6 +118,9 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
                 examples: r.examples,
                 bytes: r.bytes,
                 tokens: r.tokens,
+                token_counts: r
+                    .tokens_exact
+                    .map(|exact| if exact { "exact" } else { "estimated" }),
                 epochs: r.epochs,
                 estimated_cost_usd: r.estimated_cost_usd,
             })

@@ -6,7 +6,7 @@ use crate::format::Format;
 use crate::json::{self, Pointer};
 use crate::moderation::check::UnitEvent;
 use crate::sensitive::{ExampleScan, LineText, Scanner};
-use crate::targets::{Model, UnknownModel};
+use crate::targets::{Date, Model, Target, UnknownModel};
 use serde_json::Value;
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -22,6 +22,8 @@ pub struct RawLine<'a> {
     pub has_newline: bool,
     /// The file's line ending so far is `\r\n` (see `input::reader::after_line`).
     pub prev_crlf: bool,
+    /// What the target asks of a byte-order mark.
+    pub bom_policy: crate::targets::BomPolicy,
     /// Bytes of the line's content: after a BOM that starts the file, before one `\r` that
     /// ends the line.
     pub content: Range<usize>,
@@ -91,6 +93,8 @@ pub struct ExampleCtx<'a> {
     pub tokens: Option<(u64, &'a Model)>,
     /// What moderation found for each of the example's texts, when moderation runs.
     pub moderation: Option<&'a [UnitEvent]>,
+    /// The target the example is judged for (its chat rules).
+    pub target: &'a Target,
     scanner: &'a Scanner,
     conversations: OnceCell<Vec<(Scope, Conversation<'a>)>>,
     sensitive: OnceCell<Option<SensitiveLine<'a>>>,
@@ -112,6 +116,7 @@ impl<'a> ExampleCtx<'a> {
             line,
             tokens: None,
             moderation: None,
+            target: Target::builtin("openai").expect("the built-in openai target"),
             scanner,
             conversations: OnceCell::new(),
             sensitive: OnceCell::new(),
@@ -174,6 +179,11 @@ impl<'a> ExampleCtx<'a> {
 pub struct RunCtx<'a> {
     /// The `--model` the target does not know, if any.
     pub unknown_model: Option<&'a UnknownModel>,
+    pub target: &'a Target,
+    /// The run's model, when the target knows it.
+    pub model: Option<&'a Model>,
+    /// The day lifecycle rules judge by.
+    pub today: Date,
 }
 
 /// Pushes run findings for the rules of `set` that have a run hook.

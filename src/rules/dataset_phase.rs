@@ -16,6 +16,30 @@ pub struct DatasetLimits {
     pub recommended_examples: u64,
     pub max_file_bytes: u64,
     pub max_image_examples: u64,
+    /// More examples than this and the service rejects the file (`u64::MAX`: no limit).
+    pub max_examples: u64,
+}
+
+impl DatasetLimits {
+    /// No limit at all (fix passes, tests of single rules).
+    pub const NONE: DatasetLimits = DatasetLimits {
+        min_examples: 0,
+        recommended_examples: 0,
+        max_file_bytes: u64::MAX,
+        max_image_examples: u64::MAX,
+        max_examples: u64::MAX,
+    };
+
+    /// The limits `target` sets.
+    pub fn of(target: &crate::targets::Target) -> DatasetLimits {
+        DatasetLimits {
+            min_examples: target.min_examples,
+            recommended_examples: target.recommended_examples,
+            max_file_bytes: target.max_file_bytes,
+            max_image_examples: target.max_image_examples.unwrap_or(u64::MAX),
+            max_examples: target.max_examples.unwrap_or(u64::MAX),
+        }
+    }
 }
 
 /// What a dataset rule keeps of one example.
@@ -61,6 +85,14 @@ pub struct FileFacts<'a> {
     pub examples: u64,
     pub bytes: u64,
     pub limits: &'a DatasetLimits,
+    /// The target the file is judged for.
+    pub target: &'a crate::targets::Target,
+    /// The run's model, when the target knows it.
+    pub model: Option<&'a crate::targets::Model>,
+    /// `--format` forced one format on every line (no detection).
+    pub format_fixed: bool,
+    /// The day lifecycle facts are judged by.
+    pub today: crate::targets::Date,
     /// The file's main format (the one of most lines; a tie goes to the one seen first) and
     /// the first line of it.
     pub dominant: Option<(Format, u64)>,

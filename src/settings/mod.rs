@@ -61,6 +61,11 @@ pub struct Settings {
     pub thresholds: Option<ThresholdOverrides>,
     /// Config `[[models]]`: added to the target.
     pub models: Vec<crate::targets::Model>,
+    /// Config `[targets.NAME]`: user targets (which may extend a built-in one).
+    pub targets: std::collections::BTreeMap<String, crate::targets::TargetDef>,
+    /// The day lifecycle rules judge by; `None`: `FTLINT_TODAY` or the clock, read when the
+    /// run is set up.
+    pub today: Option<crate::targets::Date>,
     /// Config `[profiles.NAME]`: user moderation profiles.
     pub profiles: Vec<(String, ProfileDef)>,
     /// Config `[sensitive]`: extra patterns and allow-lists.
@@ -104,6 +109,8 @@ impl Settings {
             baseline: o.baseline,
             thresholds: o.thresholds,
             models: o.models.unwrap_or_default(),
+            targets: o.targets.unwrap_or_default(),
+            today: None,
             profiles: o.profiles.unwrap_or_default().into_iter().collect(),
             sensitive: o.sensitive,
         }

@@ -40,6 +40,19 @@ pub enum SetupError {
     Selection(#[from] UnknownSelector),
     #[error(transparent)]
     Target(#[from] TargetError),
+    /// A config `[targets.NAME]` table the target model rejects.
+    #[error("invalid config `{}`: `targets`: {source}", config_name(.config))]
+    Targets {
+        config: Option<PathBuf>,
+        #[source]
+        source: TargetError,
+    },
+    /// `FTLINT_TODAY` that is not a date.
+    #[error("`{}`: {source}", crate::targets::date::TODAY_ENV)]
+    Today {
+        #[from]
+        source: crate::targets::date::DateError,
+    },
     /// An unknown `--profile`.
     #[error(transparent)]
     Profile(#[from] ProfileError),
@@ -86,7 +99,17 @@ impl Setup {
         } else {
             crate::rules::select(&s.select, &s.ignore)?
         };
-        let mut target = Target::find(&s.target)?.clone();
+        let mut target = Target::resolve(&s.target, &s.targets).map_err(|e| match e {
+            TargetError::UnknownTarget { .. } => SetupError::Target(e),
+            source => SetupError::Targets {
+                config: s.config_file.clone(),
+                source,
+            },
+        })?;
+        let today = match s.today {
+            Some(d) => d,
+            None => crate::targets::Date::today()?,
+        };
         for m in &s.models {
             target
                 .add_model(m.clone())
@@ -111,6 +134,9 @@ impl Setup {
         // The run phase: rules about the settings themselves, reported on every file.
         let run = RunCtx {
             unknown_model: model.as_ref().err(),
+            target: &target,
+            model: model.as_ref().ok().copied(),
+            today,
         };
         let file_level: Vec<Diagnostic> = crate::rules::run_checks(&selection, &run)
             .into_iter()
@@ -123,7 +149,10 @@ impl Setup {
             .clone()
             .unwrap_or_else(|| target.default_model().name.clone());
         // Tokenize only when a token rule or `stats` needs it.
-        let tokens = resolved.filter(|_| stats || plan.uses_tokens());
+        let tokens = resolved
+            .as_ref()
+            .filter(|_| stats || plan.uses_tokens())
+            .and_then(|m| crate::tokens::Pricing::new(&target, m));
         let moderation = if stats {
             None
         } else {
@@ -134,16 +163,13 @@ impl Setup {
                 plan,
                 framing_only: false,
                 format: s.format,
-                limits: DatasetLimits {
-                    min_examples: target.min_examples,
-                    recommended_examples: target.recommended_examples,
-                    max_file_bytes: target.max_file_bytes,
-                    max_image_examples: target.max_image_examples,
-                },
+                limits: DatasetLimits::of(&target),
+                model: resolved,
+                today,
+                target: Arc::new(target),
                 tokens,
                 collect_records: stats,
                 epochs: s.epochs,
-                prices_date: target.prices_date.clone(),
                 moderation,
                 scanner,
             },

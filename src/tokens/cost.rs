@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::thousands;
-use crate::targets::Model;
+use crate::targets::{Counter, Model};
 
 /// Epochs when the file's size needs no adjustment.
 const DEFAULT_EPOCHS: u64 = 3;
@@ -103,25 +103,106 @@ pub fn format_usd(usd: f64) -> String {
     }
 }
 
-/// The human summary's one line, e.g.
-/// `tokens: 512,345 (billed 510,000, longest example 9,001) · 3 epochs · est. $4.59 for
-/// gpt-4o-mini-2024-07-18 (prices of 2025-06)`.
-pub fn summary_line(tokens: &FileTokens, epochs: u32, model: &Model, prices_date: &str) -> String {
-    let cost = match estimated_cost(model, tokens.billed, epochs) {
-        Some(usd) => format!(
-            "est. {} for {} (prices of {prices_date})",
-            format_usd(usd),
-            model.name
-        ),
-        None => format!("cost unknown for {} (no price)", model.name),
-    };
-    format!(
-        "tokens: {} (billed {}, longest example {}) · {epochs} epoch{} · {cost}",
-        thousands(tokens.total),
-        thousands(tokens.billed),
-        thousands(tokens.max_example),
-        if epochs == 1 { "" } else { "s" },
-    )
+/// What a run knows to count and price a file's tokens: the model, how its tokens are counted,
+/// and the target's pricing facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pricing {
+    pub model: Model,
+    pub counter: Counter,
+    /// When the target's prices were taken.
+    pub prices_date: String,
+    /// The target's default epochs; `None`: the OpenAI rule by file size ([`epochs`]).
+    pub default_epochs: Option<u32>,
+    /// Where an estimate's ratio comes from, for estimated counts.
+    pub estimate_source: Option<String>,
+}
+
+/// What a file's training would cost, as far as it can be said.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cost {
+    /// USD for billed tokens × epochs.
+    Usd(f64),
+    /// The service bills training time (USD per hour), which tokens cannot predict.
+    PerHour(f64),
+    /// No published price for this model.
+    Unknown,
+}
+
+impl Pricing {
+    /// Pricing for `model` as `target` counts and bills it; `None` when the target cannot
+    /// count the model's tokens (a validated target always can).
+    pub fn new(target: &crate::targets::Target, model: &Model) -> Option<Pricing> {
+        Some(Pricing {
+            counter: target.counter(model)?,
+            model: model.clone(),
+            prices_date: target.prices_date.clone(),
+            default_epochs: target.default_epochs,
+            estimate_source: target.estimate.as_ref().map(|e| e.source.clone()),
+        })
+    }
+
+    /// An exact-count pricing of `model` with OpenAI's epoch rule (tests, tools).
+    pub fn exact(model: Model, encoding: crate::targets::Encoding, prices_date: &str) -> Pricing {
+        Pricing {
+            model,
+            counter: Counter::Exact(encoding),
+            prices_date: prices_date.to_owned(),
+            default_epochs: None,
+            estimate_source: None,
+        }
+    }
+
+    /// Epochs of a job on `n` examples: `--epochs`, else the target's default, else the rule.
+    pub fn epochs(&self, n: u64, override_epochs: Option<u32>) -> u32 {
+        match override_epochs.or(self.default_epochs) {
+            Some(e) => e,
+            None => epochs(n, None),
+        }
+    }
+
+    /// The cost of `billed` tokens for `epochs`.
+    pub fn cost(&self, billed: u64, epochs: u32) -> Cost {
+        if let Some(p) = self.model.price_per_mtok {
+            Cost::Usd(cost(p, billed, epochs))
+        } else if let Some(h) = self.model.price_per_hour {
+            Cost::PerHour(h)
+        } else {
+            Cost::Unknown
+        }
+    }
+
+    /// The human summary's one line, e.g. `tokens: 512,345 (billed 510,000, longest example
+    /// 9,001) · 3 epochs · est. $4.59 for gpt-4o-mini-2024-07-18 (prices of 2025-06)`.
+    /// Estimated counts carry a `~` and say how they were estimated.
+    pub fn summary_line(&self, tokens: &FileTokens, epochs: u32) -> String {
+        let name = &self.model.name;
+        let cost = match self.cost(tokens.billed, epochs) {
+            Cost::Usd(usd) => format!(
+                "est. {} for {name} (prices of {})",
+                format_usd(usd),
+                self.prices_date
+            ),
+            Cost::PerHour(h) => format!(
+                "{name} is billed per training hour (${h:.2}/h, prices of {}): no token cost",
+                self.prices_date
+            ),
+            Cost::Unknown => format!("cost unknown for {name} (no published price)"),
+        };
+        let (approx, how) = match self.counter {
+            Counter::Exact(_) => ("", String::new()),
+            Counter::Estimate { chars_per_token } => (
+                "~",
+                format!(", estimated at {chars_per_token} characters per token"),
+            ),
+        };
+        format!(
+            "tokens: {approx}{} (billed {approx}{}, longest example {approx}{}{how}) · {epochs} epoch{} · {cost}",
+            thousands(tokens.total),
+            thousands(tokens.billed),
+            thousands(tokens.max_example),
+            if epochs == 1 { "" } else { "s" },
+        )
+    }
 }
 
 #[cfg(test)]
@@ -163,12 +244,7 @@ mod tests {
         // $1.50 × 12,345 × 25 / 1e6 = $0.4629375
         assert!((cost(1.5, 12_345, 25) - 0.462_937_5).abs() < 1e-12);
         assert_eq!(cost(8.0, 0, 3), 0.0);
-        let model = Model {
-            name: "m".into(),
-            context: 10,
-            encoding: Encoding::O200kBase,
-            price_per_mtok: None,
-        };
+        let model = Model::exact("m", 10, Encoding::O200kBase);
         assert_eq!(estimated_cost(&model, 100, 3), None);
         let priced = Model {
             price_per_mtok: Some(5.0),
@@ -206,25 +282,55 @@ mod tests {
     #[test]
     fn human_line() {
         let model = Model {
-            name: "gpt-4o-mini-2024-07-18".into(),
-            context: 65536,
-            encoding: Encoding::O200kBase,
             price_per_mtok: Some(3.0),
+            ..Model::exact("gpt-4o-mini-2024-07-18", 65536, Encoding::O200kBase)
         };
         let mut t = FileTokens::default();
         t.add(512_345, 1_000_000);
         t.billed = 510_000;
         t.max_example = 9001;
+        let p = Pricing::exact(model.clone(), Encoding::O200kBase, "2025-06");
         assert_eq!(
-            summary_line(&t, 3, &model, "2025-06"),
+            p.summary_line(&t, 3),
             "tokens: 512,345 (billed 510,000, longest example 9,001) · 3 epochs · \
              est. $4.59 for gpt-4o-mini-2024-07-18 (prices of 2025-06)"
         );
-        let unpriced = Model {
-            price_per_mtok: None,
-            ..model
+        let unpriced = Pricing {
+            model: Model {
+                price_per_mtok: None,
+                ..model.clone()
+            },
+            ..p.clone()
         };
-        assert!(summary_line(&t, 1, &unpriced, "x").contains("1 epoch · cost unknown"));
+        assert_eq!(
+            unpriced.summary_line(&t, 1),
+            "tokens: 512,345 (billed 510,000, longest example 9,001) · 1 epoch · \
+             cost unknown for gpt-4o-mini-2024-07-18 (no published price)"
+        );
+        let hourly = Pricing {
+            model: Model {
+                price_per_mtok: None,
+                price_per_hour: Some(100.0),
+                ..Model::exact("o4-mini-2025-04-16", 65536, Encoding::O200kBase)
+            },
+            ..p.clone()
+        };
+        assert_eq!(hourly.cost(1000, 3), Cost::PerHour(100.0));
+        assert!(hourly.summary_line(&t, 3).ends_with(
+            "o4-mini-2025-04-16 is billed per training hour ($100.00/h, prices of 2025-06): no token cost"
+        ));
+        let estimated = Pricing {
+            counter: Counter::Estimate { chars_per_token: 4.0 },
+            default_epochs: Some(1),
+            ..p
+        };
+        assert_eq!(estimated.epochs(500, None), 1);
+        assert_eq!(estimated.epochs(500, Some(4)), 4);
+        assert_eq!(
+            estimated.summary_line(&t, 1),
+            "tokens: ~512,345 (billed ~510,000, longest example ~9,001, estimated at 4 \
+             characters per token) · 1 epoch · est. $1.53 for gpt-4o-mini-2024-07-18 (prices of 2025-06)"
+        );
         assert_eq!(format_usd(0.001), "<$0.01");
         assert_eq!(format_usd(0.0), "$0.00");
     }

@@ -38,8 +38,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::count;
-use crate::targets::Encoding;
+use crate::targets::Counter;
 
 /// Framing tokens per message (`<|start|>{role}\n … <|end|>\n`).
 const TOKENS_PER_MESSAGE: u64 = 3;
@@ -58,11 +57,12 @@ pub struct ExampleTokens {
 }
 
 /// Counts one example in `encoding`; see the module doc for the formula of each format.
-pub fn count_example(encoding: Encoding, example: &Value) -> ExampleTokens {
+pub fn count_example(counter: impl Into<Counter>, example: &Value) -> ExampleTokens {
+    let encoding: Counter = counter.into();
     let Some(obj) = example.as_object() else {
         return ExampleTokens::default();
     };
-    let tok = |s: &str| count(encoding, s) as u64;
+    let tok = |s: &str| encoding.count(s);
 
     if let Some(messages) = obj.get("messages") {
         let mut out = count_messages(encoding, [messages]);
@@ -88,16 +88,31 @@ pub fn count_example(encoding: Encoding, example: &Value) -> ExampleTokens {
             assistant: completion,
         };
     }
-    ExampleTokens::default()
+    // A shape without a formula of its own (another service's format, a `text` record): the
+    // tokens of every string value, which is what the model reads.
+    ExampleTokens {
+        total: string_tokens(example, &tok),
+        assistant: 0,
+    }
+}
+
+/// Tokens of every string value under `v` (keys excluded).
+fn string_tokens(v: &Value, tok: &impl Fn(&str) -> u64) -> u64 {
+    match v {
+        Value::String(s) => tok(s),
+        Value::Array(a) => a.iter().map(|x| string_tokens(x, tok)).sum(),
+        Value::Object(o) => o.values().map(|x| string_tokens(x, tok)).sum(),
+        _ => 0,
+    }
 }
 
 /// The chat formula over one conversation split across several message arrays (preference
 /// input + preferred output): the reply primer is added once.
 fn count_messages<'a>(
-    encoding: Encoding,
+    encoding: Counter,
     lists: impl IntoIterator<Item = &'a Value>,
 ) -> ExampleTokens {
-    let tok = |s: &str| count(encoding, s) as u64;
+    let tok = |s: &str| encoding.count(s);
     let mut out = ExampleTokens {
         total: TOKENS_REPLY_PRIMER,
         assistant: 0,
@@ -165,18 +180,20 @@ fn function_tokens(function: Option<&Value>, tok: &impl Fn(&str) -> u64) -> u64 
 }
 
 /// Tokens of `tools` / `functions` definitions, from their compact JSON text.
-fn count_definitions(encoding: Encoding, obj: &Map<String, Value>) -> u64 {
+fn count_definitions(encoding: Counter, obj: &Map<String, Value>) -> u64 {
     ["tools", "functions"]
         .iter()
         .filter_map(|k| obj.get(*k))
         .filter(|v| !v.is_null())
-        .map(|v| count(encoding, &v.to_string()) as u64)
+        .map(|v| encoding.count(&v.to_string()))
         .sum()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::targets::Encoding;
+    use crate::tokens::count;
     use serde_json::json;
 
     const O200K: Encoding = Encoding::O200kBase;
@@ -361,11 +378,18 @@ mod tests {
             json!("text"),
             json!([1, 2]),
             json!({}),
-            json!({"other": "x"}),
             json!({"input": 3}),
         ] {
             assert_eq!(count_example(O200K, &v), zero, "{v}");
         }
+        // A shape with no formula counts its string values (another service's format).
+        assert_eq!(
+            count_example(O200K, &json!({"other": "x", "n": 1, "deep": [{"t": "hello"}]})).total,
+            t(O200K, "x") + t(O200K, "hello")
+        );
+        // Estimated counts: characters over the ratio, rounded up per string.
+        let est = Counter::Estimate { chars_per_token: 4.0 };
+        assert_eq!(count_example(est, &json!({"t": "abcdefghi", "u": "ab"})).total, 3 + 1);
         // `messages` of the wrong type: only the reply primer.
         assert_eq!(count_example(O200K, &json!({"messages": "hi"})).total, 3);
         assert_eq!(count_example(O200K, &json!({"messages": null})).total, 3);

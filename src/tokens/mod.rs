@@ -13,7 +13,7 @@ pub mod cost;
 pub mod distribution;
 pub mod example;
 
-pub use cost::{billed, cost, epochs, estimated_cost, format_usd, summary_line, FileTokens};
+pub use cost::{billed, cost, epochs, estimated_cost, format_usd, Cost, FileTokens, Pricing};
 pub use distribution::{histogram, Distribution};
 pub use example::{count_example, ExampleTokens};
 pub use ftlint_tokens::count;

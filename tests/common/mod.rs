@@ -9,6 +9,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// "Today" for command-line tests: before any lifecycle warning of the built-in targets.
+pub const TODAY: &str = "2026-06-01";
+
 /// An empty score cache for tests that do not fetch: nothing ever writes to it.
 pub fn empty_cache() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("ftlint-empty-score-cache")
@@ -20,6 +23,9 @@ pub fn command(dir: &Path, cache: &Path) -> Command {
     c.current_dir(dir)
         .env("FTLINT_CACHE_DIR", cache)
         .env("NO_COLOR", "1")
+        // Lifecycle findings (T004, T005) depend on the day: pin it, so outputs do not change
+        // with the calendar. Tests of those rules set their own day.
+        .env("FTLINT_TODAY", TODAY)
         .env_remove("FTLINT_OUTPUT_FORMAT")
         .env_remove("GITHUB_ACTIONS")
         .env_remove("RAYON_NUM_THREADS")

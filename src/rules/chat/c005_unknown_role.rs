@@ -1,6 +1,8 @@
 //! ## What it checks
 //! A message whose `role` is not one the format allows. Supervised chat allows `system`,
-//! `user`, `assistant`, `tool` and `function`.
+//! `user`, `assistant`, `tool` and `function`; a target may accept fewer (its `[chat] roles`:
+//! Together and Fireworks take no `function` messages), and then a role the format allows
+//! but the target does not is reported too.
 //!
 //! ## Why it matters
 //! The service rejects the file. Roles from other ecosystems (`human`/`gpt` from ShareGPT,
@@ -12,15 +14,17 @@
 //! ```
 //!
 //! ## Configuration
-//! None.
+//! The target's `[chat] roles` (`ftlint target NAME`).
 use crate::json::{Pointer, Seg};
 use crate::rules::schema::{Issue, Schema};
 use crate::rules::PREFERENCE_OUTPUTS;
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Target};
+use crate::rules::{ExampleCtx, Scope};
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
     schema: Some(from_schema),
+    example: Some(target_roles),
     ..RuleDef::new(RuleMeta {
         rule: Rule::C005,
         name: "unknown-role",
@@ -49,4 +53,44 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
 
 fn in_preference_output(p: &Pointer) -> bool {
     matches!(p.0.first(), Some(Seg::Key(k)) if PREFERENCE_OUTPUTS.contains(&k.as_str()))
+}
+
+/// The roles of the supervised chat format, which the schema accepts; only these can be
+/// refused by a target's narrower set (anything else is the schema's finding).
+const FORMAT_ROLES: [&str; 5] = ["system", "user", "assistant", "tool", "function"];
+
+/// Roles the format accepts and the target does not.
+fn target_roles(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    let policy = &ex.target.chat;
+    let Some(allowed) = &policy.roles else {
+        return;
+    };
+    for (scope, conv) in ex.conversations() {
+        if !matches!(scope, Scope::Supervised | Scope::PreferenceInput) {
+            continue;
+        }
+        for (i, role) in conv.roles.iter().enumerate() {
+            let Some(role) = role else { continue };
+            if !FORMAT_ROLES.contains(role) || policy.accepts_role(role) {
+                continue;
+            }
+            let list: Vec<String> = allowed.iter().map(|r| format!("`{r}`")).collect();
+            out.push(
+                Finding::new(
+                    &RULE.meta,
+                    Target::Value(conv.pointer(i).key("role")),
+                    format!(
+                        "target `{}` does not accept `{role}` messages; its roles are {}",
+                        ex.target.name,
+                        list.join(", ")
+                    ),
+                )
+                .help(if *role == "function" {
+                    "rewrite legacy `function` messages as `tool` messages answering `tool_calls`"
+                } else {
+                    "drop these messages or fold them into the neighbouring turns"
+                }),
+            );
+        }
+    }
 }

@@ -11,7 +11,8 @@
 //! ```
 //!
 //! ## Configuration
-//! None. `ftlint check --fix` removes it.
+//! The target decides: a target that asks for a BOM (`bom = "required"`, Azure OpenAI) turns
+//! this rule off and J011 on. `ftlint check --fix` removes it.
 use crate::diagnostic::{Edit, Fix};
 use crate::rules::RawLine;
 use crate::diagnostic::{Finding, Target};
@@ -31,7 +32,7 @@ pub static RULE: RuleDef = RuleDef {
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn check(line: &RawLine<'_>, out: &mut Vec<Finding>) {
-    if line.bom() == 0 {
+    if line.bom() == 0 || line.bom_policy == crate::targets::BomPolicy::Required {
         return;
     }
     // Repeated BOMs would surface one by one on each rerun: take them all at once.

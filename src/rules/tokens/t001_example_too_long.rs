@@ -135,7 +135,7 @@ mod tests {
                 .filter(|(_, l)| !l.trim().is_empty())
                 .filter(|(_, l)| {
                     let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                    excess(count_example(model.encoding, &v).total, model.context).is_some()
+                    excess(count_example(target.counter(model).unwrap(), &v).total, model.context).is_some()
                 })
                 .map(|(i, _)| i + 1)
                 .collect()
