@@ -60,11 +60,7 @@ impl Fixes {
             .iter()
             .filter(|r| crate::rules::def(*r).fixed.is_some())
             .collect();
-        let mut opts = Options::rules_only(
-            rules,
-            FormatChoice::Auto,
-            DatasetLimits::NONE,
-        );
+        let mut opts = Options::rules_only(rules, FormatChoice::Auto, DatasetLimits::NONE);
         opts.framing_only = opts.plan.needs_only_raw();
         Fixes { rules, opts }
     }

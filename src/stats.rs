@@ -13,9 +13,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::targets::{Counter, Encoding};
-use crate::tokens::Pricing;
 use crate::tokens::distribution::{bins, render, Bin};
 use crate::tokens::thousands;
+use crate::tokens::Pricing;
 use crate::tokens::{count_example, estimated_cost, format_usd, Distribution, FileTokens};
 
 /// What `stats` needs to know about one example.
@@ -215,7 +215,11 @@ impl StatsReport {
             thousands(self.missing_user),
             thousands(self.over_context),
         );
-        let cost = match (self.estimated_cost_usd, self.price_per_mtok, self.price_per_hour) {
+        let cost = match (
+            self.estimated_cost_usd,
+            self.price_per_mtok,
+            self.price_per_hour,
+        ) {
             (Some(usd), Some(price), _) => format!(
                 "est. {} (${price:.2} per 1M training tokens, prices of {})",
                 format_usd(usd),
@@ -349,7 +353,12 @@ mod tests {
     #[test]
     fn empty_file_and_unpriced_model() {
         let model = crate::targets::Model::exact("unpriced", 16384, Encoding::Cl100kBase);
-        let report = build("empty.jsonl", &[], &Pricing::exact(model, Encoding::Cl100kBase, "d"), None);
+        let report = build(
+            "empty.jsonl",
+            &[],
+            &Pricing::exact(model, Encoding::Cl100kBase, "d"),
+            None,
+        );
         assert_eq!(report.examples, 0);
         assert_eq!(report.tokens_per_example, None);
         assert!(report.tokens_histogram.is_empty());

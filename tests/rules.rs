@@ -56,7 +56,9 @@ fn target_for(code: &str, file: &Path) -> &'static str {
         "C022" => "together",
         "D008" if file.ends_with("invalid.jsonl") => "azure-openai",
         // Azure's last training days are months away on T005's day.
-        "T005" if file.ends_with("valid.jsonl") && !file.ends_with("invalid.jsonl") => "azure-openai",
+        "T005" if file.ends_with("valid.jsonl") && !file.ends_with("invalid.jsonl") => {
+            "azure-openai"
+        }
         _ => "openai",
     }
 }

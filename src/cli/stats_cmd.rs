@@ -18,9 +18,7 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Report> {
     let (reports, failed) = check_all(&Inputs::new(sources), &setup);
     let stats: Vec<crate::stats::StatsReport> = reports
         .iter()
-        .map(|r| {
-            crate::stats::build(&r.path, &r.records, &model, settings.epochs)
-        })
+        .map(|r| crate::stats::build(&r.path, &r.records, &model, settings.epochs))
         .collect();
     match args.output_format {
         ListFormat::Text => {

@@ -92,9 +92,9 @@ pub fn render(t: &Target) -> String {
         None => "none documented",
     };
     let _ = writeln!(s, "Content gate:    {gate}");
-    let max = t
-        .max_examples
-        .map_or("no maximum".to_owned(), |m| format!("at most {}", thousands(m)));
+    let max = t.max_examples.map_or("no maximum".to_owned(), |m| {
+        format!("at most {}", thousands(m))
+    });
     let _ = writeln!(
         s,
         "Examples:        at least {}, {} recommended, {max}",
@@ -123,9 +123,10 @@ pub fn render(t: &Target) -> String {
         order.join("; ")
     };
     let _ = writeln!(s, "Chat roles:      {roles}; {order}");
-    let epochs = t
-        .default_epochs
-        .map_or("OpenAI's rule by file size (3, fewer for large files, more for small)".to_owned(), |e| e.to_string());
+    let epochs = t.default_epochs.map_or(
+        "OpenAI's rule by file size (3, fewer for large files, more for small)".to_owned(),
+        |e| e.to_string(),
+    );
     let _ = writeln!(s, "Default epochs:  {epochs}");
     if let Some(e) = &t.estimate {
         let _ = writeln!(
@@ -169,7 +170,8 @@ pub fn render(t: &Target) -> String {
                 (None, Some(h)) => format!("${h:.2}/hour"),
                 _ => "unknown".to_owned(),
             };
-            let date = |d: Option<crate::targets::Date>| d.map_or("-".to_owned(), |d| d.to_string());
+            let date =
+                |d: Option<crate::targets::Date>| d.map_or("-".to_owned(), |d| d.to_string());
             [
                 name,
                 thousands(u64::from(m.context)),

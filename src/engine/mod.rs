@@ -15,11 +15,11 @@ use crate::input::reader;
 use crate::rules::Plan;
 use crate::stats::ExampleRecord;
 use crate::targets::{Model, Target};
-use crate::tokens::Pricing;
-use std::sync::Arc;
 use crate::tokens::FileTokens;
+use crate::tokens::Pricing;
 use line::{LineOutput, RawInput};
 use std::io::{self, Read};
+use std::sync::Arc;
 
 pub use crate::rules::DatasetLimits;
 

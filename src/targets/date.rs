@@ -27,7 +27,7 @@ pub struct DateError(pub String);
 impl Date {
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
         let d = Date { year, month, day };
-        (month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month)).then_some(d)
+        ((1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day)).then_some(d)
     }
 
     /// Days since 1970-01-01 (negative before), by Howard Hinnant's `days_from_civil`.
@@ -92,8 +92,7 @@ impl FromStr for Date {
     fn from_str(s: &str) -> Result<Date, DateError> {
         let err = || DateError(s.to_owned());
         let mut it = s.split('-');
-        let (Some(y), Some(m), Some(d), None) = (it.next(), it.next(), it.next(), it.next())
-        else {
+        let (Some(y), Some(m), Some(d), None) = (it.next(), it.next(), it.next(), it.next()) else {
             return Err(err());
         };
         if y.len() != 4 || m.len() != 2 || d.len() != 2 {
@@ -154,7 +153,16 @@ mod tests {
         let d: Date = "2027-01-06".parse().unwrap();
         assert_eq!(d, Date::new(2027, 1, 6).unwrap());
         assert_eq!(d.to_string(), "2027-01-06");
-        for bad in ["2027-1-6", "2027-02-29", "2027-13-01", "27-01-06", "2027-01-06x", "", "2027-00-10", "+027-01-06"] {
+        for bad in [
+            "2027-1-6",
+            "2027-02-29",
+            "2027-13-01",
+            "27-01-06",
+            "2027-01-06x",
+            "",
+            "2027-00-10",
+            "+027-01-06",
+        ] {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
         assert!("2028-02-29".parse::<Date>().is_ok());
@@ -168,7 +176,13 @@ mod tests {
         let b: Date = "2027-01-06".parse().unwrap();
         assert_eq!(a.days_until(b), 36);
         assert_eq!(b.days_until(a), -36);
-        assert_eq!("2024-02-28".parse::<Date>().unwrap().days_until("2024-03-01".parse().unwrap()), 2);
+        assert_eq!(
+            "2024-02-28"
+                .parse::<Date>()
+                .unwrap()
+                .days_until("2024-03-01".parse().unwrap()),
+            2
+        );
         // Round trip over a wide range, including leap years and centuries.
         for days in (-800_000..800_000).step_by(997) {
             assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);

@@ -27,7 +27,9 @@ use crate::format::Format;
 pub use ftlint_tokens::Encoding;
 
 /// What a target asks of a file's first bytes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum BomPolicy {
     /// A UTF-8 byte-order mark is noise some readers choke on: J005 warns, `--fix` removes it.
@@ -138,7 +140,9 @@ pub enum TargetError {
     UnknownDefaultModel { target: String, model: String },
     #[error("target `{target}`: `formats` is empty")]
     NoFormats { target: String },
-    #[error("target `{target}`: model `{model}` trains on `{format}`, which the target does not accept")]
+    #[error(
+        "target `{target}`: model `{model}` trains on `{format}`, which the target does not accept"
+    )]
     ModelFormat {
         target: String,
         model: String,
@@ -187,10 +191,22 @@ pub struct UnknownModel {
 /// Embedded built-in targets: (name, TOML text), in the order `ftlint targets` lists them.
 const BUILTIN: &[(&str, &str)] = &[
     ("openai", include_str!("../../rules/targets/openai.toml")),
-    ("azure-openai", include_str!("../../rules/targets/azure-openai.toml")),
-    ("together", include_str!("../../rules/targets/together.toml")),
-    ("fireworks", include_str!("../../rules/targets/fireworks.toml")),
-    ("bedrock-llama", include_str!("../../rules/targets/bedrock-llama.toml")),
+    (
+        "azure-openai",
+        include_str!("../../rules/targets/azure-openai.toml"),
+    ),
+    (
+        "together",
+        include_str!("../../rules/targets/together.toml"),
+    ),
+    (
+        "fireworks",
+        include_str!("../../rules/targets/fireworks.toml"),
+    ),
+    (
+        "bedrock-llama",
+        include_str!("../../rules/targets/bedrock-llama.toml"),
+    ),
 ];
 
 /// Parsed once; a broken embedded table is a build defect, caught by the tests below.
@@ -222,7 +238,10 @@ impl Target {
     pub fn find(name: &str) -> Result<&'static Target, TargetError> {
         Target::builtin(name).ok_or_else(|| TargetError::UnknownTarget {
             name: name.to_string(),
-            known: Target::builtin_names().iter().map(|s| s.to_string()).collect(),
+            known: Target::builtin_names()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         })
     }
 
@@ -233,14 +252,16 @@ impl Target {
         user: &std::collections::BTreeMap<String, TargetDef>,
     ) -> Result<Target, TargetError> {
         let Some(def) = user.get(name) else {
-            return Target::builtin(name).cloned().ok_or_else(|| TargetError::UnknownTarget {
-                name: name.to_string(),
-                known: Target::builtin_names()
-                    .iter()
-                    .map(|s| s.to_string())
-                    .chain(user.keys().cloned())
-                    .collect(),
-            });
+            return Target::builtin(name)
+                .cloned()
+                .ok_or_else(|| TargetError::UnknownTarget {
+                    name: name.to_string(),
+                    known: Target::builtin_names()
+                        .iter()
+                        .map(|s| s.to_string())
+                        .chain(user.keys().cloned())
+                        .collect(),
+                });
         };
         Target::from_def(name, def)
     }
@@ -476,15 +497,59 @@ mod tests {
         assert_eq!(t.bom, BomPolicy::Warn);
         assert!(!t.prices_date.is_empty());
         use Encoding::{Cl100kBase as C, O200kBase as O};
-        let expect: &[(&str, u32, Encoding, Option<f64>, Option<&str>)] = &[
-            ("gpt-4o-mini-2024-07-18", 65536, O, Some(3.0), Some("2027-01-06")),
-            ("gpt-4o-2024-08-06", 65536, O, Some(25.0), Some("2027-01-06")),
-            ("gpt-4.1-2025-04-14", 65536, O, Some(25.0), Some("2027-01-06")),
-            ("gpt-4.1-mini-2025-04-14", 65536, O, Some(5.0), Some("2027-01-06")),
+        /// Name, context, encoding, price per 1M, last training day.
+        type Row<'a> = (&'a str, u32, Encoding, Option<f64>, Option<&'a str>);
+        let expect: &[Row] = &[
+            (
+                "gpt-4o-mini-2024-07-18",
+                65536,
+                O,
+                Some(3.0),
+                Some("2027-01-06"),
+            ),
+            (
+                "gpt-4o-2024-08-06",
+                65536,
+                O,
+                Some(25.0),
+                Some("2027-01-06"),
+            ),
+            (
+                "gpt-4.1-2025-04-14",
+                65536,
+                O,
+                Some(25.0),
+                Some("2027-01-06"),
+            ),
+            (
+                "gpt-4.1-mini-2025-04-14",
+                65536,
+                O,
+                Some(5.0),
+                Some("2027-01-06"),
+            ),
             ("o4-mini-2025-04-16", 65536, O, None, Some("2026-10-22")),
-            ("gpt-4.1-nano-2025-04-14", 32768, O, Some(1.5), Some("2026-10-22")),
-            ("gpt-3.5-turbo-0125", 16385, C, Some(8.0), Some("2026-10-22")),
-            ("gpt-3.5-turbo-1106", 16385, C, Some(8.0), Some("2026-10-22")),
+            (
+                "gpt-4.1-nano-2025-04-14",
+                32768,
+                O,
+                Some(1.5),
+                Some("2026-10-22"),
+            ),
+            (
+                "gpt-3.5-turbo-0125",
+                16385,
+                C,
+                Some(8.0),
+                Some("2026-10-22"),
+            ),
+            (
+                "gpt-3.5-turbo-1106",
+                16385,
+                C,
+                Some(8.0),
+                Some("2026-10-22"),
+            ),
             ("gpt-3.5-turbo-0613", 4096, C, Some(8.0), Some("2024-06-12")),
             ("babbage-002", 16384, C, Some(0.4), Some("2027-01-06")),
             ("davinci-002", 16384, C, Some(6.0), Some("2027-01-06")),
@@ -495,13 +560,20 @@ mod tests {
                 (&*m.name, m.context, m.encoding, m.price_per_mtok),
                 (*name, *context, Some(*encoding), *price)
             );
-            assert_eq!(m.last_training_day, last.map(|d| d.parse().unwrap()), "{name}");
+            assert_eq!(
+                m.last_training_day,
+                last.map(|d| d.parse().unwrap()),
+                "{name}"
+            );
         }
         let rft = t.model("o4-mini-2025-04-16").unwrap();
         assert_eq!(rft.price_per_hour, Some(100.0));
         assert!(rft.trains_on(Format::Rft) && !rft.trains_on(Format::Chat));
         assert!(!t.default_model().trains_on(Format::Completion));
-        assert!(t.model("davinci-002").unwrap().trains_on(Format::Completion));
+        assert!(t
+            .model("davinci-002")
+            .unwrap()
+            .trains_on(Format::Completion));
         assert!(Target::builtin("nope").is_none());
     }
 
@@ -516,7 +588,12 @@ mod tests {
             for m in &t.models {
                 assert!(t.counter(m).is_some(), "{}: {}", t.name, m.name);
                 if m.last_training_day.is_some() {
-                    assert!(m.lifecycle_source.is_some(), "{}: {} has dates without a source", t.name, m.name);
+                    assert!(
+                        m.lifecycle_source.is_some(),
+                        "{}: {} has dates without a source",
+                        t.name,
+                        m.name
+                    );
                 }
             }
         }
@@ -531,8 +608,14 @@ mod tests {
             together.counter(together.default_model()),
             Some(Counter::Estimate { .. })
         ));
-        assert_eq!(Target::builtin("fireworks").unwrap().max_examples, Some(3_000_000));
-        assert_eq!(Target::builtin("bedrock-llama").unwrap().formats, [Format::Completion]);
+        assert_eq!(
+            Target::builtin("fireworks").unwrap().max_examples,
+            Some(3_000_000)
+        );
+        assert_eq!(
+            Target::builtin("bedrock-llama").unwrap().formats,
+            [Format::Completion]
+        );
     }
 
     #[test]
@@ -543,16 +626,24 @@ mod tests {
         // 60 days before the last day: the window opens.
         assert_eq!(
             m.lifecycle(day("2026-11-07")),
-            Lifecycle::Closing { days_left: 60, last_day: day("2027-01-06") }
+            Lifecycle::Closing {
+                days_left: 60,
+                last_day: day("2027-01-06")
+            }
         );
         assert_eq!(m.lifecycle(day("2026-11-06")), Lifecycle::Open);
         assert_eq!(
             m.lifecycle(day("2027-01-06")),
-            Lifecycle::Closing { days_left: 0, last_day: day("2027-01-06") }
+            Lifecycle::Closing {
+                days_left: 0,
+                last_day: day("2027-01-06")
+            }
         );
         assert_eq!(
             m.lifecycle(day("2027-01-07")),
-            Lifecycle::Closed { last_day: day("2027-01-06") }
+            Lifecycle::Closed {
+                last_day: day("2027-01-06")
+            }
         );
     }
 
@@ -597,7 +688,10 @@ mod tests {
             encoding: None,
             ..t.model("my-ft").unwrap().clone()
         };
-        assert!(matches!(t.add_model(uncountable), Err(TargetError::NoCounter { .. })));
+        assert!(matches!(
+            t.add_model(uncountable),
+            Err(TargetError::NoCounter { .. })
+        ));
     }
 
     #[test]
@@ -615,17 +709,25 @@ mod tests {
         let mut user = std::collections::BTreeMap::new();
         user.insert("proxy".to_owned(), def);
         let t = Target::resolve("proxy", &user).unwrap();
-        assert_eq!((t.name.as_str(), t.min_examples, t.title.as_str()), ("proxy", 20, "our proxy"));
+        assert_eq!(
+            (t.name.as_str(), t.min_examples, t.title.as_str()),
+            ("proxy", 20, "our proxy")
+        );
         assert_eq!(t.model("gpt-4o-mini-2024-07-18").unwrap().context, 1000);
         assert_eq!(t.models.len(), openai().models.len() + 1);
         assert_eq!(
             t.counter(t.model("ours").unwrap()),
-            Some(Counter::Estimate { chars_per_token: 3.5 })
+            Some(Counter::Estimate {
+                chars_per_token: 3.5
+            })
         );
         // Built-ins resolve as themselves; unknown names list both kinds.
         assert_eq!(Target::resolve("openai", &user).unwrap(), *openai());
         let err = Target::resolve("nope", &user).unwrap_err().to_string();
-        assert!(err.contains("`proxy`") && err.contains("`together`"), "{err}");
+        assert!(
+            err.contains("`proxy`") && err.contains("`together`"),
+            "{err}"
+        );
         // A whole target without `extends`, and its mistakes.
         let mut whole = std::collections::BTreeMap::new();
         whole.insert(
@@ -645,12 +747,21 @@ mod tests {
             "bad".to_owned(),
             serde_json::from_value::<TargetDef>(serde_json::json!({"extends": "nope"})).unwrap(),
         );
-        assert!(matches!(Target::resolve("bad", &whole), Err(TargetError::UnknownBase { .. })));
+        assert!(matches!(
+            Target::resolve("bad", &whole),
+            Err(TargetError::UnknownBase { .. })
+        ));
         whole.insert(
             "typo".to_owned(),
-            serde_json::from_value::<TargetDef>(serde_json::json!({"extends": "openai", "colour": 1})).unwrap(),
+            serde_json::from_value::<TargetDef>(
+                serde_json::json!({"extends": "openai", "colour": 1}),
+            )
+            .unwrap(),
         );
-        assert!(Target::resolve("typo", &whole).unwrap_err().to_string().contains("colour"));
+        assert!(Target::resolve("typo", &whole)
+            .unwrap_err()
+            .to_string()
+            .contains("colour"));
     }
 
     #[test]
@@ -681,14 +792,20 @@ mod tests {
             Err(TargetError::InvalidPrice { price, .. }) if price == -3.0
         ));
         let bad_date = base.replace("\"2027-01-14\"", "\"2027-02-30\"");
-        assert!(Target::from_toml(&bad_date).unwrap_err().to_string().contains("2027-02-30"));
+        assert!(Target::from_toml(&bad_date)
+            .unwrap_err()
+            .to_string()
+            .contains("2027-02-30"));
     }
 
     #[test]
     fn unknown_target_lists_the_known_ones() {
         assert_eq!(Target::find("openai").unwrap().name, "openai");
         let err = Target::find("nope").unwrap_err().to_string();
-        assert!(err.starts_with("unknown target `nope` (known: `openai`, `azure-openai`"), "{err}");
+        assert!(
+            err.starts_with("unknown target `nope` (known: `openai`, `azure-openai`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -320,7 +320,9 @@ mod tests {
             "o4-mini-2025-04-16 is billed per training hour ($100.00/h, prices of 2025-06): no token cost"
         ));
         let estimated = Pricing {
-            counter: Counter::Estimate { chars_per_token: 4.0 },
+            counter: Counter::Estimate {
+                chars_per_token: 4.0,
+            },
             default_epochs: Some(1),
             ..p
         };

@@ -384,12 +384,21 @@ mod tests {
         }
         // A shape with no formula counts its string values (another service's format).
         assert_eq!(
-            count_example(O200K, &json!({"other": "x", "n": 1, "deep": [{"t": "hello"}]})).total,
+            count_example(
+                O200K,
+                &json!({"other": "x", "n": 1, "deep": [{"t": "hello"}]})
+            )
+            .total,
             t(O200K, "x") + t(O200K, "hello")
         );
         // Estimated counts: characters over the ratio, rounded up per string.
-        let est = Counter::Estimate { chars_per_token: 4.0 };
-        assert_eq!(count_example(est, &json!({"t": "abcdefghi", "u": "ab"})).total, 3 + 1);
+        let est = Counter::Estimate {
+            chars_per_token: 4.0,
+        };
+        assert_eq!(
+            count_example(est, &json!({"t": "abcdefghi", "u": "ab"})).total,
+            3 + 1
+        );
         // `messages` of the wrong type: only the reply primer.
         assert_eq!(count_example(O200K, &json!({"messages": "hi"})).total, 3);
         assert_eq!(count_example(O200K, &json!({"messages": null})).total, 3);
