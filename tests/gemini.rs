@@ -349,3 +349,55 @@ fn odd_gemini_shapes_do_not_panic() {
         .collect();
     assert_eq!(lines_with_findings, (1..=5).collect());
 }
+
+/// The ```jsonl block of a G rule's `//!` doc.
+fn doc_example(code: &str) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules/gemini");
+    let prefix = format!("{}_", code.to_ascii_lowercase());
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&prefix)
+        })
+        .unwrap_or_else(|| panic!("no file for {code}"));
+    let src = std::fs::read_to_string(&file).unwrap();
+    let doc: Vec<&str> = src
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+        .map(|l| l.trim_start_matches("//!").trim_start())
+        .collect();
+    let start = doc
+        .iter()
+        .position(|l| *l == "```jsonl")
+        .expect("jsonl block")
+        + 1;
+    doc[start..]
+        .iter()
+        .take_while(|l| **l != "```")
+        .map(|l| l.to_string())
+        .collect()
+}
+
+/// Every line of each G rule's documented example triggers the rule, so the documentation
+/// cannot drift from the checks.
+#[test]
+fn documented_examples_trigger_their_rule() {
+    for (code, _) in CASES {
+        let lines = doc_example(code);
+        assert!(!lines.is_empty(), "{code}");
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let (_dir, path) = temp_file(&refs);
+        let (_, v) = run(&path, &["--select", code]);
+        assert_eq!(v["files"][0]["format"], "gemini", "{code}");
+        let hit: std::collections::BTreeSet<u64> = found(&v).iter().map(|(_, l, _)| *l).collect();
+        assert_eq!(
+            hit,
+            (1..=lines.len() as u64).collect(),
+            "{code}: the documented example's lines with a finding"
+        );
+    }
+}
