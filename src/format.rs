@@ -27,6 +27,8 @@ pub enum Format {
     Preference,
     /// Reinforcement fine-tuning: chat-like lines plus grader fields. Never auto-detected.
     Rft,
+    /// Vertex AI Gemini supervised tuning: `{"contents": [...], "systemInstruction": {...}}`.
+    Gemini,
 }
 
 impl Format {
@@ -36,6 +38,7 @@ impl Format {
             Format::Completion => "completion",
             Format::Preference => "preference",
             Format::Rft => "rft",
+            Format::Gemini => "gemini",
         }
     }
 }
@@ -64,6 +67,11 @@ pub fn detect(obj: &Map<String, Value>) -> Option<Format> {
         Some(Format::Preference)
     } else if obj.contains_key("messages") {
         Some(Format::Chat)
+    } else if is_gemini(obj) {
+        // After the keys as specific as its own (`messages`, the preference outputs), before
+        // the generic words (`prompt`, `completion`, `input`) that a Gemini line carrying stray
+        // metadata may hold: that line is a G002, not prompt/completion data.
+        Some(Format::Gemini)
     } else if obj.contains_key("prompt") || obj.contains_key("completion") {
         Some(Format::Completion)
     } else if obj.contains_key("input") {
@@ -71,6 +79,15 @@ pub fn detect(obj: &Map<String, Value>) -> Option<Format> {
     } else {
         None
     }
+}
+
+/// Gemini's signature keys: `contents`, or a system instruction in either of the spellings
+/// the service's JSON parser accepts (proto3 JSON takes the lowerCamelCase and the original
+/// snake_case field name).
+fn is_gemini(obj: &Map<String, Value>) -> bool {
+    ["contents", "systemInstruction", "system_instruction"]
+        .iter()
+        .any(|k| obj.contains_key(*k))
 }
 
 #[cfg(test)]
@@ -108,5 +125,41 @@ mod tests {
         );
         assert_eq!(d(r#"{"messages": [], "input": "x"}"#), Some(Format::Chat));
         assert_eq!(d(r#"{"text": "x"}"#), None);
+    }
+
+    #[test]
+    fn detects_gemini() {
+        let gemini = Some(Format::Gemini);
+        assert_eq!(
+            d(r#"{"contents": [{"role": "user", "parts": [{"text": "hi"}]}]}"#),
+            gemini
+        );
+        // A system instruction alone says Gemini, in either spelling (the user hears that
+        // `contents` is missing, G001).
+        assert_eq!(d(r#"{"systemInstruction": {"parts": []}}"#), gemini);
+        assert_eq!(d(r#"{"system_instruction": {"parts": []}}"#), gemini);
+        // Over the generic keys of other formats: a stray `completion` or `input` on a Gemini
+        // line is an unknown key, not another format.
+        assert_eq!(d(r#"{"contents": [], "completion": "x"}"#), gemini);
+        assert_eq!(d(r#"{"contents": [], "prompt": "x"}"#), gemini);
+        assert_eq!(d(r#"{"contents": [], "input": {}}"#), gemini);
+        // Not over the keys as specific as its own.
+        assert_eq!(d(r#"{"messages": [], "contents": []}"#), Some(Format::Chat));
+        assert_eq!(
+            d(r#"{"systemInstruction": {}, "messages": []}"#),
+            Some(Format::Chat)
+        );
+        assert_eq!(
+            d(r#"{"contents": [], "preferred_output": []}"#),
+            Some(Format::Preference)
+        );
+        // Near misses are not Gemini.
+        assert_eq!(d(r#"{"content": []}"#), None);
+        assert_eq!(d(r#"{"system": "x"}"#), None);
+        assert_eq!(Format::Gemini.as_str(), "gemini");
+        assert_eq!(
+            serde_json::to_string(&Format::Gemini).unwrap(),
+            r#""gemini""#
+        );
     }
 }

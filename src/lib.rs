@@ -14,6 +14,7 @@ pub mod engine;
 pub mod escapes;
 pub mod fix;
 pub mod format;
+pub mod gemini;
 pub mod input;
 pub mod json;
 pub mod moderation;

@@ -38,6 +38,17 @@ impl ExampleRecord {
     /// input messages plus the preferred output (as counted by [`count_example`]). Never panics.
     pub fn from_value(counter: impl Into<Counter>, example: &Value) -> ExampleRecord {
         let tokens = count_example(counter, example);
+        if example.get("messages").is_none() && example.get("contents").is_some() {
+            // Gemini: turns are `contents`, the system prompt is `systemInstruction`.
+            let turns = crate::gemini::turns(example);
+            return ExampleRecord {
+                messages: u32::try_from(turns.len()).unwrap_or(u32::MAX),
+                tokens: tokens.total,
+                assistant_tokens: tokens.assistant,
+                has_system: crate::gemini::SYSTEM_INSTRUCTION.get(example).is_some(),
+                has_user: turns.iter().any(|t| t.role == Some("user")),
+            };
+        }
         fn list(v: Option<&Value>) -> &[Value] {
             v.and_then(Value::as_array).map_or(&[], Vec::as_slice)
         }
@@ -289,6 +300,20 @@ mod tests {
         assert_eq!(
             ExampleRecord::from_value(enc, &json!([1])),
             ExampleRecord::default()
+        );
+        let gemini = json!({"systemInstruction": {"parts": [{"text": "hello"}]}, "contents": [
+            {"role": "user", "parts": [{"text": "Hello, world!"}]},
+            {"role": "model", "parts": [{"text": "hello"}]}
+        ]});
+        assert_eq!(
+            ExampleRecord::from_value(enc, &gemini),
+            ExampleRecord {
+                messages: 2,
+                tokens: 6,
+                assistant_tokens: 1,
+                has_system: true,
+                has_user: true
+            }
         );
     }
 

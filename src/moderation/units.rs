@@ -30,9 +30,10 @@ pub struct TextUnit {
 /// The text units of one parsed line, in document order. Lines with no text give none.
 ///
 /// Chat (`messages`), preference (`input.messages`, `preferred_output`,
-/// `non_preferred_output`), RFT (`messages`) and completion (`prompt`, `completion`) shapes are
-/// read; content is a string or the `text` of its parts joined by newlines; tool-call and
-/// function-call `arguments` are their own units. Whitespace-only texts are skipped.
+/// `non_preferred_output`), RFT (`messages`), completion (`prompt`, `completion`) and Gemini
+/// (`systemInstruction.parts`, then each `contents[i].parts`) shapes are read; content is a
+/// string or the `text` of its parts joined by newlines; tool-call and function-call
+/// `arguments` are their own units. Whitespace-only texts are skipped.
 pub fn text_units(value: &Value, mode: UnitMode) -> Vec<TextUnit> {
     let mut units = Vec::new();
     walk(value, &mut |pointer, text| {
@@ -87,6 +88,30 @@ fn walk<'a>(value: &'a Value, sink: &mut Sink<'_, 'a>) {
         if let Some(Value::String(s)) = obj.get(key) {
             push(sink, &|| format!("/{key}"), Cow::Borrowed(s));
         }
+    }
+    gemini(value, sink);
+}
+
+/// A Gemini record: the system instruction's text parts, then each turn's, one unit each.
+fn gemini<'a>(value: &'a Value, sink: &mut Sink<'_, 'a>) {
+    use crate::gemini::{part_text, system_parts, turns};
+    let joined = |parts: &'a [Value]| -> Cow<'a, str> {
+        let mut texts = parts.iter().filter_map(part_text);
+        match (texts.next(), texts.next()) {
+            (None, _) => Cow::Borrowed(""),
+            (Some(one), None) => Cow::Borrowed(one),
+            (Some(a), Some(b)) => {
+                let rest: Vec<&str> = [a, b].into_iter().chain(texts).collect();
+                Cow::Owned(rest.join("\n"))
+            }
+        }
+    };
+    if let Some((key, parts)) = system_parts(value) {
+        push(sink, &|| format!("/{key}/parts"), joined(parts));
+    }
+    for turn in turns(value) {
+        let i = turn.index;
+        push(sink, &|| format!("/contents/{i}/parts"), joined(turn.parts));
     }
 }
 
@@ -209,5 +234,33 @@ mod tests {
         let v = json!({"prompt": "p", "completion": " c"});
         assert_eq!(text_units(&v, UnitMode::Message).len(), 2);
         assert!(text_units(&json!([1]), UnitMode::Example).is_empty());
+    }
+
+    #[test]
+    fn gemini_units() {
+        let v = json!({"systemInstruction": {"parts": [{"text": "sys"}]},
+        "contents": [
+            {"role": "user", "parts": [{"text": "a"}, {"fileData": {}}, {"text": "b"}]},
+            {"role": "model", "parts": [{"functionCall": {"name": "f"}}]},
+            {"role": "user", "parts": [{"text": " "}]},
+            {"role": "model", "parts": [{"text": "c"}]}
+        ]});
+        let u = text_units(&v, UnitMode::Message);
+        let got: Vec<(&str, &str)> = u
+            .iter()
+            .map(|u| (u.pointer.as_str(), u.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/systemInstruction/parts", "sys"),
+                ("/contents/0/parts", "a\nb"),
+                ("/contents/3/parts", "c")
+            ]
+        );
+        for mode in [UnitMode::Message, UnitMode::Example] {
+            assert_eq!(unit_count(&v, mode), text_units(&v, mode).len());
+        }
+        assert_eq!(text_units(&v, UnitMode::Example)[0].text, "sys\na\nb\nc");
     }
 }

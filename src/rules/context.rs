@@ -151,7 +151,8 @@ impl<'a> ExampleCtx<'a> {
                         }
                     }
                 }
-                Format::Completion => {}
+                // Gemini turns are not OpenAI messages: the G rules read them (`crate::gemini`).
+                Format::Completion | Format::Gemini => {}
             }
             out
         })

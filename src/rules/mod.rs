@@ -24,6 +24,7 @@ pub mod completion;
 mod context;
 pub mod dataset;
 mod dataset_phase;
+pub mod gemini;
 pub mod jsonl;
 pub mod moderation;
 mod plan;

@@ -40,6 +40,10 @@ enum Within {
     Part(usize, usize),
     /// `{base}/{i}/tool_calls/{j}/function/arguments`
     Arguments(usize, usize),
+    /// `{base}/{i}/parts/{j}/text`: a part of a Gemini turn (`base` is `/contents`).
+    TurnPart(usize, usize),
+    /// `{base}/parts/{j}/text`: a part of a Gemini system instruction.
+    Parts(usize),
 }
 
 impl TextPointer {
@@ -59,6 +63,8 @@ impl TextPointer {
                 Within::Content(i) => format!("{base}/{i}/content"),
                 Within::Part(i, j) => format!("{base}/{i}/content/{j}/text"),
                 Within::Arguments(i, j) => format!("{base}/{i}/tool_calls/{j}/function/arguments"),
+                Within::TurnPart(i, j) => format!("{base}/{i}/parts/{j}/text"),
+                Within::Parts(j) => format!("{base}/parts/{j}/text"),
             }
         })
     }
@@ -95,7 +101,9 @@ impl Eq for TextPointer {}
 /// The texts of a parsed line, in order, for every format ftlint knows: chat (`messages`, with
 /// string content or `text` parts, and `tool_calls[].function.arguments`), preference
 /// (`input.messages`, `preferred_output`, `non_preferred_output`) and prompt/completion
-/// (`prompt` as role `user`, `completion` as role `assistant`). Pass
+/// (`prompt` as role `user`, `completion` as role `assistant`) and Gemini (the text parts of
+/// `systemInstruction` as role `system`, then those of each turn of `contents`, a `model` turn
+/// as role `assistant`). Pass
 /// [`message_texts`] of the result to [`super::Scanner::scan_example`]; `message_index` of a
 /// match indexes this vector.
 pub fn line_texts(line: &Value) -> Vec<LineText<'_>> {
@@ -126,7 +134,42 @@ pub fn line_texts(line: &Value) -> Vec<LineText<'_>> {
             });
         }
     }
+    push_gemini(&mut out, line);
     out
+}
+
+/// A Gemini record's texts: the system instruction's text parts, then each turn's.
+fn push_gemini<'a>(out: &mut Vec<LineText<'a>>, line: &'a Value) {
+    use crate::gemini;
+    if let Some((key, parts)) = gemini::system_parts(line) {
+        // Both spellings are static, so the pointer needs no allocation until it is written.
+        let base = if key == gemini::SYSTEM_INSTRUCTION.camel {
+            "/systemInstruction"
+        } else {
+            "/system_instruction"
+        };
+        for (j, part) in parts.iter().enumerate() {
+            if let Some(text) = gemini::part_text(part) {
+                out.push(LineText {
+                    pointer: TextPointer::new(base, Within::Parts(j)),
+                    role: "system",
+                    text,
+                });
+            }
+        }
+    }
+    for turn in gemini::turns(line) {
+        let role = gemini::chat_role(turn.role);
+        for (j, part) in turn.parts.iter().enumerate() {
+            if let Some(text) = gemini::part_text(part) {
+                out.push(LineText {
+                    pointer: TextPointer::new("/contents", Within::TurnPart(turn.index, j)),
+                    role,
+                    text,
+                });
+            }
+        }
+    }
 }
 
 /// The `MessageText`s of [`line_texts`], same order.
@@ -213,5 +256,31 @@ mod tests {
             ]
         );
         assert_eq!(message_texts(&t).len(), 7);
+    }
+
+    #[test]
+    fn gemini_system_instruction_and_turn_parts() {
+        let v: Value = serde_json::from_str(
+            r#"{"contents": [{"role": "user", "parts": [{"text": "q"}, {"fileData": {"mimeType": "image/png", "fileUri": "gs://b/c.png"}}, {"text": "r"}]},
+                {"role": "model", "parts": [{"text": "a"}]}, {"parts": [{"text": "x"}]}],
+               "system_instruction": {"parts": [{"text": "s"}]}}"#,
+        )
+        .unwrap();
+        let got: Vec<(String, &str, &str)> = line_texts(&v)
+            .iter()
+            .map(|x| (x.pointer.to_string(), x.role, x.text))
+            .collect();
+        let want = [
+            ("/system_instruction/parts/0/text", "system", "s"),
+            ("/contents/0/parts/0/text", "user", "q"),
+            ("/contents/0/parts/2/text", "user", "r"),
+            ("/contents/1/parts/0/text", "assistant", "a"),
+            ("/contents/2/parts/0/text", "", "x"),
+        ];
+        let want: Vec<(String, &str, &str)> = want
+            .iter()
+            .map(|(p, r, t)| (p.to_string(), *r, *t))
+            .collect();
+        assert_eq!(got, want);
     }
 }

@@ -204,6 +204,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../rules/targets/fireworks.toml"),
     ),
     (
+        "vertex-gemini",
+        include_str!("../../rules/targets/vertex-gemini.toml"),
+    ),
+    (
         "bedrock-llama",
         include_str!("../../rules/targets/bedrock-llama.toml"),
     ),

@@ -30,8 +30,16 @@
 //! output keeps an example's size comparable with the same conversation in chat format (and
 //! with the context limit, which applies to one conversation).
 //!
+//! Gemini (`{"contents": [{"role", "parts"}], "systemInstruction", "tools"}`): the tokens of
+//! every `text` part of the system instruction and the turns, of each `functionCall` part's
+//! `name` and compact JSON `args`, of each `functionResponse` part's `name` and compact JSON
+//! `response`, and of the `tools` as compact JSON. No framing tokens per turn (Gemini's own
+//! rendering is not public) and nothing for `fileData` (media tokens depend on the model): a
+//! text count in the model's encoding, for a tokenizer to refine.
+//!
 //! "Assistant tokens" (for `stats`) are the tokens of assistant messages' `content` (string, or
-//! text parts) — what the model learns to write; for prompt/completion, the completion.
+//! text parts) — what the model learns to write; for prompt/completion, the completion; for
+//! Gemini, the text parts of `model` turns.
 //!
 //! Odd shapes never panic: whatever is missing or of the wrong type counts as nothing.
 
@@ -69,6 +77,12 @@ pub fn count_example(counter: impl Into<Counter>, example: &Value) -> ExampleTok
         out.total += count_definitions(encoding, obj);
         return out;
     }
+    if ["contents", "systemInstruction", "system_instruction"]
+        .iter()
+        .any(|k| obj.contains_key(*k))
+    {
+        return count_gemini(example, &tok);
+    }
     if let Some(input) = obj.get("input").and_then(Value::as_object) {
         let mut out = count_messages(
             encoding,
@@ -104,6 +118,42 @@ fn string_tokens(v: &Value, tok: &impl Fn(&str) -> u64) -> u64 {
         Value::Object(o) => o.values().map(|x| string_tokens(x, tok)).sum(),
         _ => 0,
     }
+}
+
+/// A Gemini record's text (see the module doc).
+fn count_gemini(example: &Value, tok: &impl Fn(&str) -> u64) -> ExampleTokens {
+    use crate::gemini::{system_parts, turns, FUNCTION_CALL, FUNCTION_RESPONSE, TOOLS};
+    let part_tokens = |part: &Value| -> u64 {
+        if let Some(text) = part.get("text").and_then(Value::as_str) {
+            return tok(text);
+        }
+        let call = FUNCTION_CALL.get(part).map(|(_, c)| (c, "args"));
+        let response = FUNCTION_RESPONSE.get(part).map(|(_, r)| (r, "response"));
+        match call.or(response) {
+            Some((f, payload)) => {
+                f.get("name").and_then(Value::as_str).map_or(0, tok)
+                    + f.get(payload).map_or(0, |v| tok(&v.to_string()))
+            }
+            None => 0,
+        }
+    };
+    let mut out = ExampleTokens::default();
+    if let Some((_, parts)) = system_parts(example) {
+        out.total += parts.iter().map(part_tokens).sum::<u64>();
+    }
+    for turn in turns(example) {
+        for part in turn.parts {
+            let n = part_tokens(part);
+            out.total += n;
+            if turn.role == Some("model") && part.get("text").is_some() {
+                out.assistant += n;
+            }
+        }
+    }
+    if let Some((_, tools)) = TOOLS.get(example).filter(|(_, v)| !v.is_null()) {
+        out.total += tok(&tools.to_string());
+    }
+    out
 }
 
 /// The chat formula over one conversation split across several message arrays (preference
@@ -366,6 +416,64 @@ mod tests {
                 total: want,
                 assistant: t(O200K, "hello")
             }
+        );
+    }
+
+    #[test]
+    fn gemini_counts_text_function_parts_and_tools() {
+        let tools = json!([{"functionDeclarations": [{"name": "get_weather"}]}]);
+        let ex = json!({
+            "systemInstruction": {"role": "system", "parts": [{"text": "Be brief."}]},
+            "contents": [
+                {"role": "user", "parts": [{"text": "Weather in Paris?"},
+                    {"fileData": {"mimeType": "image/png", "fileUri": "gs://b/sky.png"}}]},
+                {"role": "model", "parts": [{"functionCall": {"name": "get_weather", "args": {"city": "Paris"}}}]},
+                {"role": "user", "parts": [{"function_response": {"name": "get_weather", "response": {"c": 18}}}]},
+                {"role": "model", "parts": [{"text": "18C in Paris."}]}
+            ],
+            "tools": tools
+        });
+        for enc in [O200K, CL100K] {
+            let want = t(enc, "Be brief.")
+                + t(enc, "Weather in Paris?")
+                + t(enc, "get_weather")
+                + t(enc, r#"{"city":"Paris"}"#)
+                + t(enc, "get_weather")
+                + t(enc, r#"{"c":18}"#)
+                + t(enc, "18C in Paris.")
+                + t(enc, &tools.to_string());
+            assert_eq!(
+                count_example(enc, &ex),
+                ExampleTokens {
+                    total: want,
+                    assistant: t(enc, "18C in Paris.")
+                }
+            );
+        }
+        // By hand: "Hello, world!" is 4 tokens and "hello" 1 in both encodings
+        // (fixtures/token-counts.jsonl), and Gemini adds no framing.
+        let plain = json!({"contents": [
+            {"role": "user", "parts": [{"text": "Hello, world!"}]},
+            {"role": "model", "parts": [{"text": "hello"}]}
+        ]});
+        assert_eq!(
+            count_example(O200K, &plain),
+            ExampleTokens {
+                total: 5,
+                assistant: 1
+            }
+        );
+        // Odd shapes count what is countable.
+        assert_eq!(
+            count_example(O200K, &json!({"contents": 3, "systemInstruction": "x"})),
+            ExampleTokens::default()
+        );
+        assert_eq!(
+            count_example(
+                O200K,
+                &json!({"contents": [7, {"parts": [null, {"text": 1}, {"functionCall": 2}]}]})
+            ),
+            ExampleTokens::default()
         );
     }
 

@@ -41,5 +41,7 @@ pub fn diagnostic(examples: u64, recommended: u64) -> Diagnostic {
             plural(examples)
         ),
     )
-    .with_help("expect clear improvements from 50 to 100 well-crafted examples")
+    .with_help(format!(
+        "with fewer than {recommended} well-crafted examples, results are usually weak; add examples of the cases that matter"
+    ))
 }

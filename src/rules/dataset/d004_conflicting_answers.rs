@@ -1,7 +1,8 @@
 //! ## What it checks
 //! An example whose conversation up to its last assistant message (and its `tools`) equals an
 //! earlier line's, but whose final assistant message differs. The finding is on the later
-//! line, at its `{`, and names the earlier one.
+//! line, at its `{`, and names the earlier one. In Gemini data the same holds for the last
+//! `model` turn, the turns before it, the `systemInstruction` and the `tools`.
 //!
 //! ## Why it matters
 //! The model is taught two different answers to the same input and learns to hedge between
@@ -39,6 +40,9 @@ struct Check;
 impl DatasetRule for Check {
     /// The conversation before the last assistant message (with the tools), and that message.
     fn note(&self, ex: &ExampleCtx<'_>) -> Option<Note> {
+        if ex.format == Format::Gemini {
+            return gemini_note(ex);
+        }
         if !matches!(ex.format, Format::Chat | Format::Rft) {
             return None;
         }
@@ -54,6 +58,28 @@ impl DatasetRule for Check {
     fn start(&self, _: &StartCtx<'_>) -> Box<dyn DatasetState> {
         Box::new(Conversations::default())
     }
+}
+
+/// A Gemini example: the turns before the last `model` turn with the system instruction and
+/// the tools, and that turn.
+fn gemini_note(ex: &ExampleCtx<'_>) -> Option<Note> {
+    let contents = ex.value.get("contents")?.as_array()?;
+    let last = contents
+        .iter()
+        .rposition(|c| c.get("role").and_then(Value::as_str) == Some("model"))
+        .filter(|&k| k > 0)?;
+    let system = crate::gemini::SYSTEM_INSTRUCTION.get(ex.value).map(|(_, v)| v);
+    // A marker between the optional parts, so that a system instruction cannot pass for tools.
+    let marker = Value::Null;
+    let prefix = hash::hash_values(
+        system
+            .into_iter()
+            .chain([&marker])
+            .chain(ex.value.get("tools"))
+            .chain([&marker])
+            .chain(&contents[..last]),
+    );
+    Some(Note::Pair(prefix, hash::hash_value(&contents[last])))
 }
 
 /// Conversation hash → (answer hash, first line). The answer is compared with one earlier

@@ -43,7 +43,8 @@ impl DatasetRule for Check {
         let messages = match ex.format {
             Format::Chat | Format::Rft => ex.value.get("messages"),
             Format::Preference => ex.value.pointer("/input/messages"),
-            Format::Completion => None,
+            // Gemini's image limits are per example and per model (the target's), not this one.
+            Format::Completion | Format::Gemini => None,
         };
         messages
             .and_then(Value::as_array)
