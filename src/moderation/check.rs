@@ -177,7 +177,9 @@ impl ModerationCheck {
             }
             summary.flagged |= flagged || hits.iter().any(|h| h.level == Level::Error);
             let (risk, top) = self.profile.risk(&score);
-            if let Some((cat, s)) = top {
+            // A text that scores nothing at all (Azure's severity 0 in every category) is not
+            // among the riskiest.
+            if let Some((cat, s)) = top.filter(|_| risk > 0.0) {
                 if summary.top.is_none() || risk > summary.risk {
                     summary.risk = risk;
                     summary.top = Some((cat, s, unit.pointer.clone()));
