@@ -302,7 +302,10 @@ fn one_text_per_request_in_order_with_the_documented_request() {
         assert_eq!(s.get(Category::Violence), Some(0.0));
         assert_eq!(s.category_scores.len(), 4);
         assert_eq!(s.provider, Provider::AzureContentSafety);
-        assert_eq!(s.model, "azure-content-safety-2024-09-01-EightSeverityLevels");
+        assert_eq!(
+            s.model,
+            "azure-content-safety-2024-09-01-EightSeverityLevels"
+        );
         assert!(!s.flagged);
     }
     let reqs = server.requests();
@@ -598,13 +601,16 @@ fn a_slow_answer_times_out_and_is_retried() {
     let start = Instant::now();
     let scores = client.score(&["SEX1"], &no_progress).unwrap();
     assert_eq!(sexual(&scores[0]), Some(1.0));
-    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
     assert_eq!(rec.sleeps().len(), 1);
     assert_eq!(server.requests().len(), 2);
 
     // Slow every time: given up, naming the timeout.
-    let server =
-        Server::start(|_, r| Reply::ok(analysis(r)).after(Duration::from_secs(2)));
+    let server = Server::start(|_, r| Reply::ok(analysis(r)).after(Duration::from_secs(2)));
     let mut c = config_for(&server);
     c.timeout = Duration::from_millis(200);
     c.max_retries = 1;
@@ -632,8 +638,8 @@ fn offline_opens_no_socket() {
 
 #[test]
 fn key_never_in_debug_or_display() {
-    let c = AzureConfig::from_vars(Some("http://127.0.0.1:1".into()), Some(SENTINEL.into()))
-        .unwrap();
+    let c =
+        AzureConfig::from_vars(Some("http://127.0.0.1:1".into()), Some(SENTINEL.into())).unwrap();
     assert_no_key(&format!("{c:?}"));
     let client = AzureClient::new(c).unwrap();
     assert_no_key(&format!("{client:?}"));
@@ -703,7 +709,9 @@ fn cache_round_trip_and_providers_never_answer_for_each_other() {
         .flat_map(|(i, v)| store.unscored_texts(i as u64 + 1, v, UnitMode::Message))
         .collect();
     assert_eq!(todo.len(), 12);
-    let stats = store.fetch(&client as &dyn Scorer, &todo, &|_, _| {}).unwrap();
+    let stats = store
+        .fetch(&client as &dyn Scorer, &todo, &|_, _| {})
+        .unwrap();
     // The system prompt repeats on every line: sent once.
     assert_eq!((stats.distinct, stats.fetched), (9, 9));
     assert_eq!(server.requests().len(), 9);
@@ -720,7 +728,9 @@ fn cache_round_trip_and_providers_never_answer_for_each_other() {
     // A new run, offline: every text from the cache, the same findings.
     let again = azure_store(Some(Cache::new(dir.path())), None);
     for (i, v) in lines().iter().enumerate() {
-        assert!(again.unscored_texts(i as u64 + 1, v, UnitMode::Message).is_empty());
+        assert!(again
+            .unscored_texts(i as u64 + 1, v, UnitMode::Message)
+            .is_empty());
     }
     assert_eq!(findings_of(&again, &check("azure-finetune")), live);
     // The cache holds severities under the Azure key, tagged with their provider, and no key.
@@ -764,7 +774,9 @@ fn cache_round_trip_and_providers_never_answer_for_each_other() {
     )
     .unwrap();
     let hash = ftlint::moderation::text_hash(&text);
-    Cache::new(dir.path()).put(AZURE_KEY, &hash, &probability).unwrap();
+    Cache::new(dir.path())
+        .put(AZURE_KEY, &hash, &probability)
+        .unwrap();
     let store = azure_store(Some(Cache::new(dir.path())), None);
     let u = TextUnit {
         pointer: "/prompt".into(),
@@ -922,7 +934,15 @@ fn check_end_to_end_live_then_offline_from_the_cache() {
     let openai = ftlint(
         &cache,
         "http://127.0.0.1:9",
-        &["check", FIXTURE, "--select", "M", "--offline", "--output-format", "concise"],
+        &[
+            "check",
+            FIXTURE,
+            "--select",
+            "M",
+            "--offline",
+            "--output-format",
+            "concise",
+        ],
     );
     assert_eq!(openai.status.code(), Some(0), "{}", stderr(&openai));
     assert_eq!(stdout(&openai), "");
@@ -976,7 +996,10 @@ fn moderate_exports_azure_scores_that_check_imports() {
     );
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains(":2:170: M002 `sexual` severity `4` (medium)"), "{out}");
+    assert!(
+        out.contains(":2:170: M002 `sexual` severity `4` (medium)"),
+        "{out}"
+    );
     assert!(!out.contains("M004"), "{out}");
 
     // The same file for an OpenAI run is refused: it holds no OpenAI score.
