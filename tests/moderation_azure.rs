@@ -762,7 +762,7 @@ fn cache_round_trip_and_providers_never_answer_for_each_other() {
     let sent = server.requests().len();
     let (client, _) = client_for(&server);
     let refetch = azure_store(Some(Cache::new(dir.path())), None)
-        .fetch(&client, &[unit.text.clone()], &|_, _| {})
+        .fetch(&client, std::slice::from_ref(&unit.text), &|_, _| {})
         .unwrap();
     assert_eq!((refetch.known, refetch.fetched), (1, 0));
     assert_eq!(server.requests().len(), sent);
@@ -1033,7 +1033,9 @@ fn setup_errors_exit_2_with_one_clear_line() {
         }
         c.output().unwrap()
     };
-    let cases: [(&[(&str, &str)], &[&str], &str); 5] = [
+    /// Environment, extra flags, the error line.
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str], &'a str);
+    let cases: [Case<'_>; 5] = [
         (
             &[("CONTENT_SAFETY_ENDPOINT", "http://127.0.0.1:9")],
             &["--moderation", "api"],

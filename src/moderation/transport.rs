@@ -148,7 +148,7 @@ pub fn send_with_retries(
                             limit: policy.max_body_bytes,
                         })
                     }
-                    (200..=299, Err(e)) => (hint, describe_transport(&e)),
+                    (200..=299, Err(e)) => (hint, e),
                     (_, body) => {
                         let text = match body {
                             Ok(Body::Whole(t) | Body::Cut(t)) => t,
@@ -184,27 +184,31 @@ enum Body {
 }
 
 /// Reads at most `cap` bytes of the body (and one more, to know it is longer): a hostile or
-/// broken server cannot make ftlint hold an unbounded answer in memory.
-fn read_capped(resp: Response, cap: usize) -> Result<Body, reqwest::Error> {
+/// broken server cannot make ftlint hold an unbounded answer in memory. A failure while reading
+/// (a timeout, a dropped connection) is described as a transport error is.
+fn read_capped(resp: Response, cap: usize) -> Result<Body, String> {
     let mut buf = Vec::new();
     let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
-    let mut reader = resp.take(limit);
-    if let Err(e) = reader.read_to_end(&mut buf) {
+    if let Err(e) = resp.take(limit).read_to_end(&mut buf) {
         // reqwest's blocking reader wraps its own errors (timeouts…) in io::Error.
-        return match e
-            .into_inner()
-            .and_then(|inner| inner.downcast::<reqwest::Error>().ok())
-        {
-            Some(re) => Err(*re),
-            // Any other read failure: keep what arrived; the caller sees a cut or bad body.
-            None => Ok(Body::Cut(String::from_utf8_lossy(&buf).into_owned())),
-        };
+        return Err(
+            match e
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+            {
+                Some(re) => describe_transport(re),
+                None => format!("reading the answer failed: {e}"),
+            },
+        );
     }
-    if buf.len() > cap {
-        buf.truncate(cap);
-        return Ok(Body::Cut(String::from_utf8_lossy(&buf).into_owned()));
-    }
-    Ok(Body::Whole(String::from_utf8_lossy(&buf).into_owned()))
+    let cut = buf.len() > cap;
+    buf.truncate(cap);
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    Ok(if cut {
+        Body::Cut(text)
+    } else {
+        Body::Whole(text)
+    })
 }
 
 /// Runs jobs `0..jobs` on up to `workers` threads, a worker taking the next job as it finishes
