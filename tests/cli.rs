@@ -153,7 +153,7 @@ fn error_lines_are_exact() {
                 "nope",
                 "ok.jsonl",
             ],
-            "unknown moderation profile `nope`; expected one of `api`, `finetune`",
+            "unknown moderation profile `nope`; expected one of `api`, `azure-finetune`, `finetune`",
         ),
         (
             vec!["check", "--offline", "--moderation", "api", "ok.jsonl"],

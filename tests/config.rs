@@ -393,7 +393,7 @@ fn bad_threshold_is_an_error_at_load_time() {
         assert_eq!(
             stderr(&o),
             format!(
-                "ftlint: error: invalid config `{}:2:19`: `thresholds.sexual.warn`: 1.5 is not in 0..=1\n",
+                "ftlint: error: invalid config `{}:2:19`: `thresholds.sexual.warn`: 1.5 is neither a probability (0..=1) nor a severity (an integer in 0..=7)\n",
                 t.path().join("ftlint.toml").display()
             ),
             "{extra:?}"
@@ -468,11 +468,14 @@ fn schema_and_loader_agree() {
         "max-warnings = -1\n",
         "moderation-unit = \"line\"\n",
         "[thresholds]\nsexuality = { warn = 0.1 }\n",
-        "[thresholds]\nsexual = { warn = 2.0 }\n",
+        "[thresholds]\nsexual = { warn = 2.5 }\n",
+        "[thresholds]\nsexual = { warn = 8 }\n",
+        "moderation-provider = \"bing\"\n",
         "[thresholds]\nmax_flagged_fraction = 1.5\n",
         "[thresholds]\nmax_flagged_examples = -3\n",
         "[profiles.x]\ncolour = 1\n",
-        "[profiles.x.categories.violence]\nwarn = 3\n",
+        "[profiles.x.categories.violence]\nwarn = 3.5\n",
+        "[profiles.x]\nscale = \"percent\"\n",
         "[profiles.x.categories.violent]\nwarn = 0.3\n",
         "[profiles.x.gate]\nmax_flagged_fraction = 2\n",
         "[sensitive]\nallowed = []\n",

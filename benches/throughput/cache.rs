@@ -22,6 +22,7 @@ pub fn fill(dir: &Path, input: &Path) -> u64 {
     let cache = Cache::new(dir);
     let score = Score {
         model: "omni-moderation-latest".into(),
+        provider: Default::default(),
         flagged: false,
         categories: Vec::new(),
         category_scores: Category::ALL

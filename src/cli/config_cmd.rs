@@ -91,8 +91,13 @@ fn value_of(s: &Settings, key: &str) -> String {
             Some(SourceMode::Off) => "off",
             Some(SourceMode::Api) => "api",
         }),
+        "moderation-provider" => toml_str(s.moderation_provider.as_str()),
         "scores" => opt(&s.scores, |p| path_str(p)),
-        "profile" => toml_str(s.profile.as_deref().unwrap_or("finetune")),
+        "profile" => toml_str(
+            s.profile
+                .as_deref()
+                .unwrap_or(s.moderation_provider.default_profile()),
+        ),
         "offline" => s.offline.to_string(),
         "cache-dir" => opt(&s.cache_dir, |p| path_str(p)),
         "moderation-unit" => toml_str(match s.moderation_unit {
@@ -100,9 +105,9 @@ fn value_of(s: &Settings, key: &str) -> String {
             UnitMode::Example => "example",
         }),
         "moderation-model" => toml_str(
-            s.moderation_model
-                .as_deref()
-                .unwrap_or(crate::moderation::client::DEFAULT_MODEL),
+            &s.moderation_provider
+                .model_key(s.moderation_model.as_deref())
+                .unwrap_or_else(|_| s.moderation_model.clone().unwrap_or_default()),
         ),
         "require-scores" => s.require_scores.to_string(),
         "concurrency" => s.concurrency.to_string(),

@@ -17,7 +17,8 @@ mod targets_cmd;
 pub use error::{CliError, Report};
 
 use crate::config::{
-    Concurrency, Config, Epochs, FormatOption, ModerationSource, ModerationUnit, OutputFormat,
+    Concurrency, Config, Epochs, FormatOption, ModerationProvider, ModerationSource,
+    ModerationUnit, OutputFormat,
 };
 use crate::settings::{Lookup, Resolved};
 use clap::{Parser, Subcommand};
@@ -158,13 +159,18 @@ pub struct ConfigFlags {
 #[derive(Debug, Clone, clap::Args)]
 pub struct ModerationFlags {
     /// Moderation scores: `cache` uses cached and imported ones only (default), `api` fetches
-    /// missing ones (needs OPENAI_API_KEY), `off` skips the M rules
+    /// missing ones (needs the provider's key), `off` skips the M rules
     #[arg(long, value_enum, value_name = "SOURCE")]
     pub moderation: Option<ModerationSource>,
+    /// The scoring service: `openai` (default; OPENAI_API_KEY) or `azure-content-safety`
+    /// (CONTENT_SAFETY_ENDPOINT, CONTENT_SAFETY_KEY; severities, profile `azure-finetune`)
+    #[arg(long, value_enum, value_name = "PROVIDER")]
+    pub moderation_provider: Option<ModerationProvider>,
     /// Import scores: per-text records (as `ftlint moderate --export` writes) or raw API responses
     #[arg(long, value_name = "FILE")]
     pub scores: Option<PathBuf>,
-    /// Threshold profile: `finetune` (default, stricter than `flagged`), `api` (only `flagged`)
+    /// Threshold profile: `finetune` (default, stricter than `flagged`), `api` (only `flagged`),
+    /// `azure-finetune` (severities; the default for `azure-content-safety`)
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
     /// Guarantee that no network connection is made
@@ -176,7 +182,8 @@ pub struct ModerationFlags {
     /// Score each message's text (default) or each whole example
     #[arg(long, value_enum)]
     pub moderation_unit: Option<ModerationUnit>,
-    /// The moderation model to ask and to look up in the cache
+    /// The moderation model to ask and to look up in the cache (Azure: the output type,
+    /// `EightSeverityLevels` by default or `FourSeverityLevels`)
     #[arg(long, value_name = "NAME")]
     pub moderation_model: Option<String>,
     /// Unscored texts are errors, not warnings
@@ -228,6 +235,7 @@ impl ModerationFlags {
     /// Puts the flags that were given into the flags' layer `o`.
     pub fn layer(&self, o: &mut Config) {
         o.moderation = self.moderation;
+        o.moderation_provider = self.moderation_provider;
         o.scores.clone_from(&self.scores);
         o.profile.clone_from(&self.profile);
         o.offline = given(self.offline);

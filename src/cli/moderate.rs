@@ -5,7 +5,12 @@ use super::check::Inputs;
 use super::{CliError, ModerateArgs, Report};
 use crate::config::Config;
 use crate::input::{InputError, Source};
-use crate::moderation::{ClientConfig, ModerationClient, ModerationRun, ScoreRecord, SourceMode};
+use crate::moderation::azure::OutputType;
+use crate::moderation::transport::Scorer;
+use crate::moderation::{
+    AzureClient, AzureConfig, ClientConfig, ModerationClient, ModerationRun, Provider, ScoreRecord,
+    SourceMode,
+};
 use crate::settings::{Settings, Setup};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
@@ -100,13 +105,25 @@ pub fn fetch_missing(
     if todo.is_empty() {
         return Ok(0);
     }
-    let mut config = ClientConfig::from_env()?;
-    if let Some(m) = &settings.moderation_model {
-        config.model = m.clone();
-    }
-    config.concurrency = settings.concurrency;
-    config.offline = settings.offline;
-    let client = ModerationClient::new(config)?;
+    let client: Box<dyn Scorer> = match run.store.provider() {
+        Provider::OpenAi => {
+            let mut config = ClientConfig::from_env()?;
+            if let Some(m) = &settings.moderation_model {
+                config.model = m.clone();
+            }
+            config.concurrency = settings.concurrency;
+            config.offline = settings.offline;
+            Box::new(ModerationClient::new(config)?)
+        }
+        Provider::AzureContentSafety => {
+            let mut config = AzureConfig::from_env()?;
+            // The store's model key is the output type's (checked when the run was set up).
+            config.output = OutputType::parse(run.store.model_key()).unwrap_or_default();
+            config.concurrency = settings.concurrency;
+            config.offline = settings.offline;
+            Box::new(AzureClient::new(config)?)
+        }
+    };
     let tty = std::io::stderr().is_terminal();
     let progress = |done: usize, total: usize| {
         if tty {
@@ -122,7 +139,7 @@ pub fn fetch_missing(
             );
         }
     };
-    let stats = run.store.fetch(&client, &todo, &progress);
+    let stats = run.store.fetch(&*client, &todo, &progress);
     if tty {
         eprintln!();
     }

@@ -5,7 +5,7 @@
 //! the layer below uses.
 
 use crate::format::{Format, FormatChoice};
-use crate::moderation::{SourceMode, UnitMode};
+use crate::moderation::{Provider, SourceMode, UnitMode};
 use clap::ValueEnum;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
@@ -89,6 +89,25 @@ impl From<ModerationUnit> for UnitMode {
     }
 }
 
+/// `--moderation-provider` / `moderation-provider`: the service that scores texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModerationProvider {
+    /// OpenAI's moderation endpoint (or a compatible server): probabilities.
+    Openai,
+    /// Azure AI Content Safety `text:analyze`: severities 0–7.
+    AzureContentSafety,
+}
+
+impl From<ModerationProvider> for Provider {
+    fn from(p: ModerationProvider) -> Self {
+        match p {
+            ModerationProvider::Openai => Provider::OpenAi,
+            ModerationProvider::AzureContentSafety => Provider::AzureContentSafety,
+        }
+    }
+}
+
 /// A word of `T` from a TOML string, by clap's names. Anything but a string is serde's
 /// `invalid type` error; an unknown word lists the words there are.
 fn word<'de, D: Deserializer<'de>, T: ValueEnum>(d: D) -> Result<T, D::Error> {
@@ -118,7 +137,13 @@ macro_rules! words {
     )*};
 }
 
-words!(OutputFormat, FormatOption, ModerationSource, ModerationUnit);
+words!(
+    OutputFormat,
+    FormatOption,
+    ModerationSource,
+    ModerationUnit,
+    ModerationProvider
+);
 
 #[cfg(test)]
 mod tests {
@@ -161,6 +186,7 @@ mod tests {
         same_names::<FormatOption>();
         same_names::<ModerationSource>();
         same_names::<ModerationUnit>();
+        same_names::<ModerationProvider>();
     }
 
     #[test]

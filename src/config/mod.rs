@@ -17,7 +17,9 @@
 pub mod choices;
 pub mod options;
 
-pub use choices::{FormatOption, ModerationSource, ModerationUnit, OutputFormat};
+pub use choices::{
+    FormatOption, ModerationProvider, ModerationSource, ModerationUnit, OutputFormat,
+};
 pub use options::{json_schema, json_schema_text, Concurrency, Config, Epochs};
 
 use serde::Deserialize;
@@ -290,7 +292,7 @@ allow = ["a@b.c"]
         );
         assert_eq!(
             e("[thresholds]\nsexual = { warn = 1.5 }\n"),
-            "invalid config `f.toml:2:19`: `thresholds.sexual.warn`: 1.5 is not in 0..=1"
+            "invalid config `f.toml:2:19`: `thresholds.sexual.warn`: 1.5 is neither a probability (0..=1) nor a severity (an integer in 0..=7)"
         );
         assert_eq!(
             e("[thresholds]\nmax_flagged_fraction = 2\n"),

@@ -6,7 +6,9 @@
 //! Every key is optional: `None` is "not given here", which is what lets a layer (flags, file)
 //! sit over another and lets `ftlint config` say where each value came from.
 
-use super::choices::{FormatOption, ModerationSource, ModerationUnit, OutputFormat};
+use super::choices::{
+    FormatOption, ModerationProvider, ModerationSource, ModerationUnit, OutputFormat,
+};
 use crate::bounded::Bounded;
 use crate::moderation::{ProfileDef, ThresholdOverrides};
 use crate::sensitive::ScannerOptions;
@@ -92,6 +94,9 @@ options! {
         "baseline" => baseline: PathBuf,
         /// Where moderation scores come from
         "moderation" => moderation: ModerationSource,
+        /// The service that scores texts: `openai` (probabilities) or `azure-content-safety`
+        /// (severities 0–7)
+        "moderation-provider" => moderation_provider: ModerationProvider,
         /// Imported scores file (relative to the config file)
         "scores" => scores: PathBuf,
         /// Moderation threshold profile: built-in or from `[profiles]`
@@ -227,7 +232,11 @@ mod tests {
             defs["ThresholdOverrides"]["properties"]["sexual/minors"]["$ref"],
             "#/$defs/Thresholds"
         );
-        assert_eq!(defs["Thresholds"]["properties"]["warn"]["maximum"], 1);
+        // A probability or a severity; the profile's scale says which.
+        assert_eq!(
+            defs["Thresholds"]["properties"]["warn"]["anyOf"][1]["maximum"],
+            7
+        );
         assert_eq!(
             defs["Gate"]["properties"]["max_flagged_fraction"]["maximum"],
             1

@@ -119,7 +119,12 @@ impl Cache {
 
     /// Whether the model's pack holds this text's score (no record-file lookup).
     pub fn is_packed(&self, model_key: &str, hash: &[u8; 32]) -> bool {
-        self.pack(model_key).is_some_and(|p| p.get(hash).is_some())
+        self.get_packed(model_key, hash).is_some()
+    }
+
+    /// The text's score in the model's pack (no record-file lookup).
+    pub fn get_packed(&self, model_key: &str, hash: &[u8; 32]) -> Option<Score> {
+        self.pack(model_key).and_then(|p| p.get(hash))
     }
 
     /// The directory given to [`Cache::new`].
@@ -259,6 +264,7 @@ mod tests {
     fn score(v: f64) -> Score {
         Score {
             model: "omni-moderation-2024-09-26".into(),
+            provider: crate::moderation::Provider::OpenAi,
             flagged: false,
             categories: vec![],
             category_scores: BTreeMap::from([(Category::Sexual, v)]),

@@ -66,6 +66,8 @@ pub struct RiskyExample {
     pub score: f64,
     pub pointer: String,
     pub flagged: bool,
+    /// The family of `score` (the profile's).
+    pub scale: super::Scale,
 }
 
 /// The file-level result.
@@ -175,7 +177,9 @@ impl ModerationCheck {
             }
             summary.flagged |= flagged || hits.iter().any(|h| h.level == Level::Error);
             let (risk, top) = self.profile.risk(&score);
-            if let Some((cat, s)) = top {
+            // A text that scores nothing at all (Azure's severity 0 in every category) is not
+            // among the riskiest.
+            if let Some((cat, s)) = top.filter(|_| risk > 0.0) {
                 if summary.top.is_none() || risk > summary.risk {
                     summary.risk = risk;
                     summary.top = Some((cat, s, unit.pointer.clone()));
@@ -223,6 +227,7 @@ impl ModerationCheck {
                     score,
                     pointer,
                     flagged: l.flagged,
+                    scale: self.profile.scale,
                 })
             })
             .collect();
@@ -273,7 +278,8 @@ impl Tally {
 }
 
 /// The summary's lines for the riskiest examples, e.g.
-/// `line 5: sexual/minors 0.0162 at /messages/2/content`.
+/// `line 5: sexual/minors 0.0162 at /messages/2/content`, or with severities
+/// `line 5: sexual severity 4 (medium) at /messages/2/content`.
 pub fn format_riskiest(riskiest: &[RiskyExample]) -> Vec<String> {
     riskiest
         .iter()
@@ -283,11 +289,18 @@ pub fn format_riskiest(riskiest: &[RiskyExample]) -> Vec<String> {
             } else {
                 format!(" at {}", r.pointer)
             };
+            let score = match r.scale {
+                super::Scale::Probability => super::fmt_score(r.score),
+                super::Scale::Severity => format!(
+                    "severity {} ({})",
+                    r.score as u8,
+                    super::scale::severity_label(r.score)
+                ),
+            };
             format!(
-                "line {}: {} {}{at}{}",
+                "line {}: {} {score}{at}{}",
                 r.line,
                 r.category,
-                super::fmt_score(r.score),
                 if r.flagged { " (flagged)" } else { "" }
             )
         })

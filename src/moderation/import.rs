@@ -2,8 +2,9 @@
 //!
 //! **Per-text records** (JSON Lines, what `ftlint moderate --export` writes), one per text unit:
 //! `{"line": 3, "pointer": "/messages/1/content", "sha256": "<hex of the text>", "model":
-//! "omni-moderation-2024-09-26", "flagged": false, "categories": {…}, "category_scores": {…}}`
-//! (`categories` optional). A record is found by its (line, pointer); its `sha256` must match the
+//! "omni-moderation-2024-09-26", "provider": "openai", "flagged": false, "categories": {…},
+//! "category_scores": {…}}` (`categories` optional; `provider` `openai` when absent, or
+//! `azure-content-safety`, whose `category_scores` are severities 0–7). A record is found by its (line, pointer); its `sha256` must match the
 //! text now there, else the score is stale (M005). A record whose hash matches a text anywhere
 //! also scores that text (the line moved).
 //!
@@ -21,6 +22,7 @@
 //! Raw responses carry no text hash, so they are never reported stale. Per-text records and
 //! responses may be mixed in one JSON Lines file.
 
+use super::provider::Provider;
 use super::scores::{hash_hex, parse_hash_hex, ModerationResponse, Score, ScoreError};
 use super::units::TextUnit;
 use serde::Serialize;
@@ -36,6 +38,8 @@ pub struct ScoreRecord {
     pub pointer: String,
     pub sha256: String,
     pub model: String,
+    /// Written always, so a file says which service scored it.
+    pub provider: Provider,
     pub flagged: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub categories: Vec<super::scores::Category>,
@@ -50,6 +54,7 @@ impl ScoreRecord {
             pointer: pointer.to_string(),
             sha256: hash_hex(hash),
             model: score.model.clone(),
+            provider: score.provider,
             flagged: score.flagged,
             categories: score.categories.clone(),
             category_scores: score.category_scores.clone(),
@@ -61,6 +66,7 @@ impl ScoreRecord {
     pub fn score(&self) -> Score {
         Score {
             model: self.model.clone(),
+            provider: self.provider,
             flagged: self.flagged,
             categories: self.categories.clone(),
             category_scores: self.category_scores.clone(),
@@ -171,6 +177,19 @@ impl ImportedScores {
         self.len() == 0
     }
 
+    /// The providers whose scores the file holds, sorted.
+    pub fn providers(&self) -> Vec<Provider> {
+        let mut out: Vec<Provider> = self
+            .by_position
+            .values()
+            .flat_map(|m| m.values().map(|(_, s)| s.provider))
+            .chain(self.aligned.values().flatten().map(|s| s.provider))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The score for the `unit_index`-th unit of dataset line `line` (1-based), whose text
     /// hashes to `hash`.
     pub fn lookup(
@@ -227,6 +246,10 @@ fn read_record(v: &Value) -> Result<RecordParts, ImportErrorKind> {
         .get("model")
         .and_then(Value::as_str)
         .ok_or(ImportErrorKind::Model)?;
+    let provider = match obj.get("provider") {
+        None => Provider::OpenAi,
+        Some(v) => serde_json::from_value(v.clone()).map_err(|_| ImportErrorKind::Provider)?,
+    };
     // Records written by --export list `categories` as names; the API uses a map.
     let mut result = obj.clone();
     if let Some(Value::Array(names)) = obj.get("categories") {
@@ -237,7 +260,7 @@ fn read_record(v: &Value) -> Result<RecordParts, ImportErrorKind> {
             .collect();
         result.insert("categories".into(), Value::Object(map));
     }
-    let score = Score::from_result(model, &Value::Object(result))?;
+    let score = Score::from_result_of(provider, model, &Value::Object(result))?;
     Ok(((line, pointer), hash, score))
 }
 
@@ -286,6 +309,8 @@ pub enum ImportErrorKind {
     Sha256,
     #[error("`model` must be a string")]
     Model,
+    #[error("`provider` must be `openai` or `azure-content-safety`")]
+    Provider,
 }
 
 #[cfg(test)]
@@ -328,6 +353,60 @@ mod tests {
             imp.lookup(5, 0, &changed, &text_hash(&changed.text)),
             Lookup::Missing
         );
+    }
+
+    /// Azure records carry their provider and severities; the range check is the family's.
+    #[test]
+    fn azure_records_round_trip_with_their_provider() {
+        let score = Score::from_result_of(
+            Provider::AzureContentSafety,
+            "azure-content-safety-2024-09-01-EightSeverityLevels",
+            &serde_json::json!({"flagged": false,
+                                "category_scores": {"sexual": 4, "hate": 0, "violence": 1, "self_harm": 0}}),
+        )
+        .unwrap();
+        let u = unit("/messages/2/content", "her measurements");
+        let h = text_hash(&u.text);
+        let mut buf = Vec::new();
+        write_records(&mut buf, &[ScoreRecord::new(2, &u.pointer, &h, &score)]).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(
+            text.contains("\"provider\":\"azure-content-safety\""),
+            "{text}"
+        );
+        assert!(text.contains("\"sexual\":4.0"), "{text}");
+        let imp = ImportedScores::parse(&text).unwrap();
+        assert_eq!(imp.lookup(2, 0, &u, &h), Lookup::Fresh(&score));
+        assert_eq!(imp.providers(), [Provider::AzureContentSafety]);
+        // OpenAI records: `provider` written, and optional on import.
+        let openai = text
+            .replace("\"provider\":\"azure-content-safety\",", "")
+            .replace("4.0", "0.4")
+            .replace("\"violence\":1.0", "\"violence\":0.1");
+        let imp = ImportedScores::parse(&openai).unwrap();
+        assert_eq!(imp.providers(), [Provider::OpenAi]);
+        // A severity that is not an integer 0-7, a probability over 1, an unknown provider.
+        for (record, message) in [
+            (
+                text.replace("4.0", "8"),
+                "scores file line 1: `category_scores.sexual` is 8, not an integer severity between 0 and 7",
+            ),
+            (
+                text.replace("4.0", "2.5"),
+                "scores file line 1: `category_scores.sexual` is 2.5, not an integer severity between 0 and 7",
+            ),
+            (
+                text.replace("azure-content-safety\"", "openai\""),
+                "scores file line 1: `category_scores.sexual` is 4, not a probability between 0 and 1",
+            ),
+            (
+                text.replace("azure-content-safety\"", "bing\""),
+                "scores file line 1: `provider` must be `openai` or `azure-content-safety`",
+            ),
+        ] {
+            let e = ImportedScores::parse(&record).unwrap_err();
+            assert_eq!(e.to_string(), message);
+        }
     }
 
     #[test]

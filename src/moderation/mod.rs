@@ -6,6 +6,10 @@
 //! - [`cache`]: content-addressed score files, safe for concurrent writers and kills.
 //! - [`import`]: `--scores FILE` (per-text records or raw API responses) and `--export`.
 //! - [`client`]: the live `/moderations` client (batches, concurrency, SDK-style retries).
+//! - [`azure`]: the live Azure AI Content Safety `text:analyze` client (severities 0–7).
+//! - [`transport`]: what both clients share: retries, capped bodies, the worker pool, the key.
+//! - [`provider`], [`scale`]: which service scores (`--moderation-provider`) and its score
+//!   family (probabilities or severities), kept apart in the cache, imports and profiles.
 //! - [`store`]: the sources combined (cache → import → fetched) and the fetch step.
 //! - [`check`]: per-line findings (M001, M002, M004, M005) and the file verdict (M003, the
 //!   riskiest examples).
@@ -53,6 +57,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod azure;
 pub mod cache;
 pub mod check;
 pub mod client;
@@ -60,17 +65,23 @@ pub mod import;
 mod pack;
 pub mod profile;
 mod profile_def;
+pub mod provider;
 pub mod run;
+pub mod scale;
 pub mod scores;
 pub mod store;
+pub mod transport;
 pub mod units;
 
+pub use azure::{AzureClient, AzureConfig};
 pub use cache::{resolve_cache_dir, Cache};
 pub use check::{Event, FileReport, LineSummary, ModerationCheck, RiskyExample, UnitEvent};
 pub use client::{ApiKey, ClientConfig, ClientError, ModerationClient};
 pub use import::{ImportedScores, ScoreRecord};
 pub use profile::{Gate, Hit, Level, Profile, ProfileDef, ThresholdOverrides, Thresholds};
+pub use provider::Provider;
 pub use run::ModerationRun;
+pub use scale::Scale;
 pub use scores::{text_hash, Category, Score};
 pub use store::{Origin, Resolved, ScoreStore};
 pub use units::{text_units, TextUnit, UnitMode};

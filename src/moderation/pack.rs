@@ -4,8 +4,8 @@
 //!
 //! `pack-v1.bin`: `FTLPACK1`, the record count (u64), then the first 8 bytes of the first hash of
 //! every block of 4 records, then the records sorted by hash, 256 bytes each: the text's hash,
-//! the length of the encoded score (u8), the score binary-encoded (exact `f64` bits), zero
-//! padding. A lookup is a binary search over the block prefixes in memory (2 bytes per text)
+//! the length of the encoded score (u8), the score binary-encoded (exact `f64` bits; a score of
+//! another provider than OpenAI ends with one more byte naming it), zero padding. A lookup is a binary search over the block prefixes in memory (2 bytes per text)
 //! and one 1 KiB read. A score too large for a
 //! record (an unusually long model name) is left out of the pack; its record file still has it.
 //! Integers little-endian.
@@ -20,6 +20,7 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
+use super::provider::Provider;
 use super::scores::{Category, Score};
 
 const MAGIC: &[u8; 8] = b"FTLPACK1";
@@ -185,7 +186,16 @@ fn category_index(c: Category) -> u8 {
         .expect("every category is in ALL") as u8
 }
 
-/// `flagged`, flagged categories, scores (category, f64 bits), model name.
+/// The byte after the model name that names a provider other than OpenAI (no byte: OpenAI, as
+/// every pack written before there were other providers).
+fn provider_tag(p: Provider) -> Option<u8> {
+    match p {
+        Provider::OpenAi => None,
+        Provider::AzureContentSafety => Some(1),
+    }
+}
+
+/// `flagged`, flagged categories, scores (category, f64 bits), model name, provider tag.
 fn encode(s: &Score) -> Vec<u8> {
     let mut out = vec![u8::from(s.flagged), s.categories.len() as u8];
     out.extend(s.categories.iter().map(|&c| category_index(c)));
@@ -198,6 +208,7 @@ fn encode(s: &Score) -> Vec<u8> {
     let model = &model[..model.len().min(u16::MAX as usize)];
     out.extend_from_slice(&(model.len() as u16).to_le_bytes());
     out.extend_from_slice(model);
+    out.extend(provider_tag(s.provider));
     out
 }
 
@@ -228,11 +239,16 @@ fn decode(b: &[u8]) -> Option<Score> {
     }
     let len = u16::from_le_bytes(take(2)?.try_into().ok()?) as usize;
     let model = String::from_utf8(take(len)?.to_vec()).ok()?;
-    if at != b.len() {
-        return None;
-    }
+    let provider = match b.get(at..)? {
+        [] => Provider::OpenAi,
+        [tag] => *Provider::ALL
+            .iter()
+            .find(|p| provider_tag(**p) == Some(*tag))?,
+        _ => return None,
+    };
     Some(Score {
         model,
+        provider,
         flagged,
         categories,
         category_scores,
@@ -246,6 +262,7 @@ mod tests {
     fn score(i: u32) -> Score {
         Score {
             model: format!("omni-moderation-{i}"),
+            provider: Provider::OpenAi,
             flagged: i % 3 == 0,
             categories: if i % 3 == 0 {
                 vec![Category::Hate]
@@ -314,6 +331,39 @@ mod tests {
         let pack = Pack::open(&path).unwrap();
         assert_eq!(pack.get(&hash(1)), Some(score(1)));
         assert_eq!(pack.get(&hash(5)), None);
+    }
+
+    /// An Azure score keeps its provider through the pack; an OpenAI score's record is byte for
+    /// byte what packs held before there were providers.
+    #[test]
+    fn providers_survive_the_pack() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p");
+        let azure = Score {
+            model: "azure-content-safety-2024-09-01-EightSeverityLevels".into(),
+            provider: Provider::AzureContentSafety,
+            flagged: false,
+            categories: vec![],
+            category_scores: [(Category::Sexual, 4.0), (Category::Hate, 0.0)].into(),
+        };
+        write(&path, vec![(hash(1), score(1)), (hash(2), azure.clone())]).unwrap();
+        let pack = Pack::open(&path).unwrap();
+        assert_eq!(pack.get(&hash(2)), Some(azure.clone()));
+        assert_eq!(pack.get(&hash(1)), Some(score(1)));
+        let plain = encode(&score(1));
+        assert_eq!(plain.last(), Some(&b'1'), "ends with the model name");
+        assert_eq!(
+            encode(&azure).len(),
+            encode(&Score {
+                provider: Provider::OpenAi,
+                ..azure.clone()
+            })
+            .len()
+                + 1
+        );
+        let mut bad = encode(&azure);
+        *bad.last_mut().unwrap() = 9;
+        assert_eq!(decode(&bad), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use super::profile_def::ThresholdsDef;
 pub use super::profile_def::{ProfileDef, ThresholdOverrides};
+use super::scale::{Scale, Threshold};
 use super::scores::{Category, Score};
 use crate::bounded::Fraction;
 use schemars::JsonSchema;
@@ -22,12 +23,13 @@ pub enum Level {
 }
 
 /// The two thresholds of one category. Either may be absent; `warn` is not above `error`.
+/// Each is a probability or a severity, as the profile's scale says.
 // Both given: checked as the table is read (`try_from`), so the error points at the table.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, JsonSchema)]
 #[serde(try_from = "ThresholdsDef")]
 pub struct Thresholds {
-    pub warn: Option<Fraction>,
-    pub error: Option<Fraction>,
+    pub warn: Option<Threshold>,
+    pub error: Option<Threshold>,
 }
 
 /// The file-level "too many flagged examples" gate. The file fails when either limit is passed.
@@ -51,6 +53,8 @@ pub struct Hit {
     /// `true` when the hit comes from the source's own verdict (`flagged` with this category
     /// marked `true`), i.e. rule M001; `false` for a threshold hit (rule M002).
     pub flagged_only: bool,
+    /// The family of `score` and `threshold` (the profile's).
+    pub scale: Scale,
 }
 
 /// Which gate limit a file passed.
@@ -74,6 +78,8 @@ pub struct GateVerdict {
 pub struct Profile {
     pub name: String,
     pub description: String,
+    /// What the thresholds are: probabilities (OpenAI) or severities (Azure AI Content Safety).
+    pub scale: Scale,
     /// Whether the source's `flagged` verdict is an error (M001).
     pub use_flagged: bool,
     pub gate: Gate,
@@ -86,6 +92,10 @@ const BUILTIN_SOURCES: &[(&str, &str)] = &[
         include_str!("../../rules/moderation/finetune.toml"),
     ),
     ("api", include_str!("../../rules/moderation/api.toml")),
+    (
+        "azure-finetune",
+        include_str!("../../rules/moderation/azure-finetune.toml"),
+    ),
 ];
 
 static BUILTINS: LazyLock<Vec<Profile>> = LazyLock::new(|| {
@@ -103,7 +113,7 @@ static BUILTINS: LazyLock<Vec<Profile>> = LazyLock::new(|| {
 pub const DEFAULT_PROFILE: &str = "finetune";
 
 impl Profile {
-    /// A built-in profile by name (`finetune`, `api`).
+    /// A built-in profile by name (`finetune`, `api`, `azure-finetune`).
     pub fn builtin(name: &str) -> Option<Profile> {
         BUILTINS.iter().find(|p| p.name == name).cloned()
     }
@@ -140,6 +150,7 @@ impl Profile {
         let p = Profile {
             name: def.name.unwrap_or_else(|| name.to_string()),
             description: def.description,
+            scale: def.scale,
             use_flagged: def.use_flagged,
             gate: def.gate,
             categories: def.categories,
@@ -170,10 +181,24 @@ impl Profile {
         Ok(self)
     }
 
-    /// What the types cannot check alone: an override's `warn` against the profile's `error`
-    /// (each is in 0..=1 by type, and a table that gives both is checked as it is read).
+    /// What the types cannot check alone: each threshold against the profile's scale (a
+    /// probability, or an integer severity 0–7; the type admits both), and an override's `warn`
+    /// against the profile's `error` (a table that gives both is checked as it is read).
     fn validate(&self) -> Result<(), ProfileError> {
         for (cat, t) in &self.categories {
+            for (which, v) in [("warn", t.warn), ("error", t.error)] {
+                if let Some(v) = v.map(Threshold::get) {
+                    if !self.scale.is_valid(v) {
+                        return Err(ProfileError::OffScale {
+                            profile: self.name.clone(),
+                            category: *cat,
+                            which,
+                            value: v,
+                            scale: self.scale,
+                        });
+                    }
+                }
+            }
             if let (Some(w), Some(e)) = (t.warn, t.error) {
                 if w > e {
                     return Err(ProfileError::WarnAboveError {
@@ -203,6 +228,7 @@ impl Profile {
                     threshold: None,
                     level: Level::Error,
                     flagged_only: true,
+                    scale: self.scale,
                 });
             }
         }
@@ -211,7 +237,7 @@ impl Profile {
                 continue;
             }
             let Some(s) = score.get(cat) else { continue };
-            let level = match (t.error.map(Fraction::get), t.warn.map(Fraction::get)) {
+            let level = match (t.error.map(Threshold::get), t.warn.map(Threshold::get)) {
                 (Some(e), _) if s >= e => Some((Level::Error, e)),
                 (_, Some(w)) if s >= w => Some((Level::Warn, w)),
                 _ => None,
@@ -223,6 +249,7 @@ impl Profile {
                     threshold: Some(threshold),
                     level,
                     flagged_only: false,
+                    scale: self.scale,
                 });
             }
         }
@@ -252,7 +279,7 @@ impl Profile {
                 .categories
                 .get(&cat)
                 .and_then(|t| t.warn.or(t.error))
-                .map(Fraction::get)
+                .map(Threshold::get)
                 .filter(|b| *b > 0.0);
             let mut r = match base {
                 Some(b) => s / b,
@@ -304,6 +331,18 @@ pub enum ProfileError {
         warn: f64,
         error: f64,
     },
+    /// A threshold of the other family: a severity in a probability profile or the reverse.
+    #[error(
+        "profile `{profile}` has `{scale}` thresholds: `{category}` {which} {value} is not {}",
+        .scale.expected()
+    )]
+    OffScale {
+        profile: String,
+        category: Category,
+        which: &'static str,
+        value: f64,
+        scale: Scale,
+    },
 }
 
 /// `a`, `b`: names as an error message lists them.
@@ -345,7 +384,7 @@ mod tests {
         for (name, src) in BUILTIN_SOURCES {
             let lines: Vec<&str> = src.lines().collect();
             for (i, l) in lines.iter().enumerate() {
-                let setting = ["warn", "error", "max_flagged", "use_flagged"]
+                let setting = ["warn", "error", "max_flagged", "use_flagged", "scale"]
                     .iter()
                     .any(|k| l.starts_with(k));
                 if setting {
@@ -419,8 +458,8 @@ mod tests {
             .unwrap()
             .with_overrides(&table)
             .unwrap();
-        let get = |c: Category, f: fn(&Thresholds) -> Option<Fraction>| {
-            f(&p.categories[&c]).map(Fraction::get)
+        let get = |c: Category, f: fn(&Thresholds) -> Option<Threshold>| {
+            f(&p.categories[&c]).map(Threshold::get)
         };
         assert_eq!(get(Category::Sexual, |t| t.warn), Some(0.1));
         assert_eq!(get(Category::Sexual, |t| t.error), Some(0.30));
@@ -435,7 +474,10 @@ mod tests {
                 "nonsense = { warn = 0.1 }",
                 "unknown category `nonsense`; expected one of harassment, harassment/threatening, hate, hate/threatening, illicit, illicit/violent, self-harm, self-harm/instructions, self-harm/intent, sexual, sexual/minors, violence, violence/graphic",
             ),
-            ("sexual = { warn = 2.0 }", "2 is not in 0..=1"),
+            (
+                "sexual = { warn = 1.5 }",
+                "1.5 is neither a probability (0..=1) nor a severity (an integer in 0..=7)",
+            ),
             (
                 "sexual = { warn = 0.5, error = 0.4 }",
                 "warn 0.5 is above error 0.4",
@@ -462,6 +504,93 @@ mod tests {
             e.to_string(),
             "profile `finetune`: `sexual` warn 0.5 is above error 0.3"
         );
+        // A severity where a probability belongs reads, and is refused by the profile.
+        let t: ThresholdOverrides = toml::from_str("sexual = { warn = 2 }").unwrap();
+        let e = Profile::builtin("finetune")
+            .unwrap()
+            .with_overrides(&t)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "profile `finetune` has `probability` thresholds: `sexual` warn 2 is not a probability between 0 and 1"
+        );
+        // …and the reverse: a fraction in a severity profile.
+        let t: ThresholdOverrides = toml::from_str("sexual = { warn = 0.5 }").unwrap();
+        let e = Profile::builtin("azure-finetune")
+            .unwrap()
+            .with_overrides(&t)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "profile `azure-finetune` has `severity` thresholds: `sexual` warn 0.5 is not an integer severity between 0 and 7"
+        );
+        let t: ThresholdOverrides = toml::from_str("sexual = { warn = 3 }").unwrap();
+        let p = Profile::builtin("azure-finetune")
+            .unwrap()
+            .with_overrides(&t)
+            .unwrap();
+        assert_eq!(
+            p.categories[&Category::Sexual].warn.map(Threshold::get),
+            Some(3.0)
+        );
+    }
+
+    /// `azure-finetune`: severities for Azure's four harm categories; warn at low, error at
+    /// medium (the level Azure's default content filter blocks), violence's warn at the top
+    /// of low; no `flagged` (the service gives none); any error-level example fails the file.
+    #[test]
+    fn azure_finetune_judges_severities() {
+        let p = Profile::builtin("azure-finetune").unwrap();
+        assert_eq!(p.scale, Scale::Severity);
+        assert!(!p.use_flagged);
+        assert_eq!(p.gate.max_flagged_examples, Some(0));
+        let levels: Vec<(Category, Option<f64>, Option<f64>)> = p
+            .categories
+            .iter()
+            .map(|(c, t)| (*c, t.warn.map(Threshold::get), t.error.map(Threshold::get)))
+            .collect();
+        assert_eq!(
+            levels,
+            [
+                (Category::Hate, Some(2.0), Some(4.0)),
+                (Category::SelfHarm, Some(2.0), Some(4.0)),
+                (Category::Sexual, Some(2.0), Some(4.0)),
+                (Category::Violence, Some(3.0), Some(4.0)),
+            ]
+        );
+        let azure = |sexual: f64, violence: f64| Score {
+            model: "azure-content-safety-2024-09-01-EightSeverityLevels".into(),
+            provider: crate::moderation::Provider::AzureContentSafety,
+            flagged: false,
+            categories: vec![],
+            category_scores: [
+                (Category::Hate, 0.0),
+                (Category::SelfHarm, 1.0),
+                (Category::Sexual, sexual),
+                (Category::Violence, violence),
+            ]
+            .into(),
+        };
+        assert!(p.evaluate(&azure(1.0, 2.0)).is_empty());
+        let hits = p.evaluate(&azure(4.0, 3.0));
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        assert_eq!(
+            (
+                hits[0].category,
+                hits[0].level,
+                hits[0].threshold,
+                hits[0].scale
+            ),
+            (Category::Sexual, Level::Error, Some(4.0), Scale::Severity)
+        );
+        assert_eq!(
+            (hits[1].category, hits[1].level, hits[1].threshold),
+            (Category::Violence, Level::Warn, Some(3.0))
+        );
+        assert!(p.counts_as_flagged(&azure(4.0, 0.0)));
+        assert!(!p.counts_as_flagged(&azure(3.0, 3.0)));
+        // Ranked by severity over the warn level: sexual 3/2 beats violence 3/3.
+        assert_eq!(p.risk(&azure(3.0, 3.0)).1, Some((Category::Sexual, 3.0)));
     }
 
     #[test]
@@ -491,7 +620,7 @@ mod tests {
         let e = Profile::find("nope", &[mine]).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "unknown moderation profile `nope`; expected one of `api`, `finetune`"
+            "unknown moderation profile `nope`; expected one of `api`, `azure-finetune`, `finetune`"
         );
     }
 

@@ -5,8 +5,8 @@
 //! from them, lists the category names and states every range.
 
 use super::profile::{Gate, Thresholds};
+use super::scale::{Scale, Threshold};
 use super::scores::Category;
-use crate::bounded::Fraction;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -24,6 +24,10 @@ pub struct ProfileDef {
     /// One line on what the profile is for
     #[serde(default)]
     pub description: String,
+    /// What the thresholds are: `probability` (0–1, OpenAI's scores; the default) or `severity`
+    /// (integers 0–7, Azure AI Content Safety's)
+    #[serde(default)]
+    pub scale: Scale,
     /// Whether the source's own `flagged` verdict is an error (M001)
     #[serde(default = "yes")]
     pub use_flagged: bool,
@@ -52,10 +56,11 @@ pub struct ThresholdOverrides {
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a table of `warn` and `error`")]
 pub(super) struct ThresholdsDef {
-    /// At or over this score: M002 as a warning
-    pub(super) warn: Option<Fraction>,
+    /// At or over this score: M002 as a warning (a probability, or a severity in a `severity`
+    /// profile)
+    pub(super) warn: Option<Threshold>,
     /// At or over this score: M002 as an error, and the example counts toward the gate
-    pub(super) error: Option<Fraction>,
+    pub(super) error: Option<Threshold>,
 }
 
 impl TryFrom<ThresholdsDef> for Thresholds {

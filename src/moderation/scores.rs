@@ -5,7 +5,13 @@
 //! `self_harm_intent`); omni-moderation answers with 13 (adds `illicit` and `illicit/violent`,
 //! which may be `null` or missing). Unknown keys are ignored so a future model does not break
 //! old binaries.
+//!
+//! A score also carries its provider: OpenAI's are probabilities, Azure AI Content Safety's are
+//! severities 0–7 (`azure.rs`) in the categories `hate`, `sexual`, `violence`, `self-harm`. The
+//! provider decides which values are valid (`scale.rs`) and keeps the two apart everywhere.
 
+use super::provider::Provider;
+use super::scale::Scale;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -114,6 +120,9 @@ impl<'de> Deserialize<'de> for Category {
 pub struct Score {
     /// The model that produced the score, as the response named it (e.g. `text-moderation-007`).
     pub model: String,
+    /// The service that scored the text (absent in a record: `openai`).
+    #[serde(default, skip_serializing_if = "Provider::is_openai")]
+    pub provider: Provider,
     /// The source's own verdict.
     pub flagged: bool,
     /// Categories the source marked `true` (absent or `false` ones are not stored).
@@ -140,8 +149,23 @@ impl Score {
             })
     }
 
+    /// The family of this score's values.
+    pub fn scale(&self) -> Scale {
+        self.provider.scale()
+    }
+
     /// Builds a score from one element of a response's `results` array.
     pub fn from_result(model: &str, result: &Value) -> Result<Score, ScoreError> {
+        Self::from_result_of(Provider::OpenAi, model, result)
+    }
+
+    /// [`Score::from_result`] for a score of `provider`: its values must be of the provider's
+    /// family (a probability in [0, 1], or an integer severity 0–7).
+    pub fn from_result_of(
+        provider: Provider,
+        model: &str,
+        result: &Value,
+    ) -> Result<Score, ScoreError> {
         let obj = result.as_object().ok_or(ScoreError::ResultNotObject)?;
         let flagged = match obj.get("flagged") {
             Some(Value::Bool(b)) => *b,
@@ -158,13 +182,17 @@ impl Score {
             _ => Err(()),
         })
         .map_err(|key| ScoreError::CategoryScore { key })?;
-        // A probability outside [0, 1] is a broken or hostile answer: using it (and caching it
-        // for good) would decide findings on nonsense.
-        if let Some((&category, &value)) = category_scores
-            .iter()
-            .find(|(_, v)| !(0.0..=1.0).contains(*v))
+        // A probability outside [0, 1] (a severity that is not an integer 0–7) is a broken or
+        // hostile answer: using it (and caching it for good) would decide findings on nonsense.
+        let scale = provider.scale();
+        if let Some((&category, &value)) =
+            category_scores.iter().find(|(_, v)| !scale.is_valid(**v))
         {
-            return Err(ScoreError::CategoryScoreRange { category, value });
+            return Err(ScoreError::CategoryScoreRange {
+                category,
+                value,
+                scale,
+            });
         }
         let categories = match obj.get("categories") {
             Some(Value::Object(m)) => normalise(m, |v| match v {
@@ -182,6 +210,7 @@ impl Score {
         };
         Ok(Score {
             model: model.to_string(),
+            provider,
             flagged,
             categories,
             category_scores,
@@ -275,8 +304,12 @@ pub enum ScoreError {
     /// `key` as the response spelled it.
     #[error("`category_scores.{key}` is not a number")]
     CategoryScore { key: String },
-    #[error("`category_scores.{category}` is {value}, not a probability between 0 and 1")]
-    CategoryScoreRange { category: Category, value: f64 },
+    #[error("`category_scores.{category}` is {value}, not {}", .scale.expected())]
+    CategoryScoreRange {
+        category: Category,
+        value: f64,
+        scale: Scale,
+    },
     #[error("`categories` is not an object")]
     Categories,
     #[error("`categories.{key}` is not a boolean")]

@@ -1,12 +1,18 @@
 //! The score sources of one run, combined in the documented order: scores fetched in this run,
 //! then the cache, then the `--scores` import. Also the fetch step of `--moderation api` and
 //! `ftlint moderate`: score what no source has, writing each batch to the cache as it lands.
+//!
+//! The store answers only with scores of its provider (`--moderation-provider`): a cached or
+//! imported score of the other provider is as good as none, so Azure severities never pass for
+//! OpenAI probabilities or the reverse.
 
 use super::cache::Cache;
-use super::client::{ClientError, ModerationClient};
+use super::client::ClientError;
 use super::import::ScoreRecord;
 use super::import::{ImportedScores, Lookup};
+use super::provider::Provider;
 use super::scores::{text_hash, Score};
+use super::transport::Scorer;
 use super::units::{text_units, TextUnit, UnitMode};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -52,6 +58,8 @@ pub struct FetchStats {
 #[derive(Debug)]
 pub struct ScoreStore {
     model_key: String,
+    /// Only scores of this provider answer.
+    provider: Provider,
     cache: Option<Cache>,
     /// Skip cache lookups when the cache has nothing for this model (the common
     /// pre-commit case: one `is_dir` instead of a file open per text).
@@ -67,6 +75,7 @@ impl ScoreStore {
         let cache_has_model = cache.as_ref().is_some_and(|c| c.has_model(model_key));
         ScoreStore {
             model_key: model_key.to_string(),
+            provider: Provider::OpenAi,
             cache,
             cache_has_model,
             imported,
@@ -76,6 +85,16 @@ impl ScoreStore {
 
     pub fn model_key(&self) -> &str {
         &self.model_key
+    }
+
+    /// The store of a provider other than OpenAI (the default).
+    pub fn with_provider(mut self, provider: Provider) -> Self {
+        self.provider = provider;
+        self
+    }
+
+    pub fn provider(&self) -> Provider {
+        self.provider
     }
 
     /// Whether any source could hold a score (false: a plain `check` says once that
@@ -111,6 +130,7 @@ impl ScoreStore {
                 .cache
                 .as_ref()
                 .and_then(|c| c.get(&self.model_key, hash))
+                .filter(|s| s.provider == self.provider)
             {
                 return Resolved::Scored {
                     score: s,
@@ -123,10 +143,11 @@ impl ScoreStore {
             .as_ref()
             .map_or(Lookup::Missing, |i| i.lookup(line, unit_index, unit, hash))
         {
-            Lookup::Fresh(s) => Resolved::Scored {
+            Lookup::Fresh(s) if s.provider == self.provider => Resolved::Scored {
                 score: s.clone(),
                 origin: Origin::Import,
             },
+            Lookup::Fresh(_) => Resolved::Unscored,
             Lookup::Stale { recorded } => Resolved::Stale { recorded },
             Lookup::Missing => Resolved::Unscored,
         }
@@ -138,7 +159,7 @@ impl ScoreStore {
     /// Callers pass the texts that resolved as unscored or stale.
     pub fn fetch(
         &self,
-        client: &ModerationClient,
+        client: &dyn Scorer,
         texts: &[String],
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<FetchStats, ClientError> {
@@ -157,10 +178,13 @@ impl ScoreStore {
                 stats.known += 1;
                 continue;
             }
+            let mine = |s: &Score| s.provider == self.provider;
             match &self.cache {
-                Some(c) if c.is_packed(&self.model_key, &h) => stats.known += 1,
+                Some(c) if c.get_packed(&self.model_key, &h).is_some_and(|s| mine(&s)) => {
+                    stats.known += 1
+                }
                 // Not in the pack: only its record file can have it.
-                Some(c) => match c.get_record(&self.model_key, &h) {
+                Some(c) => match c.get_record(&self.model_key, &h).filter(mine) {
                     Some(s) => {
                         stats.known += 1;
                         to_pack.push((h, s));
@@ -182,7 +206,7 @@ impl ScoreStore {
         }
         let refs: Vec<&str> = todo.iter().map(|(t, _)| *t).collect();
         let write_errors = std::sync::atomic::AtomicUsize::new(0);
-        let on_batch = |b: super::client::BatchDone<'_>| {
+        let on_batch = |b: super::transport::BatchDone<'_>| {
             for (k, s) in b.scores.iter().enumerate() {
                 let h = &todo[b.first + k].1;
                 if let Some(c) = &self.cache {

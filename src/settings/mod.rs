@@ -11,7 +11,7 @@ pub use setup::{moderation_run, Setup, SetupError};
 
 use crate::config::{Config, Loaded, OutputFormat};
 use crate::format::FormatChoice;
-use crate::moderation::{ProfileDef, SourceMode, ThresholdOverrides, UnitMode};
+use crate::moderation::{ProfileDef, Provider, SourceMode, ThresholdOverrides, UnitMode};
 use std::path::PathBuf;
 
 /// Why the settings cannot be used; the message names the setting (and the config file).
@@ -36,6 +36,7 @@ pub struct Settings {
     pub epochs: Option<u32>,
     /// `None`: the default (`cache`), and the user did not ask for moderation.
     pub moderation: Option<SourceMode>,
+    pub moderation_provider: Provider,
     pub scores: Option<PathBuf>,
     pub profile: Option<String>,
     pub offline: bool,
@@ -91,6 +92,9 @@ impl Settings {
             format: o.format.map_or(FormatChoice::Auto, |f| f.choice()),
             epochs: o.epochs.map(|e| e.get()),
             moderation: o.moderation.map(SourceMode::from),
+            moderation_provider: o
+                .moderation_provider
+                .map_or(Provider::OpenAi, Provider::from),
             scores: o.scores,
             profile: o.profile,
             offline: o.offline.unwrap_or(false),

@@ -7,6 +7,7 @@ use crate::diagnostic::{Diagnostic, RuleSet};
 use crate::engine::{DatasetLimits, Options};
 use crate::moderation::import::ImportError;
 use crate::moderation::profile::ProfileError;
+use crate::moderation::provider::ProviderError;
 use crate::moderation::{
     self, Cache, ImportedScores, ModerationCheck, ModerationRun, Profile, ScoreStore, SourceMode,
 };
@@ -82,6 +83,10 @@ pub enum SetupError {
         #[source]
         source: ProfileError,
     },
+    /// A profile, `--moderation-model` or scores file that does not fit
+    /// `--moderation-provider`.
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
     /// `--scores FILE` that cannot be imported.
     #[error("cannot use scores `{}`: {source}", .path.display())]
     Scores {
@@ -189,7 +194,8 @@ pub fn moderation_run(s: &Settings, plan: &Plan) -> Result<Option<Arc<Moderation
     if mode == SourceMode::Api && s.offline {
         return Err(SetupError::OfflineApi);
     }
-    let profile_name = s.profile.as_deref().unwrap_or("finetune");
+    let provider = s.moderation_provider;
+    let profile_name = s.profile.as_deref().unwrap_or(provider.default_profile());
     let user: Vec<Profile> = s
         .profiles
         .iter()
@@ -208,6 +214,7 @@ pub fn moderation_run(s: &Settings, plan: &Plan) -> Result<Option<Arc<Moderation
                 source,
             })?;
     }
+    provider.check_profile(&profile)?;
     let imported = match &s.scores {
         Some(path) => {
             Some(
@@ -219,12 +226,12 @@ pub fn moderation_run(s: &Settings, plan: &Plan) -> Result<Option<Arc<Moderation
         }
         None => None,
     };
+    if let Some(i) = &imported {
+        provider.check_imported(i)?;
+    }
     let cache = moderation::resolve_cache_dir(s.cache_dir.as_deref()).map(Cache::new);
-    let model = s
-        .moderation_model
-        .as_deref()
-        .unwrap_or(moderation::client::DEFAULT_MODEL);
-    let store = ScoreStore::new(model, cache, imported);
+    let model = provider.model_key(s.moderation_model.as_deref())?;
+    let store = ScoreStore::new(&model, cache, imported).with_provider(provider);
     let check = ModerationCheck {
         profile,
         unit_mode: s.moderation_unit,

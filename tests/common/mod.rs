@@ -1,7 +1,7 @@
 //! What the command-line test files share: `ftlint` in an environment of its own — a private
 //! score cache (never the user's, whose scores would change results), and none of the variables
 //! that change output (`FTLINT_OUTPUT_FORMAT`, `GITHUB_ACTIONS`, `RAYON_NUM_THREADS`, colours)
-//! or could reach the network (`OPENAI_API_KEY`).
+//! or could reach the network (`OPENAI_API_KEY`, `CONTENT_SAFETY_KEY`).
 
 // Each test file uses its own subset.
 #![allow(dead_code)]
@@ -31,6 +31,8 @@ pub fn command(dir: &Path, cache: &Path) -> Command {
         .env_remove("RAYON_NUM_THREADS")
         .env_remove("OPENAI_API_KEY")
         .env_remove("OPENAI_BASE_URL")
+        .env_remove("CONTENT_SAFETY_KEY")
+        .env_remove("CONTENT_SAFETY_ENDPOINT")
         .stdin(Stdio::null());
     c
 }

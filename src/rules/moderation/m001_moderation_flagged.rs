@@ -19,6 +19,7 @@ use crate::diagnostic::Finding;
 use crate::moderation::check::Event;
 use crate::rules::ExampleCtx;
 use crate::moderation::profile::Hit;
+use crate::moderation::Scale;
 use crate::rules::moderation::fmt_score;
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
@@ -43,7 +44,10 @@ pub fn message(hits: &[Hit], model: &str) -> String {
     let cats: Vec<String> = hits
         .iter()
         .filter(|h| h.flagged_only)
-        .map(|h| format!("`{}` {}", h.category, fmt_score(h.score)))
+        .map(|h| match h.scale {
+            Scale::Probability => format!("`{}` {}", h.category, fmt_score(h.score)),
+            Scale::Severity => format!("`{}` severity {}", h.category, h.scale.fmt_value(h.score)),
+        })
         .collect();
     if cats.is_empty() {
         format!("moderation flagged this text (model `{model}`)")
@@ -74,6 +78,7 @@ mod tests {
             threshold: None,
             level: Level::Error,
             flagged_only: true,
+            scale: Scale::Probability,
         };
         assert_eq!(
             message(&[hit], "omni-moderation-2024-09-26"),

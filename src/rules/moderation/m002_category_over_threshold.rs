@@ -16,13 +16,17 @@
 //! ## Configuration
 //! `--profile NAME` (`finetune`, the default, or `api`, which has no thresholds, or a profile of
 //! your config); override single thresholds with `[thresholds]`, e.g.
-//! `sexual = { warn = 0.1, error = 0.4 }`. The built-in profiles explain every threshold in
-//! `rules/moderation/*.toml`.
+//! `sexual = { warn = 0.1, error = 0.4 }`. With `--moderation-provider azure-content-safety` the
+//! scores are Azure AI Content Safety severities (0–7), judged by `azure-finetune` (warn at low,
+//! 2; error at medium, 4), and the message reads `` `sexual` severity `4` (medium) ``;
+//! thresholds are then severities too (`sexual = { warn = 3 }`). The built-in profiles explain
+//! every threshold in `rules/moderation/*.toml`.
 
 use crate::diagnostic::Finding;
 use crate::moderation::check::Event;
 use crate::rules::ExampleCtx;
 use crate::moderation::profile::{Hit, Level};
+use crate::moderation::Scale;
 use crate::rules::moderation::fmt_score;
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
@@ -54,18 +58,33 @@ pub fn message(hit: &Hit, profile: &str) -> String {
         Level::Warn => "warn",
         Level::Error => "error",
     };
-    format!(
-        "`{}` score `{}` is at or over the {level} threshold `{}` of profile `{profile}`",
-        hit.category,
-        fmt_score(hit.score),
-        hit.threshold.map_or_else(|| "-".to_string(), fmt_score),
-    )
+    match hit.scale {
+        Scale::Probability => format!(
+            "`{}` score `{}` is at or over the {level} threshold `{}` of profile `{profile}`",
+            hit.category,
+            fmt_score(hit.score),
+            hit.threshold.map_or_else(|| "-".to_string(), fmt_score),
+        ),
+        Scale::Severity => format!(
+            "`{}` severity {} is at or over the {level} threshold {} of profile `{profile}`",
+            hit.category,
+            hit.scale.fmt_value(hit.score),
+            hit.threshold
+                .map_or_else(|| "-".to_string(), |t| hit.scale.fmt_value(t)),
+        ),
+    }
 }
 
 pub fn help(hit: &Hit) -> String {
+    let unit = match hit.scale {
+        Scale::Probability => "",
+        Scale::Severity => " (severities 0–7)",
+    };
     format!(
-        "reword this text to lower its `{}` score, or accept it with `[thresholds]` `\"{}\" = {{ warn = …, error = … }}`",
-        hit.category, hit.category
+        "reword this text to lower its `{}` {}, or accept it with `[thresholds]` `\"{}\" = {{ warn = …, error = … }}`{unit}",
+        hit.category,
+        hit.scale.noun(),
+        hit.category
     )
 }
 
@@ -82,12 +101,37 @@ mod tests {
             threshold: Some(0.01),
             level: Level::Warn,
             flagged_only: false,
+            scale: Scale::Probability,
         };
         assert_eq!(
             message(&hit, "finetune"),
             "`sexual/minors` score `0.0162` is at or over the warn threshold `0.0100` of profile `finetune`"
         );
         assert_eq!(severity(&hit), Severity::Warning);
-        assert!(help(&hit).contains("\"sexual/minors\""));
+        assert_eq!(
+            help(&hit),
+            "reword this text to lower its `sexual/minors` score, or accept it with `[thresholds]` `\"sexual/minors\" = { warn = …, error = … }`"
+        );
+    }
+
+    #[test]
+    fn severities_are_named_with_their_level() {
+        let hit = Hit {
+            category: Category::Sexual,
+            score: 4.0,
+            threshold: Some(4.0),
+            level: Level::Error,
+            flagged_only: false,
+            scale: Scale::Severity,
+        };
+        assert_eq!(
+            message(&hit, "azure-finetune"),
+            "`sexual` severity `4` (medium) is at or over the error threshold `4` (medium) of profile `azure-finetune`"
+        );
+        assert_eq!(severity(&hit), Severity::Error);
+        assert_eq!(
+            help(&hit),
+            "reword this text to lower its `sexual` severity, or accept it with `[thresholds]` `\"sexual\" = { warn = …, error = … }` (severities 0–7)"
+        );
     }
 }
