@@ -14,12 +14,13 @@ fn main() {
 
 /// The rule families in catalog order: the order of `ftlint rules`, of the `Rule` enum and of
 /// SARIF's `rules[]`. A new family is one line here; a new rule is only a file.
-const FAMILIES: [&str; 9] = [
+const FAMILIES: [&str; 10] = [
     "jsonl",
     "chat",
     "preference",
     "rft",
     "completion",
+    "bedrock",
     "tokens",
     "dataset",
     "sensitive",

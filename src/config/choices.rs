@@ -37,6 +37,7 @@ pub enum FormatOption {
     Completion,
     Preference,
     Rft,
+    BedrockConversation,
 }
 
 impl FormatOption {
@@ -47,6 +48,7 @@ impl FormatOption {
             FormatOption::Completion => FormatChoice::Fixed(Format::Completion),
             FormatOption::Preference => FormatChoice::Fixed(Format::Preference),
             FormatOption::Rft => FormatChoice::Fixed(Format::Rft),
+            FormatOption::BedrockConversation => FormatChoice::Fixed(Format::BedrockConversation),
         }
     }
 }
@@ -168,7 +170,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e.message(),
-            "unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`"
+            "unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `bedrock-conversation`"
         );
         let e = toml::Value::String("line".into())
             .try_into::<ModerationUnit>()

@@ -286,7 +286,7 @@ allow = ["a@b.c"]
         );
         assert_eq!(
             e("format = \"xml\"\n"),
-            "invalid config `f.toml:1:10`: `format`: unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`"
+            "invalid config `f.toml:1:10`: `format`: unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `bedrock-conversation`"
         );
         assert_eq!(
             e("[thresholds]\nsexual = { warn = 1.5 }\n"),

@@ -146,7 +146,9 @@ impl<'a> ExampleCtx<'a> {
                         }
                     }
                 }
-                Format::Completion => {}
+                // Bedrock records have their own rules (B), which read the line directly: the
+                // chat rules' view of `messages` does not fit their content blocks.
+                Format::Completion | Format::BedrockConversation => {}
             }
             out
         })

@@ -21,12 +21,16 @@ pub const CHAT_SCHEMA: &str = include_str!("../../rules/schemas/chat.schema.json
 pub const PREFERENCE_SCHEMA: &str = include_str!("../../rules/schemas/preference.schema.json");
 pub const RFT_SCHEMA: &str = include_str!("../../rules/schemas/rft.schema.json");
 pub const COMPLETION_SCHEMA: &str = include_str!("../../rules/schemas/completion.schema.json");
+pub const BEDROCK_CONVERSATION_SCHEMA: &str =
+    include_str!("../../rules/schemas/bedrock-conversation.schema.json");
 
 static CHAT: LazyLock<Compiled> = LazyLock::new(|| compile(CHAT_SCHEMA));
 static PREFERENCE: LazyLock<Compiled> =
     LazyLock::new(|| compile(&with_chat_defs(PREFERENCE_SCHEMA)));
 static RFT: LazyLock<Compiled> = LazyLock::new(|| compile(&with_chat_defs(RFT_SCHEMA)));
 static COMPLETION: LazyLock<Compiled> = LazyLock::new(|| compile(COMPLETION_SCHEMA));
+static BEDROCK_CONVERSATION: LazyLock<Compiled> =
+    LazyLock::new(|| compile(BEDROCK_CONVERSATION_SCHEMA));
 
 /// A schema ready to validate with, and its `x-code` annotations as rules, by the JSON pointer
 /// of the node that carries them.
@@ -54,6 +58,7 @@ pub enum Schema {
     Preference,
     Rft,
     Completion,
+    BedrockConversation,
 }
 
 impl Schema {
@@ -65,6 +70,7 @@ impl Schema {
             Format::Preference => Schema::Preference,
             Format::Rft => Schema::Rft,
             Format::Completion => Schema::Completion,
+            Format::BedrockConversation => Schema::BedrockConversation,
         }
     }
 }
@@ -218,6 +224,7 @@ pub fn issues(which: Schema, value: &Value, mut sink: impl FnMut(Rule, &Issue<'_
         Schema::Preference => &*PREFERENCE,
         Schema::Rft => &*RFT,
         Schema::Completion => &*COMPLETION,
+        Schema::BedrockConversation => &*BEDROCK_CONVERSATION,
     };
     if compiled.validator.is_valid(value) {
         return;
@@ -480,6 +487,7 @@ mod tests {
             with_chat_defs(PREFERENCE_SCHEMA),
             with_chat_defs(RFT_SCHEMA),
             COMPLETION_SCHEMA.to_owned(),
+            BEDROCK_CONVERSATION_SCHEMA.to_owned(),
         ] {
             let c = compile(&text);
             assert_eq!(c.codes.len(), text.matches("\"x-code\"").count());

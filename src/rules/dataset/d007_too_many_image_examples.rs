@@ -43,7 +43,8 @@ impl DatasetRule for Check {
         let messages = match ex.format {
             Format::Chat | Format::Rft => ex.value.get("messages"),
             Format::Preference => ex.value.pointer("/input/messages"),
-            Format::Completion => None,
+            // Bedrock images are S3 objects counted per sample by B008, not OpenAI `image_url`s.
+            Format::Completion | Format::BedrockConversation => None,
         };
         messages
             .and_then(Value::as_array)
