@@ -31,20 +31,20 @@ pub static RULE: RuleDef = RuleDef {
 
 pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
     let help = match issue.instance.as_str() {
+        Some(r) if r.eq_ignore_ascii_case("user") => "roles are lowercase: write `user`",
+        Some(r) if r.eq_ignore_ascii_case("assistant") => "roles are lowercase: write `assistant`",
         Some(r) if r.eq_ignore_ascii_case("system") || r == "developer" => {
             "the system prompt is not a message: put its text in the record's top-level `system` list, `\"system\": [{\"text\": \"…\"}]`"
         }
         Some(r)
-            if ["model", "bot", "gpt", "ai", "assistant", "chatbot"]
+            if ["model", "bot", "gpt", "ai", "chatbot"]
                 .iter()
                 .any(|a| r.eq_ignore_ascii_case(a)) =>
         {
             "use `assistant` for the model's turns"
         }
         Some(r)
-            if ["user", "human"]
-                .iter()
-                .any(|u| r.eq_ignore_ascii_case(u)) =>
+            if r.eq_ignore_ascii_case("human") =>
         {
             "use `user` for the person's turns"
         }

@@ -106,10 +106,17 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
                 "fine-tuning reads media from S3 only (no inline `bytes`): {S3_FORM}"
             ))
         }
-        (ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::OneOfMultipleValid { .. }, _) => Finding::new(
+        (
+            ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::OneOfMultipleValid { .. },
+            _,
+        ) => Finding::new(
             &RULE.meta,
             value,
-            format!("{path} holds neither or both of `text` and `json`"),
+            if issue.instance.get("text").is_some() && issue.instance.get("json").is_some() {
+                format!("{path} holds both `text` and `json`")
+            } else {
+                format!("{path} holds neither `text` nor `json`")
+            },
         )
         .help("a tool result's content item is `{\"text\": \"…\"}` or `{\"json\": {…}}`"),
         _ => {

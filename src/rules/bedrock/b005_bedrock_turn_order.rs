@@ -74,7 +74,7 @@ fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
                 role_at(0),
                 "`messages[0]` is from the `assistant`; the first turn is the user's",
             )
-            .help("start with the user's turn; an assistant greeting before it belongs in the `system` prompt or goes"),
+            .help("start with the user's turn; move an opening assistant greeting into the `system` prompt, or drop it"),
         );
     }
     for i in 1..roles.len() {
