@@ -258,3 +258,52 @@ fn stats_sees_the_system_list() {
     assert_eq!(file["missing_system"], 1, "{v}");
     assert_eq!(file["missing_user"], 0);
 }
+
+/// Odd shapes in every place a B rule reads: no panic, exit 1 with findings, and every
+/// finding positioned on its line.
+#[test]
+fn odd_shapes_never_panic() {
+    let lines = [
+        r#"{"schemaVersion": {}, "system": [1, null, {"text": 2}, {"text": "User:"}], "messages": {"role": "user"}}"#,
+        r#"{"schemaVersion": "x", "system": null, "messages": [null, 1, [], {"role": null, "content": null}]}"#,
+        r#"{"toolConfig": [], "messages": [{"role": "user", "content": [{"image": null}, {"video": "x"}, {"document": {"source": {"s3Location": 7}}}]}]}"#,
+        r#"{"toolConfig": {"tools": [{"toolSpec": null}, 3]}, "messages": [{"role": "assistant", "content": [{"toolUse": {"toolUseId": 1, "name": null}}, {"toolResult": {"toolUseId": null, "content": {}}}]}]}"#,
+        r#"{"schemaVersion": "bedrock-conversation-2024", "messages": [{"role": "user", "content": [{"reasoningContent": {"reasoningText": null}}, {"text": "\ud800 [EOS] \u0000"}]}, {"role": "assistant", "content": [{"text": ""}, {"text": "<unk>"}]}]}"#,
+        r#"{"schemaVersion": "bedrock-conversation-2024", "messages": [{"role": "user", "content": [{"image": {"format": "PNG", "source": {"s3Location": {"uri": "s3://b/é.png"}}}}]}, {"role": "assistant", "content": [{"text": "ok"}]}]}"#,
+    ];
+    let (_dir, path) = file(&lines);
+    let out = common::command(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &common::empty_cache(),
+    )
+    .args([
+        "check",
+        &path,
+        "--format",
+        "bedrock-conversation",
+        "--output-format",
+        "json",
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    for d in diags {
+        let line = d["line"].as_u64().unwrap();
+        assert!(line <= lines.len() as u64, "{d}");
+    }
+    let codes = |line: u64| -> Vec<&str> {
+        diags
+            .iter()
+            .filter(|d| d["line"] == line)
+            .map(|d| d["code"].as_str().unwrap())
+            .collect()
+    };
+    // Every odd line is reported, by B rules.
+    for n in 1..=5 {
+        assert!(codes(n).iter().any(|c| c.starts_with('B')), "line {n}: {v}");
+    }
+    // An upper-case format and a non-ASCII key are what AWS's validator accepts.
+    assert!(codes(6).is_empty(), "{v}");
+}
