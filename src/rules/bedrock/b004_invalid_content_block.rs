@@ -216,8 +216,8 @@ fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::new(
                         &RULE.meta,
-                        Target::Value(b.pointer.clone()),
-                        format!("`{}` {holds}", b.pointer.dotted()),
+                        Target::Value(b.pointer()),
+                        format!("`{}` {holds}", b.pointer().dotted()),
                     )
                     .help(help),
                 );
@@ -227,10 +227,10 @@ fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::new(
                         &RULE.meta,
-                        Target::Key(b.pointer.key(rest[0])),
+                        Target::Key(b.pointer().key(rest[0])),
                         format!(
                             "`{}` holds {}; a content block holds exactly one",
-                            b.pointer.dotted(),
+                            b.pointer().dotted(),
                             join_and(&names)
                         ),
                     )
@@ -258,7 +258,7 @@ fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     &RULE.meta,
-                    Target::Key(b.pointer.key(kind)),
+                    Target::Key(b.pointer().key(kind)),
                     format!("`{kind}` block in {role} message (`messages[{}]`)", b.message),
                 )
                 .help(format!("only {allowed} messages carry {what}")),

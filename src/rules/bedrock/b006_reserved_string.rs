@@ -11,7 +11,10 @@
 //! fail due to data issues." AWS's validator adds `Thought:` and `<unk>` and compares
 //! case-insensitively, so `user:` fails too. Transcripts pasted into one turn
 //! (`User: … Assistant: …`) are the usual cause. The list, its sources and the choice of
-//! case-insensitive matching are in `rules/bedrock/reserved.toml`.
+//! case-insensitive matching are in `rules/bedrock/reserved.toml`. Sources, read 2026-12-01:
+//! docs.aws.amazon.com/nova/latest/userguide/fine-tune-prepare-data-understanding.html,
+//! aws-samples/amazon-nova-samples `nova_ft_dataset_validator.py` (`INVALID_TOKENS_TEXT`,
+//! `validate_invalid_tokens`).
 //!
 //! ## Example
 //! ```jsonl
@@ -19,7 +22,8 @@
 //! ```
 //!
 //! ## Configuration
-//! None; the strings are data (`rules/bedrock/reserved.toml`, with `case_sensitive`).
+//! None at run time: the strings and `case_sensitive` are data built into the binary
+//! (`rules/bedrock/reserved.toml`). `--ignore B006` turns the rule off.
 use crate::diagnostic::Finding;
 use crate::rules::bedrock::{in_string, is_bedrock, texts, RESERVED};
 use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
@@ -49,8 +53,9 @@ fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
     if !is_bedrock(ex) {
         return;
     }
-    for (pointer, text) in texts(ex.value) {
+    for (at, text) in texts(ex.value) {
         for m in MATCHER.find_iter(text) {
+            let pointer = at.pointer();
             let reserved = &RESERVED.reserved[m.pattern().as_usize()].text;
             let found = &text[m.range()];
             let message = if found == reserved {

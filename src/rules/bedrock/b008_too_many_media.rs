@@ -18,7 +18,6 @@
 //! ## Configuration
 //! None; the limits are in `rules/bedrock/media.toml`.
 use crate::diagnostic::{Finding, Target};
-use crate::json::Pointer;
 use crate::rules::bedrock::{blocks, is_bedrock, MEDIA};
 use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
@@ -42,21 +41,26 @@ fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
         ("document", "documents", MEDIA.max_documents),
     ];
     for (kind, plural, max) in limits {
-        let at: Vec<Pointer> = blocks(ex.value)
+        let count = blocks(ex.value)
             .filter(|b| b.block.contains_key(kind))
-            .map(|b| b.pointer.key(kind))
-            .collect();
-        if at.len() <= max {
+            .count();
+        if count <= max {
             continue;
         }
+        let Some(first_over) = blocks(ex.value)
+            .filter(|b| b.block.contains_key(kind))
+            .nth(max)
+        else {
+            continue;
+        };
         let noun = if max == 1 { kind } else { plural };
         out.push(
             Finding::new(
                 &RULE.meta,
-                Target::Key(at[max].clone()),
+                Target::Key(first_over.pointer().key(kind)),
                 format!(
                     "this sample has {} {plural}; Nova fine-tuning takes at most {max} {noun} per sample (this is number {})",
-                    at.len(),
+                    count,
                     max + 1
                 ),
             )

@@ -85,7 +85,7 @@ fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
     let mut answered: HashSet<&str> = HashSet::new();
     for b in blocks(ex.value) {
         if let Some(call) = b.block.get("toolUse") {
-            let at = b.pointer.key("toolUse");
+            let at = b.pointer().key("toolUse");
             if let Some(name) = call.get("name").and_then(Value::as_str) {
                 if !names.contains(name) {
                     out.push(
@@ -115,7 +115,7 @@ fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
             let Some(id) = result.get("toolUseId").and_then(Value::as_str) else {
                 continue;
             };
-            let at = Target::Value(b.pointer.key("toolResult").key("toolUseId"));
+            let at = Target::Value(b.pointer().key("toolResult").key("toolUseId"));
             if !calls.contains(id) {
                 out.push(
                     Finding::new(

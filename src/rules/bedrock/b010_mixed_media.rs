@@ -80,11 +80,11 @@ fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
     let mut still = None;
     for (n, b) in blocks(ex.value).enumerate() {
         if video.is_none() && b.block.contains_key("video") {
-            video = Some((n, b.pointer.key("video")));
+            video = Some((n, b.pointer().key("video")));
         }
         for kind in ["image", "document"] {
             if still.is_none() && b.block.contains_key(kind) {
-                still = Some((n, kind, b.pointer.key(kind)));
+                still = Some((n, kind, b.pointer().key(kind)));
             }
         }
     }

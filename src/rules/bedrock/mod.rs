@@ -30,14 +30,20 @@ pub fn is_bedrock(ex: &ExampleCtx<'_>) -> bool {
 pub struct Block<'a> {
     /// Index of the message in `messages`.
     pub message: usize,
+    /// Index of the block in the message's `content`.
+    pub index: usize,
     /// The message's role, when it is a string.
     pub role: Option<&'a str>,
-    /// Where the block is: `/messages/{i}/content/{j}`.
-    pub pointer: Pointer,
     pub block: &'a Map<String, Value>,
 }
 
 impl<'a> Block<'a> {
+    /// Where the block is: `/messages/{i}/content/{j}`. Written out only for a finding: most
+    /// blocks have none, and a pointer per block was most of the B rules' time.
+    pub fn pointer(&self) -> Pointer {
+        block_pointer(self.message, self.index)
+    }
+
     /// The block kinds (`text`, `image`, …) it holds, in the order of [`BEDROCK_BLOCK_KEYS`].
     pub fn kinds(&self) -> Vec<&'static str> {
         BEDROCK_BLOCK_KEYS
@@ -79,32 +85,60 @@ pub fn blocks(value: &Value) -> impl Iterator<Item = Block<'_>> {
             .filter_map(move |(j, b)| {
                 Some(Block {
                     message: i,
+                    index: j,
                     role,
-                    pointer: Pointer::root()
-                        .key("messages")
-                        .index(i)
-                        .key("content")
-                        .index(j),
                     block: b.as_object()?,
                 })
             })
     })
 }
 
+fn block_pointer(message: usize, index: usize) -> Pointer {
+    Pointer::root()
+        .key("messages")
+        .index(message)
+        .key("content")
+        .index(index)
+}
+
+/// Where a text of [`texts`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextAt {
+    /// `/system/{j}/text`
+    System(usize),
+    /// `/messages/{i}/content/{j}/text`
+    Block(usize, usize),
+    /// `/messages/{i}/content/{j}/reasoningContent/reasoningText/text`
+    Reasoning(usize, usize),
+}
+
+impl TextAt {
+    pub fn pointer(self) -> Pointer {
+        match self {
+            TextAt::System(j) => Pointer::root().key("system").index(j).key("text"),
+            TextAt::Block(i, j) => block_pointer(i, j).key("text"),
+            TextAt::Reasoning(i, j) => block_pointer(i, j)
+                .key("reasoningContent")
+                .key("reasoningText")
+                .key("text"),
+        }
+    }
+}
+
 /// The texts AWS's validator reads for reserved strings, with their pointers, in line order:
 /// `system[j].text`, each message's `text` blocks and `reasoningContent.reasoningText.text`.
-pub fn texts(value: &Value) -> Vec<(Pointer, &str)> {
+pub fn texts(value: &Value) -> Vec<(TextAt, &str)> {
     let mut out = Vec::new();
     if let Some(system) = value.get("system").and_then(Value::as_array) {
         for (j, b) in system.iter().enumerate() {
             if let Some(t) = b.get("text").and_then(Value::as_str) {
-                out.push((Pointer::root().key("system").index(j).key("text"), t));
+                out.push((TextAt::System(j), t));
             }
         }
     }
     for b in blocks(value) {
         if let Some(t) = b.block.get("text").and_then(Value::as_str) {
-            out.push((b.pointer.key("text"), t));
+            out.push((TextAt::Block(b.message, b.index), t));
         }
         let reasoning = b
             .block
@@ -113,12 +147,7 @@ pub fn texts(value: &Value) -> Vec<(Pointer, &str)> {
             .and_then(|r| r.get("text"))
             .and_then(Value::as_str);
         if let Some(t) = reasoning {
-            let p = b
-                .pointer
-                .key("reasoningContent")
-                .key("reasoningText")
-                .key("text");
-            out.push((p, t));
+            out.push((TextAt::Reasoning(b.message, b.index), t));
         }
     }
     out
@@ -200,7 +229,7 @@ mod tests {
         .unwrap();
         let got: Vec<(String, &str)> = texts(&v)
             .into_iter()
-            .map(|(p, t)| (p.to_string(), t))
+            .map(|(at, t)| (at.pointer().to_string(), t))
             .collect();
         assert_eq!(
             got,
