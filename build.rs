@@ -14,13 +14,14 @@ fn main() {
 
 /// The rule families in catalog order: the order of `ftlint rules`, of the `Rule` enum and of
 /// SARIF's `rules[]`. A new family is one line here; a new rule is only a file.
-const FAMILIES: [&str; 10] = [
+const FAMILIES: [&str; 11] = [
     "jsonl",
     "chat",
     "preference",
     "rft",
     "completion",
     "gemini",
+    "bedrock",
     "tokens",
     "dataset",
     "sensitive",

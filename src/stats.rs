@@ -63,7 +63,12 @@ impl ExampleRecord {
             .iter()
             .chain(second)
             .filter_map(|m| m.get("role").and_then(Value::as_str));
-        let (mut has_system, mut has_user) = (false, false);
+        // A Bedrock record's system prompt is a top-level list, not a message.
+        let mut has_system = example
+            .get("system")
+            .and_then(Value::as_array)
+            .is_some_and(|s| !s.is_empty());
+        let mut has_user = false;
         for role in roles {
             has_system |= role == "system" || role == "developer";
             has_user |= role == "user";

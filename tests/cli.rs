@@ -130,7 +130,7 @@ fn error_lines_are_exact() {
         ),
         (
             vec!["check", "--target", "nope", "ok.jsonl"],
-            "unknown target `nope` (known: `openai`, `azure-openai`, `together`, `fireworks`, `vertex-gemini`, `bedrock-llama`)",
+            "unknown target `nope` (known: `openai`, `azure-openai`, `together`, `fireworks`, `vertex-gemini`, `bedrock-nova`, `bedrock-llama`)",
         ),
         (
             vec!["check", "--diff=-x", "ok.jsonl"],

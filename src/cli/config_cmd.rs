@@ -69,6 +69,7 @@ fn value_of(s: &Settings, key: &str) -> String {
             FormatChoice::Fixed(Format::Preference) => "preference",
             FormatChoice::Fixed(Format::Rft) => "rft",
             FormatChoice::Fixed(Format::Gemini) => "gemini",
+            FormatChoice::Fixed(Format::BedrockConversation) => "bedrock-conversation",
         }),
         "output-format" => name_of(&s.output_format),
         "select" => toml_list(&s.select),

@@ -38,6 +38,7 @@ pub enum FormatOption {
     Preference,
     Rft,
     Gemini,
+    BedrockConversation,
 }
 
 impl FormatOption {
@@ -49,6 +50,7 @@ impl FormatOption {
             FormatOption::Preference => FormatChoice::Fixed(Format::Preference),
             FormatOption::Rft => FormatChoice::Fixed(Format::Rft),
             FormatOption::Gemini => FormatChoice::Fixed(Format::Gemini),
+            FormatOption::BedrockConversation => FormatChoice::Fixed(Format::BedrockConversation),
         }
     }
 }
@@ -196,7 +198,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e.message(),
-            "unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `gemini`"
+            "unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `gemini`, `bedrock-conversation`"
         );
         let e = toml::Value::String("line".into())
             .try_into::<ModerationUnit>()

@@ -288,7 +288,7 @@ allow = ["a@b.c"]
         );
         assert_eq!(
             e("format = \"xml\"\n"),
-            "invalid config `f.toml:1:10`: `format`: unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `gemini`"
+            "invalid config `f.toml:1:10`: `format`: unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `gemini`, `bedrock-conversation`"
         );
         assert_eq!(
             e("[thresholds]\nsexual = { warn = 1.5 }\n"),

@@ -125,7 +125,8 @@ pub fn check_line(input: RawInput<'_>, opts: &Options) -> LineOutput {
                 text_offset + start as u64,
                 text[..start].chars().count() as u64 + 1,
             );
-            let detected = format::detect(obj);
+            let detected =
+                format::detect(obj).map(|f| format::for_target(f, |g| opts.target.accepts(g)));
             let (format, kind) = match opts.format {
                 FormatChoice::Fixed(f) => (f, Some(f)),
                 FormatChoice::Auto => (detected.unwrap_or(Format::Chat), detected),

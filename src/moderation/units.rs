@@ -30,9 +30,11 @@ pub struct TextUnit {
 /// The text units of one parsed line, in document order. Lines with no text give none.
 ///
 /// Chat (`messages`), preference (`input.messages`, `preferred_output`,
-/// `non_preferred_output`), RFT (`messages`), completion (`prompt`, `completion`) and Gemini
-/// (`systemInstruction.parts`, then each `contents[i].parts`) shapes are read; content is a
-/// string or the `text` of its parts joined by newlines; tool-call and function-call
+/// `non_preferred_output`), RFT (`messages`), completion (`prompt`, `completion`), Gemini
+/// (`systemInstruction.parts`, then each `contents[i].parts`) and Bedrock conversation
+/// (`system`, then `messages`) shapes are read; content is a string or the `text` of its parts
+/// joined by newlines (a Bedrock block's reasoning text too, in block order); a Bedrock
+/// `system` list is one unit (`/system`, its texts joined); tool-call and function-call
 /// `arguments` are their own units. Whitespace-only texts are skipped.
 pub fn text_units(value: &Value, mode: UnitMode) -> Vec<TextUnit> {
     let mut units = Vec::new();
@@ -73,6 +75,18 @@ type Sink<'s, 'a> = dyn FnMut(&dyn Fn() -> String, Cow<'a, str>) + 's;
 /// The units of `value` in document order.
 fn walk<'a>(value: &'a Value, sink: &mut Sink<'_, 'a>) {
     let Some(obj) = value.as_object() else { return };
+    // A Bedrock record's system prompt, a list of text blocks (no OpenAI format has one).
+    if let Some(Value::Array(blocks)) = obj.get("system") {
+        let texts: Vec<&str> = blocks
+            .iter()
+            .filter_map(|b| b.get("text").and_then(Value::as_str))
+            .collect();
+        push(
+            sink,
+            &|| "/system".to_string(),
+            Cow::Owned(texts.join("\n")),
+        );
+    }
     if let Some(msgs) = obj.get("messages") {
         messages(msgs, "/messages", sink);
     }
@@ -121,6 +135,13 @@ fn push<'a>(sink: &mut Sink<'_, 'a>, pointer: &dyn Fn() -> String, text: Cow<'a,
     }
 }
 
+/// A content part's text: its `text`, or a Bedrock block's reasoning text.
+fn part_text(part: &Value) -> Option<&str> {
+    part.get("text")
+        .or_else(|| part.pointer("/reasoningContent/reasoningText/text"))
+        .and_then(Value::as_str)
+}
+
 fn messages<'a>(msgs: &'a Value, base: &str, sink: &mut Sink<'_, 'a>) {
     let Some(list) = msgs.as_array() else { return };
     for (i, m) in list.iter().enumerate() {
@@ -130,10 +151,7 @@ fn messages<'a>(msgs: &'a Value, base: &str, sink: &mut Sink<'_, 'a>) {
                 push(sink, &|| format!("{base}/{i}/content"), Cow::Borrowed(s));
             }
             Some(Value::Array(parts)) => {
-                let texts: Vec<&str> = parts
-                    .iter()
-                    .filter_map(|p| p.get("text").and_then(Value::as_str))
-                    .collect();
+                let texts: Vec<&str> = parts.iter().filter_map(part_text).collect();
                 push(
                     sink,
                     &|| format!("{base}/{i}/content"),
@@ -212,6 +230,30 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].pointer, "");
         assert_eq!(e[0].text, "sys\na\nb\n{\"x\":1}");
+    }
+
+    #[test]
+    fn bedrock_system_then_messages() {
+        let v = json!({"schemaVersion": "bedrock-conversation-2024",
+        "system": [{"text": "s1"}, {"text": "s2"}],
+        "messages": [
+            {"role": "user", "content": [{"text": "q"}, {"image": {"format": "png"}}]},
+            {"role": "assistant", "content": [{"reasoningContent": {"reasoningText": {"text": "think"}}}, {"text": "a"}]}
+        ]});
+        let u = text_units(&v, UnitMode::Message);
+        let got: Vec<(&str, &str)> = u
+            .iter()
+            .map(|u| (u.pointer.as_str(), u.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/system", "s1\ns2"),
+                ("/messages/0/content", "q"),
+                ("/messages/1/content", "think\na")
+            ]
+        );
+        assert_eq!(unit_count(&v, UnitMode::Message), 3);
     }
 
     #[test]

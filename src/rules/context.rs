@@ -152,7 +152,9 @@ impl<'a> ExampleCtx<'a> {
                     }
                 }
                 // Gemini turns are not OpenAI messages: the G rules read them (`crate::gemini`).
-                Format::Completion | Format::Gemini => {}
+                // Bedrock records have their own rules (B), which read the line directly: the
+                // chat rules' view of `messages` does not fit their content blocks.
+                Format::Completion | Format::Gemini | Format::BedrockConversation => {}
             }
             out
         })

@@ -19,6 +19,7 @@
 //!   the end of the file;
 //! - **run** ([`RunCtx`]): once per run, before any file (the model exists).
 
+pub mod bedrock;
 pub mod chat;
 pub mod completion;
 mod context;

@@ -22,6 +22,8 @@ pub const PREFERENCE_SCHEMA: &str = include_str!("../../rules/schemas/preference
 pub const RFT_SCHEMA: &str = include_str!("../../rules/schemas/rft.schema.json");
 pub const COMPLETION_SCHEMA: &str = include_str!("../../rules/schemas/completion.schema.json");
 pub const GEMINI_SCHEMA: &str = include_str!("../../rules/schemas/gemini.schema.json");
+pub const BEDROCK_CONVERSATION_SCHEMA: &str =
+    include_str!("../../rules/schemas/bedrock-conversation.schema.json");
 
 static CHAT: LazyLock<Compiled> = LazyLock::new(|| compile(CHAT_SCHEMA));
 static PREFERENCE: LazyLock<Compiled> =
@@ -29,6 +31,8 @@ static PREFERENCE: LazyLock<Compiled> =
 static RFT: LazyLock<Compiled> = LazyLock::new(|| compile(&with_chat_defs(RFT_SCHEMA)));
 static COMPLETION: LazyLock<Compiled> = LazyLock::new(|| compile(COMPLETION_SCHEMA));
 static GEMINI: LazyLock<Compiled> = LazyLock::new(|| compile(GEMINI_SCHEMA));
+static BEDROCK_CONVERSATION: LazyLock<Compiled> =
+    LazyLock::new(|| compile(BEDROCK_CONVERSATION_SCHEMA));
 
 /// A schema ready to validate with, and its `x-code` annotations as rules, by the JSON pointer
 /// of the node that carries them.
@@ -57,6 +61,7 @@ pub enum Schema {
     Rft,
     Completion,
     Gemini,
+    BedrockConversation,
 }
 
 impl Schema {
@@ -69,6 +74,7 @@ impl Schema {
             Format::Rft => Schema::Rft,
             Format::Completion => Schema::Completion,
             Format::Gemini => Schema::Gemini,
+            Format::BedrockConversation => Schema::BedrockConversation,
         }
     }
 }
@@ -223,6 +229,7 @@ pub fn issues(which: Schema, value: &Value, mut sink: impl FnMut(Rule, &Issue<'_
         Schema::Rft => &*RFT,
         Schema::Completion => &*COMPLETION,
         Schema::Gemini => &*GEMINI,
+        Schema::BedrockConversation => &*BEDROCK_CONVERSATION,
     };
     if compiled.validator.is_valid(value) {
         return;
@@ -486,6 +493,7 @@ mod tests {
             with_chat_defs(RFT_SCHEMA),
             COMPLETION_SCHEMA.to_owned(),
             GEMINI_SCHEMA.to_owned(),
+            BEDROCK_CONVERSATION_SCHEMA.to_owned(),
         ] {
             let c = compile(&text);
             assert_eq!(c.codes.len(), text.matches("\"x-code\"").count());

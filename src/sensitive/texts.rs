@@ -44,6 +44,10 @@ enum Within {
     TurnPart(usize, usize),
     /// `{base}/parts/{j}/text`: a part of a Gemini system instruction.
     Parts(usize),
+    /// `{base}/{j}/text`: a Bedrock `system` block.
+    Text(usize),
+    /// `{base}/{i}/content/{j}/reasoningContent/reasoningText/text`: Bedrock reasoning.
+    Reasoning(usize, usize),
 }
 
 impl TextPointer {
@@ -65,6 +69,10 @@ impl TextPointer {
                 Within::Arguments(i, j) => format!("{base}/{i}/tool_calls/{j}/function/arguments"),
                 Within::TurnPart(i, j) => format!("{base}/{i}/parts/{j}/text"),
                 Within::Parts(j) => format!("{base}/parts/{j}/text"),
+                Within::Text(j) => format!("{base}/{j}/text"),
+                Within::Reasoning(i, j) => {
+                    format!("{base}/{i}/content/{j}/reasoningContent/reasoningText/text")
+                }
             }
         })
     }
@@ -101,13 +109,27 @@ impl Eq for TextPointer {}
 /// The texts of a parsed line, in order, for every format ftlint knows: chat (`messages`, with
 /// string content or `text` parts, and `tool_calls[].function.arguments`), preference
 /// (`input.messages`, `preferred_output`, `non_preferred_output`) and prompt/completion
-/// (`prompt` as role `user`, `completion` as role `assistant`) and Gemini (the text parts of
+/// (`prompt` as role `user`, `completion` as role `assistant`), Gemini (the text parts of
 /// `systemInstruction` as role `system`, then those of each turn of `contents`, a `model` turn
-/// as role `assistant`). Pass
+/// as role `assistant`) and Bedrock conversation records (`system[].text` as role `system`,
+/// before the messages as in the line; content blocks' `text` and
+/// `reasoningContent.reasoningText.text`). Pass
 /// [`message_texts`] of the result to [`super::Scanner::scan_example`]; `message_index` of a
 /// match indexes this vector.
 pub fn line_texts(line: &Value) -> Vec<LineText<'_>> {
     let mut out = Vec::new();
+    // A Bedrock record's system prompt: a list of text blocks (no OpenAI format has one).
+    if let Some(system) = line.get("system").and_then(Value::as_array) {
+        for (j, block) in system.iter().enumerate() {
+            if let Some(text) = block.get("text").and_then(Value::as_str) {
+                out.push(LineText {
+                    pointer: TextPointer::new("/system", Within::Text(j)),
+                    role: "system",
+                    text,
+                });
+            }
+        }
+    }
     if let Some(msgs) = line.get("messages").and_then(Value::as_array) {
         push_messages(&mut out, "/messages", msgs);
     }
@@ -183,6 +205,15 @@ pub fn message_texts<'a>(texts: &[LineText<'a>]) -> Vec<MessageText<'a>> {
         .collect()
 }
 
+/// A Bedrock block's `reasoningContent.reasoningText.text` (Nova 2 trains on it).
+fn reasoning_text(block: &Value) -> Option<&str> {
+    block
+        .get("reasoningContent")?
+        .get("reasoningText")?
+        .get("text")?
+        .as_str()
+}
+
 fn push_messages<'a>(out: &mut Vec<LineText<'a>>, base: &'static str, msgs: &'a [Value]) {
     for (i, m) in msgs.iter().enumerate() {
         let role = m.get("role").and_then(Value::as_str).unwrap_or("");
@@ -197,6 +228,13 @@ fn push_messages<'a>(out: &mut Vec<LineText<'a>>, base: &'static str, msgs: &'a 
                     if let Some(text) = part.get("text").and_then(Value::as_str) {
                         out.push(LineText {
                             pointer: TextPointer::new(base, Within::Part(i, j)),
+                            role,
+                            text,
+                        });
+                    }
+                    if let Some(text) = reasoning_text(part) {
+                        out.push(LineText {
+                            pointer: TextPointer::new(base, Within::Reasoning(i, j)),
                             role,
                             text,
                         });
@@ -276,6 +314,36 @@ mod tests {
             ("/contents/0/parts/2/text", "user", "r"),
             ("/contents/1/parts/0/text", "assistant", "a"),
             ("/contents/2/parts/0/text", "", "x"),
+        ];
+        let want: Vec<(String, &str, &str)> = want
+            .iter()
+            .map(|(p, r, t)| (p.to_string(), *r, *t))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn bedrock_system_blocks_and_reasoning() {
+        let v: Value = serde_json::from_str(
+            r#"{"schemaVersion": "bedrock-conversation-2024", "system": [{"text": "S0"}, {"text": "S1"}],
+                "messages": [{"role": "user", "content": [{"text": "u"}, {"image": {"format": "png"}}]},
+                {"role": "assistant", "content": [{"reasoningContent": {"reasoningText": {"text": "r"}}}, {"text": "a"}]}]}"#,
+        )
+        .unwrap();
+        let got: Vec<(String, &str, &str)> = line_texts(&v)
+            .iter()
+            .map(|x| (x.pointer.to_string(), x.role, x.text))
+            .collect();
+        let want = [
+            ("/system/0/text", "system", "S0"),
+            ("/system/1/text", "system", "S1"),
+            ("/messages/0/content/0/text", "user", "u"),
+            (
+                "/messages/1/content/0/reasoningContent/reasoningText/text",
+                "assistant",
+                "r",
+            ),
+            ("/messages/1/content/1/text", "assistant", "a"),
         ];
         let want: Vec<(String, &str, &str)> = want
             .iter()

@@ -208,6 +208,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../rules/targets/vertex-gemini.toml"),
     ),
     (
+        "bedrock-nova",
+        include_str!("../../rules/targets/bedrock-nova.toml"),
+    ),
+    (
         "bedrock-llama",
         include_str!("../../rules/targets/bedrock-llama.toml"),
     ),
@@ -618,7 +622,17 @@ mod tests {
         );
         assert_eq!(
             Target::builtin("bedrock-llama").unwrap().formats,
-            [Format::Completion]
+            [Format::Completion, Format::BedrockConversation]
+        );
+        let nova = Target::builtin("bedrock-nova").unwrap();
+        assert_eq!(nova.formats, [Format::BedrockConversation]);
+        assert_eq!((nova.min_examples, nova.max_examples), (8, Some(20_000)));
+        assert_eq!(nova.default_epochs, Some(2));
+        assert_eq!(
+            nova.counter(nova.default_model()),
+            Some(Counter::Estimate {
+                chars_per_token: 6.0
+            })
         );
     }
 

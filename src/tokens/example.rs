@@ -20,6 +20,12 @@
 //!
 //! Numbers, booleans and nulls (`weight`, …) add nothing.
 //!
+//! Bedrock conversation records (`{"schemaVersion", "system": [{"text"}], "messages": [{"role",
+//! "content": [blocks]}]}`) go through the same formula: each `text` block and each
+//! `reasoningContent.reasoningText.text` is counted as text, and the top-level `system` list's
+//! texts are added. The formula's per-message framing is OpenAI's; Bedrock's own tokenizer is
+//! not public, so for these records the count is an estimate of the text's size.
+//!
 //! Prompt/completion (`{"prompt", "completion"}`, legacy base models): tokens of `prompt` +
 //! tokens of `completion`, no per-message overhead.
 //!
@@ -75,6 +81,10 @@ pub fn count_example(counter: impl Into<Counter>, example: &Value) -> ExampleTok
     if let Some(messages) = obj.get("messages") {
         let mut out = count_messages(encoding, [messages]);
         out.total += count_definitions(encoding, obj);
+        // A Bedrock record's system prompt (a list of text blocks; OpenAI has none).
+        if let Some(system @ Value::Array(_)) = obj.get("system") {
+            out.total += text_tokens(system, &tok);
+        }
         return out;
     }
     if ["contents", "systemInstruction", "system_instruction"]
@@ -208,7 +218,13 @@ fn text_tokens(value: &Value, tok: &impl Fn(&str) -> u64) -> u64 {
             .iter()
             .filter_map(|part| match part {
                 Value::String(s) => Some(s.as_str()),
-                Value::Object(p) => p.get("text").and_then(Value::as_str),
+                Value::Object(p) => p.get("text").and_then(Value::as_str).or_else(|| {
+                    // A Bedrock reasoning block, trained on by Nova 2.
+                    p.get("reasoningContent")?
+                        .get("reasoningText")?
+                        .get("text")?
+                        .as_str()
+                }),
                 _ => None,
             })
             .map(tok)
@@ -415,6 +431,34 @@ mod tests {
             ExampleTokens {
                 total: want,
                 assistant: t(O200K, "hello")
+            }
+        );
+    }
+
+    /// A Bedrock record: the system list's texts, each message's role and `text` blocks and the
+    /// reasoning text; image blocks (S3 references) add nothing.
+    #[test]
+    fn bedrock_record() {
+        let ex = json!({"schemaVersion": "bedrock-conversation-2024",
+        "system": [{"text": "You are terse."}, {"text": "Answer in French."}],
+        "messages": [
+            {"role": "user", "content": [{"text": "Capital of Peru?"},
+                {"image": {"format": "png", "source": {"s3Location": {"uri": "s3://b/k.png"}}}}]},
+            {"role": "assistant", "content": [
+                {"reasoningContent": {"reasoningText": {"text": "Peru's capital is Lima."}}},
+                {"text": "Lima."}]}
+        ]});
+        let answer = t(O200K, "Peru's capital is Lima.") + t(O200K, "Lima.");
+        let want = 3
+            + t(O200K, "You are terse.")
+            + t(O200K, "Answer in French.")
+            + (3 + t(O200K, "user") + t(O200K, "Capital of Peru?"))
+            + (3 + t(O200K, "assistant") + answer);
+        assert_eq!(
+            count_example(O200K, &ex),
+            ExampleTokens {
+                total: want,
+                assistant: answer
             }
         );
     }

@@ -1,8 +1,9 @@
 //! ## What it checks
-//! An example whose conversation up to its last assistant message (and its `tools`) equals an
-//! earlier line's, but whose final assistant message differs. The finding is on the later
-//! line, at its `{`, and names the earlier one. In Gemini data the same holds for the last
-//! `model` turn, the turns before it, the `systemInstruction` and the `tools`.
+//! An example whose conversation up to its last assistant message (and its `tools`; for a
+//! Bedrock record its `system` list and `toolConfig`) equals an earlier line's, but whose final
+//! assistant message differs. The finding is on the later line, at its `{`, and names the
+//! earlier one. In Gemini data the same holds for the last `model` turn, the turns before it,
+//! the `systemInstruction` and the `tools`.
 //!
 //! ## Why it matters
 //! The model is taught two different answers to the same input and learns to hedge between
@@ -40,18 +41,26 @@ struct Check;
 impl DatasetRule for Check {
     /// The conversation before the last assistant message (with the tools), and that message.
     fn note(&self, ex: &ExampleCtx<'_>) -> Option<Note> {
-        if ex.format == Format::Gemini {
-            return gemini_note(ex);
-        }
-        if !matches!(ex.format, Format::Chat | Format::Rft) {
-            return None;
-        }
+        let bedrock = match ex.format {
+            Format::Chat | Format::Rft => false,
+            Format::BedrockConversation => true,
+            Format::Gemini => return gemini_note(ex),
+            _ => return None,
+        };
         let messages = ex.value.get("messages")?.as_array()?;
         let last = messages
             .iter()
             .rposition(|m| m.get("role").and_then(Value::as_str) == Some("assistant"))
             .filter(|&k| k > 0)?;
-        let prefix = hash::hash_values(ex.value.get("tools").into_iter().chain(&messages[..last]));
+        let prefix = if bedrock {
+            // A Bedrock answer is conditioned on the record's `system` list and `toolConfig`
+            // too; each is hashed (`null` when absent) so one never stands for the other.
+            let context = ["system", "toolConfig"]
+                .map(|k| ex.value.get(k).unwrap_or(&Value::Null));
+            hash::hash_values(context.iter().copied().chain(&messages[..last]))
+        } else {
+            hash::hash_values(ex.value.get("tools").into_iter().chain(&messages[..last]))
+        };
         Some(Note::Pair(prefix, hash::hash_value(&messages[last])))
     }
 

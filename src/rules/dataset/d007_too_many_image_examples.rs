@@ -43,8 +43,9 @@ impl DatasetRule for Check {
         let messages = match ex.format {
             Format::Chat | Format::Rft => ex.value.get("messages"),
             Format::Preference => ex.value.pointer("/input/messages"),
-            // Gemini's image limits are per example and per model (the target's), not this one.
-            Format::Completion | Format::Gemini => None,
+            // Gemini's image limits are per example and per model (the target's), not this one;
+            // Bedrock images are S3 objects counted per sample by B008, not OpenAI `image_url`s.
+            Format::Completion | Format::Gemini | Format::BedrockConversation => None,
         };
         messages
             .and_then(Value::as_array)
