@@ -30,6 +30,8 @@ struct File<'a> {
     tokens: Option<crate::tokens::FileTokens>,
     epochs: Option<u32>,
     estimated_cost_usd: Option<f64>,
+    /// `null` when moderation did not run (added in version 1).
+    moderation: Option<&'a crate::moderation::summary::ModerationSummary>,
 }
 
 /// One diagnostic, shared with `json-lines`. File-level findings have line 0 and no offsets.
@@ -117,6 +119,7 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
                 tokens: r.tokens,
                 epochs: r.epochs,
                 estimated_cost_usd: r.estimated_cost_usd,
+                moderation: r.moderation.as_ref(),
             })
             .collect(),
         diagnostics: reports

@@ -1,7 +1,8 @@
 //! ## What it checks
 //! A category score at or over the active profile's `warn` or `error` threshold for that
 //! category. The finding spans the scored text and names the category, the score, the
-//! threshold and the profile; its severity is the level reached (warning or error).
+//! threshold, the profile and the scoring model; its severity is the level reached (warning or
+//! error). The help says what in a text drives that category.
 //! ## Why it matters
 //! The fine-tuning gate is stricter than the public endpoint's `flagged` bit: a file whose
 //! every text was `flagged: false` (highest scores sexual 0.0687, sexual/minors 0.0162) was
@@ -23,6 +24,7 @@ use crate::diagnostic::Finding;
 use crate::moderation::check::Event;
 use crate::rules::ExampleCtx;
 use crate::moderation::profile::{Hit, Level};
+use crate::moderation::scores::Category;
 use crate::rules::moderation::fmt_score;
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
@@ -49,30 +51,41 @@ pub fn severity(hit: &Hit) -> Severity {
     }
 }
 
-pub fn message(hit: &Hit, profile: &str) -> String {
+pub fn message(hit: &Hit, profile: &str, model: &str) -> String {
     let level = match hit.level {
         Level::Warn => "warn",
         Level::Error => "error",
     };
     format!(
-        "`{}` score `{}` is at or over the {level} threshold `{}` of profile `{profile}`",
+        "`{}` score `{}` is at or over the {level} threshold `{}` of profile `{profile}` (model `{model}`)",
         hit.category,
         fmt_score(hit.score),
         hit.threshold.map_or_else(|| "-".to_string(), fmt_score),
     )
 }
 
+/// What in a text drives the category: a person asking about someone's weight needs other
+/// advice than a violent story.
 pub fn help(hit: &Hit) -> String {
+    use Category::*;
+    let what = match hit.category {
+        Sexual => "body details, appearance or intimacy in this text (a person's weight, measurements, looks count)",
+        SexualMinors => "body details, appearance or intimacy next to any sign of a minor (a school, a grade, an age under 18) in this text",
+        Harassment | HarassmentThreatening => "insults or threats aimed at a person in this text",
+        Hate | HateThreatening => "insults, slurs or threats aimed at a group in this text",
+        Illicit | IllicitViolent => "instructions or advice that help someone do wrong (or get weapons) in this text",
+        SelfHarm | SelfHarmIntent | SelfHarmInstructions => "methods, encouragement or statements of intent about self-harm in this text",
+        Violence | ViolenceGraphic => "violent or graphic detail in this text",
+    };
     format!(
-        "reword this text to lower its `{}` score, or accept it with `[thresholds]` `\"{}\" = {{ warn = …, error = … }}`",
-        hit.category, hit.category
+        "remove or tone down {what}; or, if the text is fine, accept it with `[thresholds]` `\"{}\" = {{ warn = …, error = … }}`",
+        hit.category
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::moderation::scores::Category;
 
     #[test]
     fn names_category_score_threshold_profile() {
@@ -84,10 +97,18 @@ mod tests {
             flagged_only: false,
         };
         assert_eq!(
-            message(&hit, "finetune"),
-            "`sexual/minors` score `0.0162` is at or over the warn threshold `0.0100` of profile `finetune`"
+            message(&hit, "finetune", "text-moderation-007"),
+            "`sexual/minors` score `0.0162` is at or over the warn threshold `0.0100` of profile `finetune` (model `text-moderation-007`)"
         );
         assert_eq!(severity(&hit), Severity::Warning);
-        assert!(help(&hit).contains("\"sexual/minors\""));
+        assert_eq!(
+            help(&hit),
+            "remove or tone down body details, appearance or intimacy next to any sign of a minor (a school, a grade, an age under 18) in this text; or, if the text is fine, accept it with `[thresholds]` `\"sexual/minors\" = { warn = …, error = … }`"
+        );
+        let sexual = Hit {
+            category: Category::Sexual,
+            ..hit.clone()
+        };
+        assert!(help(&sexual).contains("a person's weight"), "{}", help(&sexual));
     }
 }
