@@ -69,8 +69,8 @@ pub fn message(hit: &Hit, profile: &str, model: &str) -> String {
 pub fn help(hit: &Hit) -> String {
     use Category::*;
     let what = match hit.category {
-        Sexual => "body details, appearance or intimacy in this text (a person's weight, measurements, looks count)",
-        SexualMinors => "body details, appearance or intimacy next to any sign of a minor (a school, a grade, an age under 18) in this text",
+        Sexual => "body details (a person's weight, measurements, looks) or intimacy in this text",
+        SexualMinors => "body details (a person's weight, measurements, looks) or intimacy next to any sign of a minor (a school, a grade, an age under 18) in this text",
         Harassment | HarassmentThreatening => "insults or threats aimed at a person in this text",
         Hate | HateThreatening => "insults, slurs or threats aimed at a group in this text",
         Illicit | IllicitViolent => "instructions or advice that help someone do wrong (or get weapons) in this text",
@@ -103,7 +103,7 @@ mod tests {
         assert_eq!(severity(&hit), Severity::Warning);
         assert_eq!(
             help(&hit),
-            "remove or tone down body details, appearance or intimacy next to any sign of a minor (a school, a grade, an age under 18) in this text; or, if the text is fine, accept it with `[thresholds]` `\"sexual/minors\" = { warn = …, error = … }`"
+            "remove or tone down body details (a person's weight, measurements, looks) or intimacy next to any sign of a minor (a school, a grade, an age under 18) in this text; or, if the text is fine, accept it with `[thresholds]` `\"sexual/minors\" = { warn = …, error = … }`"
         );
         let sexual = Hit {
             category: Category::Sexual,
