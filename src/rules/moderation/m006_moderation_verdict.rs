@@ -28,7 +28,8 @@
 //! ## Configuration
 //! Every weight and threshold, with its reasoning, is data in `rules/moderation/verdict.toml`;
 //! the score signals follow the active profile (`--profile`, `[thresholds]`). Under `--profile
-//! api` a high risk is a warning. `--select`/`--ignore M006` turns it on or off.
+//! api` a high risk is a warning. `--select`/`--ignore M006` turns it on or off; `--moderation
+//! off` turns off every M rule, this one too.
 
 use crate::diagnostic::Diagnostic;
 use crate::moderation::verdict::Verdict;

@@ -22,7 +22,8 @@
 //! ## Configuration
 //! Score each example, then check with those scores: `ftlint moderate FILE --moderation-unit
 //! example --export SCORES` (network) and `--scores SCORES --moderation-unit example`; or match
-//! `--moderation-unit` to the records. An error with `--require-scores` when no text is scored.
+//! `--moderation-unit` to the records. With `--require-scores` the unit mismatch is an error, as
+//! the M004 findings it stands for would be.
 
 use crate::diagnostic::Diagnostic;
 use crate::moderation::fmt_score;
