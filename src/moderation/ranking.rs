@@ -21,7 +21,7 @@ pub struct LineScores {
     pub texts: u64,
     /// The models its scores came from: name, the categories they scored (bit `i` is
     /// `Category::ALL[i]`), and how many texts.
-    pub models: Vec<(String, u16, u32)>,
+    pub models: Vec<(String, u64, u32)>,
 }
 
 impl LineScores {
@@ -30,7 +30,7 @@ impl LineScores {
         let mut bytes = Vec::with_capacity(score.model.len() + 1 + 9 * 13);
         bytes.extend_from_slice(score.model.as_bytes());
         bytes.push(u8::from(score.flagged));
-        let mut mask = 0u16;
+        let mut mask = 0u64;
         for (c, s) in &score.category_scores {
             let i = category_bit(*c);
             mask |= 1 << i;
@@ -53,12 +53,15 @@ impl LineScores {
     }
 }
 
+// A category is a bit of a `u64` mask.
+const _: () = assert!(Category::ALL.len() <= 64);
+
 fn category_bit(c: Category) -> usize {
     Category::ALL.iter().position(|x| *x == c).unwrap_or(0)
 }
 
 /// The categories of a mask, in [`Category::ALL`] order.
-pub fn categories_of(mask: u16) -> Vec<Category> {
+pub fn categories_of(mask: u64) -> Vec<Category> {
     Category::ALL
         .iter()
         .enumerate()
@@ -74,7 +77,7 @@ pub struct ModelUse {
     /// Scored texts.
     pub texts: u64,
     /// The categories it scored (a mask, see [`LineScores::models`]).
-    pub categories: u16,
+    pub categories: u64,
 }
 
 /// Why a file's scores cannot rank its examples.
@@ -117,7 +120,7 @@ pub struct ModelIssue {
     pub problem: super::models::ModelProblem,
     pub texts: u64,
     /// The categories those scores have (a mask, see [`LineScores::models`]).
-    pub categories: u16,
+    pub categories: u64,
     /// The profile whose thresholds were applied to them.
     pub profile: String,
 }
@@ -136,7 +139,7 @@ pub struct Tally {
     first: Option<(u64, u64)>,
     same_scores: bool,
     same_texts: bool,
-    models: BTreeMap<String, (u64, u16)>,
+    models: BTreeMap<String, (u64, u64)>,
 }
 
 impl Tally {

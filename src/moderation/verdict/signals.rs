@@ -130,13 +130,16 @@ const MAX_PEOPLE: usize = 100_000;
 pub struct Lines {
     pub count: u64,
     pub first: Vec<u64>,
+    /// The last line added (lines come in file order: a repeat is the same line).
+    last: u64,
 }
 
 impl Lines {
     fn add(&mut self, line: u64) {
-        if self.first.last() == Some(&line) {
+        if self.count > 0 && self.last == line {
             return;
         }
+        self.last = line;
         self.count += 1;
         if self.first.len() < LINES_KEPT {
             self.first.push(line);
@@ -250,5 +253,61 @@ impl SignalTally {
                 t.max_line = line;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_bounded_and_a_line_counts_once() {
+        let mut l = Lines::default();
+        for i in 1..=30 {
+            l.add(i);
+            l.add(i); // several facts on one line
+        }
+        assert_eq!(l.count, 30);
+        assert_eq!(l.first, (1..=12).collect::<Vec<u64>>());
+        assert_eq!(
+            super::super::lines_phrase(&l),
+            "lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, … (30 in all)"
+        );
+        let mut one = Lines::default();
+        one.add(5);
+        assert_eq!(super::super::lines_phrase(&one), "line 5");
+    }
+
+    #[test]
+    fn an_example_with_nothing_to_keep_costs_nothing() {
+        let data = VerdictData::builtin().unwrap();
+        let v = serde_json::json!({"messages": [{"role": "user", "content": "What is 2 + 2?"}, {"role": "assistant", "content": "4"}]});
+        let texts = crate::sensitive::line_texts(&v);
+        let scan = crate::sensitive::Scanner::builtin()
+            .scan_example(&crate::sensitive::message_texts(&texts));
+        assert_eq!(ExampleSignals::of(data, Some((&texts, &scan)), &[]), None);
+        assert_eq!(ExampleSignals::of(data, None, &[]), None);
+    }
+
+    #[test]
+    fn people_are_one_whatever_their_spacing() {
+        let mut t = SignalTally::default();
+        let note = |name: &str| ExampleSignals {
+            people: vec![PersonNote {
+                name: name.into(),
+                kinds: vec![FactKind::Height],
+                birth_date: false,
+                street_address: false,
+            }],
+            ..ExampleSignals::default()
+        };
+        t.add(1, &note("愛上 尾根"));
+        t.add(2, &note("愛上尾根"));
+        assert_eq!(t.people.len(), 1);
+        let p = t.people.values().next().unwrap();
+        assert_eq!((p.display.as_str(), p.lines.count), ("愛上 尾根", 2));
+        // Height stated as a fact is a body detail even with no body word in the text.
+        assert_eq!(p.body.count, 2);
+        assert_eq!(p.body_term.as_deref(), Some("height"));
     }
 }

@@ -78,7 +78,7 @@ pub fn message(i: &ModelIssue) -> String {
 }
 
 /// `its 11 categories by name; no score for `illicit`, `illicit/violent``
-fn mapping(mask: u16) -> String {
+fn mapping(mask: u64) -> String {
     let have = categories_of(mask);
     let missing: Vec<String> = Category::ALL
         .iter()
@@ -122,7 +122,7 @@ mod tests {
             .iter()
             .enumerate()
             .filter(|(_, c)| cats.contains(c))
-            .fold(0u16, |m, (i, _)| m | 1 << i);
+            .fold(0u64, |m, (i, _)| m | 1 << i);
         ModelIssue {
             problem: ScoringModels::builtin().judge(model, wanted).unwrap(),
             texts: 11,
