@@ -992,17 +992,25 @@ fn profile_dataset_under_finetune_explains_the_risk() {
         assert_eq!(
             msgs,
             [
-                "`sexual` score `0.0687` is at or over the warn threshold `0.0500` of profile `finetune`",
-                "`sexual/minors` score `0.0162` is at or over the warn threshold `0.0100` of profile `finetune`",
+                "`sexual` score `0.0687` is at or over the warn threshold `0.0500` of profile `finetune` (model `text-moderation-007`)",
+                "`sexual/minors` score `0.0162` is at or over the warn threshold `0.0100` of profile `finetune` (model `text-moderation-007`)",
             ]
         );
     }
     assert!(report.gate.is_none());
-    assert_eq!(report.riskiest.len(), 5);
-    assert_eq!(report.riskiest[0].line, 1);
-    assert_eq!(report.riskiest[0].category, Category::SexualMinors);
-    let lines = ftlint::moderation::check::format_riskiest(&report.riskiest);
-    assert_eq!(lines[0], "line 1: sexual/minors 0.0162");
+    // One score of the whole text on every example ranks nothing: no riskiest list (M007).
+    assert!(report.riskiest.is_empty());
+    match &report.ranking.cannot_rank {
+        Some(ftlint::moderation::ranking::CannotRank::Identical {
+            examples,
+            model,
+            top: Some((category, _)),
+        }) => {
+            assert_eq!((*examples, model.as_str()), (11, "text-moderation-007"));
+            assert_eq!(*category, Category::SexualMinors);
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

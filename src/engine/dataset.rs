@@ -21,6 +21,7 @@ pub struct Merger<'o> {
     tokens: FileTokens,
     records: Vec<ExampleRecord>,
     moderation: crate::moderation::check::Tally,
+    signals: crate::moderation::verdict::SignalTally,
     /// One state per dataset rule of the plan, in plan order.
     states: Vec<Box<dyn DatasetState>>,
     /// Per detected format: how many lines, and the first.
@@ -42,6 +43,7 @@ impl<'o> Merger<'o> {
             tokens: FileTokens::default(),
             records: Vec::new(),
             moderation: Default::default(),
+            signals: Default::default(),
             states: opts
                 .plan
                 .dataset
@@ -96,6 +98,9 @@ impl<'o> Merger<'o> {
         if let Some(m) = &s.moderation {
             self.moderation.add(m);
         }
+        if let Some(signals) = &s.signals {
+            self.signals.add(line, signals);
+        }
         if let Some(f) = detected {
             match self.formats.iter_mut().find(|(g, _, _)| *g == f) {
                 Some(entry) => entry.1 += 1,
@@ -128,10 +133,16 @@ impl<'o> Merger<'o> {
             .max_by_key(|(i, (_, n, _))| (*n, std::cmp::Reverse(*i)))
             .map(|(_, (f, _, first))| (*f, *first));
         let (mut riskiest, mut moderation_note, mut verdict) = (Vec::new(), None, None);
+        let mut summary = None;
         if let Some(m) = &self.opts.moderation {
-            let v = m.check.finish(std::mem::take(&mut self.moderation));
+            let v = m.finish(
+                std::mem::take(&mut self.moderation),
+                std::mem::take(&mut self.signals),
+                self.opts.scanner().min_profile_kinds(),
+            );
             riskiest = crate::moderation::check::format_riskiest(&v.riskiest);
             moderation_note = v.not_checked_note.clone();
+            summary = Some(crate::moderation::summary::ModerationSummary::of(m, &v));
             verdict = Some(v);
         }
         let facts = FileFacts {
@@ -182,6 +193,7 @@ impl<'o> Merger<'o> {
             records: self.records,
             riskiest,
             moderation_note,
+            moderation: summary,
         }
     }
 }

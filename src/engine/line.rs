@@ -23,6 +23,8 @@ pub struct LineSummary {
     pub tokens: Option<u64>,
     pub record: Option<crate::stats::ExampleRecord>,
     pub moderation: Option<crate::moderation::LineSummary>,
+    /// What the content gate's verdict keeps of the example, when it runs.
+    pub signals: Option<crate::moderation::verdict::ExampleSignals>,
     /// The dataset rules' notes: (index of the rule in the plan's dataset phase, note), in
     /// plan order.
     pub notes: Vec<(usize, Note)>,
@@ -195,6 +197,12 @@ fn check_example(
         summary.moderation = Some(s);
         events = e;
         ex.moderation = Some(&events);
+        if let Some(data) = m.verdict_data() {
+            // The sensitive-data scan is the S rules' (computed once, whoever asks first).
+            let sensitive = ex.sensitive().map(|l| (&l.texts[..], &l.scan));
+            summary.signals =
+                crate::moderation::verdict::ExampleSignals::of(data, sensitive, &events);
+        }
     }
     if !plan.schema.is_empty() {
         found.extend(schema::findings(

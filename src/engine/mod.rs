@@ -113,6 +113,8 @@ pub struct FileReport {
     pub riskiest: Vec<String>,
     /// Set when moderation could not be judged (no scores) and the user did not ask for it.
     pub moderation_note: Option<String>,
+    /// The file's moderation for the JSON report (`None`: moderation did not run).
+    pub moderation: Option<crate::moderation::summary::ModerationSummary>,
 }
 
 /// How many blocks may be in the pool or waiting to be merged at once (and how far the reader

@@ -24,8 +24,12 @@ pub enum Event {
     /// The score source set `flagged`; `hits` are the text's hits (those with `flagged_only`
     /// are the categories the source marked), `model` the scoring model.
     Flagged { hits: Vec<Hit>, model: String },
-    /// A category at or over a threshold of `profile`.
-    OverThreshold { hit: Hit, profile: String },
+    /// A category at or over a threshold of `profile`; `model` scored the text.
+    OverThreshold {
+        hit: Hit,
+        profile: String,
+        model: String,
+    },
     /// No score for the text under `model` (said only when the user asked for moderation);
     /// `required`: `--require-scores`.
     Unscored { model: String, required: bool },
@@ -56,6 +60,8 @@ pub struct LineSummary {
     pub risk: f64,
     /// The riskiest unit's top category and score, and its pointer.
     pub top: Option<(Category, f64, String)>,
+    /// What ranking needs of its scores (see [`super::ranking`]).
+    pub scores: super::ranking::LineScores,
 }
 
 /// One entry of the summary's "riskiest examples".
@@ -82,6 +88,10 @@ pub struct FileReport {
     pub unscored_texts: u64,
     /// Set when no text had a score and M004 was not asked for: print once in the summary.
     pub not_checked_note: Option<String>,
+    /// Whether the scores can rank the examples, and the models they came from.
+    pub ranking: super::ranking::Ranking,
+    /// The verdict of the target's content gate, when it has one and M006 runs.
+    pub verdict: Option<super::verdict::Verdict>,
 }
 
 /// Examples listed in the summary.
@@ -121,6 +131,9 @@ impl ModerationCheck {
             return (findings, summary);
         }
         let units = text_units(value, self.unit_mode);
+        // Imported records of the other unit leave every text unscored: that is said once for
+        // the file (M007), not once per text.
+        let mismatched = store.imported_unit().is_some_and(|u| u != self.unit_mode);
         let mut summary = LineSummary {
             line,
             units: units.len() as u32,
@@ -143,7 +156,7 @@ impl ModerationCheck {
                 }
                 Resolved::Unscored => {
                     summary.unscored_units += 1;
-                    if self.report_unscored {
+                    if self.report_unscored && !mismatched {
                         findings.push(UnitEvent {
                             pointer: unit.pointer.clone(),
                             kind: Event::Unscored {
@@ -155,6 +168,7 @@ impl ModerationCheck {
                     continue;
                 }
             };
+            summary.scores.add(&score, &hash);
             let hits = self.profile.evaluate(&score);
             let flagged = self.profile.use_flagged && score.flagged;
             if flagged {
@@ -172,6 +186,7 @@ impl ModerationCheck {
                     kind: Event::OverThreshold {
                         hit: hit.clone(),
                         profile: self.profile.name.clone(),
+                        model: score.model.clone(),
                     },
                 });
             }
@@ -231,6 +246,12 @@ impl ModerationCheck {
                 })
             })
             .collect();
+        // One score on every example ranks nothing: no list (M007 says why).
+        let top = report.riskiest.first().map(|r| (r.category, r.score));
+        report.ranking = tally.ranking.finish(top);
+        if report.ranking.cannot_rank.is_some() {
+            report.riskiest.clear();
+        }
         if !tally.scored_any && report.unscored_texts > 0 && !self.report_unscored {
             report.not_checked_note = Some(
                 "moderation not checked: no scores for these texts; run `ftlint moderate FILE` (network) or pass `--scores FILE`"
@@ -251,6 +272,7 @@ pub struct Tally {
     scored_any: bool,
     /// The riskiest scored examples so far, riskiest first, at most [`RISKIEST_SHOWN`].
     top: Vec<LineSummary>,
+    ranking: super::ranking::Tally,
 }
 
 impl Tally {
@@ -258,6 +280,7 @@ impl Tally {
         self.examples += 1;
         self.unscored_texts += u64::from(l.unscored_units);
         self.scored_any |= l.units > l.unscored_units;
+        self.ranking.add(&l.scores);
         if l.flagged {
             self.flagged.push((l.line, l.risk));
         }

@@ -105,6 +105,9 @@ pub struct ImportedScores {
     by_hash: HashMap<[u8; 32], Score>,
     /// line → results aligned to its units (one result = whole line).
     aligned: HashMap<u64, Vec<Score>>,
+    /// Per-text records for whole examples (pointer `""`) and for single texts.
+    example_records: usize,
+    text_records: usize,
 }
 
 impl ImportedScores {
@@ -158,6 +161,11 @@ impl ImportedScores {
                 continue;
             }
             let ((at_line, pointer), hash, score) = read_record(&v).map_err(err)?;
+            if pointer.is_empty() {
+                out.example_records += 1;
+            } else {
+                out.text_records += 1;
+            }
             out.by_hash.insert(hash, score.clone());
             out.by_position
                 .entry(at_line)
@@ -188,6 +196,22 @@ impl ImportedScores {
         out.sort();
         out.dedup();
         out
+    }
+
+    /// The text unit every record is for, when all are per-text records of one unit (raw
+    /// responses fit either unit): whole examples, or single messages. With the number of
+    /// records.
+    pub fn records_unit(&self) -> Option<(super::units::UnitMode, usize)> {
+        use super::units::UnitMode;
+        if !self.aligned.is_empty() {
+            return None;
+        }
+        match (self.example_records, self.text_records) {
+            (0, 0) => None,
+            (n, 0) => Some((UnitMode::Example, n)),
+            (0, n) => Some((UnitMode::Message, n)),
+            _ => None,
+        }
     }
 
     /// The score for the `unit_index`-th unit of dataset line `line` (1-based), whose text

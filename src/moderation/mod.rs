@@ -13,6 +13,10 @@
 //! - [`store`]: the sources combined (cache → import → fetched) and the fetch step.
 //! - [`check`]: per-line findings (M001, M002, M004, M005) and the file verdict (M003, the
 //!   riskiest examples).
+//! - [`ranking`]: whether the scores can rank the examples (M007) and which models they came
+//!   from; [`models`]: which models are one, and which are shut down (M008).
+//! - [`verdict`]: the content gate's verdict on the whole file (M006), from the scores and the
+//!   signals they cannot see; [`summary`]: the file's moderation as the JSON report gives it.
 //!
 //! # Wiring into a per-line engine
 //!
@@ -62,16 +66,20 @@ pub mod cache;
 pub mod check;
 pub mod client;
 pub mod import;
+pub mod models;
 mod pack;
 pub mod profile;
 mod profile_def;
 pub mod provider;
+pub mod ranking;
 pub mod run;
 pub mod scale;
 pub mod scores;
 pub mod store;
+pub mod summary;
 pub mod transport;
 pub mod units;
+pub mod verdict;
 
 pub use azure::{AzureClient, AzureConfig};
 pub use cache::{resolve_cache_dir, Cache};

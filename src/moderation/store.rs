@@ -97,6 +97,17 @@ impl ScoreStore {
         self.provider
     }
 
+    /// The text unit of every imported record, and their number, when all are of one unit
+    /// (see [`ImportedScores::records_unit`]).
+    pub fn imported_unit(&self) -> Option<UnitMode> {
+        self.imported_records().map(|(u, _)| u)
+    }
+
+    /// [`ScoreStore::imported_unit`] with the number of records.
+    pub fn imported_records(&self) -> Option<(UnitMode, usize)> {
+        self.imported.as_ref()?.records_unit()
+    }
+
     /// Whether any source could hold a score (false: a plain `check` says once that
     /// moderation was not checked).
     pub fn has_any_source(&self) -> bool {

@@ -47,9 +47,14 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
     }
     for r in reports {
         if !r.riskiest.is_empty() {
+            let model = r
+                .moderation
+                .as_ref()
+                .and_then(|m| m.scoring_model.as_deref())
+                .map_or(String::new(), |m| format!(" (`{m}`)"));
             writeln!(
                 out,
-                "riskiest examples by moderation score{}:",
+                "riskiest examples by moderation score{model}{}:",
                 if reports.len() > 1 {
                     format!(" in {}", r.path)
                 } else {

@@ -33,6 +33,8 @@ struct File<'a> {
     token_counts: Option<&'static str>,
     epochs: Option<u32>,
     estimated_cost_usd: Option<f64>,
+    /// `null` when moderation did not run (added in version 1).
+    moderation: Option<&'a crate::moderation::summary::ModerationSummary>,
 }
 
 /// One diagnostic, shared with `json-lines`. File-level findings have line 0 and no offsets.
@@ -123,6 +125,7 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
                     .map(|exact| if exact { "exact" } else { "estimated" }),
                 epochs: r.epochs,
                 estimated_cost_usd: r.estimated_cost_usd,
+                moderation: r.moderation.as_ref(),
             })
             .collect(),
         diagnostics: reports

@@ -239,7 +239,18 @@ pub fn moderation_run(s: &Settings, plan: &Plan) -> Result<Option<Arc<Moderation
         report_unscored: s.moderation.is_some() || s.scores.is_some(),
         require_scores: s.require_scores,
     };
-    Ok(Some(Arc::new(ModerationRun { check, store, mode })))
+    // The content gate's verdict: for a target whose service has one, when M006 runs.
+    let verdict = Target::resolve(&s.target, &s.targets)
+        .ok()
+        .and_then(|t| moderation::verdict::content_gate(&t))
+        .filter(|_| plan.set.contains(crate::diagnostic::Rule::M006))
+        .map(|gate| moderation::verdict::VerdictSetup { gate });
+    Ok(Some(Arc::new(ModerationRun {
+        check,
+        store,
+        mode,
+        verdict,
+    })))
 }
 
 /// The config file as error messages name it (`?` for settings that came from no file).

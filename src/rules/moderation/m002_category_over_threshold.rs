@@ -1,7 +1,8 @@
 //! ## What it checks
 //! A category score at or over the active profile's `warn` or `error` threshold for that
 //! category. The finding spans the scored text and names the category, the score, the
-//! threshold and the profile; its severity is the level reached (warning or error).
+//! threshold, the profile and the scoring model; its severity is the level reached (warning or
+//! error). The help says what in a text drives that category.
 //! ## Why it matters
 //! The fine-tuning gate is stricter than the public endpoint's `flagged` bit: a file whose
 //! every text was `flagged: false` (highest scores sexual 0.0687, sexual/minors 0.0162) was
@@ -27,6 +28,7 @@ use crate::moderation::check::Event;
 use crate::rules::ExampleCtx;
 use crate::moderation::profile::{Hit, Level};
 use crate::moderation::Scale;
+use crate::moderation::scores::Category;
 use crate::rules::moderation::fmt_score;
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
@@ -53,20 +55,20 @@ pub fn severity(hit: &Hit) -> Severity {
     }
 }
 
-pub fn message(hit: &Hit, profile: &str) -> String {
+pub fn message(hit: &Hit, profile: &str, model: &str) -> String {
     let level = match hit.level {
         Level::Warn => "warn",
         Level::Error => "error",
     };
     match hit.scale {
         Scale::Probability => format!(
-            "`{}` score `{}` is at or over the {level} threshold `{}` of profile `{profile}`",
+            "`{}` score `{}` is at or over the {level} threshold `{}` of profile `{profile}` (model `{model}`)",
             hit.category,
             fmt_score(hit.score),
             hit.threshold.map_or_else(|| "-".to_string(), fmt_score),
         ),
         Scale::Severity => format!(
-            "`{}` severity {} is at or over the {level} threshold {} of profile `{profile}`",
+            "`{}` severity {} is at or over the {level} threshold {} of profile `{profile}` (model `{model}`)",
             hit.category,
             hit.scale.fmt_value(hit.score),
             hit.threshold
@@ -75,15 +77,25 @@ pub fn message(hit: &Hit, profile: &str) -> String {
     }
 }
 
+/// What in a text drives the category: a person asking about someone's weight needs other
+/// advice than a violent story.
 pub fn help(hit: &Hit) -> String {
     let unit = match hit.scale {
         Scale::Probability => "",
         Scale::Severity => " (severities 0–7)",
     };
+    use Category::*;
+    let what = match hit.category {
+        Sexual => "body details (a person's weight, measurements, looks) or intimacy in this text",
+        SexualMinors => "body details (a person's weight, measurements, looks) or intimacy next to any sign of a minor (a school, a grade, an age under 18) in this text",
+        Harassment | HarassmentThreatening => "insults or threats aimed at a person in this text",
+        Hate | HateThreatening => "insults, slurs or threats aimed at a group in this text",
+        Illicit | IllicitViolent => "instructions or advice that help someone do wrong (or get weapons) in this text",
+        SelfHarm | SelfHarmIntent | SelfHarmInstructions => "methods, encouragement or statements of intent about self-harm in this text",
+        Violence | ViolenceGraphic => "violent or graphic detail in this text",
+    };
     format!(
-        "reword this text to lower its `{}` {}, or accept it with `[thresholds]` `\"{}\" = {{ warn = …, error = … }}`{unit}",
-        hit.category,
-        hit.scale.noun(),
+        "remove or tone down {what}; or, if the text is fine, accept it with `[thresholds]` `\"{}\" = {{ warn = …, error = … }}`{unit}",
         hit.category
     )
 }
@@ -91,7 +103,6 @@ pub fn help(hit: &Hit) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::moderation::scores::Category;
 
     #[test]
     fn names_category_score_threshold_profile() {
@@ -104,14 +115,19 @@ mod tests {
             scale: Scale::Probability,
         };
         assert_eq!(
-            message(&hit, "finetune"),
-            "`sexual/minors` score `0.0162` is at or over the warn threshold `0.0100` of profile `finetune`"
+            message(&hit, "finetune", "text-moderation-007"),
+            "`sexual/minors` score `0.0162` is at or over the warn threshold `0.0100` of profile `finetune` (model `text-moderation-007`)"
         );
         assert_eq!(severity(&hit), Severity::Warning);
         assert_eq!(
             help(&hit),
-            "reword this text to lower its `sexual/minors` score, or accept it with `[thresholds]` `\"sexual/minors\" = { warn = …, error = … }`"
+            "remove or tone down body details (a person's weight, measurements, looks) or intimacy next to any sign of a minor (a school, a grade, an age under 18) in this text; or, if the text is fine, accept it with `[thresholds]` `\"sexual/minors\" = { warn = …, error = … }`"
         );
+        let sexual = Hit {
+            category: Category::Sexual,
+            ..hit.clone()
+        };
+        assert!(help(&sexual).contains("a person's weight"), "{}", help(&sexual));
     }
 
     #[test]
@@ -125,13 +141,13 @@ mod tests {
             scale: Scale::Severity,
         };
         assert_eq!(
-            message(&hit, "azure-finetune"),
-            "`sexual` severity `4` (medium) is at or over the error threshold `4` (medium) of profile `azure-finetune`"
+            message(&hit, "azure-finetune", "FourSeverityLevels"),
+            "`sexual` severity `4` (medium) is at or over the error threshold `4` (medium) of profile `azure-finetune` (model `FourSeverityLevels`)"
         );
         assert_eq!(severity(&hit), Severity::Error);
         assert_eq!(
             help(&hit),
-            "reword this text to lower its `sexual` severity, or accept it with `[thresholds]` `\"sexual\" = { warn = …, error = … }` (severities 0–7)"
+            "remove or tone down body details (a person's weight, measurements, looks) or intimacy in this text; or, if the text is fine, accept it with `[thresholds]` `\"sexual\" = { warn = …, error = … }` (severities 0–7)"
         );
     }
 }

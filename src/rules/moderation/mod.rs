@@ -22,10 +22,14 @@ pub fn describe(e: &UnitEvent) -> Finding {
             m001_moderation_flagged::message(hits, model),
         )
         .help(m001_moderation_flagged::help()),
-        Event::OverThreshold { hit, profile } => Finding::new(
+        Event::OverThreshold {
+            hit,
+            profile,
+            model,
+        } => Finding::new(
             &m002_category_over_threshold::RULE.meta,
             at,
-            m002_category_over_threshold::message(hit, profile),
+            m002_category_over_threshold::message(hit, profile, model),
         )
         .help(m002_category_over_threshold::help(hit))
         .severity(m002_category_over_threshold::severity(hit)),
@@ -73,6 +77,9 @@ mod tests {
             include_str!("m003_too_many_flagged.rs"),
             include_str!("m004_unscored.rs"),
             include_str!("m005_stale_scores.rs"),
+            include_str!("m006_moderation_verdict.rs"),
+            include_str!("m007_scores_cannot_rank.rs"),
+            include_str!("m008_scoring_model_mismatch.rs"),
         ] {
             let heads: Vec<&str> = src
                 .lines()
