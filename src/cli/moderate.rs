@@ -57,17 +57,10 @@ pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, Report> {
     if let Some(path) = &args.export {
         export(&inputs, run_of(&setup), path)?;
     }
-    let cached = run_of(&setup).store.cache_dir().is_some();
-    if cached || fetched > 0 {
-        writeln!(
-            out,
-            "fetched {fetched} new scores into the cache{}",
-            if cached {
-                ""
-            } else {
-                " (none: the scores were exported only)"
-            }
-        )?;
+    if run_of(&setup).store.cache_dir().is_some() {
+        writeln!(out, "fetched {fetched} new scores into the cache")?;
+    } else {
+        writeln!(out, "fetched {fetched} new scores (no score cache: exported only)")?;
     }
     if texts > 0 {
         writeln!(
