@@ -60,7 +60,10 @@ pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, Report> {
     if run_of(&setup).store.cache_dir().is_some() {
         writeln!(out, "fetched {fetched} new scores into the cache")?;
     } else {
-        writeln!(out, "fetched {fetched} new scores (no score cache: exported only)")?;
+        writeln!(
+            out,
+            "fetched {fetched} new scores (no score cache: exported only)"
+        )?;
     }
     if texts > 0 {
         writeln!(
