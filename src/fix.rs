@@ -20,9 +20,18 @@
 //! temporary file is removed by the next `--fix` of the same file, and directory walks never
 //! pick it up (it is hidden and does not end in `.jsonl`).
 //!
-//! Limitations, as with any rename-based editor: the file's owner is not kept when another user
-//! runs the fix, and a hard-linked file is split from its other names. A symbolic link is
-//! followed: the file it points at is fixed and the link stays.
+//! Who may fix a file is what the OS says, not what its mode bits seem to say: the file is
+//! opened for writing first (ACLs, another user's file, a read-only mount all refuse there), and
+//! a file marked read-only is refused even for root. The fixed copy gets the original's owner
+//! and group before it replaces it; where that is not allowed (a user fixing a file another
+//! user owns but lets them write), the file is left as it is and the run says why.
+//!
+//! Two `--fix` runs of one file take turns: each holds an exclusive lock (`flock`) on the file
+//! while it fixes it, and a run that had to wait says so and fixes what is left (nothing, when
+//! the other run fixed it). The lock is advisory: it orders ftlint runs, not other editors.
+//!
+//! Limitations, as with any rename-based editor: a hard-linked file is split from its other
+//! names. A symbolic link is followed: the file it points at is fixed and the link stays.
 
 use crate::diagnostic::{apply_edits, Applicability, Rule, RuleSet};
 use crate::engine::line::{check_line, RawInput};
@@ -202,21 +211,18 @@ pub fn fix_lines<R: BufRead>(
 /// Fixes `path` in place (see the module documentation). Returns what changed; a file with
 /// nothing to fix is not touched at all.
 pub fn fix_file(path: &Path, fixes: &Fixes) -> io::Result<FixCounts> {
+    fix_file_with(path, fixes, || {})
+}
+
+/// [`fix_file`], calling `waiting` once if another process is fixing the file (before waiting
+/// for it to finish).
+pub fn fix_file_with(path: &Path, fixes: &Fixes, waiting: impl FnOnce()) -> io::Result<FixCounts> {
     if !fixes.any() {
         return Ok(FixCounts::default());
     }
     // Follow a symlink so that the link stays a link.
     let target = std::fs::canonicalize(path)?;
-    let meta = std::fs::metadata(&target)?;
-    if !meta.is_file() {
-        return Err(io::Error::other("not a regular file"));
-    }
-    if meta.permissions().readonly() {
-        return Err(io::Error::new(
-            io::ErrorKind::PermissionDenied,
-            "the file is read-only; not fixed",
-        ));
-    }
+    let (original, meta) = open_locked(&target, waiting)?;
     let dir = target
         .parent()
         .map(Path::to_path_buf)
@@ -226,9 +232,10 @@ pub fn fix_file(path: &Path, fixes: &Fixes) -> io::Result<FixCounts> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let prefix = format!(".{name}{TEMP_MARKER}");
+    // Under the lock: no other ftlint is writing one of these now.
     remove_leftovers(&dir, &prefix);
 
-    let input = BufReader::with_capacity(1 << 20, File::open(&target)?);
+    let input = BufReader::with_capacity(1 << 20, &original);
     let mut writer: Option<BufWriter<tempfile::NamedTempFile>> = None;
     let mut unchanged_prefix = 0u64;
     let counts = fix_lines(input, fixes, |before, after| {
@@ -241,8 +248,8 @@ pub fn fix_file(path: &Path, fixes: &Fixes) -> io::Result<FixCounts> {
                     .tempfile_in(&dir)?;
                 let mut w = BufWriter::with_capacity(1 << 20, tmp);
                 // The lines before the first change, copied as they are.
-                let mut original = File::open(&target)?.take(unchanged_prefix);
-                io::copy(&mut original, &mut w)?;
+                let mut head = File::open(&target)?.take(unchanged_prefix);
+                io::copy(&mut head, &mut w)?;
                 w.write_all(after)?;
                 writer = Some(w);
             }
@@ -254,11 +261,139 @@ pub fn fix_file(path: &Path, fixes: &Fixes) -> io::Result<FixCounts> {
         return Ok(counts);
     };
     let tmp = w.into_inner().map_err(|e| e.into_error())?;
+    keep_owner(tmp.as_file(), &meta)?;
     tmp.as_file().set_permissions(meta.permissions())?;
     tmp.as_file().sync_all()?;
     tmp.persist(&target).map_err(|e| e.error)?;
     sync_dir(&dir);
+    // The lock goes with `original`, after the rename.
+    drop(original);
     Ok(counts)
+}
+
+/// Opens `target` for reading and writing — the OS's own answer to whether this user may change
+/// it — and locks it against other `--fix` runs. Refuses what is not a regular file and what
+/// is marked read-only. After waiting for a lock, the file at the path may be the other run's
+/// fixed copy: then that one is opened and locked instead.
+fn open_locked(target: &Path, waiting: impl FnOnce()) -> io::Result<(File, std::fs::Metadata)> {
+    let mut waiting = Some(waiting);
+    loop {
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Never wait for a FIFO's reader; the type is checked on the handle below.
+            options.custom_flags(libc::O_NONBLOCK);
+        }
+        // Marked read-only: refused whoever runs it (root may write it, but its owner said no).
+        let marked = std::fs::metadata(target)?;
+        if marked.is_file() && marked.permissions().readonly() {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "the file is read-only; not fixed",
+            ));
+        }
+        let file = options.open(target).map_err(|e| match e.kind() {
+            io::ErrorKind::PermissionDenied => io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "you may not write this file (permission denied); not fixed",
+            ),
+            io::ErrorKind::ReadOnlyFilesystem => io::Error::new(
+                io::ErrorKind::ReadOnlyFilesystem,
+                "the file system is read-only; not fixed",
+            ),
+            _ => e,
+        })?;
+        let meta = file.metadata()?;
+        if !meta.is_file() {
+            return Err(io::Error::other("not a regular file"));
+        }
+        if meta.permissions().readonly() {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "the file is read-only; not fixed",
+            ));
+        }
+        if lock(&file, false)? {
+            return Ok((file, meta));
+        }
+        if let Some(w) = waiting.take() {
+            w();
+        }
+        lock(&file, true)?;
+        if same_file(&meta, &std::fs::metadata(target)?) {
+            return Ok((file, meta));
+        }
+        // The other run replaced it: fix its result (usually nothing is left to fix).
+    }
+}
+
+/// An exclusive advisory lock; `false` when another process holds one and `wait` is false.
+#[cfg(unix)]
+fn lock(file: &File, wait: bool) -> io::Result<bool> {
+    use std::os::unix::io::AsRawFd;
+    let op = libc::LOCK_EX | if wait { 0 } else { libc::LOCK_NB };
+    loop {
+        // SAFETY: the descriptor is open for as long as `file` lives.
+        if unsafe { libc::flock(file.as_raw_fd(), op) } == 0 {
+            return Ok(true);
+        }
+        let e = io::Error::last_os_error();
+        match e.raw_os_error() {
+            Some(libc::EINTR) => continue,
+            Some(libc::EWOULDBLOCK) if !wait => return Ok(false),
+            // File systems without locks: go on unlocked, as before there were locks.
+            Some(libc::ENOLCK | libc::EOPNOTSUPP) => return Ok(true),
+            _ => return Err(e),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn lock(_: &File, _: bool) -> io::Result<bool> {
+    Ok(true)
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    true
+}
+
+/// Gives the fixed copy the original's owner and group; refuses (the original is then left as
+/// it is) when this user may not.
+#[cfg(unix)]
+fn keep_owner(tmp: &File, original: &std::fs::Metadata) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let mine = tmp.metadata()?;
+    if (mine.uid(), mine.gid()) == (original.uid(), original.gid()) {
+        return Ok(());
+    }
+    std::os::unix::fs::fchown(tmp, Some(original.uid()), Some(original.gid())).map_err(|e| {
+        let whose = if mine.uid() != original.uid() {
+            format!("user {}", original.uid())
+        } else {
+            format!("group {}", original.gid())
+        };
+        io::Error::new(
+            e.kind(),
+            format!(
+                "the file belongs to {whose}, and its fixed copy could not be given that owner ({}); not fixed: run the fix as its owner",
+                crate::input::io_reason(&e)
+            ),
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &File, _: &std::fs::Metadata) -> io::Result<()> {
+    Ok(())
 }
 
 /// Removes temporary files a killed `--fix` of the same file left behind. Best effort: a file

@@ -185,6 +185,10 @@ fn serve(
     };
     let reply = handler(index, &req);
     std::thread::sleep(reply.delay);
+    // The request stops counting before its answer is written: once the client can read the
+    // answer it may send its next request, and a loaded machine may not have run the
+    // decrement yet — which would count one request twice.
+    in_flight.fetch_sub(1, Ordering::SeqCst);
     let mut out = format!(
         "HTTP/1.1 {} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
         reply.status,
@@ -198,7 +202,6 @@ fn serve(
     let _ = stream.write_all(out.as_bytes());
     let _ = stream.write_all(reply.body.as_bytes());
     let _ = stream.flush();
-    in_flight.fetch_sub(1, Ordering::SeqCst);
 }
 
 /// The stand-in's judgement: `SEX<n>`, `VIO<n>`, `HATE<n>`, `SELF<n>` in a text set that
@@ -428,7 +431,12 @@ fn rate_limited_429_honours_retry_after() {
         let (client, rec) = client_for(&server);
         let scores = client.score(&["SEX2"], &no_progress).unwrap();
         assert_eq!(sexual(&scores[0]), Some(2.0));
-        assert_eq!(rec.sleeps(), [want], "{header}");
+        // The server's delay, spread up to a quarter later (never sooner).
+        let s = rec.sleeps();
+        assert!(
+            s.len() == 1 && s[0] >= want && s[0] <= want.mul_f64(1.25),
+            "{header}: {s:?}"
+        );
         assert_eq!(server.requests().len(), 2);
     }
 }
@@ -440,8 +448,10 @@ fn server_error_then_success_backs_off() {
             500,
             r#"{"error":{"code":"InternalError","message":"Unexpected situation."}}"#,
         ),
-        // A huge error body is read only up to the cap and still retried.
-        1 => Reply::status(503, &"x".repeat(2 << 20)),
+        1 => Reply::status(
+            503,
+            r#"{"error":{"code":"ServiceUnavailable","message":"Busy."}}"#,
+        ),
         _ => Reply::ok(analysis(r)),
     });
     let (client, rec) = client_for(&server);
@@ -449,13 +459,13 @@ fn server_error_then_success_backs_off() {
     assert_eq!(scores[0].get(Category::Violence), Some(4.0));
     let s = rec.sleeps();
     assert_eq!(s.len(), 2);
-    // 0.5 s then 1 s, each times a jitter factor in (0.75, 1].
+    // 0.5 s then 1 s, each times a jitter factor in (0.5, 1].
     assert!(
-        s[0] > Duration::from_millis(375) && s[0] <= Duration::from_millis(500),
+        s[0] > Duration::from_millis(250) && s[0] <= Duration::from_millis(500),
         "{s:?}"
     );
     assert!(
-        s[1] > Duration::from_millis(750) && s[1] <= Duration::from_secs(1),
+        s[1] > Duration::from_millis(500) && s[1] <= Duration::from_secs(1),
         "{s:?}"
     );
 }
@@ -1094,7 +1104,7 @@ fn a_refused_key_stops_the_run_and_is_never_shown() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
-        "ftlint: error: Azure AI Content Safety refused the key (401): check CONTENT_SAFETY_KEY and that it belongs to the resource at CONTENT_SAFETY_ENDPOINT (Access denied due to invalid subscription key <redacted>.)\n"
+        "ftlint: error: moderation not checked in full: Azure AI Content Safety refused the key (401): check CONTENT_SAFETY_KEY and that it belongs to the resource at CONTENT_SAFETY_ENDPOINT (Access denied due to invalid subscription key <redacted>.)\n"
     );
     assert_eq!(server.requests().len(), 1);
     assert_no_key_in(&o);

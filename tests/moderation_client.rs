@@ -328,7 +328,14 @@ fn retry_after_ms_is_honoured() {
     let (client, rec) = client_for(&server);
     let t = texts(3);
     assert_eq!(client.score(&refs(&t), &no_progress).unwrap().len(), 3);
-    assert_eq!(rec.sleeps(), [Duration::from_millis(1234)]);
+    let s = rec.sleeps();
+    // The server's delay, spread up to a quarter later (never sooner).
+    assert!(
+        s.len() == 1
+            && s[0] >= Duration::from_millis(1234)
+            && s[0] <= Duration::from_micros(1_542_500),
+        "{s:?}"
+    );
     assert_eq!(server.requests().len(), 2);
 }
 
@@ -348,10 +355,13 @@ fn retry_after_seconds_and_http_date_are_honoured() {
     let t = texts(2);
     assert_eq!(client.score(&refs(&t), &no_progress).unwrap().len(), 2);
     let sleeps = rec.sleeps();
-    assert_eq!(sleeps[0], Duration::from_secs(3));
-    // An HTTP date 20 s ahead (whole seconds, so 18–20 s after transit).
     assert!(
-        sleeps[1] >= Duration::from_secs(18) && sleeps[1] <= Duration::from_secs(20),
+        sleeps[0] >= Duration::from_secs(3) && sleeps[0] <= Duration::from_millis(3750),
+        "{sleeps:?}"
+    );
+    // An HTTP date 20 s ahead (whole seconds, so 18–20 s after transit), up to 25% more.
+    assert!(
+        sleeps[1] >= Duration::from_secs(18) && sleeps[1] <= Duration::from_secs(25),
         "{sleeps:?}"
     );
 }
@@ -370,13 +380,13 @@ fn server_error_then_success_backs_off_with_jitter() {
     assert_eq!(client.score(&refs(&t), &no_progress).unwrap().len(), 1);
     let s = rec.sleeps();
     assert_eq!(s.len(), 2);
-    // 0.5 s then 1 s, each times a jitter factor in (0.75, 1].
+    // 0.5 s then 1 s, each times a jitter factor in (0.5, 1].
     assert!(
-        s[0] > Duration::from_millis(375) && s[0] <= Duration::from_millis(500),
+        s[0] > Duration::from_millis(250) && s[0] <= Duration::from_millis(500),
         "{s:?}"
     );
     assert!(
-        s[1] > Duration::from_millis(750) && s[1] <= Duration::from_millis(1000),
+        s[1] > Duration::from_millis(500) && s[1] <= Duration::from_millis(1000),
         "{s:?}"
     );
 }
@@ -397,7 +407,7 @@ fn persistent_503_gives_up_after_bounded_tries() {
     assert_eq!(s.len(), 5);
     // Capped at 8 s.
     assert!(s.iter().all(|d| *d <= Duration::from_secs(8)));
-    assert!(s[4] > Duration::from_secs(6), "{s:?}");
+    assert!(s[4] > Duration::from_secs(4), "{s:?}");
 }
 
 #[test]
@@ -884,7 +894,7 @@ fn torn_record_on_disk_is_skipped_and_repaired_by_a_fetch() {
     // Without the pack, the torn record reads as missing, and a fetch repairs it.
     let pack = files_below(dir.path())
         .into_iter()
-        .find(|p| p.file_name().is_some_and(|n| n == "pack-v1.bin"))
+        .find(|p| p.file_name().is_some_and(|n| n == "pack-v2.bin"))
         .expect("the fetch wrote a pack");
     std::fs::remove_file(pack).unwrap();
     let store = ScoreStore::new("omni-moderation-latest", Some(Cache::new(dir.path())), None);

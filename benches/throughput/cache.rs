@@ -13,7 +13,8 @@ use ftlint::moderation::{
 /// of `input`, as record files and the pack `ftlint moderate` leaves. Returns the number of
 /// texts.
 pub fn fill(dir: &Path, input: &Path) -> u64 {
-    let marker = dir.join("complete-with-pack");
+    // Named after the pack format: a cache filled for an older format is filled again.
+    let marker = dir.join("complete-with-pack-v2");
     if let Ok(n) = std::fs::read_to_string(&marker) {
         if let Ok(n) = n.trim().parse() {
             return n;

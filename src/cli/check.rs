@@ -30,16 +30,37 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
     if narrowing.needs_stdin_twice() {
         inputs.buffer_stdin()?;
     }
+    let mut moderation_failed = false;
     if setup
         .opts
         .moderation
         .as_ref()
         .is_some_and(|m| m.mode == SourceMode::Api)
     {
-        super::moderate::fetch_missing(&mut inputs, &setup, &settings)?;
+        // A setup error (no key, a key no request can carry) stops here; the service failing
+        // never hides the other findings: they are all reported, the texts left without a
+        // score are M004, and the run exits 2.
+        let fetched = super::moderate::fetch_missing(&mut inputs, &setup, &settings)?;
+        match fetched {
+            Ok(f) => {
+                if let Some(e) = f.cache_error {
+                    eprintln!(
+                        "ftlint: warning: {} of {} fetched scores could not be written to the score cache `{}` ({}); they are used in this run only",
+                        e.failed,
+                        f.fetched,
+                        e.dir.display(),
+                        e.reason
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!("ftlint: error: moderation not checked in full: {e}");
+                moderation_failed = true;
+            }
+        }
     }
     let (mut reports, failed) = check_all(&inputs, &setup);
-    let failed = failed || fix_failed;
+    let failed = failed || fix_failed || moderation_failed;
     for r in &mut reports {
         r.diagnostics.splice(0..0, setup.file_level.iter().cloned());
         per_file_ignores.apply(r);

@@ -62,6 +62,17 @@ pub enum CliError {
         #[source]
         source: io::Error,
     },
+    /// `moderate` could not store what it fetched (or could not write the cache at all).
+    #[error("{}", cache_write_message(.dir, *.failed, *.total, .reason))]
+    CacheWrite {
+        dir: PathBuf,
+        failed: usize,
+        total: usize,
+        reason: String,
+    },
+    /// `moderate` with no score cache to fill and no `--export`.
+    #[error("no score cache directory: set `--cache-dir` or `FTLINT_CACHE_DIR` (or pass `--export FILE`)")]
+    NoCacheDir,
     /// Writing the findings to stdout failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] io::Error),
@@ -86,6 +97,20 @@ pub enum CliError {
     Settings(#[from] crate::settings::SettingsError),
     #[error(transparent)]
     Setup(#[from] crate::settings::SetupError),
+}
+
+fn cache_write_message(dir: &std::path::Path, failed: usize, total: usize, reason: &str) -> String {
+    if total == 0 {
+        format!(
+            "cannot write the score cache `{}`: {reason}; nothing was fetched",
+            dir.display()
+        )
+    } else {
+        format!(
+            "{failed} of {total} fetched scores could not be written to the score cache `{}`: {reason}",
+            dir.display()
+        )
+    }
 }
 
 /// Prints `report` as `ftlint: error: MESSAGE` and returns exit code 2 — or 0 for a closed

@@ -24,7 +24,10 @@ pub fn apply(sources: &[Source], fixes: &Fixes) -> bool {
     for source in sources {
         let Source::File(path) = source else { continue };
         let name = source.display_name();
-        match fix::fix_file(path, fixes) {
+        let waited = || {
+            eprintln!("ftlint: another `ftlint --fix` is fixing `{name}`; waiting for it to finish")
+        };
+        match fix::fix_file_with(path, fixes, waited) {
             Ok(counts) if counts.total() > 0 => {
                 eprintln!("ftlint: fixed `{name}`: {}", counts.describe());
             }

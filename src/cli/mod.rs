@@ -296,7 +296,17 @@ impl InputFlags {
         s: &crate::settings::Settings,
     ) -> Result<Vec<crate::input::Source>, crate::input::InputError> {
         let excludes = crate::input::Excludes::new(&s.exclude, s.force_exclude)?;
-        crate::input::discover(&self.paths, self.stdin_filename.as_deref(), &excludes)
+        let mut skipped = Vec::new();
+        let sources = crate::input::discover(
+            &self.paths,
+            self.stdin_filename.as_deref(),
+            &excludes,
+            &mut skipped,
+        );
+        for why in skipped {
+            eprintln!("ftlint: warning: {why}");
+        }
+        sources
     }
 }
 

@@ -8,12 +8,13 @@ use crate::input::{InputError, Source};
 use crate::moderation::azure::OutputType;
 use crate::moderation::transport::Scorer;
 use crate::moderation::{
-    AzureClient, AzureConfig, ClientConfig, ModerationClient, ModerationRun, Provider, ScoreRecord,
-    SourceMode,
+    AzureClient, AzureConfig, ClientConfig, ClientError, ModerationClient, ModerationRun, Provider,
+    ScoreRecord, SourceMode,
 };
 use crate::settings::{Settings, Setup};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::path::Path;
 
 pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, Report> {
     let mut flags = Config {
@@ -36,13 +37,34 @@ pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, Report> {
         inputs.buffer_stdin()?;
         (count_unscored(&inputs, run_of(&setup))?, 0)
     } else {
-        let stats = fetch_missing(&mut inputs, &setup, &settings)?;
-        (0, stats)
+        // Filling the cache is what `moderate` is for: a cache it cannot write is an error
+        // before anything is sent, and so is a score it could not store.
+        if args.export.is_none() {
+            check_cache(run_of(&setup))?;
+        }
+        let fetched = fetch_missing(&mut inputs, &setup, &settings)??;
+        if let Some(e) = &fetched.cache_error {
+            return Err(CliError::CacheWrite {
+                dir: e.dir.clone(),
+                failed: e.failed,
+                total: fetched.fetched,
+                reason: e.reason.clone(),
+            }
+            .into());
+        }
+        (0, fetched.fetched)
     };
     if let Some(path) = &args.export {
         export(&inputs, run_of(&setup), path)?;
     }
-    writeln!(out, "fetched {fetched} new scores into the cache")?;
+    if run_of(&setup).store.cache_dir().is_some() {
+        writeln!(out, "fetched {fetched} new scores into the cache")?;
+    } else {
+        writeln!(
+            out,
+            "fetched {fetched} new scores (no score cache: exported only)"
+        )?;
+    }
     if texts > 0 {
         writeln!(
             out,
@@ -50,6 +72,19 @@ pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, Report> {
         )?;
     }
     Ok(0)
+}
+
+/// `moderate` needs a cache it can write: said before any request is sent.
+fn check_cache(run: &ModerationRun) -> Result<(), CliError> {
+    let Some(dir) = run.store.cache_dir() else {
+        return Err(CliError::NoCacheDir);
+    };
+    run.store.probe_cache().map_err(|e| CliError::CacheWrite {
+        dir: dir.to_path_buf(),
+        failed: 0,
+        total: 0,
+        reason: crate::input::io_reason(&e),
+    })
 }
 
 fn run_of(setup: &Setup) -> &ModerationRun {
@@ -86,14 +121,31 @@ fn for_each_example(
     }
 }
 
-/// Fetches every text no source scores yet; returns how many were fetched.
+/// What a fetch did: how many texts were scored now, and whether storing them failed.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    pub fetched: usize,
+    pub cache_error: Option<CacheError>,
+}
+
+/// Scores that could not be written to the cache (they are still used in this run).
+#[derive(Debug)]
+pub struct CacheError {
+    pub dir: std::path::PathBuf,
+    pub failed: usize,
+    pub reason: String,
+}
+
+/// Fetches every text no source scores yet. The outer error is the run's setup (no key, a key
+/// or URL no request can carry, unreadable inputs): nothing was sent. The inner one is the
+/// service failing (after its retries): `check` still reports every finding, `moderate` stops.
 pub fn fetch_missing(
     inputs: &mut Inputs,
     setup: &Setup,
     settings: &Settings,
-) -> Result<usize, CliError> {
+) -> Result<Result<Fetched, ClientError>, CliError> {
     let Some(run) = setup.opts.moderation.as_deref() else {
-        return Ok(0);
+        return Ok(Ok(Fetched::default()));
     };
     inputs.buffer_stdin()?;
     let mut todo = Vec::new();
@@ -103,7 +155,7 @@ pub fn fetch_missing(
         })?;
     }
     if todo.is_empty() {
-        return Ok(0);
+        return Ok(Ok(Fetched::default()));
     }
     let client: Box<dyn Scorer> = match run.store.provider() {
         Provider::OpenAi => {
@@ -143,14 +195,23 @@ pub fn fetch_missing(
     if tty {
         eprintln!();
     }
-    let stats = stats?;
-    if stats.cache_write_errors > 0 {
-        eprintln!(
-            "ftlint: warning: {} scores could not be written to the cache",
-            stats.cache_write_errors
-        );
-    }
-    Ok(stats.fetched)
+    let stats = match stats {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    let cache_error = stats.cache_write_error.map(|reason| CacheError {
+        dir: run
+            .store
+            .cache_dir()
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
+        failed: stats.cache_write_errors,
+        reason,
+    });
+    Ok(Ok(Fetched {
+        fetched: stats.fetched,
+        cache_error,
+    }))
 }
 
 fn count_unscored(inputs: &Inputs, run: &ModerationRun) -> Result<usize, InputError> {

@@ -78,10 +78,15 @@ impl InputError {
 /// directories into every `*.jsonl` below them (sorted, hidden and excluded folders skipped),
 /// `-` into stdin. A path that does not exist, or a directory with no JSONL, is an error.
 /// Excludes apply to what the walk finds; to named paths (and stdin's name) only when forced.
+///
+/// A walk takes only regular files (or links to them): a `*.jsonl` that is a symbolic link to
+/// a folder or to nothing, a FIFO (which would wait for a writer) or a device is left out with
+/// a line in `skipped` saying why — one odd entry in a data folder does not stop the run.
 pub fn discover(
     paths: &[PathBuf],
     stdin_name: Option<&str>,
     excludes: &Excludes,
+    skipped: &mut Vec<String>,
 ) -> Result<Vec<Source>, InputError> {
     let mut out = Vec::new();
     for path in paths {
@@ -100,7 +105,7 @@ pub fn discover(
         if meta.is_dir() {
             let before = out.len();
             let mut found = 0usize;
-            walk(path, excludes, &mut out, &mut found)
+            walk(path, excludes, &mut out, &mut found, skipped)
                 .map_err(|e| InputError::read(path.display().to_string(), e))?;
             // A folder whose JSONL files are all excluded is not a mistake.
             if out.len() == before && found == 0 {
@@ -119,6 +124,7 @@ fn walk(
     excludes: &Excludes,
     out: &mut Vec<Source>,
     found: &mut usize,
+    skipped: &mut Vec<String>,
 ) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
@@ -134,16 +140,78 @@ fn walk(
                 // Whatever it holds was left out on purpose.
                 *found += 1;
             } else {
-                walk(&path, excludes, out, found)?;
+                walk(&path, excludes, out, found, skipped)?;
             }
         } else if path.extension().is_some_and(|e| e == "jsonl") {
             *found += 1;
-            if !excludes.excludes_entry(&path) {
-                out.push(Source::File(path));
+            if excludes.excludes_entry(&path) {
+                continue;
+            }
+            match not_a_file(&path, &ty) {
+                None => out.push(Source::File(path)),
+                Some(why) => skipped.push(format!(
+                    "skipped `{}`: {why}",
+                    path.to_string_lossy().replace('\\', "/")
+                )),
             }
         }
     }
     Ok(())
+}
+
+/// Why a walk's entry is not a file to check (`ty`: its own type, a link not followed), or
+/// `None` for a regular file or a link to one.
+fn not_a_file(path: &Path, ty: &std::fs::FileType) -> Option<String> {
+    let link = ty.is_symlink();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if link => {
+            let to = std::fs::read_link(path)
+                .map(|t| format!(" `{}`", t.display()))
+                .unwrap_or_default();
+            return Some(match e.kind() {
+                io::ErrorKind::NotFound => format!("a symbolic link to nothing{to}"),
+                _ => format!(
+                    "a symbolic link{to} that cannot be followed: {}",
+                    io_reason(&e)
+                ),
+            });
+        }
+        Err(e) => return Some(io_reason(&e)),
+    };
+    let t = meta.file_type();
+    if t.is_file() {
+        return None;
+    }
+    let what = if t.is_dir() {
+        "a folder"
+    } else {
+        special_kind(&t)
+    };
+    Some(if link {
+        format!("a symbolic link to {what}")
+    } else {
+        what.to_string()
+    })
+}
+
+/// A FIFO, device or socket, in words.
+fn special_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (it would wait for a writer)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = t;
+    "not a regular file"
 }
 
 /// `path` with `.` dropped and each `..` taking the folder before it, lexically (no file system

@@ -23,7 +23,9 @@ use super::client::ClientError;
 use super::provider::Provider;
 use super::scale::Scale;
 use super::scores::{Category, Score};
-use super::transport::{self, ApiKey, BatchDone, Failure, RetryPolicy, Scorer, Sleeper};
+use super::transport::{
+    self, ApiKey, BatchDone, Failure, Jitter, RetryBudget, RetryPolicy, Scorer, Sleeper,
+};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -127,6 +129,8 @@ pub struct AzureConfig {
     pub min_interval: Duration,
     /// `--offline`: every request attempt fails before a socket is opened.
     pub offline: bool,
+    /// Fixes the retry waits' jitter (tests); `None`: seeded from the clock and the process id.
+    pub jitter_seed: Option<u64>,
 }
 
 impl AzureConfig {
@@ -144,6 +148,7 @@ impl AzureConfig {
             max_text_chars: FACTS.max_text_chars,
             min_interval: Duration::from_secs(10) / FACTS.requests_per_10_seconds.max(1),
             offline: false,
+            jitter_seed: None,
         }
     }
 
@@ -168,10 +173,21 @@ impl AzureConfig {
             .map(|e| e.trim().to_string())
             .filter(|e| !e.is_empty())
             .ok_or(AzureError::NoEndpoint)?;
-        if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
-            return Err(AzureError::InvalidEndpoint(endpoint).into());
+        let c = AzureConfig::new(&endpoint, ApiKey::new(key));
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// What no retry can fix, found before a request is sent: an endpoint that is not an
+    /// http(s) URL, a key that cannot be sent as a header value. Neither message shows the key.
+    pub fn validate(&self) -> Result<(), AzureError> {
+        let url_ok = (self.endpoint.starts_with("http://")
+            || self.endpoint.starts_with("https://"))
+            && reqwest::Url::parse(&self.url()).is_ok_and(|u| u.host().is_some());
+        if !url_ok {
+            return Err(AzureError::InvalidEndpoint(self.endpoint.clone()));
         }
-        Ok(AzureConfig::new(&endpoint, ApiKey::new(key)))
+        transport::check_header_value(self.api_key.expose()).map_err(AzureError::InvalidKey)
     }
 
     /// `{endpoint}/contentsafety/text:analyze?api-version=…`.
@@ -189,6 +205,8 @@ pub enum AzureError {
     NoKey,
     NoEndpoint,
     InvalidEndpoint(String),
+    /// The key cannot be sent as a header value: why (never the key).
+    InvalidKey(String),
     /// 400: the server's reason.
     BadRequest(String),
     /// 401.
@@ -224,6 +242,10 @@ impl fmt::Display for AzureError {
             AzureError::InvalidEndpoint(u) => {
                 write!(f, "`{endpoint}` is `{u}`; expected an http:// or https:// URL")
             }
+            AzureError::InvalidKey(why) => write!(
+                f,
+                "`{key}` cannot be sent as a header: it {why}; check it for a stray newline or quote"
+            ),
             AzureError::BadRequest(m) => {
                 write!(f, "Azure AI Content Safety rejected the request (400): {m}")
             }
@@ -292,6 +314,7 @@ pub struct AzureClient {
     http: Option<reqwest::blocking::Client>,
     sleeper: Arc<dyn Sleeper>,
     pacer: Pacer,
+    jitter: Jitter,
 }
 
 impl fmt::Debug for AzureClient {
@@ -305,6 +328,7 @@ impl fmt::Debug for AzureClient {
 impl AzureClient {
     /// A client for `config`. With `offline`, no HTTP client is even built.
     pub fn new(config: AzureConfig) -> Result<AzureClient, ClientError> {
+        config.validate()?;
         let http = if config.offline {
             None
         } else {
@@ -319,11 +343,13 @@ impl AzureClient {
             interval: config.min_interval,
             next: Mutex::new(None),
         };
+        let jitter = Jitter::new(config.jitter_seed);
         Ok(AzureClient {
             config,
             http,
             sleeper: Arc::new(transport::ThreadSleeper),
             pacer,
+            jitter,
         })
     }
 
@@ -342,13 +368,14 @@ impl AzureClient {
         &self,
         http: &reqwest::blocking::Client,
         text: &str,
+        budget: &RetryBudget,
     ) -> Result<Score, ClientError> {
         let mut worst: BTreeMap<Category, f64> = BTreeMap::new();
         for piece in split_text(text, self.config.max_text_chars) {
             if piece.trim().is_empty() {
                 continue; // nothing to judge; the service may refuse a blank text
             }
-            for (cat, sev) in self.analyze(http, piece)? {
+            for (cat, sev) in self.analyze(http, piece, budget)? {
                 let w = worst.entry(cat).or_insert(sev);
                 *w = w.max(sev);
             }
@@ -367,6 +394,7 @@ impl AzureClient {
         &self,
         http: &reqwest::blocking::Client,
         piece: &str,
+        budget: &RetryBudget,
     ) -> Result<BTreeMap<Category, f64>, ClientError> {
         let key = &self.config.api_key;
         let body = serde_json::json!({
@@ -379,6 +407,8 @@ impl AzureClient {
             max_retries: self.config.max_retries,
             max_body_bytes: self.config.max_body_bytes,
             sleeper: &*self.sleeper,
+            jitter: &self.jitter,
+            budget,
             key,
         };
         let send = || {
@@ -403,6 +433,13 @@ impl AzureClient {
             Err(Failure::TooLarge { limit }) => {
                 AzureError::Malformed(format!("the answer is larger than {limit} bytes"))
             }
+            Err(Failure::ErrorTooLarge { status, limit }) => AzureError::Status {
+                status,
+                message: format!(
+                    "an error answer larger than {limit} bytes (not read further, not retried)"
+                ),
+            },
+            Err(Failure::Invalid(m)) => return Err(ClientError::Setup(m)),
         };
         Err(e.into())
     }
@@ -424,10 +461,11 @@ impl Scorer for AzureClient {
             _ => return Err(ClientError::Offline),
         };
         let done = AtomicUsize::new(0);
+        let budget = RetryBudget::new();
         transport::run_jobs(
             texts.len(),
             self.config.concurrency,
-            &|i| self.score_text(http, texts[i]),
+            &|i| self.score_text(http, texts[i], &budget),
             &|i, score: &Score| {
                 on_batch(BatchDone {
                     first: i,

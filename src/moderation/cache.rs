@@ -14,12 +14,20 @@
 //! cached; so whoever fetches scores (`ftlint moderate`, `--moderation api`) also rewrites the
 //! model's pack (`pack.rs`): every known score in one file sorted by hash, read with one small
 //! read per lookup (~1.5 µs). Lookups try the pack first, then the record file.
+//!
+//! Nothing read from the cache is trusted: only regular files are opened (a FIFO or a link to
+//! `/dev/zero` placed in the folder must not hang or flood a check: files are opened without
+//! blocking and checked by their handle before a byte is read), a record is read up to a small
+//! limit, and a score whose values are outside its family's range reads as absent. Temporary
+//! files of killed writers (`.tmp-*`, `.tmp-pack-*`) older than [`STALE_TEMP_AGE`] and owned by
+//! the user running ftlint are removed: a model's pack temp files whenever its scores are read,
+//! every temp file whenever scores are fetched.
 
 use super::pack::{self, Pack};
 use super::scores::{hash_hex, text_hash, Score};
 use serde::{Deserialize, Serialize};
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -73,6 +81,50 @@ type OpenPack = (String, Option<Arc<Pack>>);
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// Temporary files older than this belong to no live writer (a record takes milliseconds to
+/// write, a pack of a million scores about a second): they are swept.
+pub const STALE_TEMP_AGE: Duration = Duration::from_secs(10 * 60);
+
+/// The largest record file read: a record is a few hundred bytes.
+const MAX_RECORD_BYTES: u64 = 64 * 1024;
+
+/// Opens `path` for reading if it is a regular file; an error otherwise. The open does not
+/// block (a FIFO would wait for a writer), and the type is checked on the open handle, so a
+/// FIFO, a device such as `/dev/zero` or a folder swapped in after a check is never read.
+pub(super) fn open_regular(path: &Path) -> io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // No effect on a regular file's reads.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("`{}` is not a regular file", path.display()),
+        ));
+    }
+    Ok(file)
+}
+
+/// Whether this process's user owns the file (always true where there are no owners).
+fn owned_by_us(m: &fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        m.uid() == unsafe { libc::geteuid() }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        true
+    }
+}
+
 impl Cache {
     pub fn new(dir: impl Into<PathBuf>) -> Cache {
         Cache {
@@ -82,7 +134,7 @@ impl Cache {
     }
 
     fn pack_path(&self, model_key: &str) -> PathBuf {
-        self.model_dir(model_key).join("pack-v1.bin")
+        self.model_dir(model_key).join(pack::FILE_NAME)
     }
 
     /// The model's pack, opened once per `Cache`.
@@ -92,7 +144,7 @@ impl Cache {
                 return p.clone();
             }
         }
-        let opened = Pack::open(&self.pack_path(model_key)).map(Arc::new);
+        let opened = Pack::open(&self.pack_path(model_key), model_key).map(Arc::new);
         if let Ok(mut packs) = self.packs.write() {
             packs.retain(|(m, _)| m != model_key);
             packs.push((model_key.to_string(), opened.clone()));
@@ -108,9 +160,11 @@ impl Cache {
             return Ok(());
         }
         let path = self.pack_path(model_key);
-        let mut all = Pack::open(&path).map(|p| p.entries()).unwrap_or_default();
+        let mut all = Pack::open(&path, model_key)
+            .map(|p| p.entries())
+            .unwrap_or_default();
         all.extend(scores);
-        pack::write(&path, all)?;
+        pack::write(&path, model_key, all)?;
         if let Ok(mut packs) = self.packs.write() {
             packs.retain(|(m, _)| m != model_key);
         }
@@ -175,11 +229,32 @@ impl Cache {
         self.get_record(model_key, hash)
     }
 
-    /// The score from the text's own record file (not the pack).
+    /// The score from the text's own record file (not the pack). Anything but a regular file
+    /// of a valid record for this model and text, with values in its family's range, reads as
+    /// `None`.
     pub fn get_record(&self, model_key: &str, hash: &[u8; 32]) -> Option<Score> {
-        let bytes = fs::read(self.record_path(model_key, hash)).ok()?;
+        let file = open_regular(&self.record_path(model_key, hash)).ok()?;
+        let mut bytes = Vec::new();
+        file.take(MAX_RECORD_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        if bytes.len() as u64 > MAX_RECORD_BYTES {
+            return None;
+        }
         let rec: Record = serde_json::from_slice(&bytes).ok()?;
-        (rec.model_key == model_key && rec.sha256 == hash_hex(hash)).then_some(rec.score)
+        (rec.model_key == model_key && rec.sha256 == hash_hex(hash) && pack::valid(&rec.score))
+            .then_some(rec.score)
+    }
+
+    /// Whether scores of `model_key` can be stored: makes its folder and a file there, and
+    /// removes the file again.
+    pub fn probe_writable(&self, model_key: &str) -> io::Result<()> {
+        let dir = self.model_dir(model_key);
+        fs::create_dir_all(&dir)?;
+        let probe = tempfile::Builder::new()
+            .prefix(".tmp-probe-")
+            .tempfile_in(&dir)?;
+        probe.close()
     }
 
     /// Stores a score atomically (temp file + rename), replacing any previous or damaged record.
@@ -217,42 +292,62 @@ impl Cache {
         result
     }
 
-    /// Removes temporary files left by killed writers that are older than `age`. Returns how
-    /// many were removed. Young ones may belong to a live writer and are left alone.
+    /// Removes temporary files left by killed writers that are older than `age` and owned by
+    /// this process's user, in every model's folder and its shards. Returns how many were
+    /// removed. Young ones may belong to a live writer and are left alone.
     pub fn remove_stale_temp_files(&self, age: Duration) -> usize {
-        let mut removed = 0;
         let Ok(models) = fs::read_dir(self.root.join("v1")) else {
             return 0;
         };
-        let now = SystemTime::now();
+        let mut removed = 0;
         for model in models.flatten() {
+            // Not followed: a link in the cache is nobody's model folder.
+            if !model.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            removed += sweep_folder(&model.path(), age);
             let Ok(shards) = fs::read_dir(model.path()) else {
                 continue;
             };
-            // Record temp files live in the shard folders, pack temp files in the model's.
-            let folders = std::iter::once(model.path()).chain(shards.flatten().map(|s| s.path()));
-            for folder in folders {
-                let Ok(files) = fs::read_dir(folder) else {
-                    continue;
-                };
-                for f in files.flatten() {
-                    if !f.file_name().to_string_lossy().starts_with(".tmp-") {
-                        continue;
-                    }
-                    let old = f
-                        .metadata()
-                        .and_then(|m| m.modified())
-                        .ok()
-                        .and_then(|m| now.duration_since(m).ok())
-                        .is_some_and(|d| d >= age);
-                    if old && fs::remove_file(f.path()).is_ok() {
-                        removed += 1;
-                    }
+            for shard in shards.flatten() {
+                if shard.file_type().is_ok_and(|t| t.is_dir()) {
+                    removed += sweep_folder(&shard.path(), age);
                 }
             }
         }
         removed
     }
+
+    /// [`Cache::remove_stale_temp_files`] for one model's folder alone, where pack temp files
+    /// live (one folder listing).
+    pub fn sweep_model(&self, model_key: &str, age: Duration) -> usize {
+        sweep_folder(&self.model_dir(model_key), age)
+    }
+}
+
+/// Removes the regular files named `.tmp-*` in `folder` that are older than `age` and ours.
+fn sweep_folder(folder: &Path, age: Duration) -> usize {
+    let Ok(files) = fs::read_dir(folder) else {
+        return 0;
+    };
+    let now = SystemTime::now();
+    let mut removed = 0;
+    for f in files.flatten() {
+        if !f.file_name().to_string_lossy().starts_with(".tmp-") {
+            continue;
+        }
+        // `DirEntry::metadata` does not follow links: only a regular file of ours goes.
+        let Ok(m) = f.metadata() else { continue };
+        let old = m
+            .modified()
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|d| d >= age);
+        if m.is_file() && old && owned_by_us(&m) && fs::remove_file(f.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! before it leaves this module.
 
 use super::scores::{ModerationResponse, Score};
-use super::transport::{self, Failure, RetryPolicy};
+use super::transport::{self, Failure, Jitter, RetryBudget, RetryPolicy};
 pub use super::transport::{
     is_retryable_status, retry_delay, ApiKey, BatchDone, RetryHint, Scorer, Sleeper, ThreadSleeper,
 };
@@ -49,6 +49,8 @@ pub struct ClientConfig {
     pub max_body_bytes: usize,
     /// `--offline`: every request attempt fails before a socket is opened.
     pub offline: bool,
+    /// Fixes the retry waits' jitter (tests); `None`: seeded from the clock and the process id.
+    pub jitter_seed: Option<u64>,
 }
 
 impl ClientConfig {
@@ -66,6 +68,7 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(10),
             max_body_bytes: MAX_BODY_BYTES,
             offline: false,
+            jitter_seed: None,
         }
     }
 
@@ -88,15 +91,33 @@ impl ClientConfig {
             .filter(|k| !k.is_empty())
             .ok_or(ClientError::NoApiKey)?;
         let mut c = ClientConfig::new(ApiKey::new(key));
-        if let Some(base) = base_url.map(|b| b.trim().to_string()) {
+        if let Some(base) = base_url.as_deref().map(str::trim) {
             if !base.is_empty() {
-                if !(base.starts_with("http://") || base.starts_with("https://")) {
-                    return Err(ClientError::InvalidBaseUrl(base));
-                }
                 c.base_url = base.trim_end_matches('/').to_string();
             }
         }
+        c.validate().map_err(|e| match (e, base_url) {
+            // Say what the variable holds, not its trimmed form.
+            (ClientError::InvalidBaseUrl(_), Some(given)) => {
+                ClientError::InvalidBaseUrl(given.trim().to_string())
+            }
+            (e, _) => e,
+        })?;
         Ok(c)
+    }
+
+    /// What no retry can fix, found before a request is sent: a base URL that is not an
+    /// http(s) URL, a key that cannot be sent as a header value (a stray newline, a quote
+    /// character from a copy). Neither message shows the key.
+    pub fn validate(&self) -> Result<(), ClientError> {
+        let url_ok = (self.base_url.starts_with("http://")
+            || self.base_url.starts_with("https://"))
+            && reqwest::Url::parse(&self.endpoint()).is_ok_and(|u| u.host().is_some());
+        if !url_ok {
+            return Err(ClientError::InvalidBaseUrl(self.base_url.clone()));
+        }
+        transport::check_header_value(&format!("Bearer {}", self.api_key.expose()))
+            .map_err(ClientError::InvalidKey)
     }
 
     fn endpoint(&self) -> String {
@@ -110,6 +131,8 @@ pub enum ClientError {
     NoApiKey,
     Offline,
     InvalidBaseUrl(String),
+    /// The key cannot be sent as a header value: why (never the key).
+    InvalidKey(String),
     /// 400: the server's reason.
     BadRequest(String),
     /// 401.
@@ -152,6 +175,10 @@ impl fmt::Display for ClientError {
             ClientError::InvalidBaseUrl(u) => {
                 write!(f, "`OPENAI_BASE_URL` is `{u}`; expected an http:// or https:// URL")
             }
+            ClientError::InvalidKey(why) => write!(
+                f,
+                "`OPENAI_API_KEY` cannot be sent as a header: it {why}; check it for a stray newline or quote"
+            ),
             ClientError::BadRequest(m) => write!(f, "the moderation API rejected the request (400): {m}"),
             ClientError::Unauthorized(m) => {
                 write!(f, "the moderation API refused the key (401): check OPENAI_API_KEY ({m})")
@@ -180,6 +207,7 @@ pub struct ModerationClient {
     config: ClientConfig,
     http: Option<reqwest::blocking::Client>,
     sleeper: Arc<dyn Sleeper>,
+    jitter: Jitter,
 }
 
 impl fmt::Debug for ModerationClient {
@@ -193,6 +221,7 @@ impl fmt::Debug for ModerationClient {
 impl ModerationClient {
     /// A client for `config`. With `offline`, no HTTP client is even built.
     pub fn new(config: ClientConfig) -> Result<ModerationClient, ClientError> {
+        config.validate()?;
         let http = if config.offline {
             None
         } else {
@@ -203,10 +232,12 @@ impl ModerationClient {
                 &config.api_key,
             )?)
         };
+        let jitter = Jitter::new(config.jitter_seed);
         Ok(ModerationClient {
             config,
             http,
             sleeper: Arc::new(ThreadSleeper),
+            jitter,
         })
     }
 
@@ -241,10 +272,11 @@ impl ModerationClient {
             self.config.max_batch_bytes,
         );
         let done = AtomicUsize::new(0);
+        let budget = RetryBudget::new();
         let results = transport::run_jobs(
             batches.len(),
             self.config.concurrency,
-            &|i| self.send_with_retries(http, &texts[batches[i].clone()]),
+            &|i| self.send_with_retries(http, &texts[batches[i].clone()], &budget),
             &|i, scores: &Vec<Score>| {
                 let n = done.fetch_add(scores.len(), Ordering::SeqCst) + scores.len();
                 on_batch(BatchDone {
@@ -262,6 +294,7 @@ impl ModerationClient {
         &self,
         http: &reqwest::blocking::Client,
         batch: &[&str],
+        budget: &RetryBudget,
     ) -> Result<Vec<Score>, ClientError> {
         let key = &self.config.api_key;
         let body = serde_json::json!({ "model": self.config.model, "input": batch });
@@ -269,6 +302,8 @@ impl ModerationClient {
             max_retries: self.config.max_retries,
             max_body_bytes: self.config.max_body_bytes,
             sleeper: &*self.sleeper,
+            jitter: &self.jitter,
+            budget,
             key,
         };
         let send = || {
@@ -289,6 +324,13 @@ impl ModerationClient {
             Err(Failure::TooLarge { limit }) => Err(ClientError::Malformed(format!(
                 "the answer is larger than {limit} bytes"
             ))),
+            Err(Failure::ErrorTooLarge { status, limit }) => Err(ClientError::Status {
+                status,
+                message: format!(
+                    "an error answer larger than {limit} bytes (not read further, not retried)"
+                ),
+            }),
+            Err(Failure::Invalid(m)) => Err(ClientError::Setup(m)),
         }
     }
 }

@@ -42,7 +42,7 @@ pub enum Resolved {
 }
 
 /// Counts of a fetch.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FetchStats {
     /// Distinct texts asked about.
     pub distinct: usize,
@@ -52,6 +52,8 @@ pub struct FetchStats {
     pub fetched: usize,
     /// Cache writes that failed (the scores are still used in this run).
     pub cache_write_errors: usize,
+    /// The first failed write's reason.
+    pub cache_write_error: Option<String>,
 }
 
 /// The combined sources. `Sync`: share one across the engine's threads.
@@ -73,6 +75,11 @@ impl ScoreStore {
     /// records are keyed by it.
     pub fn new(model_key: &str, cache: Option<Cache>, imported: Option<ImportedScores>) -> Self {
         let cache_has_model = cache.as_ref().is_some_and(|c| c.has_model(model_key));
+        if let (Some(c), true) = (&cache, cache_has_model) {
+            // Pack temp files of killed writers are large: swept whenever the model's scores
+            // are read (one folder listing). Record temp files are swept by fetches.
+            c.sweep_model(model_key, super::cache::STALE_TEMP_AGE);
+        }
         ScoreStore {
             model_key: model_key.to_string(),
             provider: Provider::OpenAi,
@@ -106,6 +113,19 @@ impl ScoreStore {
     /// [`ScoreStore::imported_unit`] with the number of records.
     pub fn imported_records(&self) -> Option<(UnitMode, usize)> {
         self.imported.as_ref()?.records_unit()
+    }
+
+    /// The score cache's folder, if the run has one.
+    pub fn cache_dir(&self) -> Option<&std::path::Path> {
+        self.cache.as_ref().map(Cache::dir)
+    }
+
+    /// Whether this model's part of the cache can be written (a file is made and removed).
+    pub fn probe_cache(&self) -> std::io::Result<()> {
+        match &self.cache {
+            Some(c) => c.probe_writable(&self.model_key),
+            None => Ok(()),
+        }
     }
 
     /// Whether any source could hold a score (false: a plain `check` says once that
@@ -175,6 +195,9 @@ impl ScoreStore {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<FetchStats, ClientError> {
         let mut stats = FetchStats::default();
+        if let Some(c) = &self.cache {
+            c.remove_stale_temp_files(super::cache::STALE_TEMP_AGE);
+        }
         let mut seen = HashSet::new();
         let mut todo: Vec<(&str, [u8; 32])> = Vec::new();
         // Scores to add to the cache's pack: fetched now, or found only as record files.
@@ -217,12 +240,16 @@ impl ScoreStore {
         }
         let refs: Vec<&str> = todo.iter().map(|(t, _)| *t).collect();
         let write_errors = std::sync::atomic::AtomicUsize::new(0);
+        let first_error: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
         let on_batch = |b: super::transport::BatchDone<'_>| {
             for (k, s) in b.scores.iter().enumerate() {
                 let h = &todo[b.first + k].1;
                 if let Some(c) = &self.cache {
-                    if c.put(&self.model_key, h, s).is_err() {
+                    if let Err(e) = c.put(&self.model_key, h, s) {
                         write_errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if let Ok(mut first) = first_error.lock() {
+                            first.get_or_insert_with(|| crate::input::io_reason(&e));
+                        }
                     }
                 }
                 if let Ok(mut f) = self.fetched.write() {
@@ -243,6 +270,7 @@ impl ScoreStore {
         let scores = result?;
         stats.fetched = scores.len();
         stats.cache_write_errors = write_errors.into_inner();
+        stats.cache_write_error = first_error.into_inner().ok().flatten();
         Ok(stats)
     }
 

@@ -3,6 +3,22 @@
 //! with a bounded budget honouring the server's `Retry-After`, a capped response body, the worker
 //! pool that keeps `--concurrency` requests in flight, and the [`Scorer`] both clients are.
 //!
+//! Retries are spread and budgeted so that a busy but healthy server never makes a run give up
+//! and a dead one is not hammered: each wait is jittered ([`Jitter`], seeded from the clock and
+//! the process id, or fixed in tests), a server-given `Retry-After` included (up to a quarter
+//! later, never earlier), so workers told to wait together do not come back together; a request
+//! may retry [`RetryPolicy::max_retries`] times on its own, and more — up to
+//! [`EXTRA_RETRY_FACTOR`] times as many — only with retries the run earned by its successes
+//! ([`RetryBudget`]). A server that answers nothing but errors stops a request after
+//! `max_retries` retries, as before; one that rejects a quarter of the requests at random, which
+//! leaves one batch in 4,096 with six rejections in a row, no longer stops a large file's run.
+//!
+//! Bodies are capped on every path: a success at `max_body_bytes` (refused unread when its
+//! declared length is larger), an error at [`MAX_ERROR_BODY_BYTES`] — all a message needs; an
+//! error answer larger than that is not retried, since a retry would only download it again.
+//! A request that cannot even be built (a key that is no valid header value, a malformed URL)
+//! fails at once: nothing about it is transient.
+//!
 //! The key lives in [`ApiKey`], whose `Debug`/`Display` print `<redacted>`; every message built
 //! here from a server's answer or a transport error is scrubbed of it ([`scrub`]).
 
@@ -11,7 +27,7 @@ use super::scores::Score;
 use reqwest::blocking::{Client, Response};
 use std::fmt;
 use std::io::Read;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
@@ -100,13 +116,25 @@ pub fn http_client(
         .map_err(|e| ClientError::Setup(scrub(&e.to_string(), key)))
 }
 
+/// The most bytes of an error answer read: its message is all ftlint wants from it (OpenAI's
+/// and Azure's error objects are a few hundred bytes).
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
+/// A request that used its own [`RetryPolicy::max_retries`] may go on, with retries borrowed
+/// from the run's [`RetryBudget`], up to this many times as many retries in all.
+pub const EXTRA_RETRY_FACTOR: u32 = 4;
+
 /// How one request is retried and read.
 pub struct RetryPolicy<'a> {
-    /// Retries after the first try.
+    /// Retries after the first try that a request may always make.
     pub max_retries: u32,
     /// The largest response body read; a larger successful answer is refused.
     pub max_body_bytes: usize,
     pub sleeper: &'a dyn Sleeper,
+    /// Spreads the waits.
+    pub jitter: &'a Jitter,
+    /// The run's earned retries, shared by its workers.
+    pub budget: &'a RetryBudget,
     /// Scrubbed from every message.
     pub key: &'a ApiKey,
 }
@@ -121,12 +149,55 @@ pub enum Failure {
     GaveUp { tries: u32, last: String },
     /// A successful answer larger than the cap.
     TooLarge { limit: usize },
+    /// An error status whose answer is larger than [`MAX_ERROR_BODY_BYTES`]: not retried.
+    ErrorTooLarge { status: u16, limit: usize },
+    /// The request could not be built (a header value or URL that is not valid): not retried.
+    Invalid(String),
+}
+
+/// The retries a run earned: every success adds one (up to [`RetryBudget::CAPACITY`]), and a
+/// request that already made its own `max_retries` retries takes one for each retry more. A
+/// server that answers most requests keeps it full; one that answers none never fills it.
+#[derive(Debug, Default)]
+pub struct RetryBudget {
+    earned: AtomicU32,
+}
+
+impl RetryBudget {
+    /// The most retries saved up.
+    pub const CAPACITY: u32 = 100;
+
+    pub fn new() -> RetryBudget {
+        RetryBudget::default()
+    }
+
+    /// A request succeeded.
+    pub fn earn(&self) {
+        let _ = self
+            .earned
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < Self::CAPACITY).then_some(n + 1)
+            });
+    }
+
+    /// Takes one earned retry, if there is one.
+    pub fn take(&self) -> bool {
+        self.earned
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+    }
+
+    /// Retries saved up now.
+    pub fn available(&self) -> u32 {
+        self.earned.load(Ordering::SeqCst)
+    }
 }
 
 /// Sends the request `send` builds until it succeeds, returning the successful body. Retries
 /// connection errors, timeouts and the statuses of [`is_retryable_status`] (unless the server
 /// says `x-should-retry: false`; `x-should-retry: true` retries any status), waiting as
-/// [`retry_delay`] says, at most `policy.max_retries` times.
+/// [`retry_delay`] says: `policy.max_retries` times, then — while the run's [`RetryBudget`] has
+/// retries to lend — up to [`EXTRA_RETRY_FACTOR`] × `max_retries` times in all.
 pub fn send_with_retries(
     policy: &RetryPolicy<'_>,
     send: &dyn Fn() -> reqwest::Result<Response>,
@@ -136,23 +207,40 @@ pub fn send_with_retries(
     loop {
         // Every arm that does not return is a retryable failure.
         let (hint, last) = match send() {
+            // Nothing was sent: an invalid header value (the key) or URL. Retrying cannot help.
+            Err(e) if e.is_builder() => {
+                return Err(Failure::Invalid(scrub(&describe_transport(&e), key)))
+            }
             Err(e) => (RetryHint::default(), describe_transport(&e)),
             Ok(resp) => {
                 let status = resp.status().as_u16();
                 let hint = RetryHint::from_headers(resp.headers(), SystemTime::now());
-                let body = read_capped(resp, policy.max_body_bytes);
-                match (status, body) {
-                    (200..=299, Ok(Body::Whole(text))) => return Ok(text),
-                    (200..=299, Ok(Body::Cut(_))) => {
-                        return Err(Failure::TooLarge {
-                            limit: policy.max_body_bytes,
-                        })
+                let success = (200..=299).contains(&status);
+                let cap = if success {
+                    policy.max_body_bytes
+                } else {
+                    MAX_ERROR_BODY_BYTES.min(policy.max_body_bytes)
+                };
+                // A declared length over the cap is refused before a byte of the body is read.
+                let body = match resp.content_length() {
+                    Some(n) if n > cap as u64 => Ok(Body::Cut),
+                    _ => read_capped(resp, cap),
+                };
+                match (success, body) {
+                    (true, Ok(Body::Whole(text))) => {
+                        policy.budget.earn();
+                        return Ok(text);
                     }
-                    (200..=299, Err(e)) => (hint, e),
-                    (_, body) => {
+                    (true, Ok(Body::Cut)) => return Err(Failure::TooLarge { limit: cap }),
+                    (false, Ok(Body::Cut)) => {
+                        return Err(Failure::ErrorTooLarge { status, limit: cap })
+                    }
+                    (true, Err(e)) => (hint, e),
+                    (false, body) => {
+                        // An error answer cut short still has its status to decide by.
                         let text = match body {
-                            Ok(Body::Whole(t) | Body::Cut(t)) => t,
-                            Err(_) => String::new(),
+                            Ok(Body::Whole(t)) => t,
+                            _ => String::new(),
                         };
                         let message = server_message(&text, key);
                         if !hint.should_retry.unwrap_or(is_retryable_status(status)) {
@@ -163,7 +251,10 @@ pub fn send_with_retries(
                 }
             }
         };
-        if retries_done >= policy.max_retries {
+        let may_retry = retries_done < policy.max_retries
+            || (retries_done < policy.max_retries.saturating_mul(EXTRA_RETRY_FACTOR)
+                && policy.budget.take());
+        if !may_retry {
             return Err(Failure::GaveUp {
                 tries: retries_done + 1,
                 last: scrub(&last, key),
@@ -171,7 +262,7 @@ pub fn send_with_retries(
         }
         policy
             .sleeper
-            .sleep(retry_delay(&hint, retries_done, jitter_unit()));
+            .sleep(retry_delay(&hint, retries_done, policy.jitter.unit()));
         retries_done += 1;
     }
 }
@@ -179,8 +270,8 @@ pub fn send_with_retries(
 /// A body read up to its cap.
 enum Body {
     Whole(String),
-    /// The first `cap` bytes of a longer body.
-    Cut(String),
+    /// A body longer than the cap (the part read is dropped).
+    Cut,
 }
 
 /// Reads at most `cap` bytes of the body (and one more, to know it is longer): a hostile or
@@ -201,14 +292,10 @@ fn read_capped(resp: Response, cap: usize) -> Result<Body, String> {
             },
         );
     }
-    let cut = buf.len() > cap;
-    buf.truncate(cap);
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    Ok(if cut {
-        Body::Cut(text)
-    } else {
-        Body::Whole(text)
-    })
+    if buf.len() > cap {
+        return Ok(Body::Cut);
+    }
+    Ok(Body::Whole(String::from_utf8_lossy(&buf).into_owned()))
 }
 
 /// Runs jobs `0..jobs` on up to `workers` threads, a worker taking the next job as it finishes
@@ -317,17 +404,31 @@ impl RetryHint {
     }
 }
 
-/// The SDKs' rule: a server-given delay in (0, 60] s is honoured as is; otherwise
-/// 0.5 s × 2^retries, capped at 8 s, times a jitter factor in (0.75, 1] (`unit` in [0, 1)).
+/// How long to wait before a retry, `unit` in [0, 1) drawn from a [`Jitter`]. A server-given
+/// delay in (0, 60] s is honoured and spread up to a quarter later (never earlier: workers told
+/// to wait together must not come back together); otherwise 0.5 s × 2^retries, capped at 8 s,
+/// times a factor in (0.5, 1] ("equal jitter").
 pub fn retry_delay(hint: &RetryHint, retries_done: u32, unit: f64) -> Duration {
+    let unit = unit.clamp(0.0, 1.0);
     if let Some(d) = hint.retry_after {
         if d > Duration::ZERO && d <= Duration::from_secs(60) {
-            return d;
+            return d.mul_f64(1.0 + 0.25 * unit);
         }
     }
     let base = (0.5 * 2f64.powi(retries_done.min(30) as i32)).min(8.0);
-    let jitter = 1.0 - 0.25 * unit.clamp(0.0, 1.0);
-    Duration::from_secs_f64(base * jitter)
+    Duration::from_secs_f64(base * (1.0 - 0.5 * unit))
+}
+
+/// Whether `v` can be sent as an HTTP header value; if not, why (never the value itself).
+pub fn check_header_value(v: &str) -> Result<(), String> {
+    if reqwest::header::HeaderValue::from_str(v).is_ok() {
+        return Ok(());
+    }
+    Err(match v.chars().find(|c| c.is_control()) {
+        Some('\n' | '\r') => "holds a line break".to_string(),
+        Some(c) => format!("holds the control character U+{:04X}", c as u32),
+        None => "holds a character a header cannot carry".to_string(),
+    })
 }
 
 /// Statuses the SDKs retry: 408, 409, 429 and every 5xx.
@@ -410,23 +511,51 @@ pub fn is_loopback(base: &str) -> bool {
     host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]")
 }
 
-/// A number in [0, 1) for jitter: a small xorshift seeded from the clock. Quality does not
-/// matter; spreading retries of concurrent workers does.
-pub fn jitter_unit() -> f64 {
-    static STATE: AtomicU64 = AtomicU64::new(0);
-    let mut x = STATE.load(Ordering::Relaxed);
-    if x == 0 {
-        x = SystemTime::now()
+/// Random numbers for jitter: xorshift64*, seeded from the clock and the process id, or from a
+/// fixed seed (tests). Quality does not matter; that concurrent workers, and concurrent
+/// processes, wait for different times does. Each draw is one atomic step, so two workers never
+/// read the same state.
+#[derive(Debug)]
+pub struct Jitter(AtomicU64);
+
+impl Jitter {
+    /// A generator whose draws are fixed by `seed`.
+    pub fn seeded(seed: u64) -> Jitter {
+        // xorshift must not start at 0; mix the seed so nearby seeds differ at once.
+        Jitter(AtomicU64::new(
+            seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03 | 1,
+        ))
+    }
+
+    /// A generator seeded from the clock and the process id: different in each run and process.
+    pub fn from_entropy() -> Jitter {
+        let nanos = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0x9E37_79B9_7F4A_7C15)
-            | 1;
+            .unwrap_or(0);
+        Jitter::seeded(nanos ^ (u64::from(std::process::id()) << 32))
     }
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    STATE.store(x, Ordering::Relaxed);
-    (x >> 11) as f64 / (1u64 << 53) as f64
+
+    /// A generator with `seed`, or from the clock and the process id.
+    pub fn new(seed: Option<u64>) -> Jitter {
+        seed.map_or_else(Jitter::from_entropy, Jitter::seeded)
+    }
+
+    /// The next number in [0, 1).
+    pub fn unit(&self) -> f64 {
+        let step = |mut x: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let prev = self
+            .0
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |x| Some(step(x)))
+            .unwrap_or(1);
+        let x = step(prev).wrapping_mul(0x2545_F491_4F6C_DD1D);
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
 }
 
 #[cfg(test)]
@@ -435,24 +564,30 @@ mod tests {
     use reqwest::header::{HeaderMap, HeaderValue};
 
     #[test]
-    fn retry_delays_follow_the_sdk() {
+    fn retry_delays_back_off_with_equal_jitter() {
         let none = RetryHint::default();
         assert_eq!(retry_delay(&none, 0, 0.0), Duration::from_millis(500));
         assert_eq!(retry_delay(&none, 1, 0.0), Duration::from_secs(1));
         assert_eq!(retry_delay(&none, 4, 0.0), Duration::from_secs(8));
         assert_eq!(retry_delay(&none, 9, 0.0), Duration::from_secs(8));
-        assert_eq!(
-            retry_delay(&none, 0, 0.999_999),
-            Duration::from_secs_f64(0.5 * (1.0 - 0.25 * 0.999_999))
-        );
+        // Up to half of the backoff is random.
+        assert_eq!(retry_delay(&none, 0, 0.5), Duration::from_millis(375));
+        assert_eq!(retry_delay(&none, 4, 0.5), Duration::from_secs(6));
+        assert!(retry_delay(&none, 0, 0.999_999) > Duration::from_millis(250));
         let hint = |d| RetryHint {
             retry_after: Some(d),
             should_retry: None,
         };
+        // The server's delay, never shorter, up to a quarter longer.
         assert_eq!(
-            retry_delay(&hint(Duration::from_millis(20)), 3, 0.5),
+            retry_delay(&hint(Duration::from_millis(20)), 3, 0.0),
             Duration::from_millis(20)
         );
+        assert_eq!(
+            retry_delay(&hint(Duration::from_millis(20)), 3, 0.5),
+            Duration::from_micros(22_500)
+        );
+        assert!(retry_delay(&hint(Duration::from_secs(1)), 0, 0.999) < Duration::from_millis(1250));
         // Out of (0, 60]: ignored, backoff instead.
         assert_eq!(
             retry_delay(&hint(Duration::from_secs(61)), 0, 0.0),
@@ -529,11 +664,53 @@ mod tests {
     }
 
     #[test]
-    fn jitter_in_range() {
-        for _ in 0..1000 {
-            let u = jitter_unit();
-            assert!((0.0..1.0).contains(&u));
+    fn jitter_is_in_range_seedable_and_spread() {
+        let a = Jitter::seeded(7);
+        let draws: Vec<f64> = (0..1000).map(|_| a.unit()).collect();
+        assert!(draws.iter().all(|u| (0.0..1.0).contains(u)));
+        // Spread over the range: each tenth gets a share.
+        for tenth in 0..10 {
+            let n = draws
+                .iter()
+                .filter(|u| (**u * 10.0) as usize == tenth)
+                .count();
+            assert!((50..150).contains(&n), "tenth {tenth}: {n}");
         }
+        // The same seed, the same draws; nearby seeds, different ones.
+        let again = Jitter::seeded(7);
+        assert_eq!((0..1000).map(|_| again.unit()).collect::<Vec<_>>(), draws);
+        let other = Jitter::seeded(8);
+        assert_ne!(other.unit(), draws[0]);
+        // Concurrent draws never repeat a state: 4 threads × 1000 draws, all distinct.
+        let shared = Jitter::seeded(1);
+        let all = Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    let mine: Vec<u64> = (0..1000).map(|_| shared.unit().to_bits()).collect();
+                    all.lock().unwrap().extend(mine);
+                });
+            }
+        });
+        let mut all = all.into_inner().unwrap();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), 4000);
+    }
+
+    #[test]
+    fn the_budget_lends_only_what_successes_earned() {
+        let b = RetryBudget::new();
+        assert!(!b.take());
+        b.earn();
+        b.earn();
+        assert!(b.take());
+        assert!(b.take());
+        assert!(!b.take());
+        for _ in 0..1000 {
+            b.earn();
+        }
+        assert_eq!(b.available(), RetryBudget::CAPACITY);
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub fn finding(e: &ParseError, text: &str) -> Finding {
         .map_or(e.byte, |c| e.byte + c.len_utf8());
     let help = if e.message.starts_with("EOF while parsing") {
         "the line ends before its JSON value does: was it cut, or pretty-printed over several lines? JSONL needs one complete value per line"
+    } else if e.message.starts_with("trailing characters") && text[..e.byte].contains('\r') {
+        // A raw `\r` can only stand between JSON tokens: lines ended by `\r` alone.
+        "the line holds a bare `\\r` before this value: are its lines ended with `\\r` alone (old Mac line endings)? JSONL lines end with `\\n` (or `\\r\\n`)"
     } else if e.message.starts_with("trailing characters") {
         "a line must hold exactly one JSON value; split this line or remove what follows the value"
     } else if e.message.starts_with("key must be a string") || text.contains("'") {

@@ -1,6 +1,8 @@
 //! ## What it checks
 //! Lines that end with `\r\n` (Windows line endings). Reported once per file, at the first
-//! such line, with the number of lines that have one.
+//! such line, with the number of lines that have one. A carriage return with no `\n` after it
+//! is not a `\r\n`: at the end of the file it is J010's (no final newline), and between two
+//! JSON values (`\r`-only line endings) the line does not parse (J002 says so).
 //!
 //! ## Why it matters
 //! Most JSON parsers accept the `\r` as whitespace, but tools that split on `\n` keep it, and
@@ -31,7 +33,8 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(line: &RawLine<'_>, out: &mut Vec<Finding>) {
-    if line.text.is_none() || !line.crlf() {
+    // Only a `\r` the line's `\n` follows: a last line ending in a bare `\r` is J010's.
+    if line.text.is_none() || !line.crlf() || !line.has_newline {
         return;
     }
     // Fixing one `\r` may expose another (`\r\r\n`): the fix takes them all (a `\r` after a
