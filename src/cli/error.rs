@@ -41,8 +41,8 @@ pub enum CliError {
     #[error("`--diff` cannot judge stdin: git knows files, not piped input")]
     DiffStdin,
     /// `ftlint rule CODE` with neither a code nor a name of a rule.
-    #[error("unknown rule `{code}` (see `ftlint rules`)")]
-    UnknownRule { code: String },
+    #[error("unknown rule `{code}`{suggestion} (see `ftlint rules`)")]
+    UnknownRule { code: String, suggestion: String },
     /// `ftlint target NAME` for a name no built-in or config target has.
     #[error("unknown target `{name}` (see `ftlint targets`)")]
     UnknownTarget { name: String },
@@ -58,6 +58,13 @@ pub enum CliError {
     /// `moderate --export FILE` that cannot be written.
     #[error("cannot write `{}`: {}", .path.display(), input::io_reason(.source))]
     Export {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// `--output-file FILE` that cannot be written.
+    #[error("cannot write `{}`: {}", .path.display(), input::io_reason(.source))]
+    OutputFile {
         path: PathBuf,
         #[source]
         source: io::Error,
@@ -114,6 +121,7 @@ mod tests {
         let _: fn(ConfigError) -> CliError = CliError::from;
         let input: Report = InputError::NoJsonl {
             dir: PathBuf::from("data"),
+            ignored: false,
         }
         .into();
         assert_eq!(
@@ -122,6 +130,7 @@ mod tests {
         );
         let through_cli: Report = CliError::from(InputError::NoJsonl {
             dir: PathBuf::from("data"),
+            ignored: false,
         })
         .into();
         assert_eq!(through_cli.to_string(), input.to_string());
