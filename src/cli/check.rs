@@ -15,7 +15,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
     if let Some(path) = settings.output_file.clone() {
         let mut buf = Vec::new();
         let code = run_with(args, settings, &mut buf)?;
-        crate::input::atomic::write(&path, |f| f.write_all(&buf))
+        // Its folder is made if missing, as ruff does (`--output-file reports/ftlint.json`).
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        dir.map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| crate::input::atomic::write(&path, |f| f.write_all(&buf)))
             .map_err(|source| CliError::OutputFile { path, source })?;
         return Ok(code);
     }

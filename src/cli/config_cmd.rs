@@ -11,6 +11,8 @@ use std::path::Path;
 /// `ftlint config`.
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
     let r = args.resolve()?;
+    // A selector that names no rule is an error before anything is printed.
+    let on = crate::rules::select::resolve(&r.settings.rules)?;
     let config_name = r
         .config
         .as_ref()
@@ -30,7 +32,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
         writeln!(out, "{key} = {}  # {source}", value_of(&r.settings, key))?;
     }
     // What the selection layers come to: the shorter of the lists of rules on and off.
-    let on = crate::rules::select::resolve(&r.settings.rules)?;
     let all = crate::diagnostic::Rule::ALL;
     let (on_list, off_list): (Vec<_>, Vec<_>) = all.iter().partition(|rule| on.contains(**rule));
     let codes =

@@ -4,9 +4,11 @@
 //! first (ties by code):
 //!
 //! ```text
-//! 242	J002	[ ] invalid-json
-//!  12	J004	[*] blank-line
+//! 242⇥J002⇥[ ] invalid-json
+//!  12⇥J004⇥[*] blank-line
 //! ```
+//!
+//! (`⇥` is a tab.)
 //!
 //! With `--output-format json` it is a JSON array of `{code, name, count, fixable,
 //! fixable_count}` (`fixable`: every finding of the rule has a fix), `json-lines` one such object
