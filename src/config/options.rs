@@ -98,7 +98,7 @@ options! {
         /// Leave out what `.gitignore`, `.ignore`, `.git/info/exclude` and the global gitignore
         /// ignore when walking directories
         "respect-gitignore" => respect_gitignore: bool,
-        /// Glob → rule codes (or prefixes) not reported for matching files
+        /// Glob → rules (codes, prefixes or names) not reported for matching files
         "per-file-ignores" => per_file_ignores: BTreeMap<String, Vec<String>>,
         /// Baseline file of accepted findings (relative to the config file)
         "baseline" => baseline: PathBuf,
