@@ -23,6 +23,7 @@ pub mod rules;
 pub mod sensitive;
 pub mod settings;
 pub mod stats;
+pub mod suggest;
 pub mod targets;
 pub mod tokens;
 pub mod vision;

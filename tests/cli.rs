@@ -217,7 +217,7 @@ fn stdin_uses_the_given_name() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(
         stdout(&o),
-        "piped.jsonl:1:59: C005 `messages[1].role` is `\"bot\"`; expected `system`, `user`, `assistant`, `tool` or `function`\n"
+        "piped.jsonl:1:59: error: C005 `messages[1].role` is `\"bot\"`; expected `system`, `user`, `assistant`, `tool` or `function`\n"
     );
     assert_eq!(o.status.code(), Some(1));
 }
@@ -346,7 +346,7 @@ fn fixes_are_data_in_every_format() {
     assert_eq!(
         concise,
         format!(
-            "{p}:1:{c}: J006 [*] line ends with `\\r\\n`\n{p}:2:1: J004 [*] empty line; every line should hold one example\n{p}:3:{c}: J010 [*] no newline at end of file\n",
+            "{p}:1:{c}: info: J006 [*] line ends with `\\r\\n`\n{p}:2:1: warning: J004 [*] empty line; every line should hold one example\n{p}:3:{c}: info: J010 [*] no newline at end of file\n",
             c = n + 1
         )
     );
@@ -659,7 +659,7 @@ fn text_from_the_data_cannot_drive_the_terminal() {
     ]));
     assert_eq!(
         concise,
-        format!("{p}:1:51: C002 unknown key `a\\nforged.jsonl:9:9: S001 evil\\u{{1b}}[31m` at the top level\n")
+        format!("{p}:1:51: error: C002 unknown key `a\\nforged.jsonl:9:9: S001 evil\\u{{1b}}[31m` at the top level\n")
     );
     let full = stdout(&run(&["check", p, "--select", "J002", "--color", "never"]));
     assert!(full.contains("{\"a\": \"x␛[31mred␇\""), "{full}");

@@ -74,11 +74,15 @@ fn pyproject_counts_only_with_a_tool_ftlint_table() {
 }
 
 #[test]
-fn flags_beat_config_and_isolated_ignores_it() {
+fn flags_add_to_the_configured_selection_and_isolated_ignores_it() {
     let t = tree();
     write(&t.path().join("ftlint.toml"), "ignore = [\"S002\"]\n");
+    // `--ignore` adds to the config's `ignore` (it used to replace it: S002 came back).
     let out = concise(t.path(), &["--ignore", "D", "a/b/data.jsonl"]);
-    assert!(out.contains("S002") && !out.contains("D001"), "{out}");
+    assert!(!out.contains("S002") && !out.contains("D001"), "{out}");
+    // `--select` starts over: the config's selection no longer counts.
+    let out = concise(t.path(), &["--select", "S002,D001", "a/b/data.jsonl"]);
+    assert!(out.contains("S002") && out.contains("D001"), "{out}");
     let out = concise(t.path(), &["--isolated", "a/b/data.jsonl"]);
     assert!(out.contains("S002") && out.contains("D001"), "{out}");
 }
@@ -140,8 +144,8 @@ fn per_file_ignores_drop_codes_for_matching_files() {
         "[per-file-ignores]\n\"b/*.jsonl\" = [\"S002\"]\n",
     );
     let out = concise(t.path(), &["a"]);
-    assert!(!out.contains("data.jsonl:1:174: S002"), "{out}");
-    assert!(out.contains("other.jsonl:1:174: S002"), "{out}");
+    assert!(!out.contains("data.jsonl:1:174: warning: S002"), "{out}");
+    assert!(out.contains("other.jsonl:1:174: warning: S002"), "{out}");
 }
 
 #[test]

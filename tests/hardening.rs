@@ -664,7 +664,14 @@ fn concise_codes(out: &str) -> Vec<String> {
         .filter_map(|l| {
             let mut parts = l.splitn(4, ':');
             let (_, line, col, rest) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-            let code = rest.split_whitespace().next()?;
+            // `path:line:col: severity: CODE message`: the code follows the severity.
+            let mut words = rest.split_whitespace();
+            let first = words.next()?;
+            let code = if first.ends_with(':') {
+                words.next()?
+            } else {
+                first
+            };
             Some(format!("{line}:{col} {code}"))
         })
         .collect()

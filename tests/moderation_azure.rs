@@ -896,10 +896,10 @@ fn check_end_to_end_live_then_offline_from_the_cache() {
     assert_eq!(live.status.code(), Some(1), "{}", stderr(&live));
     assert_eq!(
         stdout(&live),
-        "fixtures/azure-content-safety/train.jsonl:1:1: M003 `1` of `4` examples are flagged; profile `azure-finetune` allows at most 0 flagged: the service would block the file. Flagged lines: 2\n\
-         fixtures/azure-content-safety/train.jsonl:1:1: M006 high moderation risk for the `azure-openai` content gate under profile `azure-finetune` (6 points, high from 4): 1) 1 of 4 examples is flagged or at an error level (line 2), past the profile's gate; 2) `sexual` is past its warn level severity 2 on 1 of 4 scored examples, up to severity 4 (2.0×, line 2); 3) `violence` is past its warn level severity 3 on 1 of 4 scored examples, up to severity 3 (1.0×, line 3). Azure OpenAI's training-data safety check uses fixed thresholds it does not publish: this is ftlint's estimate\n\
-         fixtures/azure-content-safety/train.jsonl:2:170: M002 `sexual` severity `4` (medium) is at or over the error threshold `4` (medium) of profile `azure-finetune` (model `azure-content-safety-2024-09-01-EightSeverityLevels`)\n\
-         fixtures/azure-content-safety/train.jsonl:3:191: M002 `violence` severity `3` (low) is at or over the warn threshold `3` (low) of profile `azure-finetune` (model `azure-content-safety-2024-09-01-EightSeverityLevels`)\n"
+        "fixtures/azure-content-safety/train.jsonl:1:1: error: M003 `1` of `4` examples are flagged; profile `azure-finetune` allows at most 0 flagged: the service would block the file. Flagged lines: 2\n\
+         fixtures/azure-content-safety/train.jsonl:1:1: error: M006 high moderation risk for the `azure-openai` content gate under profile `azure-finetune` (6 points, high from 4): 1) 1 of 4 examples is flagged or at an error level (line 2), past the profile's gate; 2) `sexual` is past its warn level severity 2 on 1 of 4 scored examples, up to severity 4 (2.0×, line 2); 3) `violence` is past its warn level severity 3 on 1 of 4 scored examples, up to severity 3 (1.0×, line 3). Azure OpenAI's training-data safety check uses fixed thresholds it does not publish: this is ftlint's estimate\n\
+         fixtures/azure-content-safety/train.jsonl:2:170: error: M002 `sexual` severity `4` (medium) is at or over the error threshold `4` (medium) of profile `azure-finetune` (model `azure-content-safety-2024-09-01-EightSeverityLevels`)\n\
+         fixtures/azure-content-safety/train.jsonl:3:191: warning: M002 `violence` severity `3` (low) is at or over the warn threshold `3` (low) of profile `azure-finetune` (model `azure-content-safety-2024-09-01-EightSeverityLevels`)\n"
     );
     assert_eq!(server.requests().len(), 9);
     assert!(server
@@ -1011,7 +1011,7 @@ fn moderate_exports_azure_scores_that_check_imports() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(
-        out.contains(":2:170: M002 `sexual` severity `4` (medium)"),
+        out.contains(":2:170: error: M002 `sexual` severity `4` (medium)"),
         "{out}"
     );
     assert!(!out.contains("M004"), "{out}");

@@ -106,7 +106,7 @@ fn check(rule: &Rule, file: &Path) -> (FileReport, String) {
         model: model_for(rule.code(), file).map(str::to_owned),
         target: target_for(rule.code(), file).to_owned(),
         today: Some(today_for(rule.code())),
-        select: vec![rule.code().to_string()],
+        rules: vec![ftlint::settings::Selection::only(&[rule.code()])],
         format: format_for(rule.code()),
         scores: scores_for(file),
         cache_dir: Some(cache.path().to_path_buf()),
@@ -129,6 +129,7 @@ fn check(rule: &Rule, file: &Path) -> (FileReport, String) {
         model: "gpt-4o-mini-2024-07-18".into(),
         color: false,
         width: 100,
+        ..RunInfo::default()
     };
     let mut out = Vec::new();
     render::render(

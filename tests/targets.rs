@@ -196,13 +196,13 @@ fn lifecycle_on_a_pinned_day() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         common::stdout(&o),
-        "train.jsonl:1:1: T005 `gpt-4o-mini-2024-07-18` takes new fine-tuning jobs on `openai` until 2027-01-06 (36 days left); the model shuts down on 2027-01-14\n"
+        "train.jsonl:1:1: warning: T005 `gpt-4o-mini-2024-07-18` takes new fine-tuning jobs on `openai` until 2027-01-06 (36 days left); the model shuts down on 2027-01-14\n"
     );
     // After the last day: an error.
     let o = check("2027-01-07", &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(common::stdout(&o).starts_with(
-        "train.jsonl:1:1: T004 `gpt-4o-mini-2024-07-18` can no longer be fine-tuned on `openai`: the last day for new jobs was 2027-01-06; the model shuts down on 2027-01-14"
+        "train.jsonl:1:1: error: T004 `gpt-4o-mini-2024-07-18` can no longer be fine-tuned on `openai`: the last day for new jobs was 2027-01-06; the model shuts down on 2027-01-14"
     ));
     // Azure's dates are its own.
     let o = check("2027-01-07", &["--target", "azure-openai"]);
@@ -235,7 +235,7 @@ fn azure_wants_a_bom_and_fix_adds_it() {
     );
     assert_eq!(
         common::stdout(&o),
-        "train.jsonl:1:1: J011 [*] the file has no UTF-8 byte order mark, which this target asks for\n"
+        "train.jsonl:1:1: warning: J011 [*] the file has no UTF-8 byte order mark, which this target asks for\n"
     );
     let o = run_in(
         dir.path(),

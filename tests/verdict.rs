@@ -449,7 +449,10 @@ fn under_the_api_profile_a_high_risk_is_a_warning() {
     let r = check_with(
         &data,
         Settings {
-            ignore: vec!["M006".into()],
+            rules: vec![ftlint::settings::Selection {
+                ignore: vec!["M006".into()],
+                ..Default::default()
+            }],
             ..Settings::default()
         },
     );
@@ -667,7 +670,7 @@ fn the_profile_dataset_is_high_risk_profile_first_then_the_minors_score() {
     assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
     let text = common::stdout(&out);
     let line = text.lines().find(|l| l.contains(" M006 ")).expect("M006");
-    assert!(line.starts_with("fixtures/profile-dataset/train.jsonl:1:1: M006 high moderation risk for the `openai` content gate under profile `finetune` (7 points, high from 4): "), "{line}");
+    assert!(line.starts_with("fixtures/profile-dataset/train.jsonl:1:1: error: M006 high moderation risk for the `openai` content gate under profile `finetune` (7 points, high from 4): "), "{line}");
     let at = |s: &str| {
         line.find(s)
             .unwrap_or_else(|| panic!("`{s}` not in {line}"))

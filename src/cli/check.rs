@@ -11,6 +11,21 @@ use std::io::{Read, Write};
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
     let settings = args.resolve()?.settings;
+    // `--output-file`: the whole report is written at once, atomically, when the run is done.
+    if let Some(path) = settings.output_file.clone() {
+        let mut buf = Vec::new();
+        let code = run_with(args, settings, &mut buf)?;
+        // Its folder is made if missing, as ruff does (`--output-file reports/ftlint.json`).
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        dir.map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| crate::input::atomic::write(&path, |f| f.write_all(&buf)))
+            .map_err(|source| CliError::OutputFile { path, source })?;
+        return Ok(code);
+    }
+    run_with(args, settings, out)
+}
+
+fn run_with(args: &CheckArgs, settings: Settings, out: &mut dyn Write) -> Result<u8, Report> {
     let setup = Setup::new(&settings, false)?;
     super::fix::check_usage(args)?;
     let per_file_ignores = PerFileIgnores::new(&settings)?;
@@ -71,10 +86,17 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
     let info = RunInfo {
         target: settings.target.clone(),
         model: setup.model_name.clone(),
-        color: super::use_color(args.color),
+        color: settings.output_file.is_none() && super::use_color(args.color),
         width: terminal_width(),
+        quiet: args.quiet,
+        verbose: args.verbose,
+        token_total: token_total(&setup, &reports),
     };
-    render::render(settings.output_format, &reports, &info, out)?;
+    if args.statistics {
+        render::statistics::render(settings.output_format, &reports, &info, out)?;
+    } else {
+        render::render(settings.output_format, &reports, &info, out)?;
+    }
     if failed {
         return Ok(2);
     }
@@ -89,6 +111,17 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
             1
         },
     )
+}
+
+/// The token and cost line of several files together (`None` for one file, or when no token
+/// rule ran).
+fn token_total(setup: &Setup, reports: &[FileReport]) -> Option<String> {
+    let pricing = setup.opts.tokens.as_ref()?;
+    let files: Vec<_> = reports
+        .iter()
+        .filter_map(|r| Some((r.tokens?, r.epochs?)))
+        .collect();
+    (files.len() > 1).then(|| pricing.total_line(&files))
 }
 
 /// Config `per-file-ignores`: rule codes (or prefixes) dropped from matching files' reports.

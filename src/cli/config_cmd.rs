@@ -4,13 +4,15 @@
 use super::{CheckArgs, Report};
 use crate::config::Config;
 use crate::moderation::ThresholdOverrides;
-use crate::settings::{Origin, Settings};
+use crate::settings::{Origin, Selection, Settings};
 use std::io::Write;
 use std::path::Path;
 
 /// `ftlint config`.
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
     let r = args.resolve()?;
+    // A selector that names no rule is an error before anything is printed.
+    let on = crate::rules::select::resolve(&r.settings.rules)?;
     let config_name = r
         .config
         .as_ref()
@@ -25,8 +27,23 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
             Origin::Default => "default".to_string(),
             Origin::Flag => "flag".to_string(),
             Origin::Config => format!("from {config_name}"),
+            Origin::Both => format!("from {config_name} and flag"),
         };
         writeln!(out, "{key} = {}  # {source}", value_of(&r.settings, key))?;
+    }
+    // What the selection layers come to: the shorter of the lists of rules on and off.
+    let all = crate::diagnostic::Rule::ALL;
+    let (on_list, off_list): (Vec<_>, Vec<_>) = all.iter().partition(|rule| on.contains(**rule));
+    let codes =
+        |v: &[&crate::diagnostic::Rule]| v.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ");
+    let total = all.len();
+    let n = on_list.len();
+    if off_list.is_empty() {
+        writeln!(out, "# rules: all {total} on")?;
+    } else if n <= off_list.len() {
+        writeln!(out, "# rules: {n} of {total} on: {}", codes(&on_list))?;
+    } else {
+        writeln!(out, "# rules: {n} of {total} on; off: {}", codes(&off_list))?;
     }
     Ok(0)
 }
@@ -72,8 +89,19 @@ fn value_of(s: &Settings, key: &str) -> String {
             FormatChoice::Fixed(Format::BedrockConversation) => "bedrock-conversation",
         }),
         "output-format" => name_of(&s.output_format),
-        "select" => toml_list(&s.select),
-        "ignore" => toml_list(&s.ignore),
+        "output-file" => opt(&s.output_file, |p| path_str(p)),
+        // The selection layers that count: a layer with `select` hides those below it.
+        "select" => toml_list(
+            s.rules
+                .iter()
+                .rev()
+                .find_map(|l| l.select.as_deref())
+                .unwrap_or_default(),
+        ),
+        "extend-select" => layered(s, |l| &l.extend_select),
+        "ignore" => layered(s, |l| &l.ignore),
+        "extend-ignore" => layered(s, |l| &l.extend_ignore),
+        "respect-gitignore" => s.respect_gitignore.to_string(),
         "epochs" => opt(&s.epochs, |n| n.to_string()),
         "max-warnings" => opt(&s.max_warnings, |n| n.to_string()),
         "exclude" => toml_list(&s.exclude),
@@ -135,6 +163,20 @@ fn value_of(s: &Settings, key: &str) -> String {
         }),
         _ => "?".into(),
     }
+}
+
+/// A selection key's values over the layers that count (from the last one with `select`).
+fn layered(s: &Settings, key: impl Fn(&Selection) -> &Vec<String>) -> String {
+    let from = s
+        .rules
+        .iter()
+        .rposition(|l| l.select.is_some())
+        .unwrap_or(0);
+    let all: Vec<String> = s.rules[from..]
+        .iter()
+        .flat_map(|l| key(l).iter().cloned())
+        .collect();
+    toml_list(&all)
 }
 
 /// `[thresholds]` as an inline table, every level sorted by key as TOML tables print, each

@@ -35,9 +35,12 @@ pub fn list(format: ListFormat, out: &mut dyn Write) -> io::Result<()> {
 
 pub fn show(code: &str, out: &mut dyn Write) -> Result<u8, Report> {
     let rule = rules::by_code(code)
-        .or_else(|| rules::all().find(|r| r.name == code))
+        .or_else(|| rules::all().find(|r| r.name.eq_ignore_ascii_case(code)))
         .ok_or_else(|| CliError::UnknownRule {
             code: code.to_string(),
+            suggestion: rules::select::suggest(code)
+                .map(|s| format!("; did you mean {s}?"))
+                .unwrap_or_default(),
         })?;
     out.write_all(render_doc(rule).as_bytes())?;
     Ok(0)

@@ -41,8 +41,8 @@ pub enum CliError {
     #[error("`--diff` cannot judge stdin: git knows files, not piped input")]
     DiffStdin,
     /// `ftlint rule CODE` with neither a code nor a name of a rule.
-    #[error("unknown rule `{code}` (see `ftlint rules`)")]
-    UnknownRule { code: String },
+    #[error("unknown rule `{code}`{suggestion} (see `ftlint rules`)")]
+    UnknownRule { code: String, suggestion: String },
     /// `ftlint target NAME` for a name no built-in or config target has.
     #[error("unknown target `{name}` (see `ftlint targets`)")]
     UnknownTarget { name: String },
@@ -73,6 +73,13 @@ pub enum CliError {
     /// `moderate` with no score cache to fill and no `--export`.
     #[error("no score cache directory: set `--cache-dir` or `FTLINT_CACHE_DIR` (or pass `--export FILE`)")]
     NoCacheDir,
+    /// `--output-file FILE` that cannot be written.
+    #[error("cannot write `{}`: {}", .path.display(), input::io_reason(.source))]
+    OutputFile {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     /// Writing the findings to stdout failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] io::Error),
@@ -139,6 +146,7 @@ mod tests {
         let _: fn(ConfigError) -> CliError = CliError::from;
         let input: Report = InputError::NoJsonl {
             dir: PathBuf::from("data"),
+            ignored: false,
         }
         .into();
         assert_eq!(
@@ -147,6 +155,7 @@ mod tests {
         );
         let through_cli: Report = CliError::from(InputError::NoJsonl {
             dir: PathBuf::from("data"),
+            ignored: false,
         })
         .into();
         assert_eq!(through_cli.to_string(), input.to_string());

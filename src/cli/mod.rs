@@ -102,12 +102,31 @@ pub struct CheckArgs {
     /// How to print findings [default: full]
     #[arg(long, value_enum, env = "FTLINT_OUTPUT_FORMAT")]
     pub output_format: Option<OutputFormat>,
-    /// Only these rules (codes or prefixes, comma-separated: `J,C005`)
-    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    /// Only these rules, replacing the configured set (codes, prefixes or names,
+    /// comma-separated: `J,C005,unknown-role`; `ALL`)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
-    /// Not these rules (codes or prefixes)
-    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    /// Rules added to the configured (or selected) set
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+    /// Not these rules, besides those the config ignores
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
+    /// The same as `--ignore` (for ruff users)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_ignore: Vec<String>,
+    /// Print a count per rule (code, name, fixable) instead of the findings
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print the findings only: no summary, token or moderation lines
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print each file's token line when there are several files
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Write the report to FILE (atomically: a temporary file renamed over it) instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
     /// Exit 0 even when there are findings
     #[arg(long)]
     pub exit_zero: bool,
@@ -255,7 +274,11 @@ impl CheckArgs {
         self.targeting.layer(&mut o);
         o.output_format = self.output_format;
         o.select = given_list(&self.select);
+        o.extend_select = given_list(&self.extend_select);
         o.ignore = given_list(&self.ignore);
+        o.extend_ignore = given_list(&self.extend_ignore);
+        o.output_file.clone_from(&self.output_file);
+        self.inputs.layer(&mut o);
         o.max_warnings = self.max_warnings;
         o.exclude = given_list(&self.exclude);
         o.force_exclude = given(self.force_exclude);
@@ -287,20 +310,32 @@ pub struct InputFlags {
     /// The name to show for stdin
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+    /// Walk directories without reading `.gitignore`, `.ignore` and git's exclude files
+    #[arg(long)]
+    pub no_ignore: bool,
 }
 
 impl InputFlags {
+    /// Puts the flags that were given into the flags' layer `o`.
+    pub fn layer(&self, o: &mut Config) {
+        o.respect_gitignore = self.no_ignore.then_some(false);
+    }
+
     /// The sources to read, with the settings' excludes applied.
     pub fn sources(
         &self,
         s: &crate::settings::Settings,
     ) -> Result<Vec<crate::input::Source>, crate::input::InputError> {
         let excludes = crate::input::Excludes::new(&s.exclude, s.force_exclude)?;
+        let walk = crate::input::Walk {
+            excludes,
+            respect_ignore_files: s.respect_gitignore,
+        };
         let mut skipped = Vec::new();
         let sources = crate::input::discover(
             &self.paths,
             self.stdin_filename.as_deref(),
-            &excludes,
+            &walk,
             &mut skipped,
         );
         for why in skipped {
@@ -358,11 +393,7 @@ pub fn main() -> ExitCode {
                     },
                 );
             }
-            // One line: clap's first line, without its usage block.
-            let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("ftlint: error: {first} (see `ftlint --help`)");
+            eprintln!("ftlint: error: {} (see `ftlint --help`)", usage_error(&e));
             return ExitCode::from(2);
         }
     };
@@ -395,6 +426,26 @@ pub fn main() -> ExitCode {
         },
         Err(report) => error::exit(report),
     }
+}
+
+/// A usage error as one line: clap's message with its hints (the valid values, "a similar
+/// argument exists"), without its usage block.
+fn usage_error(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("invalid arguments");
+    let mut parts = vec![first.strip_prefix("error: ").unwrap_or(first).to_string()];
+    for line in lines {
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        let hint = line
+            .strip_prefix("tip: ")
+            .or_else(|| line.strip_prefix('[')?.strip_suffix(']'))
+            .unwrap_or(line);
+        parts.push(hint.to_string());
+    }
+    parts.join("; ")
 }
 
 /// Whether to color human output: `--color`, then `NO_COLOR`, then whether stdout is a terminal.

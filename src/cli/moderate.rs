@@ -22,11 +22,11 @@ pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, Report> {
         ..Config::default()
     };
     args.moderation.layer(&mut flags);
+    args.inputs.layer(&mut flags);
     let mut settings =
         crate::settings::resolve(&args.config.lookup(), &args.inputs.paths, flags)?.settings;
     // Every text is scored, whatever the config selects.
-    settings.select = vec!["M".into()];
-    settings.ignore.clear();
+    settings.rules = vec![crate::settings::Selection::only(&["M"])];
     if !settings.offline {
         settings.moderation = Some(SourceMode::Api);
     }

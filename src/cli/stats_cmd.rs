@@ -10,6 +10,7 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Report> {
     // No rule runs: the pass only parses and counts.
     let mut flags = Config::default();
     args.targeting.layer(&mut flags);
+    args.inputs.layer(&mut flags);
     let settings =
         crate::settings::resolve(&args.config.lookup(), &args.inputs.paths, flags)?.settings;
     let setup = Setup::new(&settings, true)?;

@@ -16,7 +16,7 @@ use serde::{Deserialize, Deserializer};
 pub enum OutputFormat {
     /// Code, message, a snippet with a caret, help (default).
     Full,
-    /// `path:line:col: CODE message`, one per line (editors, grep).
+    /// `path:line:col: severity: CODE message`, one per line (editors, grep).
     Concise,
     /// One JSON document (versioned, stable).
     Json,

@@ -85,7 +85,7 @@ pub fn parse(text: &str, path: &Path, pyproject: bool) -> Result<Option<Config>,
             path: path.to_path_buf(),
             at: place,
             key: key_of(&e, pyproject),
-            message: e.message().trim_end().to_string(),
+            message: with_suggestion(e.message().trim_end()),
         }
     };
     if pyproject {
@@ -93,6 +93,24 @@ pub fn parse(text: &str, path: &Path, pyproject: bool) -> Result<Option<Config>,
         Ok(p.tool.and_then(|t| t.ftlint))
     } else {
         toml::from_str(text).map(Some).map_err(err)
+    }
+}
+
+/// serde's "unknown field `modle`, expected one of `target`, `model`, …" (and "unknown
+/// variant") with the nearest expected word added: "…; did you mean `model`?".
+fn with_suggestion(message: &str) -> String {
+    let near = (|| {
+        let rest = message
+            .strip_prefix("unknown field `")
+            .or_else(|| message.strip_prefix("unknown variant `"))?;
+        let (word, rest) = rest.split_once('`')?;
+        let expected = rest.split_once("expected one of ")?.1;
+        let words = expected.split(", ").map(|w| w.trim().trim_matches('`'));
+        crate::suggest::nearest(word, words).map(str::to_string)
+    })();
+    match near {
+        Some(w) => format!("{message}; did you mean `{w}`?"),
+        None => message.to_string(),
     }
 }
 
@@ -221,6 +239,7 @@ mod tests {
         .unwrap_err();
         assert!(e.to_string().contains("a.toml:2:1"), "{e}");
         assert!(e.to_string().contains("`modle`"), "{e}");
+        assert!(e.to_string().ends_with("; did you mean `model`?"), "{e}");
     }
 
     #[test]
@@ -320,7 +339,11 @@ allow = ["a@b.c"]
         );
         assert_eq!(
             e("[sensitive]\nallowed = []\n"),
-            "invalid config `f.toml:2:1`: `sensitive`: unknown field `allowed`, expected one of `patterns`, `allow`, `allow-regex`, `min-profile-kinds`"
+            "invalid config `f.toml:2:1`: `sensitive`: unknown field `allowed`, expected one of `patterns`, `allow`, `allow-regex`, `min-profile-kinds`; did you mean `allow`?"
+        );
+        assert_eq!(
+            e("format = \"caht\"\n"),
+            "invalid config `f.toml:1:10`: `format`: unknown variant `caht`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `gemini`, `bedrock-conversation`; did you mean `chat`?"
         );
         let p = parse(
             "[tool.ftlint]\nepochs = 0\n",

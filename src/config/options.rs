@@ -76,10 +76,17 @@ options! {
         "format" => format: FormatOption,
         /// How to print findings
         "output-format" => output_format: OutputFormat,
-        /// Only these rules (codes or prefixes)
+        /// Write the report to this file (atomically) instead of stdout (relative to the config
+        /// file)
+        "output-file" => output_file: PathBuf,
+        /// Only these rules (codes, prefixes or names; `ALL`): replaces the default set
         "select" => select: Vec<String>,
-        /// Not these rules (codes or prefixes)
+        /// Rules added to `select` (codes, prefixes or names)
+        "extend-select" => extend_select: Vec<String>,
+        /// Not these rules (codes, prefixes or names)
         "ignore" => ignore: Vec<String>,
+        /// Rules removed as well (the same as `ignore`, for ruff users)
+        "extend-ignore" => extend_ignore: Vec<String>,
         /// Epochs for the cost estimate
         "epochs" => epochs: Epochs,
         /// Exit 1 when there are more warnings than this
@@ -88,7 +95,10 @@ options! {
         "exclude" => exclude: Vec<String>,
         /// Apply excludes to files named on the command line too
         "force-exclude" => force_exclude: bool,
-        /// Glob → rule codes (or prefixes) not reported for matching files
+        /// Leave out what `.gitignore`, `.ignore`, `.git/info/exclude` and the global gitignore
+        /// ignore when walking directories
+        "respect-gitignore" => respect_gitignore: bool,
+        /// Glob → rules (codes, prefixes or names) not reported for matching files
         "per-file-ignores" => per_file_ignores: BTreeMap<String, Vec<String>>,
         /// Baseline file of accepted findings (relative to the config file)
         "baseline" => baseline: PathBuf,

@@ -26,6 +26,9 @@ pub struct Merger<'o> {
     states: Vec<Box<dyn DatasetState>>,
     /// Per detected format: how many lines, and the first.
     formats: Vec<(Format, u64, u64)>,
+    /// A finding of a rule that ends the file (`RuleDef::ends_file`) was seen: the lines from
+    /// then on are not examples and have no other finding.
+    ended: bool,
 }
 
 impl<'o> Merger<'o> {
@@ -52,6 +55,7 @@ impl<'o> Merger<'o> {
                 .map(|d| d.start(&start))
                 .collect(),
             formats: Vec::new(),
+            ended: false,
         }
     }
 
@@ -60,6 +64,22 @@ impl<'o> Merger<'o> {
         let count = lines.len() as u64;
         for (i, out) in lines.into_iter().enumerate() {
             let line = self.base + i as u64 + 1;
+            if self.ended {
+                continue;
+            }
+            if out
+                .diagnostics
+                .iter()
+                .any(|d| rules::def(d.rule.rule).ends_file)
+            {
+                self.ended = true;
+                self.diagnostics.extend(
+                    out.diagnostics
+                        .into_iter()
+                        .filter(|d| rules::def(d.rule.rule).ends_file),
+                );
+                continue;
+            }
             for diag in out.diagnostics {
                 if rules::def(diag.rule.rule).once_per_file.is_some() {
                     // A file-wide habit (CRLF, no system prompt) is said once, with a count,
@@ -156,8 +176,11 @@ impl<'o> Merger<'o> {
             dominant,
             moderation: verdict.as_ref(),
         };
-        for state in std::mem::take(&mut self.states) {
-            state.finish(&facts, &mut self.diagnostics);
+        // A file that is not JSON Lines has no examples to judge.
+        if !self.ended {
+            for state in std::mem::take(&mut self.states) {
+                state.finish(&facts, &mut self.diagnostics);
+            }
         }
         self.diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -173,7 +196,8 @@ impl<'o> Merger<'o> {
                     Some(self.tokens),
                     Some(epochs),
                     cost,
-                    Some(p.summary_line(&self.tokens, epochs)),
+                    // Nothing was counted in a file that is not JSON Lines.
+                    (!self.ended).then(|| p.summary_line(&self.tokens, epochs)),
                 )
             }
             None => (None, None, None, None),

@@ -111,6 +111,7 @@ pub fn check_line(input: RawInput<'_>, opts: &Options) -> LineOutput {
 
     let parse = json::parse_line(text);
     let parsed = ParsedLine {
+        line: input.line,
         text,
         parse: &parse,
     };

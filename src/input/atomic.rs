@@ -29,7 +29,15 @@ pub fn write(path: &Path, fill: impl FnOnce(&mut fs::File) -> io::Result<()>) ->
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    if existing.is_none() {
+        // A new file gets the permissions any new file gets (0o666 less the umask), not the
+        // temporary file's private 0o600: a report or baseline is for others to read too.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     fill(tmp.as_file_mut())?;
     tmp.as_file_mut().flush()?;
     if let Some(m) = existing {
@@ -112,6 +120,20 @@ mod tests {
         }
         put(&p, "three").unwrap();
         assert_eq!(fs::read_to_string(&p).unwrap(), "three");
+    }
+
+    /// A new file is made as `>` would make it: readable by others unless the umask says not.
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_is_not_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("new.json");
+        put(&p, "x").unwrap();
+        let reference = dir.path().join("reference");
+        fs::write(&reference, "x").unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&p), mode(&reference));
     }
 
     #[cfg(unix)]

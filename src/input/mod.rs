@@ -46,9 +46,18 @@ pub enum InputError {
         #[source]
         source: io::Error,
     },
-    /// A folder given as an input holds no `*.jsonl` at all (excluded ones count as found).
-    #[error("no `*.jsonl` files found in directory `{}`", .dir.display())]
-    NoJsonl { dir: PathBuf },
+    /// A folder given as an input holds no `*.jsonl` at all (excluded ones count as found;
+    /// `ignored`: some are there, but ignore files leave them out).
+    #[error(
+        "no `*.jsonl` files found in directory `{}`{}",
+        .dir.display(),
+        if *.ignored {
+            " that `.gitignore` or `.ignore` files do not ignore (`--no-ignore` checks them)"
+        } else {
+            ""
+        }
+    )]
+    NoJsonl { dir: PathBuf, ignored: bool },
     /// An `--exclude` (or config `exclude`) glob that does not parse.
     #[error("invalid exclude pattern `{pattern}`: {source}")]
     ExcludePattern {
@@ -74,10 +83,20 @@ impl InputError {
     }
 }
 
+/// How directories are walked: the excludes, and whether ignore files are read.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    pub excludes: Excludes,
+    /// Skip what `.gitignore` (inside a git repository), `.ignore`, `.git/info/exclude` and
+    /// the global gitignore ignore, as ripgrep and ruff do (`--no-ignore`: `false`).
+    pub respect_ignore_files: bool,
+}
+
 /// Expands the command-line paths into sources: files as given (whatever their extension),
-/// directories into every `*.jsonl` below them (sorted, hidden and excluded folders skipped),
-/// `-` into stdin. A path that does not exist, or a directory with no JSONL, is an error.
-/// Excludes apply to what the walk finds; to named paths (and stdin's name) only when forced.
+/// directories into every `*.jsonl` below them (sorted; hidden files and folders, what ignore
+/// files ignore and what is excluded left out), `-` into stdin. A path that does not exist, or
+/// a directory with no JSONL, is an error. Excludes apply to what the walk finds; to named
+/// paths (and stdin's name) only when forced. Ignore files never leave out a named path.
 ///
 /// A walk takes only regular files (or links to them): a `*.jsonl` that is a symbolic link to
 /// a folder or to nothing, a FIFO (which would wait for a writer) or a device is left out with
@@ -85,9 +104,10 @@ impl InputError {
 pub fn discover(
     paths: &[PathBuf],
     stdin_name: Option<&str>,
-    excludes: &Excludes,
+    walk: &Walk,
     skipped: &mut Vec<String>,
 ) -> Result<Vec<Source>, InputError> {
+    let excludes = &walk.excludes;
     let mut out = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -104,12 +124,18 @@ pub fn discover(
             std::fs::metadata(path).map_err(|e| InputError::read(path.display().to_string(), e))?;
         if meta.is_dir() {
             let before = out.len();
-            let mut found = 0usize;
-            walk(path, excludes, &mut out, &mut found, skipped)
+            let found = walk_dir(path, walk, walk.respect_ignore_files, &mut out, skipped)
                 .map_err(|e| InputError::read(path.display().to_string(), e))?;
             // A folder whose JSONL files are all excluded is not a mistake.
             if out.len() == before && found == 0 {
-                return Err(InputError::NoJsonl { dir: path.clone() });
+                // Say so when ignore files hid them: walk again without them, only to know.
+                let ignored = walk.respect_ignore_files
+                    && walk_dir(path, walk, false, &mut Vec::new(), &mut Vec::new())
+                        .is_ok_and(|n| n > 0);
+                return Err(InputError::NoJsonl {
+                    dir: path.clone(),
+                    ignored,
+                });
             }
         } else {
             out.push(Source::File(path.clone()));
@@ -118,45 +144,79 @@ pub fn discover(
     Ok(out)
 }
 
-/// `found` counts every `*.jsonl` seen, excluded or not, and every excluded folder.
-fn walk(
+fn is_jsonl(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "jsonl")
+}
+
+/// Appends the `*.jsonl` files below `dir` to `out`, in name order at each level. Returns how
+/// many `*.jsonl` files and excluded folders were seen, excluded or not (ignored ones are
+/// never seen). Symbolic links are not followed into folders; a link named `*.jsonl` is a file.
+fn walk_dir(
     dir: &Path,
-    excludes: &Excludes,
+    walk: &Walk,
+    ignore_files: bool,
     out: &mut Vec<Source>,
-    found: &mut usize,
     skipped: &mut Vec<String>,
-) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let name = entry.file_name();
-        let ty = entry.file_type()?;
-        if ty.is_dir() {
-            if name.to_string_lossy().starts_with('.') {
-                continue;
+) -> io::Result<usize> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let excluded = Arc::new(AtomicUsize::new(0));
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder
+        .hidden(true)
+        .parents(ignore_files)
+        .ignore(ignore_files)
+        .git_ignore(ignore_files)
+        .git_global(ignore_files)
+        .git_exclude(ignore_files)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b));
+    let excludes = walk.excludes.clone();
+    let seen = Arc::clone(&excluded);
+    builder.filter_entry(move |e| {
+        if e.depth() == 0 {
+            // The folder was named on the command line: only `--force-exclude` leaves it out,
+            // which `discover` has already applied.
+            return true;
+        }
+        let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+        if (is_dir || is_jsonl(e.path())) && excludes.excludes_entry(e.path()) {
+            // Whatever it holds was left out on purpose.
+            seen.fetch_add(1, Ordering::Relaxed);
+            return false;
+        }
+        true
+    });
+    let mut found = 0;
+    for entry in builder.build() {
+        let entry = match entry {
+            Ok(e) => e,
+            // A line of an ignore file that is not a valid glob: ripgrep warns and goes on.
+            Err(e) if e.is_partial() || e.io_error().is_none() => continue,
+            Err(e) => {
+                return Err(e
+                    .into_io_error()
+                    .unwrap_or_else(|| io::Error::other("walk")))
             }
-            if excludes.excludes_entry(&path) {
-                // Whatever it holds was left out on purpose.
-                *found += 1;
-            } else {
-                walk(&path, excludes, out, found, skipped)?;
-            }
-        } else if path.extension().is_some_and(|e| e == "jsonl") {
-            *found += 1;
-            if excludes.excludes_entry(&path) {
-                continue;
-            }
-            match not_a_file(&path, &ty) {
-                None => out.push(Source::File(path)),
+        };
+        if entry.depth() == 0 || entry.file_type().is_some_and(|t| t.is_dir()) {
+            continue;
+        }
+        if is_jsonl(entry.path()) {
+            found += 1;
+            let why = entry
+                .file_type()
+                .and_then(|ty| not_a_file(entry.path(), &ty));
+            match why {
+                None => out.push(Source::File(entry.into_path())),
                 Some(why) => skipped.push(format!(
                     "skipped `{}`: {why}",
-                    path.to_string_lossy().replace('\\', "/")
+                    entry.path().to_string_lossy().replace('\\', "/")
                 )),
             }
         }
     }
-    Ok(())
+    Ok(found + excluded.load(Ordering::Relaxed))
 }
 
 /// Why a walk's entry is not a file to check (`ty`: its own type, a link not followed), or

@@ -1,5 +1,8 @@
-//! `path:line:col: CODE message` — one line per finding, for editors' error formats.
-//! File-level findings are given line 1, column 1 so that editors can still jump to the file.
+//! `path:line:col: severity: CODE message` — one line per finding, for editors' error lists.
+//! The severity sits where gcc and clang put theirs (`error`, `warning`, `info`), so Vim's
+//! `errorformat`, Emacs' compilation mode and a VS Code problem matcher tell errors from
+//! warnings. File-level findings are given line 1, column 1 so that editors can still jump to
+//! the file.
 
 use super::visible;
 use crate::engine::FileReport;
@@ -11,8 +14,9 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
             let (line, col) = d.location.map_or((1, 1), |l| (l.line, l.column));
             writeln!(
                 out,
-                "{}:{line}:{col}: {}{} {}",
+                "{}:{line}:{col}: {}: {}{} {}",
                 r.path,
+                d.severity.as_str(),
                 d.rule.code(),
                 super::fix_mark(d),
                 visible::escaped(&d.message)

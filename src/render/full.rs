@@ -26,16 +26,39 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
         .with_width(info.width)
         .with_context_lines(0);
     let mut buf = String::new();
+    let mut head = String::new();
+    let failed = |_| io::Error::other("rendering failed");
     for r in reports {
         for d in &r.diagnostics {
             buf.clear();
             buf.push('\n');
-            let item = Item::new(&r.path, d);
-            handler
-                .render_report(&mut buf, &item)
-                .map_err(|_| io::Error::other("rendering failed"))?;
+            let mut item = Item::new(&r.path, d);
+            handler.render_report(&mut buf, &item).map_err(failed)?;
+            if item.source.is_none() {
+                // No snippet names the file, so a line under the title does, as ruff's `-->`:
+                // `path:line:col`, or the path of a file-level finding (unwrapped, so that
+                // terminals and editors open it). The title is where the report without its
+                // help ends.
+                item.show_help = false;
+                head.clear();
+                head.push('\n');
+                handler.render_report(&mut head, &item).map_err(failed)?;
+                let at = match d.location {
+                    Some(l) => format!("  --> {}:{}:{}\n", r.path, l.line, l.column),
+                    None => format!("  --> {}\n", r.path),
+                };
+                let split = if buf.starts_with(head.as_str()) {
+                    head.len()
+                } else {
+                    buf.len()
+                };
+                buf.insert_str(split, &at);
+            }
             out.write_all(buf.as_bytes())?;
         }
+    }
+    if info.quiet {
+        return Ok(());
     }
     if reports.iter().any(|r| !r.diagnostics.is_empty()) {
         writeln!(out)?;
@@ -45,6 +68,7 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
     if let Some(line) = super::fixable_sentence(&counts) {
         writeln!(out, "{line}")?;
     }
+    let many = reports.len() > 1;
     for r in reports {
         if !r.riskiest.is_empty() {
             let model = r
@@ -55,7 +79,7 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
             writeln!(
                 out,
                 "riskiest examples by moderation score{model}{}:",
-                if reports.len() > 1 {
+                if many {
                     format!(" in {}", r.path)
                 } else {
                     String::new()
@@ -65,11 +89,18 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
                 writeln!(out, "  {line}")?;
             }
         }
+        // With several files, one total line (each file's with `--verbose`).
         if let Some(line) = &r.token_summary {
-            if reports.len() > 1 {
-                write!(out, "{}: ", r.path)?;
+            if !many {
+                writeln!(out, "{line}")?;
+            } else if info.verbose {
+                writeln!(out, "{}: {line}", r.path)?;
             }
-            writeln!(out, "{line}")?;
+        }
+    }
+    if many {
+        if let Some(total) = &info.token_total {
+            writeln!(out, "{total}")?;
         }
     }
     // Said once per run, not per file.
@@ -82,6 +113,7 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
 /// One diagnostic as miette sees it.
 struct Item<'a> {
     d: &'a Diagnostic,
+    show_help: bool,
     title: String,
     source: Option<Window<'a>>,
 }
@@ -107,7 +139,12 @@ impl<'a> Item<'a> {
             }
             _ => None,
         };
-        Item { d, title, source }
+        Item {
+            d,
+            show_help: true,
+            title,
+            source,
+        }
     }
 }
 
@@ -135,19 +172,11 @@ impl miette::Diagnostic for Item<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        // Where there is no snippet, the help line carries the position.
-        let loc = self
-            .d
-            .location
-            .filter(|_| self.source.is_none())
-            .map(|l| format!("line {}, column {}", l.line, l.column));
-        let help = self.d.help.as_deref().map(visible::escaped);
-        match (help, loc) {
-            (Some(h), Some(l)) => Some(Box::new(format!("{h} ({l})"))),
-            (Some(h), None) => Some(Box::new(h.into_owned())),
-            (None, Some(l)) => Some(Box::new(l)),
-            (None, None) => None,
+        if !self.show_help {
+            return None;
         }
+        let help = self.d.help.as_deref().map(visible::escaped)?;
+        Some(Box::new(help.into_owned()))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

@@ -7,6 +7,7 @@ pub mod github;
 pub mod json;
 pub mod json_lines;
 pub mod sarif;
+pub mod statistics;
 pub mod visible;
 
 use crate::diagnostic::Diagnostic;
@@ -19,13 +20,20 @@ use std::io::{self, Write};
 pub use crate::config::OutputFormat;
 
 /// What the renderers need besides the reports.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RunInfo {
     pub target: String,
     pub model: String,
     /// Color and terminal width for the human formats.
     pub color: bool,
     pub width: usize,
+    /// `--quiet`: the findings only, no summary lines.
+    pub quiet: bool,
+    /// `--verbose`: each file's token line even when there are several files.
+    pub verbose: bool,
+    /// The token and cost line of all files together, when there are several and tokens were
+    /// counted.
+    pub token_total: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]

@@ -51,6 +51,9 @@ impl RawLine<'_> {
 
 /// What the one JSON parse of a line found: parse rules see it.
 pub struct ParsedLine<'a> {
+    /// 1-based line number in the file.
+    pub line: u64,
+    /// The line without a byte order mark or line ending.
     pub text: &'a str,
     pub parse: &'a Result<json::Parsed, json::ParseError>,
 }

@@ -77,6 +77,11 @@ pub struct RuleDef {
     pub once_per_file: Option<fn(u64) -> String>,
     /// What `--fix` says it did after applying this rule's fix `n` times (rules with a fix).
     pub fixed: Option<fn(u64) -> String>,
+    /// A finding of this rule says the file is not JSON Lines at all (one JSON array over many
+    /// lines): it is then the file's one finding. Every other finding of its line and of the
+    /// lines after it is dropped, those lines are not examples, and no dataset rule judges the
+    /// file — hundreds of invalid-JSON errors would only hide what to do.
+    pub ends_file: bool,
     /// The rule reads the example's token count (and the report's token summary follows it).
     pub uses_tokens: bool,
     /// The rule reads moderation scores: moderation runs only when such a rule is selected.
@@ -96,6 +101,7 @@ impl RuleDef {
             run: None,
             once_per_file: None,
             fixed: None,
+            ends_file: false,
             uses_tokens: false,
             uses_moderation: false,
         }

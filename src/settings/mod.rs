@@ -12,6 +12,7 @@ pub use setup::{moderation_run, Setup, SetupError};
 use crate::config::{Config, Loaded, OutputFormat};
 use crate::format::FormatChoice;
 use crate::moderation::{ProfileDef, Provider, SourceMode, ThresholdOverrides, UnitMode};
+pub use crate::rules::select::Selection;
 use std::path::PathBuf;
 
 /// Why the settings cannot be used; the message names the setting (and the config file).
@@ -30,8 +31,9 @@ pub enum SettingsError {
 pub struct Settings {
     pub target: String,
     pub model: Option<String>,
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
+    /// The rule selection, one layer per source, lowest first (the config file's, then the
+    /// flags'): see [`crate::rules::select`] for how they combine.
+    pub rules: Vec<Selection>,
     pub format: FormatChoice,
     pub epochs: Option<u32>,
     /// `None`: the default (`cache`), and the user did not ask for moderation.
@@ -46,10 +48,14 @@ pub struct Settings {
     pub require_scores: bool,
     pub concurrency: usize,
     pub output_format: OutputFormat,
+    /// Write the report here instead of stdout.
+    pub output_file: Option<PathBuf>,
     pub max_warnings: Option<usize>,
     /// Exclude globs, relative to the current directory.
     pub exclude: Vec<String>,
     pub force_exclude: bool,
+    /// Directory walks skip what ignore files ignore (`--no-ignore` turns it off).
+    pub respect_gitignore: bool,
     /// Config `per-file-ignores`: glob → rule codes or prefixes.
     pub per_file_ignores: Vec<(String, Vec<String>)>,
     /// The folder of the config file (per-file-ignores globs are relative to it).
@@ -84,11 +90,14 @@ impl Settings {
     /// layer gives; `file` is the config file the options were read from, if any.
     pub fn new(options: Config, file: Option<&Loaded>) -> Settings {
         let o = options;
+        let rules = Some(Selection::of(&o))
+            .filter(|l| !l.is_empty())
+            .into_iter()
+            .collect();
         Settings {
             target: o.target.unwrap_or_else(|| "openai".into()),
             model: o.model,
-            select: o.select.unwrap_or_default(),
-            ignore: o.ignore.unwrap_or_default(),
+            rules,
             format: o.format.map_or(FormatChoice::Auto, |f| f.choice()),
             epochs: o.epochs.map(|e| e.get()),
             moderation: o.moderation.map(SourceMode::from),
@@ -104,9 +113,11 @@ impl Settings {
             require_scores: o.require_scores.unwrap_or(false),
             concurrency: o.concurrency.map_or(4, |c| c.get() as usize),
             output_format: o.output_format.unwrap_or(OutputFormat::Full),
+            output_file: o.output_file,
             max_warnings: o.max_warnings,
             exclude: o.exclude.unwrap_or_default(),
             force_exclude: o.force_exclude.unwrap_or(false),
+            respect_gitignore: o.respect_gitignore.unwrap_or(true),
             per_file_ignores: o.per_file_ignores.unwrap_or_default().into_iter().collect(),
             config_dir: file.map(|l| crate::config::absolute(&l.dir)),
             config_file: file.map(|l| l.path.clone()),
@@ -117,6 +128,18 @@ impl Settings {
             today: None,
             profiles: o.profiles.unwrap_or_default().into_iter().collect(),
             sensitive: o.sensitive,
+        }
+    }
+}
+
+impl Selection {
+    /// The selection keys of one layer of options.
+    pub fn of(o: &Config) -> Selection {
+        Selection {
+            select: o.select.clone(),
+            extend_select: o.extend_select.clone().unwrap_or_default(),
+            ignore: o.ignore.clone().unwrap_or_default(),
+            extend_ignore: o.extend_ignore.clone().unwrap_or_default(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! `ftlint config` prints). Both layers are [`Config`] values; the flags' layer is built by the
 //! front end (the CLI) from whatever flags it has.
 
-use super::{Settings, SettingsError};
+use super::{Selection, Settings, SettingsError};
 use crate::config::{self, Config, Loaded};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,7 +25,12 @@ pub enum Origin {
     Default,
     Config,
     Flag,
+    /// Both the config and a flag gave values that add up (`ignore` and `--ignore`).
+    Both,
 }
+
+/// The keys of the rule selection, whose layers combine rather than replace each other.
+pub const SELECTION_KEYS: [&str; 4] = ["select", "extend-select", "ignore", "extend-ignore"];
 
 /// The settings of a run and their provenance.
 #[derive(Debug, Clone)]
@@ -72,8 +77,32 @@ pub fn resolve(
         }
         None => Config::default(),
     };
-    origins.extend(flags.given().into_iter().map(|k| (k, Origin::Flag)));
-    let settings = Settings::new(flags.over(file), loaded.as_ref());
+    // The rule selection is not one value a layer replaces but layers that combine: `--select`
+    // starts over, `--ignore` and `--extend-*` add to what the config selects.
+    let layers = [Selection::of(&file), Selection::of(&flags)];
+    let flag_select = flags.select.is_some();
+    for k in flags.given() {
+        let both = SELECTION_KEYS.contains(&k)
+            && k != "select"
+            && !flag_select
+            && origins.get(k) == Some(&Origin::Config);
+        origins.insert(k, if both { Origin::Both } else { Origin::Flag });
+    }
+    if flag_select {
+        // The config's selection no longer counts.
+        for k in SELECTION_KEYS {
+            if origins.get(k) == Some(&Origin::Config) {
+                origins.remove(k);
+            }
+        }
+    }
+    let mut settings = Settings::new(flags.over(file), loaded.as_ref());
+    let start = if flag_select { 1 } else { 0 };
+    settings.rules = layers[start..]
+        .iter()
+        .filter(|l| !l.is_empty())
+        .cloned()
+        .collect();
     Ok(Resolved {
         settings,
         config: loaded,
@@ -94,6 +123,7 @@ fn anchored(l: &Loaded) -> Config {
     resolve(&mut c.scores);
     resolve(&mut c.cache_dir);
     resolve(&mut c.baseline);
+    resolve(&mut c.output_file);
     if let Some(globs) = &mut c.exclude {
         for g in globs.iter_mut() {
             *g = l.exclude_pattern(g);

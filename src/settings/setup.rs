@@ -102,7 +102,7 @@ impl Setup {
         let selection = if stats {
             RuleSet::EMPTY
         } else {
-            crate::rules::select(&s.select, &s.ignore)?
+            crate::rules::select::resolve(&s.rules)?
         };
         let mut target = Target::resolve(&s.target, &s.targets).map_err(|e| match e {
             TargetError::UnknownTarget { .. } => SetupError::Target(e),

@@ -122,7 +122,13 @@ pub struct Target {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TargetError {
     /// `--target` (or config `target`) names no built-in or configured target.
-    #[error("unknown target `{name}` (known: {})", quoted(.known))]
+    #[error(
+        "unknown target `{name}` (known: {}){}",
+        quoted(.known),
+        crate::suggest::nearest(.name, .known.iter().map(String::as_str))
+            .map(|n| format!("; did you mean `{n}`?"))
+            .unwrap_or_default()
+    )]
     UnknownTarget { name: String, known: Vec<String> },
     /// The table is not TOML, or has an unknown key or a wrong type.
     #[error("{source}")]

@@ -175,8 +175,49 @@ impl Pricing {
     /// 9,001) · 3 epochs · est. $4.59 for gpt-4o-mini-2024-07-18 (prices of 2025-06)`.
     /// Estimated counts carry a `~` and say how they were estimated.
     pub fn summary_line(&self, tokens: &FileTokens, epochs: u32) -> String {
+        self.line(
+            tokens,
+            "",
+            &format!("{epochs} epoch{}", if epochs == 1 { "" } else { "s" }),
+            self.cost(tokens.billed, epochs),
+        )
+    }
+
+    /// The summary line of several files (each its own job, with its own epochs): `tokens:
+    /// 2,867 in 3 files (billed 2,867, longest example 55) · 3–6 epochs · est. $0.03 for …`.
+    pub fn total_line(&self, files: &[(FileTokens, u32)]) -> String {
+        let mut all = FileTokens::default();
+        let mut usd = Some(0.0);
+        for (t, epochs) in files {
+            all.merge(t);
+            usd = match self.cost(t.billed, *epochs) {
+                Cost::Usd(c) => usd.map(|u| u + c),
+                _ => None,
+            };
+        }
+        let lo = files.iter().map(|f| f.1).min().unwrap_or(0);
+        let hi = files.iter().map(|f| f.1).max().unwrap_or(0);
+        let epochs = match (lo == hi, hi) {
+            (true, 1) => "1 epoch".to_string(),
+            (true, _) => format!("{hi} epochs"),
+            (false, _) => format!("{lo}–{hi} epochs"),
+        };
+        let cost = match usd {
+            Some(u) => Cost::Usd(u),
+            None => self.cost(0, 1),
+        };
+        let n = files.len();
+        let files = format!(
+            " in {} file{}",
+            thousands(n as u64),
+            if n == 1 { "" } else { "s" }
+        );
+        self.line(&all, &files, &epochs, cost)
+    }
+
+    fn line(&self, tokens: &FileTokens, files: &str, epochs: &str, cost: Cost) -> String {
         let name = &self.model.name;
-        let cost = match self.cost(tokens.billed, epochs) {
+        let cost = match cost {
             Cost::Usd(usd) => format!(
                 "est. {} for {name} (prices of {})",
                 format_usd(usd),
@@ -196,11 +237,10 @@ impl Pricing {
             ),
         };
         format!(
-            "tokens: {approx}{} (billed {approx}{}, longest example {approx}{}{how}) · {epochs} epoch{} · {cost}",
+            "tokens: {approx}{}{files} (billed {approx}{}, longest example {approx}{}{how}) · {epochs} · {cost}",
             thousands(tokens.total),
             thousands(tokens.billed),
             thousands(tokens.max_example),
-            if epochs == 1 { "" } else { "s" },
         )
     }
 }

@@ -1,0 +1,119 @@
+//! `check --statistics`: one line per rule instead of the findings, as `ruff check
+//! --statistics` prints it — count, code, whether `--fix` fixes its findings (`[*]` all, `[-]`
+//! some, `[ ]` none; no mark when no rule has a fix) and name, tab-separated, most frequent
+//! first (ties by code):
+//!
+//! ```text
+//! 242⇥J002⇥[ ] invalid-json
+//!  12⇥J004⇥[*] blank-line
+//! ```
+//!
+//! (`⇥` is a tab.)
+//!
+//! With `--output-format json` it is a JSON array of `{code, name, count, fixable,
+//! fixable_count}` (`fixable`: every finding of the rule has a fix), `json-lines` one such object
+//! per line; every other format prints the table.
+
+use super::{Counts, OutputFormat, RunInfo};
+use crate::diagnostic::Rule;
+use crate::engine::FileReport;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// One rule's findings in the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleCount {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub count: usize,
+    /// Every one of them carries a fix `--fix` applies.
+    pub fixable: bool,
+    /// How many of them do.
+    pub fixable_count: usize,
+}
+
+/// Per rule with findings: most findings first, then by code.
+pub fn counts(reports: &[FileReport]) -> Vec<RuleCount> {
+    let mut by_rule: Vec<(usize, usize)> = vec![(0, 0); Rule::COUNT];
+    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        let entry = &mut by_rule[d.rule.rule.index()];
+        entry.0 += 1;
+        entry.1 += usize::from(d.is_fixable());
+    }
+    let mut out: Vec<RuleCount> = Rule::ALL
+        .iter()
+        .zip(by_rule)
+        .filter(|(_, (n, _))| *n > 0)
+        .map(|(rule, (count, fixable))| RuleCount {
+            code: rule.code(),
+            name: crate::rules::meta(*rule).name,
+            count,
+            fixable: fixable == count,
+            fixable_count: fixable,
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
+    out
+}
+
+pub fn render(
+    format: OutputFormat,
+    reports: &[FileReport],
+    info: &RunInfo,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let rows = counts(reports);
+    match format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            writeln!(out)
+        }
+        OutputFormat::JsonLines => {
+            for row in &rows {
+                serde_json::to_writer(&mut *out, row)?;
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+        _ => text(&rows, reports, info, out),
+    }
+}
+
+fn text(
+    rows: &[RuleCount],
+    reports: &[FileReport],
+    info: &RunInfo,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let count_width = rows.iter().map(|r| r.count.to_string().len()).max();
+    let code_width = rows.iter().map(|r| r.code.len()).max().unwrap_or(0);
+    let any_fixable = rows.iter().any(|r| r.fixable_count > 0);
+    for r in rows {
+        // The mark only when some rule is fixable, as ruff does.
+        let mark = match (any_fixable, r.fixable, r.fixable_count) {
+            (false, _, _) => "",
+            (true, true, _) => "[*] ",
+            (true, false, 0) => "[ ] ",
+            (true, false, _) => "[-] ",
+        };
+        writeln!(
+            out,
+            "{:>cw$}\t{:<code_width$}\t{mark}{}",
+            r.count,
+            r.code,
+            r.name,
+            cw = count_width.unwrap_or(0)
+        )?;
+    }
+    if info.quiet {
+        return Ok(());
+    }
+    let counts = Counts::of(reports);
+    if rows.is_empty() {
+        writeln!(out, "{}", counts.sentence())?;
+    }
+    if let Some(line) = super::fixable_sentence(&counts) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
