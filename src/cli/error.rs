@@ -62,6 +62,13 @@ pub enum CliError {
         #[source]
         source: io::Error,
     },
+    /// `ftlint man --dir DIR` that cannot write its pages.
+    #[error("cannot write manual pages to `{}`: {}", .dir.display(), input::io_reason(.source))]
+    ManPages {
+        dir: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     /// Writing the findings to stdout failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] io::Error),

@@ -11,6 +11,7 @@ pub mod error;
 mod fix;
 pub mod moderate;
 mod narrow;
+mod shell;
 mod stats_cmd;
 mod targets_cmd;
 
@@ -78,6 +79,18 @@ pub enum Command {
     /// Print the effective configuration of `check` (same arguments) and where each value
     /// came from
     Config(CheckArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: shell::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a folder
+    Man {
+        /// Write `ftlint.1`, `ftlint-check.1`, … into this folder instead
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -376,6 +389,8 @@ pub fn main() -> ExitCode {
             config,
         } => targets_cmd::show(&name, output_format, &config, &mut out),
         Command::Config(args) => config_cmd::run(&args, &mut out),
+        Command::Completions { shell } => shell::completions(shell, &mut out),
+        Command::Man { dir } => shell::man(dir.as_deref(), &mut out),
     };
     let flushed = out.flush();
     match result {
