@@ -268,7 +268,7 @@ fn json_output_contract() {
     assert_eq!(f["examples"], 15);
     assert_eq!(
         v["summary"],
-        serde_json::json!({"files": 1, "errors": 4, "warnings": 1, "infos": 1})
+        serde_json::json!({"files": 1, "errors": 4, "warnings": 1, "infos": 1, "accepted": 0})
     );
     let d = v["diagnostics"].as_array().unwrap();
     let c005 = d.iter().find(|d| d["code"] == "C005").unwrap();

@@ -40,10 +40,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
     }
     let (mut reports, failed) = check_all(&inputs, &setup);
     let failed = failed || fix_failed;
-    for r in &mut reports {
-        r.diagnostics.splice(0..0, setup.file_level.iter().cloned());
-        per_file_ignores.apply(r);
-    }
+    finish_reports(&mut reports, &setup, &per_file_ignores);
     if let Some(code) = narrowing.apply(&inputs, &setup.opts.plan.set, &mut reports)? {
         return Ok(if failed { 2 } else { code });
     }
@@ -68,6 +65,15 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
             1
         },
     )
+}
+
+/// What every report of a check gets after the engine: the run's findings (T002, …) and the
+/// config's per-file ignores.
+pub fn finish_reports(reports: &mut [FileReport], setup: &Setup, ignores: &PerFileIgnores) {
+    for r in reports {
+        r.diagnostics.splice(0..0, setup.file_level.iter().cloned());
+        ignores.apply(r);
+    }
 }
 
 /// Config `per-file-ignores`: rule codes (or prefixes) dropped from matching files' reports.

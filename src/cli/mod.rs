@@ -4,6 +4,7 @@
 //! 2 usage, configuration or I/O error. Findings go to stdout; errors to stderr, one line each.
 //! A closed stdout (`ftlint check … | head`) ends the run quietly with 0.
 
+mod accept;
 pub mod check;
 pub mod config_cmd;
 mod docs;
@@ -79,6 +80,9 @@ pub enum Command {
     /// Print the effective configuration of `check` (same arguments) and where each value
     /// came from
     Config(CheckArgs),
+    /// Accept findings: add them to the baseline file, so `check --baseline` hides them
+    /// (`PATH:LINE [CODE…]`, `PATH --code CODE`; `--prune` removes stale entries)
+    Accept(accept::AcceptArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions {
         /// The shell to complete in
@@ -148,9 +152,13 @@ pub struct CheckArgs {
     /// Hide the findings recorded in this baseline file
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Record the current findings in this baseline file (and print none; `--baseline` is ignored)
+    /// Record the current findings in this baseline file (and print none; `--baseline` is
+    /// ignored). Entries of other files and of rules that did not run are kept
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// List the baseline entries that match no finding any more (on stderr)
+    #[arg(long)]
+    pub show_stale_baseline: bool,
     #[command(flatten)]
     pub moderation: ModerationFlags,
     #[command(flatten)]
@@ -389,6 +397,7 @@ pub fn main() -> ExitCode {
             config,
         } => targets_cmd::show(&name, output_format, &config, &mut out),
         Command::Config(args) => config_cmd::run(&args, &mut out),
+        Command::Accept(args) => accept::run(&args, &mut out),
         Command::Completions { shell } => shell::completions(shell, &mut out),
         Command::Man { dir } => shell::man(dir.as_deref(), &mut out),
     };

@@ -182,6 +182,7 @@ impl<'o> Merger<'o> {
             records: self.records,
             riskiest,
             moderation_note,
+            accepted: 0,
         }
     }
 }

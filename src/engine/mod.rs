@@ -113,6 +113,8 @@ pub struct FileReport {
     pub riskiest: Vec<String>,
     /// Set when moderation could not be judged (no scores) and the user did not ask for it.
     pub moderation_note: Option<String>,
+    /// Findings a baseline accepted (hidden from `diagnostics`).
+    pub accepted: u64,
 }
 
 /// How many blocks may be in the pool or waiting to be merged at once (and how far the reader

@@ -34,6 +34,8 @@ pub struct Counts {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings a baseline accepted (not shown, not counted above).
+    pub accepted: u64,
     /// Fixes `--fix` would apply (said in the human formats only): one per line, so a
     /// finding said once for a whole file counts each line it fixes.
     #[serde(skip)]
@@ -46,6 +48,7 @@ impl Counts {
             files: reports.len(),
             ..Counts::default()
         };
+        c.accepted = reports.iter().map(|r| r.accepted).sum();
         for d in reports.iter().flat_map(|r| &r.diagnostics) {
             if d.is_fixable() {
                 c.fixable += d.fix.as_ref().map_or(0, |f| f.edits.len());
@@ -76,12 +79,21 @@ impl Counts {
                 parts.push(format!("{n} {what}{}", if n == 1 { "" } else { "s" }));
             }
         }
+        // Findings a baseline hides are said, so that "no problems" is never a silent one.
+        let accepted = match self.accepted {
+            0 => String::new(),
+            n if parts.is_empty() => format!(" ({n} accepted in the baseline)"),
+            n => format!(" ({n} more accepted in the baseline)"),
+        };
         match parts.len() {
-            0 => format!("No problems found in {files}."),
-            1 => format!("Found {} in {files}.", parts[0]),
+            0 => format!("No problems found in {files}{accepted}."),
+            1 => format!("Found {} in {files}{accepted}.", parts[0]),
             _ => {
                 let last = parts.pop().unwrap_or_default();
-                format!("Found {} and {last} in {files}.", parts.join(", "))
+                format!(
+                    "Found {} and {last} in {files}{accepted}.",
+                    parts.join(", ")
+                )
             }
         }
     }
@@ -129,6 +141,7 @@ mod tests {
                 errors,
                 warnings,
                 infos,
+                accepted: 0,
                 fixable: 0,
             }
             .sentence()
@@ -140,5 +153,22 @@ mod tests {
             "Found 1 error, 1 warning and 1 info in 1 file."
         );
         assert_eq!(c(0, 0, 0, 1), "No problems found in 1 file.");
+        let accepted = |errors, accepted| {
+            Counts {
+                files: 1,
+                errors,
+                accepted,
+                ..Counts::default()
+            }
+            .sentence()
+        };
+        assert_eq!(
+            accepted(0, 3),
+            "No problems found in 1 file (3 accepted in the baseline)."
+        );
+        assert_eq!(
+            accepted(1, 3),
+            "Found 1 error in 1 file (3 more accepted in the baseline)."
+        );
     }
 }
