@@ -13,12 +13,14 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
     let settings = args.resolve()?.settings;
     let setup = Setup::new(&settings, false)?;
     super::fix::check_usage(args)?;
+    crate::diagnostic::enable_unsafe_fixes(args.unsafe_fixes);
     let per_file_ignores = PerFileIgnores::new(&settings)?;
     let sources = args.inputs.sources(&settings)?;
     let mut fix_failed = false;
     if args.fix {
-        let fixes = crate::fix::Fixes::from_selection(&setup.opts.plan.set)
-            .for_target(setup.opts.target.clone());
+        let fixes =
+            crate::fix::Fixes::new(&setup.opts.plan.set, args.unsafe_fixes, setup.opts.format)
+                .for_target(setup.opts.target.clone());
         if args.dry_run {
             return super::fix::preview(&sources, &fixes, out);
         }

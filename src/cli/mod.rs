@@ -137,6 +137,10 @@ pub struct CheckArgs {
     /// With `--fix`: print what would change, as a diff, and change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Also apply (and mark as fixable) the fixes that change content: role synonyms, unknown
+    /// keys removed, duplicate examples dropped
+    #[arg(long)]
+    pub unsafe_fixes: bool,
     /// Leave out files and folders matching this glob (repeatable) when walking directories
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,

@@ -105,6 +105,7 @@ impl<'o> Merger<'o> {
         let facts = LineFacts {
             line,
             brace: s.brace,
+            span: s.span.clone(),
             detected,
         };
         let mut notes = s.notes.into_iter().peekable();

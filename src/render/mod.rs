@@ -40,6 +40,9 @@ pub struct Counts {
     /// finding said once for a whole file counts each line it fixes.
     #[serde(skip)]
     pub fixable: usize,
+    /// Unsafe fixes this run does not apply (no `--unsafe-fixes`), counted as `fixable` is.
+    #[serde(skip)]
+    pub hidden_fixes: usize,
 }
 
 impl Counts {
@@ -52,6 +55,8 @@ impl Counts {
         for d in reports.iter().flat_map(|r| &r.diagnostics) {
             if d.is_fixable() {
                 c.fixable += d.fix.as_ref().map_or(0, |f| f.edits.len());
+            } else if d.has_hidden_fix() {
+                c.hidden_fixes += d.fix.as_ref().map_or(0, |f| f.edits.len());
             }
             match d.severity {
                 Severity::Error => c.errors += 1,
@@ -99,9 +104,25 @@ impl Counts {
     }
 }
 
-/// `[*] 3 fixable with the `--fix` option.`, when any finding is.
+/// `[*] 3 fixable with the `--fix` option.`, when any finding is, as ruff says it; unsafe fixes
+/// not enabled are counted in parentheses (`(2 hidden fixes can be enabled with the
+/// `--unsafe-fixes` option)`).
 pub fn fixable_sentence(counts: &Counts) -> Option<String> {
-    (counts.fixable > 0).then(|| format!("[*] {} fixable with the `--fix` option.", counts.fixable))
+    let hidden = match counts.hidden_fixes {
+        0 => String::new(),
+        1 => " (1 hidden fix can be enabled with the `--unsafe-fixes` option)".to_string(),
+        n => format!(" ({n} hidden fixes can be enabled with the `--unsafe-fixes` option)"),
+    };
+    let option = if crate::diagnostic::unsafe_fixes_enabled() {
+        "`--fix --unsafe-fixes` options"
+    } else {
+        "`--fix` option"
+    };
+    match (counts.fixable, counts.hidden_fixes) {
+        (0, 0) => None,
+        (0, _) => Some(format!("No fixes available{hidden}.")),
+        (n, _) => Some(format!("[*] {n} fixable with the {option}{hidden}.")),
+    }
 }
 
 /// The mark of a finding `--fix` would fix, as ruff prints it: `J004 [*] empty line…`.
@@ -143,6 +164,7 @@ mod tests {
                 infos,
                 accepted: 0,
                 fixable: 0,
+                hidden_fixes: 0,
             }
             .sentence()
         };

@@ -76,6 +76,11 @@ pub struct RuleDef {
     pub once_per_file: Option<fn(u64) -> String>,
     /// What `--fix` says it did after applying this rule's fix `n` times (rules with a fix).
     pub fixed: Option<fn(u64) -> String>,
+    /// The rule's fix changes content: applied only with `--unsafe-fixes`.
+    pub unsafe_fix: bool,
+    /// A dataset rule whose note is what makes an example a repeat (a content hash): its fix
+    /// drops every line whose note an earlier line had, keeping the first.
+    pub drops_repeats: bool,
     /// The rule reads the example's token count (and the report's token summary follows it).
     pub uses_tokens: bool,
     /// The rule reads moderation scores: moderation runs only when such a rule is selected.
@@ -95,6 +100,8 @@ impl RuleDef {
             run: None,
             once_per_file: None,
             fixed: None,
+            unsafe_fix: false,
+            drops_repeats: false,
             uses_tokens: false,
             uses_moderation: false,
         }
