@@ -185,20 +185,33 @@ impl Inputs {
 pub fn check_all(inputs: &Inputs, setup: &Setup) -> (Vec<FileReport>, bool) {
     let mut reports = Vec::with_capacity(inputs.sources.len());
     let mut failed = false;
+    // A bar on a terminal's stderr once the run takes a while: the inputs' total size is
+    // known for files (stdin counts without one).
+    let total = inputs
+        .sources
+        .iter()
+        .map(|s| match s {
+            Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Source::Stdin(_) => inputs.stdin.as_ref().map(|b| b.len() as u64),
+        })
+        .sum::<Option<u64>>();
+    let progress = super::progress::ReadProgress::new(total);
     for source in &inputs.sources {
         let name = source.display_name();
         let result = inputs.open(source).and_then(|r| {
-            engine::check_reader(name.clone(), r, &setup.opts)
+            engine::check_reader(name.clone(), progress.reader(r), &setup.opts)
                 .map_err(|e| InputError::read(name.clone(), e))
         });
         match result {
             Ok(r) => reports.push(r),
             Err(e) => {
+                progress.finish();
                 eprintln!("ftlint: error: {e}");
                 failed = true;
             }
         }
     }
+    progress.finish();
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     (reports, failed)
 }

@@ -12,6 +12,7 @@ pub mod error;
 mod fix;
 pub mod moderate;
 mod narrow;
+mod progress;
 mod shell;
 mod stats_cmd;
 mod targets_cmd;
