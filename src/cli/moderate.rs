@@ -147,19 +147,23 @@ pub fn fetch_missing(
         Ok(s) => s,
         Err(e) => {
             // Say what was kept before the error line: every finished batch is in the cache.
+            // (Nothing fetched: the error and the retries said already say it all.)
             let done = progress.done();
-            eprintln!(
-                "ftlint: {}; rerun to continue{}",
-                match done {
-                    0 => "no score was fetched before the failure".to_string(),
-                    1 => "1 score fetched before the failure is cached".to_string(),
-                    n => format!("{n} scores fetched before the failure are cached"),
-                },
-                match progress.retried() {
-                    0 => String::new(),
-                    n => format!(" ({n} requests were retried)"),
-                }
-            );
+            if done > 0 {
+                eprintln!(
+                    "ftlint: {} fetched before the failure {} cached; rerun to continue{}",
+                    if done == 1 {
+                        "1 score".to_string()
+                    } else {
+                        format!("{done} scores")
+                    },
+                    if done == 1 { "is" } else { "are" },
+                    match progress.retried() {
+                        0 => String::new(),
+                        n => format!(" ({n} requests were retried)"),
+                    }
+                );
+            }
             return Err(e.into());
         }
     };

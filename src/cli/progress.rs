@@ -13,9 +13,9 @@
 use crate::moderation::transport::{Sleeper, ThreadSleeper};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use std::io::{IsTerminal, Read};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 /// A check shorter than this shows no bar.
 pub const READ_DELAY: Duration = Duration::from_millis(700);
@@ -32,11 +32,10 @@ pub fn stderr_target() -> ProgressDrawTarget {
 /// The reading bar of `check` and `stats`.
 pub struct ReadProgress {
     bar: ProgressBar,
-    start: Instant,
-    delay: Duration,
-    /// Where to draw once the delay has passed (taken then).
-    target: Mutex<Option<ProgressDrawTarget>>,
-    shown: AtomicBool,
+    /// The thread that shows the bar once the delay has passed, unless the run ended first;
+    /// and the flag (with its condition variable) that tells it the run ended.
+    timer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    ended: std::sync::Arc<(Mutex<bool>, Condvar)>,
 }
 
 impl ReadProgress {
@@ -51,7 +50,6 @@ impl ReadProgress {
         target: ProgressDrawTarget,
         delay: Duration,
     ) -> ReadProgress {
-        let hidden = target.is_hidden();
         let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::hidden());
         let template = if total.is_some() {
             "checking [{bar:30}] {bytes}/{total_bytes} · {bytes_per_sec} · ETA {eta}"
@@ -63,12 +61,28 @@ impl ReadProgress {
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
+        let ended = std::sync::Arc::new((Mutex::new(false), Condvar::new()));
+        // No terminal, no thread. Reading may finish long before the check does (the reader
+        // runs ahead of the pool), so the bar is shown by time, not by the next read.
+        let timer = (!target.is_hidden()).then(|| {
+            let (bar, ended) = (bar.clone(), ended.clone());
+            std::thread::spawn(move || {
+                let (lock, cvar) = &*ended;
+                let Ok(guard) = lock.lock() else { return };
+                let Ok((guard, _)) = cvar.wait_timeout_while(guard, delay, |ended| !*ended) else {
+                    return;
+                };
+                if !*guard {
+                    bar.set_draw_target(target);
+                    // Redrawn while reads pause, so the rate and ETA stay current.
+                    bar.enable_steady_tick(Duration::from_millis(250));
+                }
+            })
+        });
         ReadProgress {
             bar,
-            start: Instant::now(),
-            delay,
-            target: Mutex::new((!hidden).then_some(target)),
-            shown: AtomicBool::new(false),
+            timer: Mutex::new(timer),
+            ended,
         }
     }
 
@@ -76,35 +90,39 @@ impl ReadProgress {
     pub fn reader<'a, R: Read + Send + 'a>(&'a self, reader: R) -> Box<dyn Read + Send + 'a> {
         Box::new(Counting {
             inner: reader,
-            progress: self,
+            bar: &self.bar,
         })
-    }
-
-    fn add(&self, n: usize) {
-        self.bar.inc(n as u64);
-        if !self.shown.load(Ordering::Relaxed) && self.start.elapsed() >= self.delay {
-            self.shown.store(true, Ordering::Relaxed);
-            if let Some(t) = self.target.lock().ok().and_then(|mut t| t.take()) {
-                self.bar.set_draw_target(t);
-            }
-        }
     }
 
     /// Removes the bar (before the report is printed).
     pub fn finish(&self) {
+        let (lock, cvar) = &*self.ended;
+        if let Ok(mut ended) = lock.lock() {
+            *ended = true;
+        }
+        cvar.notify_all();
+        if let Some(t) = self.timer.lock().ok().and_then(|mut t| t.take()) {
+            let _ = t.join();
+        }
         self.bar.finish_and_clear();
+    }
+}
+
+impl Drop for ReadProgress {
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 
 struct Counting<'a, R> {
     inner: R,
-    progress: &'a ReadProgress,
+    bar: &'a ProgressBar,
 }
 
 impl<R: Read> Read for Counting<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.progress.add(n);
+        self.bar.inc(n as u64);
         Ok(n)
     }
 }
@@ -336,14 +354,14 @@ mod tests {
         let p = ReadProgress::with_target(
             Some(4 << 20),
             ProgressDrawTarget::term_like_with_hz(Box::new(screen.clone()), 250),
-            Duration::from_millis(50),
+            Duration::from_millis(100),
         );
         let data = vec![b'x'; 1 << 20];
         std::io::copy(&mut p.reader(&data[..]), &mut std::io::sink()).unwrap();
-        assert!(drawn(&screen).is_empty(), "drawn before its delay");
-        std::thread::sleep(Duration::from_millis(60));
         std::io::copy(&mut p.reader(&data[..]), &mut std::io::sink()).unwrap();
-        p.bar.tick();
+        assert!(drawn(&screen).is_empty(), "drawn before its delay");
+        // Shown by time, though nothing more is read.
+        std::thread::sleep(Duration::from_millis(400));
         let lines = drawn(&screen);
         let last = lines
             .iter()
@@ -356,11 +374,25 @@ mod tests {
         p.finish();
     }
 
-    /// Without a terminal there is no bar at all.
+    /// Without a terminal there is no bar at all; a run shorter than the delay draws nothing.
     #[test]
-    fn no_terminal_no_bar() {
+    fn no_terminal_no_bar_and_short_runs_stay_quiet() {
         let p = ReadProgress::with_target(Some(10), ProgressDrawTarget::hidden(), Duration::ZERO);
         std::io::copy(&mut p.reader(&b"0123456789"[..]), &mut std::io::sink()).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
         assert!(p.bar.is_hidden());
+        assert!(p.timer.lock().unwrap().is_none());
+        let screen = Screen::default();
+        let p = ReadProgress::with_target(
+            Some(10),
+            ProgressDrawTarget::term_like_with_hz(Box::new(screen.clone()), 250),
+            Duration::from_secs(5),
+        );
+        std::io::copy(&mut p.reader(&b"0123456789"[..]), &mut std::io::sink()).unwrap();
+        let started = std::time::Instant::now();
+        p.finish();
+        // Ending the run stops the timer at once, and nothing was drawn.
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert!(drawn(&screen).is_empty());
     }
 }
