@@ -684,6 +684,48 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Whatever the spacing and wherever unknown keys stand (first, last, between known
+        /// ones, in messages), the unsafe fixes leave one valid JSON object per line with none
+        /// of them left, roles renamed, and the known keys' values as they were.
+        #[test]
+        fn unsafe_fixes_leave_valid_json(
+            extra_top in proptest::collection::vec(0usize..3, 0..4),
+            extra_msg in proptest::collection::vec(0usize..3, 0..3),
+            role in proptest::sample::select(vec!["human", "gpt", "bot", "model", "user"]),
+            sp in proptest::sample::select(vec!["", " ", "  ", "\t"]),
+            first in proptest::bool::ANY,
+        ) {
+            let names = ["id", "source", "meta"];
+            let member = |k: &str| format!("\"{k}\"{sp}:{sp}[1,{sp}{{\"x\":{sp}\"a,b\"}}]");
+            let mut msg = vec![
+                format!("\"role\"{sp}:{sp}\"{role}\""),
+                format!("\"content\":{sp}\"hi\""),
+            ];
+            msg.extend(extra_msg.iter().map(|i| member(&format!("m{}", names[*i]))));
+            let messages = format!("\"messages\":{sp}[{sp}{{{}}}{sp}]", msg.join(&format!(",{sp}")));
+            let mut top: Vec<String> = extra_top.iter().map(|i| member(names[*i])).collect();
+            if first { top.insert(0, messages) } else { top.push(messages) }
+            let line = format!("{{{sp}{}{sp}}}\n", top.join(&format!("{sp},{sp}")));
+            let fixes = Fixes::new(
+                &[Rule::C002, Rule::C005, Rule::C008].into_iter().collect(),
+                true,
+                FormatChoice::Auto,
+            );
+            let (out, _) = fixed(line.as_bytes(), fixes);
+            let text = String::from_utf8(out).unwrap();
+            let v: serde_json::Value = serde_json::from_str(text.trim_end()).expect("valid JSON");
+            let obj = v.as_object().unwrap();
+            proptest::prop_assert_eq!(obj.keys().collect::<Vec<_>>(), vec!["messages"]);
+            let m = v["messages"][0].as_object().unwrap();
+            proptest::prop_assert_eq!(m.keys().collect::<Vec<_>>(), vec!["content", "role"]);
+            let want = if matches!(role, "human" | "user") { "user" } else { "assistant" };
+            proptest::prop_assert_eq!(m["role"].as_str(), Some(want));
+            proptest::prop_assert_eq!(m["content"].as_str(), Some("hi"));
+            proptest::prop_assert!(text.ends_with('\n'));
+        }
+    }
+
     #[test]
     fn describes_counts() {
         let mut c = FixCounts::default();

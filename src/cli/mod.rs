@@ -81,8 +81,10 @@ pub enum Command {
     /// Print the effective configuration of `check` (same arguments) and where each value
     /// came from
     Config(CheckArgs),
-    /// Accept findings: add them to the baseline file, so `check --baseline` hides them
-    /// (`PATH:LINE [CODE…]`, `PATH --code CODE`; `--prune` removes stale entries)
+    /// Accept findings into the baseline file, so that `check --baseline` hides them
+    ///
+    /// `ftlint accept PATH:LINE [CODE…]` accepts the findings on one line, `ftlint accept PATH
+    /// --code CODE` those of a rule in a file; `--prune` removes entries that match nothing.
     Accept(accept::AcceptArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions {
