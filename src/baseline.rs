@@ -3,7 +3,13 @@
 //! `check --write-baseline FILE` records every finding as an entry keyed by path, rule code and
 //! a hash of its line's content (xxh3-128 of the raw bytes without the line ending), so an entry
 //! still matches after lines move. `check --baseline FILE` hides the findings that match an
-//! entry — as many as its `count` — and says how many entries matched nothing.
+//! entry — as many as its `count` — and says how many entries matched nothing (`--show-stale-
+//! baseline` lists them). `ftlint accept` adds entries one finding, line or rule at a time, and
+//! `ftlint accept --prune` removes the stale ones.
+//!
+//! Writes merge: `--write-baseline` replaces the entries of the files it checked and the rules
+//! it ran, and keeps every other entry (another file's, a rule left out by `--select`), so
+//! accepting C002 and then C005 keeps both. An entry may carry a `reason`, kept across rewrites.
 //!
 //! ```json
 //! {"version": 1, "entries": [{"path": "data/train.jsonl", "code": "C005",
@@ -64,8 +70,26 @@ pub struct Entry {
     /// For people reading the file; not matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Why the finding was accepted (`ftlint accept --reason`); not matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     #[serde(default = "one")]
     pub count: u64,
+}
+
+impl Entry {
+    fn key(&self) -> (&str, &str, &str) {
+        (&self.path, &self.code, &self.line_hash)
+    }
+}
+
+/// An entry that matched fewer findings than its count: `unmatched` of them are gone (their
+/// line changed, or the problem was fixed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stale {
+    /// Index into [`Baseline::entries`].
+    pub entry: usize,
+    pub unmatched: u64,
 }
 
 fn one() -> u64 {
@@ -100,10 +124,113 @@ impl Baseline {
                     code: code.to_string(),
                     line_hash: hash.to_string(),
                     message: Some(message.to_string()),
+                    reason: None,
                     count,
                 })
                 .collect(),
         }
+    }
+
+    /// No entries.
+    pub fn empty() -> Baseline {
+        Baseline {
+            version: 1,
+            entries: Vec::new(),
+        }
+    }
+
+    /// The baseline a write merges into: the file's entries, or none when there is no file
+    /// yet, it is empty, or it is not a regular file (which the write then refuses).
+    pub fn load_for_merge(path: &Path) -> Result<Baseline, BaselineError> {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() && m.len() > 0 => Baseline::load(path),
+            Ok(_) => Ok(Baseline::empty()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Baseline::empty()),
+            Err(source) => Err(BaselineError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    /// Replaces the entries `judged` says were checked again (their path was checked and their
+    /// rule ran) by `fresh`'s, keeping every other entry; a reason recorded for a key that is
+    /// still there is kept.
+    pub fn replace_judged(&mut self, fresh: Baseline, judged: impl Fn(&Entry) -> bool) {
+        let mut reasons: HashMap<(String, String, String), String> = HashMap::new();
+        self.entries.retain(|e| {
+            if !judged(e) {
+                return true;
+            }
+            if let Some(r) = &e.reason {
+                let (p, c, h) = e.key();
+                reasons.insert((p.into(), c.into(), h.into()), r.clone());
+            }
+            false
+        });
+        for mut e in fresh.entries {
+            let (p, c, h) = e.key();
+            if let Some(r) = reasons.remove(&(p.to_string(), c.to_string(), h.to_string())) {
+                e.reason.get_or_insert(r);
+            }
+            self.push(e);
+        }
+        self.sort();
+    }
+
+    /// Adds entries: an entry with the key of an existing one adds its count to it (and sets
+    /// the reason, when it has one).
+    pub fn add(&mut self, entries: Vec<Entry>) {
+        for e in entries {
+            self.push(e);
+        }
+        self.sort();
+    }
+
+    /// Makes each of `fresh`'s keys accept at least as many findings as there (a write that
+    /// judged only some lines: nothing it did not see is removed).
+    pub fn raise_to(&mut self, fresh: Baseline) {
+        for e in fresh.entries {
+            match self.entries.iter_mut().find(|x| x.key() == e.key()) {
+                Some(x) => x.count = x.count.max(e.count),
+                None => self.entries.push(e),
+            }
+        }
+        self.sort();
+    }
+
+    fn push(&mut self, e: Entry) {
+        match self.entries.iter_mut().find(|x| x.key() == e.key()) {
+            Some(x) => {
+                x.count += e.count;
+                if e.reason.is_some() {
+                    x.reason = e.reason;
+                }
+                if x.message.is_none() {
+                    x.message = e.message;
+                }
+            }
+            None => self.entries.push(e),
+        }
+    }
+
+    fn sort(&mut self) {
+        self.entries.sort_by(|a, b| a.key().cmp(&b.key()));
+    }
+
+    /// Removes what `stale` says matched nothing: the unmatched part of each count, and the
+    /// entries left with none. Returns how many findings' worth of entries went.
+    pub fn prune(&mut self, stale: &[Stale]) -> u64 {
+        let mut removed = 0;
+        for s in stale {
+            if let Some(e) = self.entries.get_mut(s.entry) {
+                let n = s.unmatched.min(e.count);
+                e.count -= n;
+                removed += n;
+            }
+        }
+        self.entries.retain(|e| e.count > 0);
+        removed
     }
 
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
@@ -138,37 +265,81 @@ impl Baseline {
         crate::input::atomic::write(path, |f| f.write_all(&json)).map_err(fail)
     }
 
-    /// Removes the diagnostics that match an entry, and returns how many entries matched fewer
-    /// findings than their count — counting only entries of the paths checked whose rule
+    /// Which diagnostics an entry accepts: `hidden[i][j]` for diagnostic `j` of `reports[i]`
+    /// (each entry accepts as many findings as its count, in report order), and the entries
+    /// that accepted fewer than their count — only entries of the paths checked whose rule
     /// `judged` says ran (an entry of a rule left out by `--select` is not stale).
+    pub fn matches(
+        &self,
+        reports: &[FileReport],
+        keyed: &[Keyed],
+        judged: impl Fn(&str) -> bool,
+    ) -> (Vec<Vec<bool>>, Vec<Stale>) {
+        let mut left: HashMap<(&str, &str, &str), u64> = HashMap::new();
+        for e in &self.entries {
+            *left.entry(e.key()).or_default() += e.count;
+        }
+        let hidden = reports
+            .iter()
+            .zip(keyed)
+            .map(|(r, k)| {
+                r.diagnostics
+                    .iter()
+                    .zip(k.hashes.iter().map(Some).chain(std::iter::repeat(None)))
+                    .map(|(d, h)| {
+                        let Some(h) = h else { return false };
+                        match left.get_mut(&(k.path.as_str(), d.rule.code(), h.as_str())) {
+                            Some(n) if *n > 0 => {
+                                *n -= 1;
+                                true
+                            }
+                            _ => false,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let checked: std::collections::HashSet<&str> =
+            keyed.iter().map(|k| k.path.as_str()).collect();
+        // What is left of a key is taken from its entries in file order, the last first (the
+        // first entry of a key keeps its count longest).
+        let mut stale = Vec::new();
+        for (i, e) in self.entries.iter().enumerate().rev() {
+            let key = e.key();
+            if !(checked.contains(key.0) && judged(key.1)) {
+                continue;
+            }
+            if let Some(n) = left.get_mut(&key) {
+                let unmatched = (*n).min(e.count);
+                if unmatched > 0 {
+                    *n -= unmatched;
+                    stale.push(Stale {
+                        entry: i,
+                        unmatched,
+                    });
+                }
+            }
+        }
+        stale.reverse();
+        (hidden, stale)
+    }
+
+    /// Removes the diagnostics that match an entry (counting them in each report's
+    /// `accepted`), and returns the stale entries (see [`Baseline::matches`]).
     pub fn apply(
         &self,
         reports: &mut [FileReport],
         keyed: &[Keyed],
         judged: impl Fn(&str) -> bool,
-    ) -> usize {
-        let mut left: HashMap<(&str, &str, &str), u64> = HashMap::new();
-        for e in &self.entries {
-            *left.entry((&e.path, &e.code, &e.line_hash)).or_default() += e.count;
+    ) -> Vec<Stale> {
+        let (hidden, stale) = self.matches(reports, keyed, judged);
+        for (r, hidden) in reports.iter_mut().zip(hidden) {
+            let mut hidden = hidden.into_iter();
+            let before = r.diagnostics.len();
+            r.diagnostics.retain(|_| !hidden.next().unwrap_or(false));
+            r.accepted += (before - r.diagnostics.len()) as u64;
         }
-        for (r, k) in reports.iter_mut().zip(keyed) {
-            let mut hashes = k.hashes.iter();
-            r.diagnostics.retain(|d| {
-                let Some(h) = hashes.next() else { return true };
-                match left.get_mut(&(k.path.as_str(), d.rule.code(), h.as_str())) {
-                    Some(n) if *n > 0 => {
-                        *n -= 1;
-                        false
-                    }
-                    _ => true,
-                }
-            });
-        }
-        let checked: std::collections::HashSet<&str> =
-            keyed.iter().map(|k| k.path.as_str()).collect();
-        left.iter()
-            .filter(|((path, code, _), n)| **n > 0 && checked.contains(path) && judged(code))
-            .count()
+        stale
     }
 }
 
@@ -313,13 +484,21 @@ mod tests {
         assert_eq!(base.entries.len(), 1);
         assert_eq!(base.entries[0].count, 2);
         let mut more = [report(3)];
-        assert_eq!(base.apply(&mut more, &[keyed(3)], |_| true), 0);
+        assert_eq!(base.apply(&mut more, &[keyed(3)], |_| true), []);
         assert_eq!(more[0].diagnostics.len(), 1);
+        assert_eq!(more[0].accepted, 2);
         let mut fewer = [report(1)];
-        assert_eq!(base.apply(&mut fewer, &[keyed(1)], |_| true), 1);
+        assert_eq!(
+            base.apply(&mut fewer, &[keyed(1)], |_| true),
+            [Stale {
+                entry: 0,
+                unmatched: 1
+            }]
+        );
         assert!(fewer[0].diagnostics.is_empty());
+        assert_eq!(fewer[0].accepted, 1);
         // Nor are entries of rules that did not run.
-        assert_eq!(base.apply(&mut [report(0)], &[keyed(0)], |_| false), 0);
+        assert_eq!(base.apply(&mut [report(0)], &[keyed(0)], |_| false), []);
         // Entries of files not checked are not stale.
         let mut other = [FileReport {
             path: "g".into(),
@@ -329,7 +508,74 @@ mod tests {
             path: "g".into(),
             hashes: vec![],
         }];
-        assert_eq!(base.apply(&mut other, &k, |_| true), 0);
+        assert_eq!(base.apply(&mut other, &k, |_| true), []);
+        // Pruning takes the unmatched part of a count.
+        let mut pruned = base.clone();
+        assert_eq!(
+            pruned.prune(&[Stale {
+                entry: 0,
+                unmatched: 1
+            }]),
+            1
+        );
+        assert_eq!(pruned.entries[0].count, 1);
+        pruned.prune(&[Stale {
+            entry: 0,
+            unmatched: 1,
+        }]);
+        assert!(pruned.entries.is_empty());
+    }
+
+    fn entry(path: &str, code: &str, hash: &str, count: u64) -> Entry {
+        Entry {
+            path: path.into(),
+            code: code.into(),
+            line_hash: hash.into(),
+            message: None,
+            reason: None,
+            count,
+        }
+    }
+
+    #[test]
+    fn writes_merge_and_keep_reasons() {
+        let mut base = Baseline::empty();
+        base.add(vec![Entry {
+            reason: Some("a known quirk".into()),
+            ..entry("f", "C002", "h1", 1)
+        }]);
+        // Rewriting C005 for `f` keeps the C002 entry.
+        base.replace_judged(
+            Baseline {
+                version: 1,
+                entries: vec![entry("f", "C005", "h2", 1)],
+            },
+            |e| e.code == "C005",
+        );
+        assert_eq!(base.entries.len(), 2);
+        // Rewriting C002 with the same key keeps its reason; a new key has none.
+        base.replace_judged(
+            Baseline {
+                version: 1,
+                entries: vec![entry("f", "C002", "h1", 2), entry("f", "C002", "h3", 1)],
+            },
+            |e| e.code == "C002",
+        );
+        let c002: Vec<_> = base.entries.iter().filter(|e| e.code == "C002").collect();
+        assert_eq!(c002.len(), 2);
+        assert_eq!(c002[0].reason.as_deref(), Some("a known quirk"));
+        assert_eq!(c002[0].count, 2);
+        assert_eq!(c002[1].reason, None);
+        // Adding to a key adds to its count.
+        base.add(vec![entry("f", "C005", "h2", 1)]);
+        assert_eq!(
+            base.entries
+                .iter()
+                .find(|e| e.code == "C005")
+                .unwrap()
+                .count,
+            2
+        );
     }
 
     #[test]
@@ -343,6 +589,7 @@ mod tests {
                 code: "J002".into(),
                 line_hash: line_hash(b"x"),
                 message: None,
+                reason: Some("upstream data; fixed in v2".into()),
                 count: 1,
             }],
         };

@@ -57,21 +57,43 @@ const MAX_ROUNDS: usize = 8;
 #[derive(Debug, Clone)]
 pub struct Fixes {
     rules: RuleSet,
+    /// Unsafe fixes too (`--unsafe-fixes`).
+    unsafe_ok: bool,
+    /// Rules whose fix drops repeated examples (their dataset note is the content hash).
+    drops_repeats: RuleSet,
     /// The engine run with only those rules, stopping after the raw-line phase when that is
     /// all they need.
     opts: Options,
 }
 
 impl Fixes {
-    /// The fixes of the rules in `set` that have one.
+    /// The safe fixes of the rules in `set` that have one.
     pub fn from_selection(set: &RuleSet) -> Fixes {
+        Fixes::new(set, false, FormatChoice::Auto)
+    }
+
+    /// The fixes of the rules in `set` that have one — the unsafe ones only with `unsafe_ok`
+    /// (`--unsafe-fixes`) — for data of `format`.
+    pub fn new(set: &RuleSet, unsafe_ok: bool, format: FormatChoice) -> Fixes {
         let rules: RuleSet = set
             .iter()
-            .filter(|r| crate::rules::def(*r).fixed.is_some())
+            .filter(|r| {
+                let def = crate::rules::def(*r);
+                def.fixed.is_some() && (unsafe_ok || !def.unsafe_fix)
+            })
             .collect();
-        let mut opts = Options::rules_only(rules, FormatChoice::Auto, DatasetLimits::NONE);
+        let drops_repeats = rules
+            .iter()
+            .filter(|r| crate::rules::def(*r).drops_repeats)
+            .collect();
+        let mut opts = Options::rules_only(rules, format, DatasetLimits::NONE);
         opts.framing_only = opts.plan.needs_only_raw();
-        Fixes { rules, opts }
+        Fixes {
+            rules,
+            unsafe_ok,
+            drops_repeats,
+            opts,
+        }
     }
 
     /// The fixes as `target` wants them (a target that asks for a BOM adds one instead of
@@ -113,6 +135,13 @@ impl FixCounts {
         self.0.values().sum()
     }
 
+    /// Adds `other`'s counts to these.
+    pub fn merge(&mut self, other: FixCounts) {
+        for (rule, n) in other.0 {
+            self.add(rule, n);
+        }
+    }
+
     /// `removed 2 blank lines, removed the byte order mark, …`: each rule says what its fixes
     /// did, in catalog order.
     pub fn describe(&self) -> String {
@@ -126,9 +155,13 @@ impl FixCounts {
     }
 }
 
+/// A repeat-dropping rule and the content hash it noted for a line.
+type RepeatKey = (Rule, u128);
+
 /// The fixed form of one line (`raw` includes its `\n`, if any), or `None` when nothing
-/// changes. The line is checked by the selected rules with fixes and their safe edits are
-/// applied, round after round, until none is left. `first`: nothing has been written before
+/// changes, and the content hashes the repeat-dropping rules noted for the fixed line. The line
+/// is checked by the selected rules with fixes and their edits (safe ones, and unsafe ones with
+/// `--unsafe-fixes`) are applied, round after round, until none is left. `first`: nothing has been written before
 /// this line, so a BOM here is at the start of the fixed file (after dropped blank lines too).
 /// `prev_crlf`: the fixed file's line ending so far.
 fn fix_line<'a>(
@@ -137,8 +170,9 @@ fn fix_line<'a>(
     fixes: &Fixes,
     prev_crlf: bool,
     counts: &mut FixCounts,
-) -> Option<Cow<'a, [u8]>> {
+) -> (Option<Cow<'a, [u8]>>, Vec<RepeatKey>) {
     let mut line: Cow<'a, [u8]> = Cow::Borrowed(raw);
+    let mut repeats = Vec::new();
     for _ in 0..MAX_ROUNDS {
         let has_newline = line.ends_with(b"\n");
         let body = &line[..line.len() - usize::from(has_newline)];
@@ -153,11 +187,25 @@ fn fix_line<'a>(
             },
             &fixes.opts,
         );
+        // The notes of the line as it now is (the last round's are of the fixed line).
+        repeats.clear();
+        if !fixes.drops_repeats.is_empty() {
+            for (i, note) in &out.summary.notes {
+                let rule = fixes.opts.plan.dataset[*i].meta.rule;
+                if let (true, crate::rules::Note::Hash(h)) =
+                    (fixes.drops_repeats.contains(rule), note)
+                {
+                    repeats.push((rule, *h));
+                }
+            }
+        }
         let fixable: Vec<_> = out
             .diagnostics
             .iter()
             .filter_map(|d| Some((d.rule.rule, d.fix.as_ref()?)))
-            .filter(|(_, f)| f.applicability == Applicability::Safe)
+            .filter(|(_, f)| f.applicability == Applicability::Safe || fixes.unsafe_ok)
+            // A dataset rule's fix is applied below, over the file, not per line.
+            .filter(|(rule, _)| !fixes.drops_repeats.contains(*rule))
             .collect();
         // A fix counts as applied when its first edit is (every fix today has one edit).
         let edits: Vec<_> = fixable.iter().flat_map(|(_, f)| &f.edits).collect();
@@ -177,10 +225,11 @@ fn fix_line<'a>(
             break;
         }
     }
-    match line {
+    let fixed = match line {
         Cow::Borrowed(_) => None,
         Cow::Owned(l) => Some(Cow::Owned(l)),
-    }
+    };
+    (fixed, repeats)
 }
 
 /// Reads `input` line by line and calls `emit(original, fixed)` for each: `fixed` is `None`
@@ -194,12 +243,28 @@ pub fn fix_lines<R: BufRead>(
     let mut buf = Vec::new();
     let mut first = true;
     let mut prev_crlf = false;
+    // Content hashes seen so far, per repeat-dropping rule: the file-level fix (D003).
+    let mut seen: std::collections::HashSet<RepeatKey> = std::collections::HashSet::new();
     loop {
         buf.clear();
         if input.read_until(b'\n', &mut buf)? == 0 {
             break;
         }
-        let fixed = fix_line(&buf, first, fixes, prev_crlf, &mut counts);
+        let mut line_counts = FixCounts::default();
+        let (mut fixed, repeats) = fix_line(&buf, first, fixes, prev_crlf, &mut line_counts);
+        let mut dropped = false;
+        for key in repeats {
+            if !seen.insert(key) && !dropped {
+                counts.add(key.0, 1);
+                dropped = true;
+            }
+        }
+        if dropped {
+            // The line goes: what was fixed on it is not said.
+            fixed = Some(Cow::Borrowed(&[]));
+        } else {
+            counts.merge(line_counts);
+        }
         emit(&buf, fixed.as_deref())?;
         let written = fixed.as_deref().unwrap_or(&buf);
         first = first && written.is_empty();
@@ -751,6 +816,48 @@ mod tests {
                 lines
             };
             proptest::prop_assert_eq!(content(&out), content(&input));
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the spacing and wherever unknown keys stand (first, last, between known
+        /// ones, in messages), the unsafe fixes leave one valid JSON object per line with none
+        /// of them left, roles renamed, and the known keys' values as they were.
+        #[test]
+        fn unsafe_fixes_leave_valid_json(
+            extra_top in proptest::collection::vec(0usize..3, 0..4),
+            extra_msg in proptest::collection::vec(0usize..3, 0..3),
+            role in proptest::sample::select(vec!["human", "gpt", "bot", "model", "user"]),
+            sp in proptest::sample::select(vec!["", " ", "  ", "\t"]),
+            first in proptest::bool::ANY,
+        ) {
+            let names = ["id", "source", "meta"];
+            let member = |k: &str| format!("\"{k}\"{sp}:{sp}[1,{sp}{{\"x\":{sp}\"a,b\"}}]");
+            let mut msg = vec![
+                format!("\"role\"{sp}:{sp}\"{role}\""),
+                format!("\"content\":{sp}\"hi\""),
+            ];
+            msg.extend(extra_msg.iter().map(|i| member(&format!("m{}", names[*i]))));
+            let messages = format!("\"messages\":{sp}[{sp}{{{}}}{sp}]", msg.join(&format!(",{sp}")));
+            let mut top: Vec<String> = extra_top.iter().map(|i| member(names[*i])).collect();
+            if first { top.insert(0, messages) } else { top.push(messages) }
+            let line = format!("{{{sp}{}{sp}}}\n", top.join(&format!("{sp},{sp}")));
+            let fixes = Fixes::new(
+                &[Rule::C002, Rule::C005, Rule::C008].into_iter().collect(),
+                true,
+                FormatChoice::Auto,
+            );
+            let (out, _) = fixed(line.as_bytes(), fixes);
+            let text = String::from_utf8(out).unwrap();
+            let v: serde_json::Value = serde_json::from_str(text.trim_end()).expect("valid JSON");
+            let obj = v.as_object().unwrap();
+            proptest::prop_assert_eq!(obj.keys().collect::<Vec<_>>(), vec!["messages"]);
+            let m = v["messages"][0].as_object().unwrap();
+            proptest::prop_assert_eq!(m.keys().collect::<Vec<_>>(), vec!["content", "role"]);
+            let want = if matches!(role, "human" | "user") { "user" } else { "assistant" };
+            proptest::prop_assert_eq!(m["role"].as_str(), Some(want));
+            proptest::prop_assert_eq!(m["content"].as_str(), Some("hi"));
+            proptest::prop_assert!(text.ends_with('\n'));
         }
     }
 

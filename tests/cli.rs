@@ -38,7 +38,10 @@ fn exit_1_on_errors_with_summary_line() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(
-        out.contains("\n\nFound 4 errors, 1 warning and 1 info in 1 file.\ntokens: 697 "),
+        out.contains(
+            "\n\nFound 4 errors, 1 warning and 1 info in 1 file.\nNo fixes available (3 hidden \
+             fixes can be enabled with the `--unsafe-fixes` option).\ntokens: 697 "
+        ),
         "{out}"
     );
     assert!(o.stderr.is_empty());
@@ -268,7 +271,7 @@ fn json_output_contract() {
     assert_eq!(f["examples"], 15);
     assert_eq!(
         v["summary"],
-        serde_json::json!({"files": 1, "errors": 4, "warnings": 1, "infos": 1})
+        serde_json::json!({"files": 1, "errors": 4, "warnings": 1, "infos": 1, "accepted": 0})
     );
     let d = v["diagnostics"].as_array().unwrap();
     let c005 = d.iter().find(|d| d["code"] == "C005").unwrap();
@@ -284,7 +287,10 @@ fn json_output_contract() {
             "help": "use `assistant` for the model's turns",
             "path": SAMPLE, "line": 4, "column": start + 1, "end_line": 4, "end_column": start + 6,
             "byte_offset": line_start + start, "byte_length": 5, "pointer": "/messages/2/role",
-            "fix": null
+            // An unsafe fix (`--unsafe-fixes`): the synonym renamed.
+            "fix": {"applicability": "unsafe", "message": "rename the role to `assistant`",
+                    "edits": [{"byte_offset": line_start + start, "byte_length": 5,
+                               "content": "\"assistant\""}]}
         })
     );
     // File-level findings have line 0 and no offsets.

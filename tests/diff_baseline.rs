@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::stderr;
+use common::{stderr, stdout};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -378,7 +378,7 @@ fn the_baseline_is_written_only_to_a_regular_file() {
     } else {
         eprintln!("mkfifo is not available: the FIFO case is skipped");
     }
-    std::fs::write(d.join("real.json"), "{}").unwrap();
+    std::fs::write(d.join("real.json"), "{\"version\": 1, \"entries\": []}").unwrap();
     std::os::unix::fs::symlink("real.json", d.join("link.json")).unwrap();
     let o = ftlint(d, cache.path(), &["data", "--write-baseline", "link.json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -388,4 +388,322 @@ fn the_baseline_is_written_only_to_a_regular_file() {
         .is_symlink());
     let written = std::fs::read_to_string(d.join("real.json")).unwrap();
     assert!(written.contains("\"entries\""), "{written}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accepting findings (issue 18): `ftlint accept`, merged writes, counted and stale entries.
+
+/// A file with an unknown top-level key on line 1 (C002), a ShareGPT role on line 2 (C005) and
+/// a bot role and an unknown message key on line 3 (C005, C008).
+const MIXED: &str = concat!(
+    r#"{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}], "id": 1}"#,
+    "\n",
+    r#"{"messages": [{"role": "human", "content": "hi"}, {"role": "assistant", "content": "hello"}]}"#,
+    "\n",
+    r#"{"messages": [{"role": "user", "content": "a", "name2": 1}, {"role": "bot", "content": "b"}]}"#,
+    "\n",
+);
+
+fn mixed_dir() -> (tempfile::TempDir, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.jsonl"), MIXED).unwrap();
+    (dir, tempfile::tempdir().unwrap())
+}
+
+fn run(dir: &Path, cache: &Path, args: &[&str]) -> Output {
+    common::command(dir, cache).args(args).output().unwrap()
+}
+
+/// (code, line) of each finding a `concise` check of `t.jsonl` with rules C002, C005 and C008
+/// prints.
+fn shown(dir: &Path, cache: &Path, extra: &[&str]) -> Vec<(String, u64)> {
+    let mut args = vec![
+        "check",
+        "t.jsonl",
+        "--select",
+        "C002,C005,C008",
+        "--output-format",
+        "json-lines",
+    ];
+    args.extend_from_slice(extra);
+    let o = run(dir, cache, &args);
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["code"].as_str().unwrap().to_string(),
+                v["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn entries(path: &Path) -> Vec<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    v["entries"].as_array().unwrap().clone()
+}
+
+/// The observed problem: `--write-baseline` for C002, then for C005, kept only C005. Writes now
+/// merge: a rewrite replaces only the entries of the files and rules it judged.
+#[test]
+fn write_baseline_merges_with_what_is_there() {
+    let (dir, cache) = mixed_dir();
+    let d = dir.path();
+    for code in ["C002", "C005"] {
+        let o = run(
+            d,
+            cache.path(),
+            &[
+                "check",
+                "t.jsonl",
+                "--select",
+                code,
+                "--write-baseline",
+                "b.json",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let codes: Vec<String> = entries(&d.join("b.json"))
+        .iter()
+        .map(|e| e["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes, ["C002", "C005", "C005"]);
+    assert_eq!(
+        shown(d, cache.path(), &["--baseline", "b.json"]),
+        [("C008".to_string(), 3)]
+    );
+    // Rewriting C005 after line 2 was fixed drops that entry and keeps C002's.
+    let fixed = MIXED.replace("\"human\"", "\"user\"");
+    std::fs::write(d.join("t.jsonl"), fixed).unwrap();
+    let o = run(
+        d,
+        cache.path(),
+        &[
+            "check",
+            "t.jsonl",
+            "--select",
+            "C005",
+            "--write-baseline",
+            "b.json",
+        ],
+    );
+    assert!(
+        stderr(&o).contains("wrote 1 baseline entries (1 findings) to `b.json`; kept 1 entry of other files or rules"),
+        "{}",
+        stderr(&o)
+    );
+    let codes: Vec<String> = entries(&d.join("b.json"))
+        .iter()
+        .map(|e| e["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes, ["C002", "C005"]);
+}
+
+#[test]
+fn accept_one_line_then_a_rule_then_prune() {
+    let (dir, cache) = mixed_dir();
+    let (d, c) = (dir.path(), cache.path());
+    // One finding, by a location copied from `concise` output, with a reason.
+    let o = run(
+        d,
+        c,
+        &[
+            "accept",
+            "t.jsonl:2:24:",
+            "C005",
+            "--reason",
+            "ShareGPT import, mapped at load time",
+            "--baseline",
+            "b.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "ftlint: accepted 1 finding of `t.jsonl` in `b.json`: C005 (line 2)\n"
+    );
+    let e = entries(&d.join("b.json"));
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0]["reason"], "ShareGPT import, mapped at load time");
+    assert_eq!(
+        shown(d, c, &["--baseline", "b.json"]),
+        [
+            ("C002".to_string(), 1),
+            ("C008".to_string(), 3),
+            ("C005".to_string(), 3)
+        ]
+    );
+    // The same again adds nothing.
+    let o = run(
+        d,
+        c,
+        &["accept", "t.jsonl:2", "C005", "--baseline", "b.json"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stderr(&o),
+        "ftlint: nothing to add: 1 finding already accepted in `b.json`\n"
+    );
+    // A finding that is not there: exit 2, saying what the line has.
+    let o = run(
+        d,
+        c,
+        &["accept", "t.jsonl:3", "C002", "--baseline", "b.json"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "ftlint: error: nothing to accept: no C002 finding on line 3 of `t.jsonl` (it has C005, C008, C010)\n"
+    );
+    // Every C008 finding of the file; the earlier entry stays.
+    let o = run(
+        d,
+        c,
+        &[
+            "accept",
+            "t.jsonl",
+            "--code",
+            "C008",
+            "--baseline",
+            "b.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        shown(d, c, &["--baseline", "b.json"]),
+        [("C002".to_string(), 1), ("C005".to_string(), 3)]
+    );
+    // The summary and JSON say how many findings the baseline hid.
+    let o = run(
+        d,
+        c,
+        &[
+            "check",
+            "t.jsonl",
+            "--select",
+            "C005,C008",
+            "--baseline",
+            "b.json",
+        ],
+    );
+    assert!(
+        stdout(&o).contains("Found 1 error in 1 file (2 more accepted in the baseline)."),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(
+        d,
+        c,
+        &[
+            "check",
+            "t.jsonl",
+            "--select",
+            "C008",
+            "--baseline",
+            "b.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("No problems found in 1 file (1 accepted in the baseline)."),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(
+        d,
+        c,
+        &[
+            "check",
+            "t.jsonl",
+            "--select",
+            "C008",
+            "--baseline",
+            "b.json",
+            "--output-format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"]["accepted"], 1);
+
+    // Line 2 changes: its entry is stale, listed on request, and pruned.
+    let edited = MIXED.replace(
+        "\"hi\"}, {\"role\": \"assistant\", \"content\": \"hello\"}]}",
+        "\"hey\"}, {\"role\": \"assistant\", \"content\": \"hello\"}]}",
+    );
+    assert_ne!(edited, MIXED);
+    std::fs::write(d.join("t.jsonl"), edited).unwrap();
+    let o = run(
+        d,
+        c,
+        &[
+            "check",
+            "t.jsonl",
+            "--select",
+            "C005,C008",
+            "--baseline",
+            "b.json",
+            "--show-stale-baseline",
+            "--output-format",
+            "concise",
+        ],
+    );
+    assert_eq!(
+        stderr(&o),
+        "ftlint: stale baseline entry: `t.jsonl` C005 (`messages[0].role` is `\"human\"`; \
+         expected `system`, `user`, `assistant`, `tool` or `function`) matches no finding (its \
+         line changed, or the problem is gone)\n\
+         ftlint: note: 1 baseline entry in `b.json` no longer matches; remove it with `ftlint \
+         accept --prune`\n"
+    );
+    let o = run(d, c, &["accept", "--prune", "--baseline", "b.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "ftlint: pruned 1 stale accepted finding from `b.json` (1 finding left)\n"
+    );
+    let e = entries(&d.join("b.json"));
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0]["code"], "C008");
+    let o = run(d, c, &["accept", "--prune", "--baseline", "b.json"]);
+    assert_eq!(stderr(&o), "ftlint: no stale entries in `b.json`\n");
+}
+
+/// The baseline comes from the config when no `--baseline` is given (relative to the config's
+/// folder); with neither, `accept` says what to do.
+#[test]
+fn accept_uses_the_configured_baseline() {
+    let (dir, cache) = mixed_dir();
+    let (d, c) = (dir.path(), cache.path());
+    let o = run(d, c, &["accept", "t.jsonl:1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "ftlint: error: no baseline file: pass `--baseline FILE` or set `baseline` in the config\n"
+    );
+    std::fs::create_dir(d.join("data")).unwrap();
+    std::fs::rename(d.join("t.jsonl"), d.join("data/t.jsonl")).unwrap();
+    std::fs::write(
+        d.join("ftlint.toml"),
+        "baseline = \"ftlint-baseline.json\"\nselect = [\"C002\", \"C005\"]\n",
+    )
+    .unwrap();
+    let o = run(&d.join("data"), c, &["accept", "t.jsonl:1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e = entries(&d.join("ftlint-baseline.json"));
+    assert_eq!(e.len(), 1);
+    // Keyed by the path below the baseline's folder.
+    assert_eq!(e[0]["path"], "data/t.jsonl");
+    assert_eq!(e[0]["code"], "C002");
+    let o = run(d, c, &["check", "data", "--output-format", "concise"]);
+    assert_eq!(
+        stdout(&o),
+        "data/t.jsonl:2:24: error: C005 `messages[0].role` is `\"human\"`; expected `system`, `user`, \
+         `assistant`, `tool` or `function`\n\
+         data/t.jsonl:3:70: error: C005 `messages[1].role` is `\"bot\"`; expected `system`, `user`, \
+         `assistant`, `tool` or `function`\n"
+    );
 }

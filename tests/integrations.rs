@@ -739,7 +739,9 @@ fn pre_commit_manifest_fields() {
     let manifest = manifest();
     for id in ["ftlint", "ftlint-fix"] {
         let hook = manifest_hook(&manifest, id);
-        assert_eq!(hook["language"], "rust", "{id}");
+        // A Python package built by maturin: `pip install .` builds with `--locked`
+        // (pyproject.toml), which `language: rust`'s fixed `cargo install` cannot.
+        assert_eq!(hook["language"], "python", "{id}");
         assert_eq!(hook["files"], r"\.jsonl$", "{id}");
         assert_eq!(hook["types"], "[text]", "{id}");
         assert!(hook["entry"].starts_with("ftlint check "), "{id}");
@@ -767,7 +769,7 @@ fn pre_commit_available() -> bool {
 }
 
 /// Runs pre-commit itself on a temporary repository, with the manifest's hooks as local hooks
-/// (`language: system` and this build's binary instead of a `cargo install` of the crate,
+/// (`language: system` and this build's binary instead of a `pip install` of the package,
 /// which would take minutes): the manifest passes pre-commit's own validation, pre-commit
 /// hands the hook only the `*.jsonl` files, excluded files stay out, and the fix hook's
 /// rewrite is seen by pre-commit.

@@ -169,7 +169,8 @@ fn statistics_count_findings_per_rule() {
          1\tC005\tunknown-role\n\
          1\tC010\tno-assistant-message\n\
          1\tD003\tduplicate-example\n\
-         1\tJ002\tinvalid-json\n"
+         1\tJ002\tinvalid-json\n\
+         No fixes available (3 hidden fixes can be enabled with the `--unsafe-fixes` option).\n"
     );
     let o = run_in(
         dir.path(),
@@ -359,7 +360,8 @@ fn a_json_array_file_is_one_finding() {
     );
     assert_eq!(
         stdout(&o),
-        "202\tJ002\tinvalid-json\n 80\tC002\tunknown-top-level-key\n 40\tC001\tmissing-messages\n  1\tD002\tfew-examples\n"
+        "202\tJ002\tinvalid-json\n 80\tC002\tunknown-top-level-key\n 40\tC001\tmissing-messages\n  1\tD002\tfew-examples\n\
+         No fixes available (80 hidden fixes can be enabled with the `--unsafe-fixes` option).\n"
     );
 }
 

@@ -28,12 +28,14 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
 fn run_with(args: &CheckArgs, settings: Settings, out: &mut dyn Write) -> Result<u8, Report> {
     let setup = Setup::new(&settings, false)?;
     super::fix::check_usage(args)?;
+    crate::diagnostic::enable_unsafe_fixes(args.unsafe_fixes);
     let per_file_ignores = PerFileIgnores::new(&settings)?;
     let sources = args.inputs.sources(&settings)?;
     let mut fix_failed = false;
     if args.fix {
-        let fixes = crate::fix::Fixes::from_selection(&setup.opts.plan.set)
-            .for_target(setup.opts.target.clone());
+        let fixes =
+            crate::fix::Fixes::new(&setup.opts.plan.set, args.unsafe_fixes, setup.opts.format)
+                .for_target(setup.opts.target.clone());
         if args.dry_run {
             return super::fix::preview(&sources, &fixes, out);
         }
@@ -76,10 +78,7 @@ fn run_with(args: &CheckArgs, settings: Settings, out: &mut dyn Write) -> Result
     }
     let (mut reports, failed) = check_all(&inputs, &setup);
     let failed = failed || fix_failed || moderation_failed;
-    for r in &mut reports {
-        r.diagnostics.splice(0..0, setup.file_level.iter().cloned());
-        per_file_ignores.apply(r);
-    }
+    finish_reports(&mut reports, &setup, &per_file_ignores);
     if let Some(code) = narrowing.apply(&inputs, &setup.opts.plan.set, &mut reports)? {
         return Ok(if failed { 2 } else { code });
     }
@@ -122,6 +121,15 @@ fn token_total(setup: &Setup, reports: &[FileReport]) -> Option<String> {
         .filter_map(|r| Some((r.tokens?, r.epochs?)))
         .collect();
     (files.len() > 1).then(|| pricing.total_line(&files))
+}
+
+/// What every report of a check gets after the engine: the run's findings (T002, …) and the
+/// config's per-file ignores.
+pub fn finish_reports(reports: &mut [FileReport], setup: &Setup, ignores: &PerFileIgnores) {
+    for r in reports {
+        r.diagnostics.splice(0..0, setup.file_level.iter().cloned());
+        ignores.apply(r);
+    }
 }
 
 /// Config `per-file-ignores`: rule codes (or prefixes) dropped from matching files' reports.
@@ -231,20 +239,33 @@ impl Inputs {
 pub fn check_all(inputs: &Inputs, setup: &Setup) -> (Vec<FileReport>, bool) {
     let mut reports = Vec::with_capacity(inputs.sources.len());
     let mut failed = false;
+    // A bar on a terminal's stderr once the run takes a while: the inputs' total size is
+    // known for files (stdin counts without one).
+    let total = inputs
+        .sources
+        .iter()
+        .map(|s| match s {
+            Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Source::Stdin(_) => inputs.stdin.as_ref().map(|b| b.len() as u64),
+        })
+        .sum::<Option<u64>>();
+    let progress = super::progress::ReadProgress::new(total);
     for source in &inputs.sources {
         let name = source.display_name();
         let result = inputs.open(source).and_then(|r| {
-            engine::check_reader(name.clone(), r, &setup.opts)
+            engine::check_reader(name.clone(), progress.reader(r), &setup.opts)
                 .map_err(|e| InputError::read(name.clone(), e))
         });
         match result {
             Ok(r) => reports.push(r),
             Err(e) => {
+                progress.finish();
                 eprintln!("ftlint: error: {e}");
                 failed = true;
             }
         }
     }
+    progress.finish();
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     (reports, failed)
 }

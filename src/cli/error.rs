@@ -80,6 +80,26 @@ pub enum CliError {
         #[source]
         source: io::Error,
     },
+    /// `ftlint accept` with no baseline file to write to.
+    #[error("no baseline file: pass `--baseline FILE` or set `baseline` in the config")]
+    NoBaseline,
+    #[error("line numbers start at 1")]
+    AcceptLineZero,
+    #[error("`{path}` is not a file (accept `PATH:LINE` or `PATH`)")]
+    AcceptNotAFile { path: String },
+    /// `ftlint accept` where there is no such finding; the message says what is there.
+    #[error("nothing to accept: {message}")]
+    NothingToAccept { message: String },
+    /// The file could not be read (the reason was printed).
+    #[error("nothing was accepted")]
+    AcceptReadFailed,
+    /// `ftlint man --dir DIR` that cannot write its pages.
+    #[error("cannot write manual pages to `{}`: {}", .dir.display(), input::io_reason(.source))]
+    ManPages {
+        dir: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     /// Writing the findings to stdout failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] io::Error),

@@ -4,6 +4,7 @@
 //! 2 usage, configuration or I/O error. Findings go to stdout; errors to stderr, one line each.
 //! A closed stdout (`ftlint check … | head`) ends the run quietly with 0.
 
+mod accept;
 pub mod check;
 pub mod config_cmd;
 mod docs;
@@ -11,6 +12,8 @@ pub mod error;
 mod fix;
 pub mod moderate;
 mod narrow;
+mod progress;
+mod shell;
 mod stats_cmd;
 mod targets_cmd;
 
@@ -78,6 +81,23 @@ pub enum Command {
     /// Print the effective configuration of `check` (same arguments) and where each value
     /// came from
     Config(CheckArgs),
+    /// Accept findings into the baseline file, so that `check --baseline` hides them
+    ///
+    /// `ftlint accept PATH:LINE [CODE…]` accepts the findings on one line, `ftlint accept PATH
+    /// --code CODE` those of a rule in a file; `--prune` removes entries that match nothing.
+    Accept(accept::AcceptArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: shell::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a folder
+    Man {
+        /// Write `ftlint.1`, `ftlint-check.1`, … into this folder instead
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -139,6 +159,10 @@ pub struct CheckArgs {
     /// With `--fix`: print what would change, as a diff, and change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Also apply (and mark as fixable) the fixes that change content: role synonyms, unknown
+    /// keys removed, duplicate examples dropped
+    #[arg(long)]
+    pub unsafe_fixes: bool,
     /// Leave out files and folders matching this glob (repeatable) when walking directories
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
@@ -154,9 +178,13 @@ pub struct CheckArgs {
     /// Hide the findings recorded in this baseline file
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Record the current findings in this baseline file (and print none; `--baseline` is ignored)
+    /// Record the current findings in this baseline file (and print none; `--baseline` is
+    /// ignored). Entries of other files and of rules that did not run are kept
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// List the baseline entries that match no finding any more (on stderr)
+    #[arg(long)]
+    pub show_stale_baseline: bool,
     #[command(flatten)]
     pub moderation: ModerationFlags,
     #[command(flatten)]
@@ -417,6 +445,9 @@ pub fn main() -> ExitCode {
             config,
         } => targets_cmd::show(&name, output_format, &config, &mut out),
         Command::Config(args) => config_cmd::run(&args, &mut out),
+        Command::Accept(args) => accept::run(&args, &mut out),
+        Command::Completions { shell } => shell::completions(shell, &mut out),
+        Command::Man { dir } => shell::man(dir.as_deref(), &mut out),
     };
     let flushed = out.flush();
     match result {

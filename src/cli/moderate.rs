@@ -2,6 +2,7 @@
 //! (batched, retried, cached as they arrive), and optionally export every score.
 
 use super::check::Inputs;
+use super::progress::{ScoreProgress, SharedSleeper};
 use super::{CliError, ModerateArgs, Report};
 use crate::config::Config;
 use crate::input::{InputError, Source};
@@ -13,7 +14,7 @@ use crate::moderation::{
 };
 use crate::settings::{Settings, Setup};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
 pub fn run(args: &ModerateArgs, out: &mut dyn Write) -> Result<u8, Report> {
@@ -149,14 +150,28 @@ pub fn fetch_missing(
     };
     inputs.buffer_stdin()?;
     let mut todo = Vec::new();
+    // Distinct texts of the inputs, to say how many the cache already holds.
+    let mut all = std::collections::HashSet::new();
     for source in &inputs.sources {
         for_each_example(inputs, source, &mut |line, v| {
+            for u in crate::moderation::text_units(v, run.check.unit_mode) {
+                all.insert(xxhash_rust::xxh3::xxh3_128(u.text.as_bytes()));
+            }
             todo.extend(run.store.unscored_texts(line, v, run.check.unit_mode));
         })?;
     }
     if todo.is_empty() {
         return Ok(Ok(Fetched::default()));
     }
+    let distinct_todo: std::collections::HashSet<u128> = todo
+        .iter()
+        .map(|t| xxhash_rust::xxh3::xxh3_128(t.as_bytes()))
+        .collect();
+    let progress = std::sync::Arc::new(ScoreProgress::new(
+        distinct_todo.len(),
+        all.len().saturating_sub(distinct_todo.len()),
+    ));
+    let sleeper = std::sync::Arc::new(SharedSleeper(progress.clone()));
     let client: Box<dyn Scorer> = match run.store.provider() {
         Provider::OpenAi => {
             let mut config = ClientConfig::from_env()?;
@@ -165,7 +180,7 @@ pub fn fetch_missing(
             }
             config.concurrency = settings.concurrency;
             config.offline = settings.offline;
-            Box::new(ModerationClient::new(config)?)
+            Box::new(ModerationClient::new(config)?.with_sleeper(sleeper))
         }
         Provider::AzureContentSafety => {
             let mut config = AzureConfig::from_env()?;
@@ -173,31 +188,36 @@ pub fn fetch_missing(
             config.output = OutputType::parse(run.store.model_key()).unwrap_or_default();
             config.concurrency = settings.concurrency;
             config.offline = settings.offline;
-            Box::new(AzureClient::new(config)?)
+            Box::new(AzureClient::new(config)?.with_sleeper(sleeper))
         }
     };
-    let tty = std::io::stderr().is_terminal();
-    let progress = |done: usize, total: usize| {
-        if tty {
-            let width = 30;
-            let filled = (done * width)
-                .checked_div(total)
-                .unwrap_or(width)
-                .min(width);
-            eprint!(
-                "\rscoring [{}{}] {done}/{total} texts",
-                "#".repeat(filled),
-                " ".repeat(width - filled)
-            );
-        }
-    };
-    let stats = run.store.fetch(&*client, &todo, &progress);
-    if tty {
-        eprintln!();
-    }
+    let stats = run
+        .store
+        .fetch(&*client, &todo, &|done, total| progress.batch(done, total));
+    progress.finish();
     let stats = match stats {
         Ok(s) => s,
-        Err(e) => return Ok(Err(e)),
+        Err(e) => {
+            // Say what was kept before the error line: every finished batch is in the cache.
+            // (Nothing fetched: the error and the retries said already say it all.)
+            let done = progress.done();
+            if done > 0 {
+                eprintln!(
+                    "ftlint: {} fetched before the failure {} cached; rerun to continue{}",
+                    if done == 1 {
+                        "1 score".to_string()
+                    } else {
+                        format!("{done} scores")
+                    },
+                    if done == 1 { "is" } else { "are" },
+                    match progress.retried() {
+                        0 => String::new(),
+                        n => format!(" ({n} requests were retried)"),
+                    }
+                );
+            }
+            return Ok(Err(e));
+        }
     };
     let cache_error = stats.cache_write_error.map(|reason| CacheError {
         dir: run

@@ -10,7 +10,7 @@ use crate::diff::{self, ChangedLines};
 use crate::engine::FileReport;
 use crate::input::{InputError, Source};
 use crate::settings::Settings;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// What narrows a run's findings, resolved before the check so that errors come first.
@@ -21,6 +21,8 @@ pub struct Narrowing {
     baseline: Option<(PathBuf, Baseline)>,
     /// `--write-baseline`.
     write: Option<PathBuf>,
+    /// `--show-stale-baseline`.
+    show_stale: bool,
 }
 
 impl Narrowing {
@@ -57,6 +59,7 @@ impl Narrowing {
             diff,
             baseline,
             write: args.write_baseline.clone(),
+            show_stale: args.show_stale_baseline,
         })
     }
 
@@ -83,13 +86,34 @@ impl Narrowing {
         }
         if let Some(path) = &self.write {
             let keyed = keyed(inputs, reports, path)?;
-            let base = Baseline::from_reports(reports, &keyed);
-            base.write(path)?;
+            let fresh = Baseline::from_reports(reports, &keyed);
             let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+            let written = fresh.entries.len();
+            let mut base = Baseline::load_for_merge(path)?;
+            let before = base.entries.len();
+            if self.diff.is_some() {
+                // Only changed lines were judged: the other entries of these files still hold.
+                base.raise_to(fresh);
+            } else {
+                let checked: HashSet<&str> = keyed.iter().map(|k| k.path.as_str()).collect();
+                base.replace_judged(fresh, |e| {
+                    checked.contains(e.path.as_str())
+                        && Rule::from_code(&e.code).is_none_or(|r| selection.contains(r))
+                });
+            }
+            base.write(path)?;
+            let kept = base.entries.len().saturating_sub(written);
             eprintln!(
-                "ftlint: wrote {} baseline entries ({findings} findings) to `{}`",
-                base.entries.len(),
-                path.display()
+                "ftlint: wrote {written} baseline entries ({findings} findings) to `{}`{}",
+                path.display(),
+                if before > 0 && kept > 0 {
+                    format!(
+                        "; kept {kept} {} of other files or rules",
+                        if kept == 1 { "entry" } else { "entries" }
+                    )
+                } else {
+                    String::new()
+                }
             );
             return Ok(Some(0));
         }
@@ -99,13 +123,40 @@ impl Narrowing {
             let stale = base.apply(reports, &keyed, judged);
             // With `--diff`, findings on unchanged lines were dropped first: their entries
             // matching nothing says nothing.
-            if stale > 0 && self.diff.is_none() {
+            if !stale.is_empty() && self.diff.is_none() {
+                let n = stale.len();
+                let it = if n == 1 { "it" } else { "them" };
+                if self.show_stale {
+                    for s in &stale {
+                        let e = &base.entries[s.entry];
+                        eprintln!(
+                            "ftlint: stale baseline entry: `{}` {}{}{} matches no finding \
+                             (its line changed, or the problem is gone)",
+                            e.path,
+                            e.code,
+                            if s.unmatched > 1 {
+                                format!(" ×{}", s.unmatched)
+                            } else {
+                                String::new()
+                            },
+                            e.message
+                                .as_deref()
+                                .map(|m| format!(" ({})", crate::render::visible::escaped(m)))
+                                .unwrap_or_default(),
+                        );
+                    }
+                }
                 eprintln!(
-                    "ftlint: note: {stale} baseline {} in `{}` no longer {}; rewrite it with \
-                     --write-baseline",
-                    if stale == 1 { "entry" } else { "entries" },
+                    "ftlint: note: {n} baseline {} in `{}` no longer {}; {}remove {it} with \
+                     `ftlint accept --prune`",
+                    if n == 1 { "entry" } else { "entries" },
                     path.display(),
-                    if stale == 1 { "matches" } else { "match" },
+                    if n == 1 { "matches" } else { "match" },
+                    if self.show_stale {
+                        String::new()
+                    } else {
+                        format!("list {it} with --show-stale-baseline, ")
+                    },
                 );
             }
         }
@@ -114,7 +165,7 @@ impl Narrowing {
 }
 
 /// Each report's baseline key and line hashes, re-reading only the inputs with findings.
-fn keyed(
+pub(super) fn keyed(
     inputs: &Inputs,
     reports: &[FileReport],
     baseline_path: &std::path::Path,

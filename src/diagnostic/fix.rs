@@ -58,7 +58,47 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+/// A fix said in terms of the JSON a finding points at, for rules that see values and not the
+/// line's text (the schema phase): the engine turns it into byte [`Edit`]s when it positions
+/// the finding, from the same located spans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonEdit {
+    /// Replace the value at the finding's pointer (`Target::Value`) with this JSON text.
+    ReplaceValue(String),
+    /// Remove the member a `Target::Key` finding names, with one comma, so the object stays
+    /// valid JSON.
+    RemoveMember,
+}
+
+/// A [`JsonEdit`] with what a [`Fix`] says besides its edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonFix {
+    pub applicability: Applicability,
+    pub message: &'static str,
+    pub edit: JsonEdit,
+}
+
+impl JsonFix {
+    /// A fix that changes content: applied only with `--unsafe-fixes`.
+    pub fn unsafe_edit(message: &'static str, edit: JsonEdit) -> JsonFix {
+        JsonFix {
+            applicability: Applicability::Unsafe,
+            message,
+            edit,
+        }
+    }
+}
+
 impl Fix {
+    /// A fix that changes content: applied only with `--unsafe-fixes`.
+    pub fn unsafe_edits(message: &'static str, edits: Vec<Edit>) -> Fix {
+        Fix {
+            applicability: Applicability::Unsafe,
+            message,
+            edits,
+        }
+    }
+
     pub fn safe(message: &'static str, edits: Vec<Edit>) -> Fix {
         Fix {
             applicability: Applicability::Safe,

@@ -9,11 +9,24 @@
 mod fix;
 mod rule;
 
-pub use fix::{apply_edits, Applicability, Edit, Fix};
+pub use fix::{apply_edits, Applicability, Edit, Fix, JsonEdit, JsonFix};
 pub use rule::{Rule, RuleMeta, RuleSet, Severity};
 
 use crate::json::Pointer;
 use std::ops::Range;
+
+static UNSAFE_FIXES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `--unsafe-fixes`: the run applies and marks unsafe fixes as well as safe ones. Set once by
+/// the CLI before anything is fixed or rendered (a process-wide switch, so that every renderer
+/// marks fixable findings alike without each being handed the flag).
+pub fn enable_unsafe_fixes(on: bool) {
+    UNSAFE_FIXES.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+pub fn unsafe_fixes_enabled() -> bool {
+    UNSAFE_FIXES.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// Where in a line a finding points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +64,8 @@ pub struct Finding {
     pub redact: bool,
     /// Edits in bytes of the physical line (see [`Edit`]).
     pub fix: Option<Fix>,
+    /// A fix in terms of the value the target points at, made into `fix` by the engine.
+    pub json_fix: Option<JsonFix>,
 }
 
 impl Finding {
@@ -63,11 +78,17 @@ impl Finding {
             target,
             redact: false,
             fix: None,
+            json_fix: None,
         }
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
+        self
+    }
+
+    pub fn with_json_fix(mut self, fix: JsonFix) -> Self {
+        self.json_fix = Some(fix);
         self
     }
 
@@ -178,11 +199,19 @@ impl Diagnostic {
         self
     }
 
-    /// `--fix` would fix it: it carries a safe fix.
+    /// `--fix` would fix it: it carries a safe fix, or an unsafe one and the run has
+    /// `--unsafe-fixes`.
     pub fn is_fixable(&self) -> bool {
         self.fix
             .as_ref()
-            .is_some_and(|f| f.applicability == Applicability::Safe)
+            .is_some_and(|f| f.applicability == Applicability::Safe || unsafe_fixes_enabled())
+    }
+
+    /// It carries an unsafe fix that this run does not apply (without `--unsafe-fixes`).
+    pub fn has_hidden_fix(&self) -> bool {
+        self.fix
+            .as_ref()
+            .is_some_and(|f| f.applicability == Applicability::Unsafe && !unsafe_fixes_enabled())
     }
 
     /// Sort key: line, column, code (file-level first). Paths are ordered by the caller.

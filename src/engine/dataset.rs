@@ -130,6 +130,7 @@ impl<'o> Merger<'o> {
         let facts = LineFacts {
             line,
             brace: s.brace,
+            span: s.span.clone(),
             detected,
         };
         let mut notes = s.notes.into_iter().peekable();
@@ -218,6 +219,7 @@ impl<'o> Merger<'o> {
             riskiest,
             moderation_note,
             moderation: summary,
+            accepted: 0,
         }
     }
 }

@@ -19,6 +19,8 @@ pub struct LineSummary {
     pub kind: LineKind,
     /// File offset and column of the top-level `{`, where dataset findings point.
     pub brace: (u64, u64),
+    /// The physical line's bytes in the file, its `\n` included (a fix that drops the line).
+    pub span: std::ops::Range<u64>,
     /// Tokens of the example, when counted.
     pub tokens: Option<u64>,
     pub record: Option<crate::stats::ExampleRecord>,
@@ -62,7 +64,11 @@ pub struct RawInput<'a> {
 pub fn check_line(input: RawInput<'_>, opts: &Options) -> LineOutput {
     let mut out = LineOutput {
         diagnostics: Vec::new(),
-        summary: LineSummary::default(),
+        summary: LineSummary {
+            span: input.offset
+                ..input.offset + input.bytes.len() as u64 + u64::from(input.has_newline),
+            ..LineSummary::default()
+        },
     };
     let plan = &opts.plan;
     let bytes = input.bytes;
@@ -154,6 +160,7 @@ pub fn check_line(input: RawInput<'_>, opts: &Options) -> LineOutput {
         places.iter().flat_map(|(r, _)| [r.start, r.end]).collect(),
     );
     for (f, (range, pointer)) in found.into_iter().zip(places) {
+        let f = with_json_fix(f, text, bom);
         let location = columns.location(&range, input.line, text_offset);
         out.diagnostics
             .push(positioned(f, text, range, pointer, location, input.offset));
@@ -222,6 +229,41 @@ fn check_example(
             summary.notes.push((i, note));
         }
     }
+}
+
+/// Turns a finding's [`JsonFix`](crate::diagnostic::JsonFix) into byte edits of the physical
+/// line (`text` starts `bom` bytes into it), from the spans the locator finds. A fix whose
+/// value cannot be located is dropped, never guessed.
+fn with_json_fix(mut f: Finding, text: &str, bom: usize) -> Finding {
+    use crate::diagnostic::{Edit, Fix, JsonEdit};
+    let Some(jf) = f.json_fix.take() else {
+        return f;
+    };
+    if f.fix.is_some() {
+        return f;
+    }
+    let (Target::Value(p) | Target::Key(p)) = &f.target else {
+        return f;
+    };
+    let Some(at) = locate::locate(text, p) else {
+        return f;
+    };
+    let (range, content) = match jf.edit {
+        JsonEdit::ReplaceValue(json) => (at.value, json),
+        JsonEdit::RemoveMember => match &at.key {
+            Some(key) => (locate::member_removal(text, key, &at.value), String::new()),
+            None => return f,
+        },
+    };
+    f.fix = Some(Fix {
+        applicability: jf.applicability,
+        message: jf.message,
+        edits: vec![Edit {
+            range: (range.start + bom) as u64..(range.end + bom) as u64,
+            content,
+        }],
+    });
+    f
 }
 
 /// Gives a framing finding its position: columns count the characters of the line's content

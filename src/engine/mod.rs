@@ -115,6 +115,8 @@ pub struct FileReport {
     pub moderation_note: Option<String>,
     /// The file's moderation for the JSON report (`None`: moderation did not run).
     pub moderation: Option<crate::moderation::summary::ModerationSummary>,
+    /// Findings a baseline accepted (hidden from `diagnostics`).
+    pub accepted: u64,
 }
 
 /// How many blocks may be in the pool or waiting to be merged at once (and how far the reader

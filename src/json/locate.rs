@@ -134,6 +134,31 @@ fn key_equals(b: &[u8], raw: Range<usize>, want: &str) -> bool {
         .is_some_and(|k| k == want)
 }
 
+/// What to delete to remove one member from its object and leave valid JSON: the member
+/// (`key` and `value`, byte ranges of `text`) with the comma after it and the space up to the
+/// next key, or — for the last member — with the comma before it and the space around that
+/// comma. An only member leaves `{}` (with whatever space surrounded it).
+pub fn member_removal(text: &str, key: &Range<usize>, value: &Range<usize>) -> Range<usize> {
+    let b = text.as_bytes();
+    let after = skip_ws(b, value.end);
+    if b.get(after) == Some(&b',') {
+        return key.start..skip_ws(b, after + 1);
+    }
+    let back = |mut i: usize| {
+        while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\r' | b'\n') {
+            i -= 1;
+        }
+        i
+    };
+    let i = back(key.start);
+    if i > 0 && b[i - 1] == b',' {
+        // From the end of the previous value: `"a" , "k": 1}` becomes `"a"}`.
+        back(i - 1)..value.end
+    } else {
+        key.start..value.end
+    }
+}
+
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while matches!(b.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
         i += 1;
@@ -213,6 +238,36 @@ mod tests {
         assert_eq!(at(t, "/x/y/0"), "true");
         assert!(locate(t, &Pointer::parse("/messages/2")).is_none());
         assert!(locate(t, &Pointer::parse("/nope")).is_none());
+    }
+
+    #[test]
+    fn removing_a_member_leaves_valid_json() {
+        let remove = |t: &str, ptr: &str| {
+            let l = locate(t, &Pointer::parse(ptr)).unwrap();
+            let r = member_removal(t, &l.key.unwrap(), &l.value);
+            let out = format!("{}{}", &t[..r.start], &t[r.end..]);
+            serde_json::from_str::<serde_json::Value>(&out).expect("valid JSON");
+            out
+        };
+        let t = r#"{"id": 1, "messages": [], "x": {"k": "v" }, "tail" : [1, {"a": 2}]}"#;
+        assert_eq!(
+            remove(t, "/id"),
+            r#"{"messages": [], "x": {"k": "v" }, "tail" : [1, {"a": 2}]}"#
+        );
+        assert_eq!(
+            remove(t, "/x"),
+            r#"{"id": 1, "messages": [], "tail" : [1, {"a": 2}]}"#
+        );
+        assert_eq!(
+            remove(t, "/tail"),
+            r#"{"id": 1, "messages": [], "x": {"k": "v" }}"#
+        );
+        assert_eq!(
+            remove(t, "/x/k"),
+            r#"{"id": 1, "messages": [], "x": { }, "tail" : [1, {"a": 2}]}"#
+        );
+        assert_eq!(remove(r#"{"a":1,"b":"c,d"}"#, "/b"), r#"{"a":1}"#);
+        assert_eq!(remove(r#"{"a":"x" , "b" : 1 }"#, "/b"), r#"{"a":"x" }"#);
     }
 
     #[test]

@@ -61,6 +61,10 @@ impl fmt::Display for ApiKey {
 /// Waits between retries. Tests inject one that records instead of sleeping.
 pub trait Sleeper: Send + Sync {
     fn sleep(&self, d: Duration);
+
+    /// Hears of a retry before its wait: retry `retry` of at most `max_retries`, after `delay`,
+    /// because of `why` (scrubbed of the key). The CLI says it at once and counts it.
+    fn retrying(&self, _retry: u32, _max_retries: u32, _delay: Duration, _why: &str) {}
 }
 
 /// Sleeps the calling thread.
@@ -260,9 +264,14 @@ pub fn send_with_retries(
                 last: scrub(&last, key),
             });
         }
-        policy
-            .sleeper
-            .sleep(retry_delay(&hint, retries_done, policy.jitter.unit()));
+        let delay = retry_delay(&hint, retries_done, policy.jitter.unit());
+        policy.sleeper.retrying(
+            retries_done + 1,
+            policy.max_retries,
+            delay,
+            &scrub(&last, key),
+        );
+        policy.sleeper.sleep(delay);
         retries_done += 1;
     }
 }

@@ -42,10 +42,15 @@ pub struct Counts {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings a baseline accepted (not shown, not counted above).
+    pub accepted: u64,
     /// Fixes `--fix` would apply (said in the human formats only): one per line, so a
     /// finding said once for a whole file counts each line it fixes.
     #[serde(skip)]
     pub fixable: usize,
+    /// Unsafe fixes this run does not apply (no `--unsafe-fixes`), counted as `fixable` is.
+    #[serde(skip)]
+    pub hidden_fixes: usize,
 }
 
 impl Counts {
@@ -54,9 +59,12 @@ impl Counts {
             files: reports.len(),
             ..Counts::default()
         };
+        c.accepted = reports.iter().map(|r| r.accepted).sum();
         for d in reports.iter().flat_map(|r| &r.diagnostics) {
             if d.is_fixable() {
                 c.fixable += d.fix.as_ref().map_or(0, |f| f.edits.len());
+            } else if d.has_hidden_fix() {
+                c.hidden_fixes += d.fix.as_ref().map_or(0, |f| f.edits.len());
             }
             match d.severity {
                 Severity::Error => c.errors += 1,
@@ -84,20 +92,45 @@ impl Counts {
                 parts.push(format!("{n} {what}{}", if n == 1 { "" } else { "s" }));
             }
         }
+        // Findings a baseline hides are said, so that "no problems" is never a silent one.
+        let accepted = match self.accepted {
+            0 => String::new(),
+            n if parts.is_empty() => format!(" ({n} accepted in the baseline)"),
+            n => format!(" ({n} more accepted in the baseline)"),
+        };
         match parts.len() {
-            0 => format!("No problems found in {files}."),
-            1 => format!("Found {} in {files}.", parts[0]),
+            0 => format!("No problems found in {files}{accepted}."),
+            1 => format!("Found {} in {files}{accepted}.", parts[0]),
             _ => {
                 let last = parts.pop().unwrap_or_default();
-                format!("Found {} and {last} in {files}.", parts.join(", "))
+                format!(
+                    "Found {} and {last} in {files}{accepted}.",
+                    parts.join(", ")
+                )
             }
         }
     }
 }
 
-/// `[*] 3 fixable with the `--fix` option.`, when any finding is.
+/// `[*] 3 fixable with the `--fix` option.`, when any finding is, as ruff says it; unsafe fixes
+/// not enabled are counted in parentheses (`(2 hidden fixes can be enabled with the
+/// `--unsafe-fixes` option)`).
 pub fn fixable_sentence(counts: &Counts) -> Option<String> {
-    (counts.fixable > 0).then(|| format!("[*] {} fixable with the `--fix` option.", counts.fixable))
+    let hidden = match counts.hidden_fixes {
+        0 => String::new(),
+        1 => " (1 hidden fix can be enabled with the `--unsafe-fixes` option)".to_string(),
+        n => format!(" ({n} hidden fixes can be enabled with the `--unsafe-fixes` option)"),
+    };
+    let option = if crate::diagnostic::unsafe_fixes_enabled() {
+        "`--fix --unsafe-fixes` options"
+    } else {
+        "`--fix` option"
+    };
+    match (counts.fixable, counts.hidden_fixes) {
+        (0, 0) => None,
+        (0, _) => Some(format!("No fixes available{hidden}.")),
+        (n, _) => Some(format!("[*] {n} fixable with the {option}{hidden}.")),
+    }
 }
 
 /// The mark of a finding `--fix` would fix, as ruff prints it: `J004 [*] empty line…`.
@@ -137,7 +170,9 @@ mod tests {
                 errors,
                 warnings,
                 infos,
+                accepted: 0,
                 fixable: 0,
+                hidden_fixes: 0,
             }
             .sentence()
         };
@@ -148,5 +183,22 @@ mod tests {
             "Found 1 error, 1 warning and 1 info in 1 file."
         );
         assert_eq!(c(0, 0, 0, 1), "No problems found in 1 file.");
+        let accepted = |errors, accepted| {
+            Counts {
+                files: 1,
+                errors,
+                accepted,
+                ..Counts::default()
+            }
+            .sentence()
+        };
+        assert_eq!(
+            accepted(0, 3),
+            "No problems found in 1 file (3 accepted in the baseline)."
+        );
+        assert_eq!(
+            accepted(1, 3),
+            "Found 1 error in 1 file (3 more accepted in the baseline)."
+        );
     }
 }

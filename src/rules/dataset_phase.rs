@@ -59,6 +59,8 @@ pub struct LineFacts {
     pub line: u64,
     /// File offset and column of the line's top-level `{`, where findings about it point.
     pub brace: (u64, u64),
+    /// The physical line's bytes in the file, its `\n` included.
+    pub span: std::ops::Range<u64>,
     /// The format the line was detected as (`None`: no format's signature key).
     pub detected: Option<Format>,
 }

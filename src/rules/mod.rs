@@ -82,6 +82,11 @@ pub struct RuleDef {
     /// lines after it is dropped, those lines are not examples, and no dataset rule judges the
     /// file — hundreds of invalid-JSON errors would only hide what to do.
     pub ends_file: bool,
+    /// The rule's fix changes content: applied only with `--unsafe-fixes`.
+    pub unsafe_fix: bool,
+    /// A dataset rule whose note is what makes an example a repeat (a content hash): its fix
+    /// drops every line whose note an earlier line had, keeping the first.
+    pub drops_repeats: bool,
     /// The rule reads the example's token count (and the report's token summary follows it).
     pub uses_tokens: bool,
     /// The rule reads moderation scores: moderation runs only when such a rule is selected.
@@ -102,6 +107,8 @@ impl RuleDef {
             once_per_file: None,
             fixed: None,
             ends_file: false,
+            unsafe_fix: false,
+            drops_repeats: false,
             uses_tokens: false,
             uses_moderation: false,
         }

@@ -159,6 +159,8 @@ impl DatasetState for Seen {
                 line,
                 brace,
                 detected: None,
+                // Only `at_brace` is asked of it; no fix reads the line's bytes.
+                span: brace.0..brace.0,
             };
             out.push(facts.at_brace(
                 Finding::new(

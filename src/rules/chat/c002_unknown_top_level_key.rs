@@ -11,15 +11,21 @@
 //! {"id": 17, "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}
 //! ```
 //!
+//! ## Fix
+//! Unsafe (`--fix --unsafe-fixes`): the key is removed with its value and one comma, so the
+//! line stays valid JSON. The data is gone from the file: keep metadata elsewhere first.
+//!
 //! ## Configuration
 //! None.
 use crate::diagnostic::Target;
 use crate::rules::schema::{Issue, Schema};
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, JsonEdit, JsonFix};
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
     schema: Some(from_schema),
+    fixed: Some(fixed),
+    unsafe_fix: true,
     ..RuleDef::new(RuleMeta {
         rule: Rule::C002,
         name: "unknown-top-level-key",
@@ -35,7 +41,7 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
         .map(|mut f| {
             if issue.keyword == "additionalProperties" {
                 f.message = f.message.replace(" in the line", " at the top level");
-                f.help("a chat example allows only `messages`, `tools`, `functions` and `parallel_tool_calls`; keep metadata in a separate file")
+                remove_key(f).help("a chat example allows only `messages`, `tools`, `functions` and `parallel_tool_calls`; keep metadata in a separate file")
             } else {
                 f.help("`parallel_tool_calls` is `true` or `false`")
             }
@@ -52,4 +58,23 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
         _ => f,
     })
     .collect()
+}
+
+/// The unsafe fix of an unknown key: remove it with its value (and one comma).
+fn remove_key(f: Finding) -> Finding {
+    match f.target {
+        Target::Key(_) => f.with_json_fix(JsonFix::unsafe_edit(
+            "remove the key and its value",
+            JsonEdit::RemoveMember,
+        )),
+        _ => f,
+    }
+}
+
+fn fixed(n: u64) -> String {
+    if n == 1 {
+        "removed 1 unknown top-level key".to_string()
+    } else {
+        format!("removed {n} unknown top-level keys")
+    }
 }

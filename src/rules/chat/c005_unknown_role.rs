@@ -13,18 +13,25 @@
 //! {"messages": [{"role": "human", "content": "hi"}, {"role": "bot", "content": "hello"}]}
 //! ```
 //!
+//! ## Fix
+//! Unsafe (`--fix --unsafe-fixes`): a role another ecosystem spells differently is renamed —
+//! `human` to `user`; `gpt`, `bot`, `model` and `ai` to `assistant`; a known role in other
+//! letter case (`User`, `ASSISTANT`) to its lower-case name. Other roles are left for a person.
+//!
 //! ## Configuration
 //! The target's `[chat] roles` (`ftlint target NAME`).
 use crate::json::{Pointer, Seg};
 use crate::rules::schema::{Issue, Schema};
 use crate::rules::PREFERENCE_OUTPUTS;
-use crate::diagnostic::{Finding, Target};
+use crate::diagnostic::{Finding, JsonEdit, JsonFix, Target};
 use crate::rules::{ExampleCtx, Scope};
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
     schema: Some(from_schema),
     example: Some(target_roles),
+    fixed: Some(fixed),
+    unsafe_fix: true,
     ..RuleDef::new(RuleMeta {
         rule: Rule::C005,
         name: "unknown-role",
@@ -44,11 +51,44 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
         Some("developer") => "`developer` is for reinforcement fine-tuning (`--format rft`); in chat data use `system`",
         _ => "use `system`, `user`, `assistant`, `tool` or `function`",
     };
+    let rename = issue.instance.as_str().and_then(synonym);
     issue
         .generic(&RULE.meta)
         .into_iter()
-        .map(|f| f.help(hint))
+        .map(|f| {
+            let f = f.help(hint);
+            match (&f.target, rename) {
+                (Target::Value(_), Some((message, json))) => f.with_json_fix(JsonFix::unsafe_edit(
+                    message,
+                    JsonEdit::ReplaceValue(json.to_string()),
+                )),
+                _ => f,
+            }
+        })
         .collect()
+}
+
+/// The chat role another ecosystem's name stands for (ShareGPT's `human`/`gpt`, Gemini's
+/// `model`, `bot`, `ai`, or a role in other letter case): the fix's message and the new value.
+fn synonym(role: &str) -> Option<(&'static str, &'static str)> {
+    const USER: (&str, &str) = ("rename the role to `user`", r#""user""#);
+    const ASSISTANT: (&str, &str) = ("rename the role to `assistant`", r#""assistant""#);
+    Some(match role.to_ascii_lowercase().as_str() {
+        "human" | "user" => USER,
+        "gpt" | "bot" | "model" | "ai" | "assistant" => ASSISTANT,
+        "system" => ("rename the role to `system`", r#""system""#),
+        "tool" => ("rename the role to `tool`", r#""tool""#),
+        "function" => ("rename the role to `function`", r#""function""#),
+        _ => return None,
+    })
+}
+
+fn fixed(n: u64) -> String {
+    if n == 1 {
+        "renamed 1 role".to_string()
+    } else {
+        format!("renamed {n} roles")
+    }
 }
 
 fn in_preference_output(p: &Pointer) -> bool {

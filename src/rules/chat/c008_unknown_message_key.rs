@@ -18,14 +18,20 @@
 //! {"messages": [{"role": "user", "content": "hi", "timestamp": 1700000000}, {"role": "assistant", "content": "hello"}]}
 //! ```
 //!
+//! ## Fix
+//! Unsafe (`--fix --unsafe-fixes`): the key is removed with its value and one comma, so the
+//! line stays valid JSON.
+//!
 //! ## Configuration
 //! None.
 use crate::rules::schema::Issue;
-use crate::diagnostic::{Finding, Target};
+use crate::diagnostic::{Finding, JsonEdit, JsonFix, Target};
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
     schema: Some(from_schema),
+    fixed: Some(fixed),
+    unsafe_fix: true,
     ..RuleDef::new(RuleMeta {
         rule: Rule::C008,
         name: "unknown-message-key",
@@ -49,10 +55,29 @@ pub fn from_schema(issue: &Issue<'_>) -> Vec<Finding> {
                     "{} (`{role}`) has key `{key}`, which its role does not allow",
                     issue.path()
                 );
-                f.help("remove the key; keep metadata in a separate file")
+                remove_key(f).help("remove the key; keep metadata in a separate file")
             } else {
                 f.help("`name` and `refusal` are strings")
             }
         })
         .collect()
+}
+
+/// The unsafe fix of an unknown key: remove it with its value (and one comma).
+fn remove_key(f: Finding) -> Finding {
+    match f.target {
+        Target::Key(_) => f.with_json_fix(JsonFix::unsafe_edit(
+            "remove the key and its value",
+            JsonEdit::RemoveMember,
+        )),
+        _ => f,
+    }
+}
+
+fn fixed(n: u64) -> String {
+    if n == 1 {
+        "removed 1 unknown message key".to_string()
+    } else {
+        format!("removed {n} unknown message keys")
+    }
 }

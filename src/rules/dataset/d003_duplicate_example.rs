@@ -12,9 +12,13 @@
 //! {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}
 //! ```
 //!
+//! ## Fix
+//! Unsafe (`--fix --unsafe-fixes`): every repeat is dropped and the first occurrence kept, in
+//! one pass over the file (lines are compared after the line-level fixes of the same run).
+//!
 //! ## Configuration
 //! None.
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::json::hash;
 use crate::rules::{DatasetRule, DatasetState, ExampleCtx, LineFacts, Note, StartCtx};
 use std::collections::HashMap;
@@ -23,6 +27,9 @@ use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
     dataset: Some(&Check),
+    fixed: Some(fixed),
+    unsafe_fix: true,
+    drops_repeats: true,
     ..RuleDef::new(RuleMeta {
         rule: Rule::D003,
         name: "duplicate-example",
@@ -53,7 +60,13 @@ impl DatasetState for Seen {
             return;
         };
         match self.0.get(&hash::halves(h)) {
-            Some(&first) => out.push(line.at_brace(finding(first))),
+            Some(&first) => out.push(line.at_brace(finding(first).with_fix(Fix::unsafe_edits(
+                "drop the duplicate line",
+                vec![Edit {
+                    range: line.span.clone(),
+                    content: String::new(),
+                }],
+            )))),
             None => {
                 self.0.insert(hash::halves(h), line.line);
             }
@@ -68,4 +81,12 @@ pub fn finding(first_line: u64) -> Finding {
         format!("same example as line {first_line}"),
     )
     .help("remove the duplicate; it is trained on twice per epoch")
+}
+
+fn fixed(n: u64) -> String {
+    if n == 1 {
+        "dropped 1 duplicate example".to_string()
+    } else {
+        format!("dropped {n} duplicate examples")
+    }
 }

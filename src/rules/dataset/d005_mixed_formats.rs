@@ -71,6 +71,8 @@ impl DatasetState for Formats {
                 let facts = LineFacts {
                     line,
                     brace: (offset, column),
+                    // Only the brace is needed: D005 has no fix.
+                    span: offset..offset,
                     detected: Some(*f),
                 };
                 out.push(facts.at_brace(finding(*f, main, first_line, lines.len() as u64)));
