@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod config_cmd;
+pub mod convert;
 mod docs;
 pub mod error;
 mod fix;
@@ -78,6 +79,9 @@ pub enum Command {
     /// Print the effective configuration of `check` (same arguments) and where each value
     /// came from
     Config(CheckArgs),
+    /// Convert a dataset to another target's format, reporting every loss at the input's
+    /// line and column; the output is checked with the target's rules before it is written
+    Convert(convert::ConvertArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -376,6 +380,7 @@ pub fn main() -> ExitCode {
             config,
         } => targets_cmd::show(&name, output_format, &config, &mut out),
         Command::Config(args) => config_cmd::run(&args, &mut out),
+        Command::Convert(args) => convert::run(&args, &mut out),
     };
     let flushed = out.flush();
     match result {
