@@ -978,9 +978,24 @@ fn a_large_file_keeps_its_order() {
 /// JSON object.
 fn odd_value() -> impl Strategy<Value = Value> {
     let words = prop::sample::select(vec![
-        "user", "assistant", "model", "system", "tool", "function", "developer", "text",
-        "image_url", "input_audio", "data:image/png;base64,AA==", "https://x.test/a.png",
-        "gs://b/a.jpg", "image/png", "{\"a\":1}", "{", "call_1", "",
+        "user",
+        "assistant",
+        "model",
+        "system",
+        "tool",
+        "function",
+        "developer",
+        "text",
+        "image_url",
+        "input_audio",
+        "data:image/png;base64,AA==",
+        "https://x.test/a.png",
+        "gs://b/a.jpg",
+        "image/png",
+        "{\"a\":1}",
+        "{",
+        "call_1",
+        "",
     ]);
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -989,21 +1004,67 @@ fn odd_value() -> impl Strategy<Value = Value> {
         words.prop_map(Value::from),
     ];
     let keys = prop::sample::select(vec![
-        "messages", "role", "content", "name", "weight", "tool_calls", "tool_call_id", "id",
-        "type", "function", "arguments", "function_call", "functions", "tools", "text",
-        "image_url", "url", "detail", "contents", "parts", "systemInstruction",
-        "system_instruction", "fileData", "inlineData", "mimeType", "fileUri", "data",
-        "functionCall", "functionResponse", "args", "response", "functionDeclarations",
-        "schemaVersion", "system", "toolConfig", "toolSpec", "inputSchema", "json", "toolUse",
-        "toolUseId", "input", "toolResult", "status", "image", "source", "s3Location", "uri",
-        "format", "video", "reasoningContent", "preferred_output", "non_preferred_output",
-        "parameters", "description",
+        "messages",
+        "role",
+        "content",
+        "name",
+        "weight",
+        "tool_calls",
+        "tool_call_id",
+        "id",
+        "type",
+        "function",
+        "arguments",
+        "function_call",
+        "functions",
+        "tools",
+        "text",
+        "image_url",
+        "url",
+        "detail",
+        "contents",
+        "parts",
+        "systemInstruction",
+        "system_instruction",
+        "fileData",
+        "inlineData",
+        "mimeType",
+        "fileUri",
+        "data",
+        "functionCall",
+        "functionResponse",
+        "args",
+        "response",
+        "functionDeclarations",
+        "schemaVersion",
+        "system",
+        "toolConfig",
+        "toolSpec",
+        "inputSchema",
+        "json",
+        "toolUse",
+        "toolUseId",
+        "input",
+        "toolResult",
+        "status",
+        "image",
+        "source",
+        "s3Location",
+        "uri",
+        "format",
+        "video",
+        "reasoningContent",
+        "preferred_output",
+        "non_preferred_output",
+        "parameters",
+        "description",
     ]);
     leaf.prop_recursive(5, 64, 6, move |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
-            prop::collection::btree_map(keys.clone(), inner, 0..5)
-                .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+            prop::collection::btree_map(keys.clone(), inner, 0..5).prop_map(|m| Value::Object(
+                m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+            )),
         ]
     })
 }
@@ -1029,4 +1090,46 @@ proptest! {
             }
         }
     }
+}
+
+/// `--to TARGET:FORMAT` names the format to write: a record that cannot become it is left out
+/// with X001, and a record already in it is kept.
+#[test]
+fn an_asked_format_a_record_cannot_become() {
+    let t = Target::builtin("together").unwrap();
+    let c = Conversion::new(t, Some(Format::Preference)).unwrap();
+    let chat: Value = serde_json::from_str(CLEAN).unwrap();
+    let out = c.convert(&chat, Format::Chat);
+    assert_eq!(out.output, Output::Nothing);
+    assert_eq!(
+        out.losses[0].kind,
+        ftlint::convert::LossKind::Unconvertible(ftlint::convert::Unconvertible::NoFormat {
+            from: Format::Chat,
+            to: Some(Format::Preference)
+        })
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "in.jsonl", &[CLEAN]);
+    let o = ftlint(dir.path())
+        .args([
+            "convert",
+            "in.jsonl",
+            "--to",
+            "together:preference",
+            "-o",
+            "out.jsonl",
+            "--output-format",
+            "concise",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        common::stdout(&o),
+        "in.jsonl:1:1: X001 a `chat` example cannot be written as `preference`\n"
+    );
+    assert_eq!(
+        common::stderr(&o),
+        "ftlint: `out.jsonl` was not written (0 examples converted): 1 error (above); `--force` writes it anyway; 1 example left out\n"
+    );
 }

@@ -92,8 +92,9 @@ pub enum Unconvertible {
     NotUtf8,
     /// The line's value is not an object.
     NotObject,
-    /// The example's format has no counterpart in the target's formats.
-    NoFormat { from: Format },
+    /// The example's format has no counterpart in the target's formats (or in the format asked
+    /// for, `to`).
+    NoFormat { from: Format, to: Option<Format> },
     /// The record is not well-formed enough to convert (what is wrong).
     Malformed(String),
 }
@@ -269,7 +270,10 @@ impl<'t> Conversion<'t> {
     pub fn convert(&self, value: &Value, from: Format) -> Converted {
         let Some(to) = self.output_format(from) else {
             return Converted::fatal(
-                Unconvertible::NoFormat { from },
+                Unconvertible::NoFormat {
+                    from,
+                    to: self.format,
+                },
                 At::ObjectStart(Pointer::root()),
             );
         };

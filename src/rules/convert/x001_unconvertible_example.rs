@@ -51,7 +51,11 @@ fn word(ctx: &LossCtx<'_>, out: &mut Vec<Finding>) {
             "this line is not a JSON object; it cannot be converted".to_owned(),
             "each line of a dataset is one example, a JSON object".to_owned(),
         ),
-        Unconvertible::NoFormat { from } => {
+        Unconvertible::NoFormat { from, to: Some(to) } => (
+            format!("a `{from}` example cannot be written as `{to}`"),
+            format!("convert to `{}` without `:{to}` to keep its format, or leave such examples out", ctx.target.name),
+        ),
+        Unconvertible::NoFormat { from, to: None } => {
             let takers: Vec<String> = crate::targets::Target::builtins()
                 .iter()
                 .filter(|t| t.accepts(*from))
