@@ -149,7 +149,7 @@ fn read_part<'a>(
         return None;
     };
     for key in obj.keys() {
-        if !keys.contains(&key.as_str()) && !is_data_field(key) {
+        if !is_data_field(key) {
             l.key(key, &at.key(key));
         }
     }
@@ -272,8 +272,8 @@ fn read_part<'a>(
     })
 }
 
-/// A part's keys that are not data but do not need reporting one by one: `videoMetadata` is
-/// reported (it has no counterpart), the data fields are handled above.
+/// Whether `key` is one of a part's data fields (either spelling); any other key of a part
+/// (`videoMetadata`, `thought`) has no counterpart and is reported.
 fn is_data_field(key: &str) -> bool {
     g::DATA_FIELDS
         .iter()
