@@ -138,6 +138,10 @@ mod tests {
     #[test]
     fn the_tables_parse_and_say_what_the_code_expects() {
         assert_eq!(CHAT_MAP.roles["function"], Role::Tool);
+        // The chat writer names each role as the chat format does: the table reads it back.
+        for r in [Role::System, Role::User, Role::Assistant, Role::Tool] {
+            assert_eq!(CHAT_MAP.roles[r.as_str()], r);
+        }
         assert_eq!(CHAT_MAP.call_id(3, 1), "call_3_1");
         assert_eq!(GEMINI_MAP.role(Role::Assistant), "model");
         assert_eq!(GEMINI_MAP.role_of("model"), Some(Role::Assistant));
