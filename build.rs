@@ -14,7 +14,7 @@ fn main() {
 
 /// The rule families in catalog order: the order of `ftlint rules`, of the `Rule` enum and of
 /// SARIF's `rules[]`. A new family is one line here; a new rule is only a file.
-const FAMILIES: [&str; 11] = [
+const FAMILIES: [&str; 12] = [
     "jsonl",
     "chat",
     "preference",
@@ -26,6 +26,7 @@ const FAMILIES: [&str; 11] = [
     "dataset",
     "sensitive",
     "moderation",
+    "convert",
 ];
 
 /// Finds every rule file (`src/rules/<family>/<code>_<name>.rs`, e.g. `c005_unknown_role.rs`)

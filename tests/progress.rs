@@ -31,8 +31,9 @@ fn the_bar_is_drawn_on_a_terminal_only() {
     let dir = tempfile::tempdir().unwrap();
     let cache = tempfile::tempdir().unwrap();
     let data = dir.path().join("big.jsonl");
-    // Big enough to last well over the bar's delay in a test (debug) build.
-    chat_file(&data, 40_000);
+    // Big enough to last well over the bar's delay (0.7 s) in a test (debug) build on an idle
+    // machine too: 250,000 lines (about 30 MB) take a few seconds.
+    chat_file(&data, 250_000);
 
     let o = common::command(dir.path(), cache.path())
         .args(["check", "big.jsonl", "--select", "J,C", "--ignore", "C021"])

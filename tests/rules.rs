@@ -15,7 +15,9 @@
 //! (`tests/snapshots/rules__<CODE>-<stem>.snap`; read them: the carets must sit where a person
 //! would point). Valid files must not produce it; their output must be exactly the clean-run text
 //! [`CLEAN`], except for the rules in [`VALID_WITH_SNAPSHOT`], whose valid output says more and
-//! has its own snapshot. Meta-tests check that the rules tested here, the registered rules and
+//! has its own snapshot. The conversion rules (`X`) run their fixtures through `ftlint convert`
+//! instead of `check` ([`conversion_target`]), for the target the file or the code names.
+//! Meta-tests check that the rules tested here, the registered rules and
 //! the fixture folders are the same codes; that every rule has a doc and an invalid case; and
 //! that every `rules__*.snap` file belongs to a fixture (no orphan snapshots).
 
@@ -100,7 +102,70 @@ fn format_for(code: &str) -> FormatChoice {
     }
 }
 
+/// The conversion rules (`X`) word what `ftlint convert` cannot carry over: their fixtures are
+/// converted, not checked. The target is the one a fixture's name gives after the case
+/// (`invalid-bedrock-nova.jsonl`), else the code's own below.
+fn conversion_target(code: &str, file: &Path) -> Option<String> {
+    if !code.starts_with('X') {
+        return None;
+    }
+    let stem = stem(file);
+    let named = stem
+        .strip_prefix("invalid-")
+        .or_else(|| stem.strip_prefix("valid-"))
+        .filter(|t| ftlint::targets::Target::builtin(t).is_some());
+    let default = match code {
+        "X002" | "X005" | "X009" => "bedrock-nova",
+        "X008" => "together",
+        "X010" => "openai",
+        _ => "vertex-gemini",
+    };
+    Some(named.unwrap_or(default).to_owned())
+}
+
+/// A conversion fixture's report: the file converted for its target with only `rule` wording
+/// losses (the converted records themselves are not kept).
+fn convert(rule: &Rule, file: &Path, target: &str) -> FileReport {
+    use ftlint::convert::{Conversion, OnLoss};
+    use ftlint::engine::convert::{convert_reader, ConvertOptions};
+    let target = ftlint::targets::Target::builtin(target).unwrap();
+    let opts = ConvertOptions {
+        conversion: Conversion::new(target, None).unwrap(),
+        format: FormatChoice::Auto,
+        plan: rules::Plan::new(std::iter::once(rule.rule).collect()),
+        on_loss: OnLoss::Error,
+    };
+    let rel = file
+        .strip_prefix(root())
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/");
+    let input = std::fs::File::open(file).unwrap();
+    convert_reader(rel, input, &opts, &mut std::io::sink())
+        .unwrap()
+        .report
+}
+
 fn check(rule: &Rule, file: &Path) -> (FileReport, String) {
+    if let Some(target) = conversion_target(rule.code(), file) {
+        let report = convert(rule, file, &target);
+        let info = RunInfo {
+            target,
+            model: String::new(),
+            color: false,
+            width: 100,
+            ..RunInfo::default()
+        };
+        let mut out = Vec::new();
+        render::render(
+            OutputFormat::Full,
+            std::slice::from_ref(&report),
+            &info,
+            &mut out,
+        )
+        .unwrap();
+        return (report, String::from_utf8(out).unwrap());
+    }
     let cache = tempfile::tempdir().unwrap();
     let settings = Settings {
         model: model_for(rule.code(), file).map(str::to_owned),

@@ -7,6 +7,7 @@
 mod accept;
 pub mod check;
 pub mod config_cmd;
+pub mod convert;
 mod docs;
 pub mod error;
 mod fix;
@@ -98,6 +99,9 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Convert a dataset to another target's format, reporting every loss at the input's
+    /// line and column; the output is checked with the target's rules before it is written
+    Convert(convert::ConvertArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -448,6 +452,7 @@ pub fn main() -> ExitCode {
         Command::Accept(args) => accept::run(&args, &mut out),
         Command::Completions { shell } => shell::completions(shell, &mut out),
         Command::Man { dir } => shell::man(dir.as_deref(), &mut out),
+        Command::Convert(args) => convert::run(&args, &mut out),
     };
     let flushed = out.flush();
     match result {

@@ -153,6 +153,29 @@ pub fn check_line(input: RawInput<'_>, opts: &Options) -> LineOutput {
             );
         }
     }
+    position_findings(
+        text,
+        found,
+        input.line,
+        text_offset,
+        input.offset,
+        &mut out.diagnostics,
+    );
+    out
+}
+
+/// Gives the findings of one line their positions: `text` is the line's content (no BOM, no
+/// line ending) at file offset `text_offset`, on physical line `line` starting at file offset
+/// `line_start` (where a fix's edits count from). Also used by `convert`, whose findings point
+/// into the input's lines.
+pub fn position_findings(
+    text: &str,
+    found: Vec<Finding>,
+    line: u64,
+    text_offset: u64,
+    line_start: u64,
+    out: &mut Vec<Diagnostic>,
+) {
     // Every finding's place first, so the line's columns are counted in one pass.
     let places: Vec<_> = found.iter().map(|f| resolve(text, &f.target)).collect();
     let columns = position::Columns::new(
@@ -160,12 +183,11 @@ pub fn check_line(input: RawInput<'_>, opts: &Options) -> LineOutput {
         places.iter().flat_map(|(r, _)| [r.start, r.end]).collect(),
     );
     for (f, (range, pointer)) in found.into_iter().zip(places) {
-        let f = with_json_fix(f, text, bom);
-        let location = columns.location(&range, input.line, text_offset);
-        out.diagnostics
-            .push(positioned(f, text, range, pointer, location, input.offset));
+        // JSON-level fixes become byte edits of the physical line (the text starts after a BOM).
+        let f = with_json_fix(f, text, (text_offset - line_start) as usize);
+        let location = columns.location(&range, line, text_offset);
+        out.push(positioned(f, text, range, pointer, location, line_start));
     }
-    out
 }
 
 /// The schema and example phases on one example, the analyses they share (tokens,

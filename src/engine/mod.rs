@@ -6,6 +6,7 @@
 //! merger takes results back in block order, numbers lines, and feeds the dataset state. Output
 //! is therefore identical whatever the thread count.
 
+pub mod convert;
 pub mod dataset;
 pub mod line;
 
@@ -125,79 +126,110 @@ fn in_flight() -> usize {
     (rayon::current_num_threads() * 4).clamp(4, 64)
 }
 
-/// One checked block: its index in the file, its byte length and its lines' results.
-type Checked = (usize, u64, std::thread::Result<Vec<LineOutput>>);
-
 /// Checks one input. I/O errors while reading are returned (the caller reports them, exit 2).
-///
-/// Each block is a pool task as soon as it is read; this thread merges results in file order
-/// as they come back (a reorder buffer holds those that finish early). There is no barrier
-/// between batches, so no core waits for the slowest block of a batch; at most
-/// `in_flight()` blocks are in the pool or in the buffer.
 pub fn check_reader<R: Read + Send>(
     path: String,
     input: R,
     opts: &Options,
 ) -> io::Result<FileReport> {
+    let mut merger = dataset::Merger::new(opts);
+    ordered_blocks(
+        input,
+        |block| check_block(block, opts),
+        |len, lines| {
+            merger.add_block(len, lines);
+            Ok(())
+        },
+    )?;
+    Ok(merger.finish(path))
+}
+
+/// The streaming pass's skeleton, shared by `check` and `convert`: a reader thread cuts `input`
+/// into blocks at newlines, `work` runs on each block as a pool task as soon as it is read,
+/// and `merge` gets each block's byte length and result back in file order.
+///
+/// This thread merges results as they come back (a reorder buffer holds those that finish
+/// early). There is no barrier between batches, so no core waits for the slowest block of a
+/// batch; at most `in_flight()` blocks are in the pool or in the buffer. A read error, or an
+/// error from `merge` (a full disk while writing output), ends the pass and is returned; the
+/// blocks already in the pool finish and are dropped.
+pub fn ordered_blocks<R, T, W, M>(input: R, work: W, mut merge: M) -> io::Result<()>
+where
+    R: Read + Send,
+    T: Send,
+    W: Fn(&reader::Block) -> T + Sync,
+    M: FnMut(u64, T) -> io::Result<()>,
+{
     let max = in_flight();
+    let work = &work;
     std::thread::scope(|scope| {
         let rx = reader::spawn(scope, input, max);
-        let mut merger = dataset::Merger::new(opts);
         if rayon::current_thread_index().is_some() {
             // Called from inside the pool: waiting here on pool tasks could deadlock it.
             for block in rx.iter() {
                 let block = block?;
-                merger.add_block(block.data.len() as u64, check_block(&block, opts));
+                merge(block.data.len() as u64, work(&block))?;
             }
-            return Ok(merger.finish(path));
+            return Ok(());
         }
-        let mut read_error = None;
+        let mut error = None;
         rayon::in_place_scope(|pool| {
-            let (done_tx, done_rx) = std::sync::mpsc::channel::<Checked>();
-            let mut waiting: std::collections::BTreeMap<usize, (u64, Vec<LineOutput>)> =
-                Default::default();
+            let (done_tx, done_rx) = std::sync::mpsc::channel::<Done<T>>();
+            let mut waiting: std::collections::BTreeMap<usize, (u64, T)> = Default::default();
             let (mut next, mut out) = (0usize, 0usize);
             // Takes one finished block, then merges every block now ready, in order.
-            let mut receive = |waiting: &mut std::collections::BTreeMap<_, _>, next: &mut usize| {
-                let (i, len, lines) = done_rx.recv().expect("a task holds a sender");
-                let lines = lines.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                waiting.insert(i, (len, lines));
-                while let Some((len, lines)) = waiting.remove(next) {
-                    merger.add_block(len, lines);
+            let mut receive = |waiting: &mut std::collections::BTreeMap<usize, (u64, T)>,
+                               next: &mut usize|
+             -> io::Result<()> {
+                let (i, len, result) = done_rx.recv().expect("a task holds a sender");
+                let result = result.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                waiting.insert(i, (len, result));
+                while let Some((len, result)) = waiting.remove(next) {
                     *next += 1;
+                    merge(len, result)?;
                 }
+                Ok(())
             };
-            for block in rx.iter() {
+            'read: for block in rx.iter() {
                 let block = match block {
                     Ok(b) => b,
                     Err(e) => {
-                        read_error = Some(e);
+                        error = Some(e);
                         break;
                     }
                 };
                 while out - next >= max {
-                    receive(&mut waiting, &mut next);
+                    if let Err(e) = receive(&mut waiting, &mut next) {
+                        error = Some(e);
+                        break 'read;
+                    }
                 }
                 let tx = done_tx.clone();
                 let i = out;
                 out += 1;
                 pool.spawn(move |_| {
-                    let lines = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        check_block(&block, opts)
-                    }));
-                    let _ = tx.send((i, block.data.len() as u64, lines));
+                    let result =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&block)));
+                    let _ = tx.send((i, block.data.len() as u64, result));
                 });
             }
-            while next < out {
-                receive(&mut waiting, &mut next);
+            while error.is_none() && next < out {
+                if let Err(e) = receive(&mut waiting, &mut next) {
+                    error = Some(e);
+                }
             }
         });
-        match read_error {
+        // Dropping the receiver stops the reader thread, which the scope then joins.
+        drop(rx);
+        match error {
             Some(e) => Err(e),
-            None => Ok(merger.finish(path)),
+            None => Ok(()),
         }
     })
 }
+
+/// One finished block: its index in the file, its byte length and its result.
+type Done<T> = (usize, u64, std::thread::Result<T>);
 
 fn check_block(block: &reader::Block, opts: &Options) -> Vec<LineOutput> {
     let data = &block.data[..];

@@ -4,7 +4,8 @@
 //! The target is only ever a regular file. A symbolic link is followed, so the file it names is
 //! replaced and the link stays a link; a device node, FIFO, socket or folder at the path (or at
 //! the end of the link) is refused and left as it was — renaming over it would turn
-//! `/dev/something` into a file. A replaced file keeps its permissions.
+//! `/dev/something` into a file. A replaced file keeps its permissions. A [`Staged`] file is
+//! written first and committed (or dropped) once the writer knows whether it should exist.
 
 use std::fs;
 use std::io::{self, Write};
@@ -12,40 +13,78 @@ use std::path::{Path, PathBuf};
 
 /// Writes what `fill` writes to `path` atomically (see the module documentation).
 pub fn write(path: &Path, fill: impl FnOnce(&mut fs::File) -> io::Result<()>) -> io::Result<()> {
-    let target = resolve(path)?;
-    let existing = match fs::metadata(&target) {
-        Ok(m) if m.is_file() => Some(m),
-        Ok(m) => {
-            return Err(io::Error::other(format!(
-                "`{}` is {}, not a regular file; it was left as it is",
-                target.display(),
-                kind(&m)
-            )))
+    let mut staged = Staged::new(path)?;
+    fill(staged.file())?;
+    staged.commit()
+}
+
+/// A file being written: a temporary file beside the target that becomes the target only on
+/// [`Staged::commit`]; dropped uncommitted, it is removed and the target is left as it was
+/// (`convert` decides whether to write only once the whole output is known).
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    target: PathBuf,
+    existing: Option<fs::Metadata>,
+}
+
+impl Staged {
+    /// Refuses a target that is not a regular file (see the module documentation) before
+    /// anything is written.
+    pub fn new(path: &Path) -> io::Result<Staged> {
+        let target = resolve(path)?;
+        let existing = match fs::metadata(&target) {
+            Ok(m) if m.is_file() => Some(m),
+            Ok(m) => {
+                return Err(io::Error::other(format!(
+                    "`{}` is {}, not a regular file; it was left as it is",
+                    target.display(),
+                    kind(&m)
+                )))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e),
+        };
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let mut builder = tempfile::Builder::new();
+        #[cfg(unix)]
+        if existing.is_none() {
+            // A new file gets the permissions any new file gets (0o666 less the umask), not
+            // the temporary file's private 0o600: a report or baseline is for others to read
+            // too.
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(fs::Permissions::from_mode(0o666));
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    if existing.is_none() {
-        // A new file gets the permissions any new file gets (0o666 less the umask), not the
-        // temporary file's private 0o600: a report or baseline is for others to read too.
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o666));
+        let tmp = builder.tempfile_in(dir)?;
+        Ok(Staged {
+            tmp,
+            target,
+            existing,
+        })
     }
-    let mut tmp = builder.tempfile_in(dir)?;
-    fill(tmp.as_file_mut())?;
-    tmp.as_file_mut().flush()?;
-    if let Some(m) = existing {
-        tmp.as_file().set_permissions(m.permissions())?;
+
+    /// The temporary file, to write into.
+    pub fn file(&mut self) -> &mut fs::File {
+        self.tmp.as_file_mut()
     }
-    tmp.as_file().sync_all()?;
-    tmp.persist(&target).map_err(|e| e.error)?;
-    Ok(())
+
+    /// A second handle on the temporary file, to read back what was written.
+    pub fn reopen(&self) -> io::Result<fs::File> {
+        self.tmp.reopen()
+    }
+
+    /// Syncs the file and renames it over the target.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.tmp.as_file_mut().flush()?;
+        if let Some(m) = &self.existing {
+            self.tmp.as_file().set_permissions(m.permissions())?;
+        }
+        self.tmp.as_file().sync_all()?;
+        self.tmp.persist(&self.target).map_err(|e| e.error)?;
+        Ok(())
+    }
 }
 
 /// The path a write goes to: `path`, or the file a symbolic link there names (followed to the
@@ -182,6 +221,16 @@ mod tests {
         }
         let e = put(dir.path(), "x").unwrap_err();
         assert!(e.to_string().contains("is a folder"), "{e}");
+        // A staged file that is never committed leaves nothing behind and the target as it was.
+        let kept = dir.path().join("kept.json");
+        put(&kept, "old").unwrap();
+        let mut staged = Staged::new(&kept).unwrap();
+        staged.file().write_all(b"new").unwrap();
+        let mut back = String::new();
+        std::io::Read::read_to_string(&mut staged.reopen().unwrap(), &mut back).unwrap();
+        assert_eq!(back, "new");
+        drop(staged);
+        assert_eq!(fs::read_to_string(&kept).unwrap(), "old");
         // Through a link to a device: the device stays.
         let link = dir.path().join("null.json");
         std::os::unix::fs::symlink("/dev/null", &link).unwrap();
@@ -197,6 +246,6 @@ mod tests {
             .flatten()
             .map(|e| e.file_name())
             .collect();
-        assert_eq!(left.len(), 2, "{left:?}");
+        assert_eq!(left.len(), 3, "{left:?}");
     }
 }

@@ -18,11 +18,15 @@
 //! - **dataset** ([`DatasetRule`]): a note per example, folded in file order, and a verdict at
 //!   the end of the file;
 //! - **run** ([`RunCtx`]): once per run, before any file (the model exists).
+//!
+//! Outside `check`, `ftlint convert` words what a conversion cannot carry over with the
+//! **convert** hook ([`convert::LossCtx`]): the `X` family.
 
 pub mod bedrock;
 pub mod chat;
 pub mod completion;
 mod context;
+pub mod convert;
 pub mod dataset;
 mod dataset_phase;
 pub mod gemini;
@@ -61,6 +65,9 @@ pub type SchemaCheck = fn(&schema::Issue<'_>) -> Vec<Finding>;
 pub type ExampleCheck = fn(&ExampleCtx<'_>, &mut Vec<Finding>);
 /// A run rule: looks at the run's settings once.
 pub type RunCheck = fn(&RunCtx<'_>, &mut Vec<Finding>);
+/// A conversion rule: words one loss `ftlint convert` reports (nothing when the loss is not
+/// its kind).
+pub type ConvertCheck = fn(&convert::LossCtx<'_>, &mut Vec<Finding>);
 
 /// A rule: what it is and the hooks of the phases it runs in. Every hook is optional; a rule
 /// has at least one.
@@ -72,6 +79,8 @@ pub struct RuleDef {
     pub example: Option<ExampleCheck>,
     pub dataset: Option<&'static dyn DatasetRule>,
     pub run: Option<RunCheck>,
+    /// `ftlint convert`: a loss of a conversion (the `X` family).
+    pub convert: Option<ConvertCheck>,
     /// A file-wide habit (CRLF everywhere, no system prompt anywhere) is said once per file,
     /// at its first line, with this message for the number of lines it was found on.
     pub once_per_file: Option<fn(u64) -> String>,
@@ -104,6 +113,7 @@ impl RuleDef {
             example: None,
             dataset: None,
             run: None,
+            convert: None,
             once_per_file: None,
             fixed: None,
             ends_file: false,

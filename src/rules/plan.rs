@@ -14,6 +14,8 @@ pub struct Plan {
     pub schema: RuleSet,
     pub example: Vec<&'static RuleDef>,
     pub dataset: Vec<&'static RuleDef>,
+    /// Rules that word a conversion's losses (`ftlint convert`).
+    pub convert: Vec<&'static RuleDef>,
 }
 
 impl Plan {
@@ -33,6 +35,7 @@ impl Plan {
                 .collect(),
             example: with(|d| d.example.is_some()),
             dataset: with(|d| d.dataset.is_some()),
+            convert: with(|d| d.convert.is_some()),
         }
     }
 

@@ -41,6 +41,7 @@ mod tests {
                 d.example.is_some(),
                 d.dataset.is_some(),
                 d.run.is_some(),
+                d.convert.is_some(),
             ];
             assert!(hooks.contains(&true), "{} has no hook", d.meta.code());
             assert!(!d.meta.name.is_empty() && !d.meta.summary.is_empty());
