@@ -594,18 +594,13 @@ fn shown(raw: &[u8]) -> Shown {
         let n = s.chars().count();
         s.chars().skip(n.saturating_sub(40)).collect::<String>()
     };
-    // A long line's middle is never shown, so only its ends are decoded (a character cut at
-    // the edge of an end falls outside what is shown: 4 bytes per character at most).
-    let text = if body.len() > 4 * MAX {
-        let (h, t) = (visible(&body[..404]), visible(&body[body.len() - 164..]));
-        format!("{} … {}", head(&h), tail(&t))
+    // Secrets are masked in the whole line before it is cut, so that a key at the edge of
+    // what is shown cannot be printed in part either: the diff shows what `check` shows.
+    let text = crate::sensitive::mask_secrets(&visible(body)).into_owned();
+    let text = if text.chars().count() > MAX {
+        format!("{} … {}", head(&text), tail(&text))
     } else {
-        let text = visible(body);
-        if text.chars().count() > MAX {
-            format!("{} … {}", head(&text), tail(&text))
-        } else {
-            text
-        }
+        text
     };
     (text, newline)
 }

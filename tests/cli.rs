@@ -670,3 +670,38 @@ fn text_from_the_data_cannot_drive_the_terminal() {
     let full = stdout(&run(&["check", p, "--select", "J002", "--color", "never"]));
     assert!(full.contains("{\"a\": \"x␛[31mred␇\""), "{full}");
 }
+
+/// `--fix --dry-run` shows changed lines; a key in them is masked as `check` masks it (issue
+/// 17: the diff printed secrets whole). Also in a long line, whose middle is cut: the key is
+/// masked before the cut, so no part of it longer than the redaction shows either.
+#[test]
+fn dry_run_diff_never_prints_a_secret_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH";
+    let short = format!(
+        r#"{{"messages": [{{"role": "user", "content": "my key is {key}"}}, {{"role": "assistant", "content": "ok"}}]}}"#
+    );
+    let long = format!(
+        r#"{{"messages": [{{"role": "user", "content": "{} {key} {}"}}, {{"role": "assistant", "content": "ok"}}]}}"#,
+        "a".repeat(60),
+        "b".repeat(400)
+    );
+    std::fs::write(dir.path().join("t.jsonl"), format!("{short}\r\n{long}\r\n")).unwrap();
+    let o = common::command(dir.path(), &common::empty_cache())
+        .args(["check", "t.jsonl", "--fix", "--dry-run", "--select", "J"])
+        .output()
+        .unwrap();
+    let all = format!("{}{}", common::stdout(&o), common::stderr(&o));
+    assert!(all.contains("@@ -1,2 +1,2 @@"), "{all}");
+    assert!(all.contains("my key is sk-proj-abcd…GH"), "{all}");
+    // The redaction keeps the prefix and four characters (`sk-proj-abcd`, 12): no longer run
+    // of the key may appear anywhere.
+    for w in key.as_bytes().windows(13) {
+        let part = std::str::from_utf8(w).unwrap();
+        assert!(!all.contains(part), "`{part}` printed: {all}");
+    }
+    // The file is untouched by a dry run.
+    assert!(std::fs::read_to_string(dir.path().join("t.jsonl"))
+        .unwrap()
+        .contains(key));
+}

@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 pub use patterns::PatternDef;
 pub use profile::{Fact, FactKind, ProfileAccumulator, ProfileFinding};
-pub use redact::{mask_digits, redact_secret};
+pub use redact::{mask_digits, mask_secrets, redact_secret};
 pub use scanner::{Scanner, ScannerOptions};
 pub use texts::{line_texts, message_texts, LineText, TextPointer};
 

@@ -50,6 +50,37 @@ pub fn redact_secret(secret: &str) -> String {
     format!("{prefix}{head}…{tail}")
 }
 
+/// `text` with every secret the built-in patterns find replaced by its redacted form
+/// ([`redact_secret`]): for output that shows raw lines outside a finding — the diff of
+/// `--fix --dry-run` — so that no key is ever printed whole. Text without a secret is
+/// borrowed unchanged.
+pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
+    let scan = super::Scanner::builtin().scan_text_as("user", text);
+    let mut spans: Vec<std::ops::Range<usize>> = scan
+        .matches
+        .iter()
+        .filter(|m| m.kind == super::Kind::Secret)
+        .map(|m| m.range.clone())
+        .filter(|r| text.is_char_boundary(r.start) && text.is_char_boundary(r.end))
+        .collect();
+    if spans.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    spans.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in spans {
+        if r.start < at {
+            continue; // overlapping matches: the first one already hid this part
+        }
+        out.push_str(&text[at..r.start]);
+        out.push_str(&redact_secret(&text[r.clone()]));
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Masks all digits but the last four (`•••• •••• •••• 1111`, `•••-••-6789`), keeping separators.
 pub fn mask_digits(value: &str) -> String {
     let total = value
