@@ -234,7 +234,102 @@ fn fix_line<'a>(
 
 /// Reads `input` line by line and calls `emit(original, fixed)` for each: `fixed` is `None`
 /// when the line is unchanged. The return value counts the fixes made.
+///
+/// A file that is one JSON array (J012, with `--unsafe-fixes`) is read whole and, when it is a
+/// valid array, emitted once, as JSON Lines ([`array_to_jsonl`]).
 pub fn fix_lines<R: BufRead>(
+    mut input: R,
+    fixes: &Fixes,
+    mut emit: impl FnMut(&[u8], Option<&[u8]>) -> io::Result<()>,
+) -> io::Result<FixCounts> {
+    if fixes.rules.contains(Rule::J012) && starts_an_array(input.fill_buf()?) {
+        let mut all = Vec::new();
+        input.read_to_end(&mut all)?;
+        if let Some(jsonl) = array_to_jsonl(&all) {
+            emit(&all, Some(&jsonl))?;
+            let mut counts = FixCounts::default();
+            counts.add(Rule::J012, 1);
+            return Ok(counts);
+        }
+        return fix_line_by_line(io::Cursor::new(all), fixes, emit);
+    }
+    fix_line_by_line(input, fixes, emit)
+}
+
+/// Whether the file's first bytes (after a BOM and whitespace) open a JSON array.
+fn starts_an_array(head: &[u8]) -> bool {
+    let head = head.strip_prefix(BOM).unwrap_or(head);
+    head.iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'[')
+}
+
+/// A file holding one JSON array, as JSON Lines: each element on a line of its own, its text as
+/// written but for the whitespace between tokens (key order, numbers and escapes kept). A BOM
+/// that started the file starts the result. `None` when the file is not one valid JSON array.
+pub fn array_to_jsonl(file: &[u8]) -> Option<Vec<u8>> {
+    let (bom, body) = match file.strip_prefix(BOM) {
+        Some(rest) => (true, rest),
+        None => (false, file),
+    };
+    let text = std::str::from_utf8(body).ok()?;
+    // Validity first: the splitting below trusts the JSON grammar.
+    if !serde_json::from_str::<serde_json::Value>(text)
+        .ok()?
+        .is_array()
+    {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len());
+    if bom {
+        out.extend_from_slice(BOM);
+    }
+    let start = text.find('[')? + 1;
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut element = String::new();
+    for c in text[start..].chars() {
+        if in_string {
+            element.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            ' ' | '\t' | '\n' | '\r' => {}
+            '"' => {
+                in_string = true;
+                element.push(c);
+            }
+            '[' | '{' => {
+                depth += 1;
+                element.push(c);
+            }
+            ']' | '}' if depth > 0 => {
+                depth -= 1;
+                element.push(c);
+            }
+            // The array's own end, or a comma between its elements.
+            ']' | ',' if depth == 0 => {
+                if !element.is_empty() {
+                    out.extend_from_slice(element.as_bytes());
+                    out.push(b'\n');
+                    element.clear();
+                }
+                if c == ']' {
+                    break;
+                }
+            }
+            _ => element.push(c),
+        }
+    }
+    Some(out)
+}
+
+fn fix_line_by_line<R: BufRead>(
     mut input: R,
     fixes: &Fixes,
     mut emit: impl FnMut(&[u8], Option<&[u8]>) -> io::Result<()>,
@@ -703,6 +798,38 @@ mod tests {
         let (once, _) = fixed(input, Fixes::all());
         let (twice, c) = fixed(&once, Fixes::all());
         assert_eq!(once, twice);
+        assert_eq!(c.total(), 0);
+    }
+
+    #[test]
+    fn a_json_array_becomes_json_lines_as_written() {
+        let file = "\u{feff}[\n  {\"b\": 1, \"a\": \"x, ] { \\\" y\"},\n  {\"messages\": [\n    {\"role\": \"user\", \"content\": \"1.50\"}\n  ], \"n\": 1.50}\n,\n  [1, 2], 3\n]\n";
+        let out = array_to_jsonl(file.as_bytes()).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\u{feff}{\"b\":1,\"a\":\"x, ] { \\\" y\"}\n{\"messages\":[{\"role\":\"user\",\"content\":\"1.50\"}],\"n\":1.50}\n[1,2]\n3\n"
+        );
+        // Not one valid array: left alone.
+        assert_eq!(array_to_jsonl(b"[{\"a\": 1},"), None);
+        assert_eq!(array_to_jsonl(b"{\"a\": 1}"), None);
+        assert_eq!(array_to_jsonl(b"[]"), Some(Vec::new()));
+        // Through the fix: only with the unsafe fixes, and said as one fix.
+        let (out, c) = fixed(
+            file.as_bytes(),
+            Fixes::new(
+                &[Rule::J012].into_iter().collect(),
+                true,
+                FormatChoice::Auto,
+            ),
+        );
+        assert!(
+            out.starts_with(b"\xEF\xBB\xBF{\"b\":1,"),
+            "{}",
+            String::from_utf8_lossy(&out)
+        );
+        assert_eq!(c.get(Rule::J012), 1);
+        let (out, c) = fixed(file.as_bytes(), Fixes::only(&[Rule::J012]));
+        assert_eq!(out, file.as_bytes());
         assert_eq!(c.total(), 0);
     }
 

@@ -350,7 +350,7 @@ fn a_json_array_file_is_one_finding() {
     assert_eq!(v["files"][0]["examples"], 0);
     assert_eq!(
         v["diagnostics"][0]["help"],
-        "write each element on a line of its own, e.g. `jq -c '.[]' train.json > train.jsonl`, then check that file"
+        "write each element on a line of its own: `ftlint check FILE --fix --unsafe-fixes`, or `jq -c '.[]' train.json > train.jsonl`"
     );
     // Without J012 the lines are judged one by one, as before: each line that holds a whole
     // answer message is taken for an example.

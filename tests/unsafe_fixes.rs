@@ -250,3 +250,62 @@ fn unknown_roles_without_a_synonym_stay() {
         stdout(&o)
     );
 }
+
+/// A file that is one pretty-printed JSON array (J012) becomes JSON Lines with
+/// `--unsafe-fixes`: one element a line, as written but for the whitespace; without the flag
+/// it is left alone, and a dry run shows the change.
+#[test]
+fn a_json_array_file_becomes_json_lines() {
+    let array = "[\n  {\n    \"messages\": [\n      {\"role\": \"user\", \"content\": \"Hi, there\"},\n      {\"role\": \"assistant\", \"content\": \"Hello!\"}\n    ]\n  },\n  {\n    \"messages\": [{\"role\": \"user\", \"content\": \"2 + 2?\"}, {\"role\": \"assistant\", \"content\": \"4\"}]\n  }\n]\n";
+    let (dir, cache) = setup(array);
+    let o = run(
+        dir.path(),
+        cache.path(),
+        &["check", "t.jsonl", "--fix", "--select", "J"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(file(dir.path()), array, "left alone without --unsafe-fixes");
+    let o = run(
+        dir.path(),
+        cache.path(),
+        &[
+            "check",
+            "t.jsonl",
+            "--fix",
+            "--unsafe-fixes",
+            "--dry-run",
+            "--select",
+            "J",
+        ],
+    );
+    assert!(
+        stdout(&o).contains("+{\"messages\":[{\"role\":\"user\",\"content\":\"Hi, there\"}"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(file(dir.path()), array, "a dry run writes nothing");
+    let o = run(
+        dir.path(),
+        cache.path(),
+        &[
+            "check",
+            "t.jsonl",
+            "--fix",
+            "--unsafe-fixes",
+            "--select",
+            "J",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("wrote the JSON array as JSON Lines"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        file(dir.path()),
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi, there\"},{\"role\":\"assistant\",\"content\":\"Hello!\"}]}\n\
+         {\"messages\":[{\"role\":\"user\",\"content\":\"2 + 2?\"},{\"role\":\"assistant\",\"content\":\"4\"}]}\n"
+    );
+    assert_eq!(stdout(&o), "No problems found in 1 file.\n");
+}

@@ -25,6 +25,10 @@
 //!
 //! ## Configuration
 //! None. A file that holds a whole array on its first line (`[{…}, {…}]`) parses, and is J003.
+//! `ftlint check --fix --unsafe-fixes` rewrites the file as JSON Lines: each element on a line
+//! of its own, its text kept as written (key order, numbers, escapes) but for the whitespace
+//! between tokens. Unsafe because the whole file changes; a file that is not one valid JSON
+//! array is left as it is.
 use crate::diagnostic::{Finding, Target};
 use crate::json::ParseErrorKind;
 use crate::rules::ParsedLine;
@@ -33,6 +37,9 @@ use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 pub static RULE: RuleDef = RuleDef {
     parse: Some(check),
     ends_file: true,
+    // The fix itself is file-level (`crate::fix::array_to_jsonl`): the rule only says it has one.
+    fixed: Some(fixed),
+    unsafe_fix: true,
     ..RuleDef::new(RuleMeta {
         rule: Rule::J012,
         name: "json-array-file",
@@ -40,6 +47,10 @@ pub static RULE: RuleDef = RuleDef {
         summary: "The file is one JSON array over many lines, not one JSON object per line",
     })
 };
+
+fn fixed(_: u64) -> String {
+    "wrote the JSON array as JSON Lines".to_string()
+}
 
 fn check(line: &ParsedLine<'_>, out: &mut Vec<Finding>) {
     if line.line != 1 {
@@ -56,6 +67,6 @@ fn check(line: &ParsedLine<'_>, out: &mut Vec<Finding>) {
             Target::Bytes(start..start + 1),
             "the file is one JSON array spread over many lines (JSON, not JSON Lines); nothing else in it is checked",
         )
-        .help("write each element on a line of its own, e.g. `jq -c '.[]' train.json > train.jsonl`, then check that file"),
+        .help("write each element on a line of its own: `ftlint check FILE --fix --unsafe-fixes`, or `jq -c '.[]' train.json > train.jsonl`"),
     );
 }
