@@ -125,7 +125,7 @@ pub enum TargetError {
     #[error(
         "unknown target `{name}` (known: {}){}",
         quoted(.known),
-        crate::suggest::nearest(.name, .known.iter().map(String::as_str))
+        target_hint(.name, .known)
             .map(|n| format!("; did you mean `{n}`?"))
             .unwrap_or_default()
     )]
@@ -172,6 +172,18 @@ pub enum TargetError {
     InvalidPrice { model: String, price: f64 },
     #[error("target `{target}` extends `{base}`, which is not a built-in target")]
     UnknownBase { target: String, base: String },
+}
+
+/// The target a mistyped or shortened name most likely means: the nearest by spelling, else
+/// the first that starts with it (`azure` → `azure-openai`, `bedrock` → `bedrock-nova`).
+fn target_hint<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
+    let name = name.trim();
+    crate::suggest::nearest(name, known.iter().map(String::as_str)).or_else(|| {
+        known
+            .iter()
+            .map(String::as_str)
+            .find(|k| !name.is_empty() && k.starts_with(name))
+    })
 }
 
 /// `a`, `b`: names as an error message lists them.
@@ -825,6 +837,14 @@ mod tests {
     #[test]
     fn unknown_target_lists_the_known_ones() {
         assert_eq!(Target::find("openai").unwrap().name, "openai");
+        let hint = |name: &str| Target::find(name).unwrap_err().to_string();
+        assert!(
+            hint("azure").ends_with("; did you mean `azure-openai`?"),
+            "{}",
+            hint("azure")
+        );
+        assert!(hint("togehter").ends_with("; did you mean `together`?"));
+        assert!(hint("bedrock").ends_with("; did you mean `bedrock-nova`?"));
         let err = Target::find("nope").unwrap_err().to_string();
         assert!(
             err.starts_with("unknown target `nope` (known: `openai`, `azure-openai`"),
