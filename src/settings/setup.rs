@@ -161,7 +161,7 @@ impl Setup {
         let moderation = if stats {
             None
         } else {
-            moderation_run(s, &plan)?
+            moderation_run(s, &plan, &target)?
         };
         Ok(Setup {
             opts: Options {
@@ -184,9 +184,14 @@ impl Setup {
     }
 }
 
-/// The moderation check of a run: its profile and score sources. `None` when moderation is
-/// off or no selected rule reads scores.
-pub fn moderation_run(s: &Settings, plan: &Plan) -> Result<Option<Arc<ModerationRun>>, SetupError> {
+/// The moderation check of a run: its profile and score sources, and the content gate of
+/// `target` (the run's, already resolved). `None` when moderation is off or no selected rule
+/// reads scores.
+pub fn moderation_run(
+    s: &Settings,
+    plan: &Plan,
+    target: &Target,
+) -> Result<Option<Arc<ModerationRun>>, SetupError> {
     let mode = s.moderation.unwrap_or_default();
     if mode == SourceMode::Off || !plan.uses_moderation() {
         return Ok(None);
@@ -240,9 +245,7 @@ pub fn moderation_run(s: &Settings, plan: &Plan) -> Result<Option<Arc<Moderation
         require_scores: s.require_scores,
     };
     // The content gate's verdict: for a target whose service has one, when M006 runs.
-    let verdict = Target::resolve(&s.target, &s.targets)
-        .ok()
-        .and_then(|t| moderation::verdict::content_gate(&t))
+    let verdict = moderation::verdict::content_gate(target)
         .filter(|_| plan.set.contains(crate::diagnostic::Rule::M006))
         .map(|gate| moderation::verdict::VerdictSetup { gate });
     Ok(Some(Arc::new(ModerationRun {
