@@ -16,7 +16,7 @@ use crate::targets::{Counter, Encoding};
 use crate::tokens::distribution::{bins, render, Bin};
 use crate::tokens::thousands;
 use crate::tokens::Pricing;
-use crate::tokens::{count_example, estimated_cost, format_usd, Distribution, FileTokens};
+use crate::tokens::{count_example, format_usd, Distribution, FileTokens};
 
 /// What `stats` needs to know about one example.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -168,7 +168,7 @@ pub fn build(
         price_per_mtok: model.price_per_mtok,
         price_per_hour: model.price_per_hour,
         prices_date: pricing.prices_date.clone(),
-        estimated_cost_usd: estimated_cost(model, totals.billed, epochs),
+        estimated_cost_usd: pricing.cost(totals.billed, epochs).usd(),
     }
 }
 

@@ -189,10 +189,7 @@ impl<'o> Merger<'o> {
         let (tokens, epochs, cost, token_summary) = match &self.opts.tokens {
             Some(p) => {
                 let epochs = p.epochs(n, self.opts.epochs);
-                let cost = match p.cost(self.tokens.billed, epochs) {
-                    crate::tokens::Cost::Usd(usd) => Some(usd),
-                    _ => None,
-                };
+                let cost = p.cost(self.tokens.billed, epochs).usd();
                 (
                     Some(self.tokens),
                     Some(epochs),

@@ -128,6 +128,16 @@ pub enum Cost {
     Unknown,
 }
 
+impl Cost {
+    /// The cost in USD, when it is one (the JSON report's `estimated_cost_usd`).
+    pub fn usd(self) -> Option<f64> {
+        match self {
+            Cost::Usd(usd) => Some(usd),
+            Cost::PerHour(_) | Cost::Unknown => None,
+        }
+    }
+}
+
 impl Pricing {
     /// Pricing for `model` as `target` counts and bills it; `None` when the target cannot
     /// count the model's tokens (a validated target always can).
@@ -162,8 +172,8 @@ impl Pricing {
 
     /// The cost of `billed` tokens for `epochs`.
     pub fn cost(&self, billed: u64, epochs: u32) -> Cost {
-        if let Some(p) = self.model.price_per_mtok {
-            Cost::Usd(cost(p, billed, epochs))
+        if let Some(usd) = estimated_cost(&self.model, billed, epochs) {
+            Cost::Usd(usd)
         } else if let Some(h) = self.model.price_per_hour {
             Cost::PerHour(h)
         } else {
