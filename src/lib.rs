@@ -15,6 +15,8 @@ pub mod engine;
 pub mod escapes;
 pub mod fix;
 pub mod format;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gemini;
 pub mod input;
 pub mod json;
