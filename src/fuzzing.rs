@@ -15,8 +15,11 @@ use crate::moderation::scores::ModerationResponse;
 use crate::moderation::{ImportedScores, Score};
 use std::path::Path;
 
+/// A fuzz target's entry point: arbitrary bytes in, a panic when an invariant breaks.
+pub type Entry = fn(&[u8]);
+
 /// The targets, by the name of their corpus folder (`fuzz/corpus/NAME`).
-pub const TARGETS: [(&str, fn(&[u8])); 6] = [
+pub const TARGETS: [(&str, Entry); 6] = [
     ("line_engine", line_engine),
     ("locate", locate_pointer),
     ("config", config),
