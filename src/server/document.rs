@@ -124,7 +124,12 @@ impl Document {
             kept[0] = old_first.take();
         }
         if new[n - 1] == self.lines[last] && kept[n - 1].is_none() {
-            kept[n - 1] = old_last.take().or(old_first.take());
+            // The last line's result: its own, or the first's when the edit is in one line.
+            kept[n - 1] = if last == first {
+                old_first.take()
+            } else {
+                old_last.take()
+            };
         }
         self.lines.splice(first..=last, new);
         self.kept.splice(first..=last, kept);
