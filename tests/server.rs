@@ -825,3 +825,52 @@ fn the_binary_speaks_over_stdio_and_survives_garbage() {
     assert!(href.ends_with("/C005.md"), "{href}");
     assert!(Path::new(href.strip_prefix("file://").unwrap()).is_file());
 }
+
+#[test]
+fn a_byte_order_mark_and_crlf_line_endings_have_their_ranges_and_fixes() {
+    let (mut c, _) = Client::start(json!({ "select": ["J005", "J006"] }), None);
+    let text = format!("\u{FEFF}{LINE_OK}\r\n{LINE_OK}\r\n");
+    let uri = c.open("crlf.jsonl", "jsonl", &text);
+    // The BOM is one UTF-16 unit of line 1; each `\r` sits after its line's 95 units (96 with
+    // the BOM). J006 is said once, for the file.
+    assert_eq!(
+        places(&c.diagnostics(&uri, 1)),
+        vec![
+            ("J005".into(), [0, 0, 0, 1]),
+            ("J006".into(), [0, 96, 0, 97])
+        ]
+    );
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri },
+                "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 200 } },
+                "context": { "diagnostics": [], "only": ["quickfix"] } }),
+    );
+    let actions = r.result.unwrap();
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        vec![
+            "Remove the byte order mark (J005)",
+            "Convert the line ending to `\\n` (J006)"
+        ]
+    );
+    // J006's one fix removes every line's `\r`.
+    let edits = actions[1]["edit"]["changes"][&uri].as_array().unwrap();
+    assert_eq!(edits.len(), 2);
+    assert_eq!(
+        apply_edits(&text, edits),
+        format!("\u{FEFF}{LINE_OK}\n{LINE_OK}\n")
+    );
+    let edits = actions[0]["edit"]["changes"][&uri].as_array().unwrap();
+    assert_eq!(
+        apply_edits(&text, edits),
+        format!("{LINE_OK}\r\n{LINE_OK}\r\n")
+    );
+    assert_eq!(c.stop(), 0);
+}
