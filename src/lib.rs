@@ -24,6 +24,7 @@ pub mod moderation;
 pub mod render;
 pub mod rules;
 pub mod sensitive;
+pub mod server;
 pub mod settings;
 pub mod stats;
 pub mod suggest;

@@ -61,47 +61,53 @@ impl<'o> Merger<'o> {
 
     pub fn add_block(&mut self, bytes: u64, lines: Vec<LineOutput>) {
         self.bytes += bytes;
-        let count = lines.len() as u64;
-        for (i, out) in lines.into_iter().enumerate() {
-            let line = self.base + i as u64 + 1;
-            if self.ended {
-                continue;
-            }
-            if out
-                .diagnostics
-                .iter()
-                .any(|d| rules::def(d.rule.rule).ends_file)
-            {
-                self.ended = true;
-                self.diagnostics.extend(
-                    out.diagnostics
-                        .into_iter()
-                        .filter(|d| rules::def(d.rule.rule).ends_file),
-                );
-                continue;
-            }
-            for diag in out.diagnostics {
-                if rules::def(diag.rule.rule).once_per_file.is_some() {
-                    // A file-wide habit (CRLF, no system prompt) is said once, with a count,
-                    // not once per line.
-                    let rule = diag.rule.rule;
-                    if let Some(entry) = self.once.iter_mut().find(|(r, _, _)| *r == rule) {
-                        entry.2 += 1;
-                        // The one finding stands for every line: its fix fixes them all.
-                        if let (Some(first), Some(this)) =
-                            (self.diagnostics[entry.1].fix.as_mut(), diag.fix)
-                        {
-                            first.edits.extend(this.edits);
-                        }
-                        continue;
-                    }
-                    self.once.push((rule, self.diagnostics.len(), 1));
-                }
-                self.diagnostics.push(diag);
-            }
-            self.summarize(line, out.summary);
+        for out in lines {
+            self.add_line(0, out);
         }
-        self.base += count;
+    }
+
+    /// The next line of the file, `bytes` long (with its `\n`): what the language server
+    /// feeds from its kept per-line results, one line at a time.
+    pub fn add_line(&mut self, bytes: u64, out: LineOutput) {
+        self.bytes += bytes;
+        self.base += 1;
+        let line = self.base;
+        if self.ended {
+            return;
+        }
+        if out
+            .diagnostics
+            .iter()
+            .any(|d| rules::def(d.rule.rule).ends_file)
+        {
+            self.ended = true;
+            self.diagnostics.extend(
+                out.diagnostics
+                    .into_iter()
+                    .filter(|d| rules::def(d.rule.rule).ends_file),
+            );
+            return;
+        }
+        for diag in out.diagnostics {
+            if rules::def(diag.rule.rule).once_per_file.is_some() {
+                // A file-wide habit (CRLF, no system prompt) is said once, with a count,
+                // not once per line.
+                let rule = diag.rule.rule;
+                if let Some(entry) = self.once.iter_mut().find(|(r, _, _)| *r == rule) {
+                    entry.2 += 1;
+                    // The one finding stands for every line: its fix fixes them all.
+                    if let (Some(first), Some(this)) =
+                        (self.diagnostics[entry.1].fix.as_mut(), diag.fix)
+                    {
+                        first.edits.extend(this.edits);
+                    }
+                    continue;
+                }
+                self.once.push((rule, self.diagnostics.len(), 1));
+            }
+            self.diagnostics.push(diag);
+        }
+        self.summarize(line, out.summary);
     }
 
     fn summarize(&mut self, line: u64, s: LineSummary) {
