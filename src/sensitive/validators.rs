@@ -16,6 +16,12 @@ pub enum Validator {
     JpPhone,
     JpAddress,
     Date,
+    /// Issuer range, length and Luhn ([`super::pii::split_cards`]; refines the hit).
+    Card,
+    /// Country length and mod-97 check digits ([`super::pii::iban_span`]; refines the hit).
+    Iban,
+    /// 9–12 digits, not a date nor an SSN shape.
+    NationalPhone,
 }
 
 impl Validator {
@@ -30,6 +36,9 @@ impl Validator {
             "jp-phone" => Validator::JpPhone,
             "jp-address" => Validator::JpAddress,
             "date" => Validator::Date,
+            "card" => Validator::Card,
+            "iban" => Validator::Iban,
+            "national-phone" => Validator::NationalPhone,
             _ => return None,
         })
     }
@@ -48,6 +57,19 @@ impl Validator {
             Validator::JpPhone => digits(m).len() == 10,
             Validator::JpAddress => jp_address_end(&text[range.end..]),
             Validator::Date => date(m),
+            Validator::Card => super::pii::card_number(&digits(m)),
+            Validator::Iban => super::pii::iban_span(text, range).is_some(),
+            Validator::NationalPhone => super::pii::national_phone(m),
+        }
+    }
+
+    /// For validators that cut a hit into the pieces that report (two cards side by side, an
+    /// IBAN that the regex ran past): those pieces, already checked. `None`: use [`check`](Self::check).
+    pub fn refine(self, text: &str, range: Range<usize>) -> Option<Vec<Range<usize>>> {
+        match self {
+            Validator::Card => Some(super::pii::split_cards(text, range)),
+            Validator::Iban => Some(super::pii::iban_span(text, range).into_iter().collect()),
+            _ => None,
         }
     }
 }
@@ -166,12 +188,14 @@ pub fn date(m: &str) -> bool {
         .iter()
         .any(|e| m.contains(e));
     let md = |mo: u32, d: u32| (1..=12).contains(&mo) && (1..=31).contains(&d);
+    // A two-digit year (`5/5/91`, `5-May-91`) is as good as a four-digit one: the cue decides.
+    let short_year = |y: u32| y <= 99;
     match (month_name, groups.as_slice()) {
-        (Some(mo), [d, y]) => md(mo, *d) && plausible_year(*y),
+        (Some(mo), [d, y]) => md(mo, *d) && (plausible_year(*y) || short_year(*y)),
         (None, [y, mo, d]) if era => (1..=64).contains(y) && md(*mo, *d),
         (None, [mo, d]) if era => md(*mo, *d), // 令和元年…
         (None, [a, b, c]) if plausible_year(*a) => md(*b, *c),
-        (None, [a, b, c]) if plausible_year(*c) => md(*a, *b) || md(*b, *a),
+        (None, [a, b, c]) if plausible_year(*c) || short_year(*c) => md(*a, *b) || md(*b, *a),
         _ => false,
     }
 }

@@ -22,6 +22,7 @@ pub fn rule_of(kind: Kind) -> &'static RuleMeta {
         Kind::SpecialToken => &s007_special_token::RULE.meta,
         Kind::StreetAddress => &s008_street_address::RULE.meta,
         Kind::BirthDate => &s009_birth_date::RULE.meta,
+        Kind::Iban => &s010_iban::RULE.meta,
     }
 }
 
@@ -61,6 +62,10 @@ pub fn describe(m: &SensitiveMatch, value: &str) -> (&'static RuleMeta, String, 
                 s009_birth_date::help(),
             )
         }
+        Kind::Iban => (
+            s010_iban::message(&mask_digits(value)),
+            s010_iban::help(),
+        ),
     };
     (rule_of(m.kind), message, help)
 }
