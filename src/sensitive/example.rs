@@ -41,6 +41,12 @@ impl Scanner {
                         .near_cue(msg.text, &ts.cues, &hit.range)
                         .map(|c| (&msg.text[c], false));
                     let near = near.or_else(|| {
+                        let before = sentence_before(msg.text, hit.range.start);
+                        if self.not_a_person(before)
+                            || self.block.as_ref().is_some_and(|b| b.is_match(before))
+                        {
+                            return None;
+                        }
                         asked
                             .get_or_insert_with(|| self.asked_cue(messages, &scans, i))
                             .map(|c| (c, true))
@@ -113,7 +119,8 @@ impl Scanner {
     }
 
     /// A birth cue in the same sentence: before the date within `window_before` characters, or
-    /// after it within `window_after`.
+    /// after it within `window_after`; and nothing in the sentence before the cue says the birth
+    /// is not a person's (`my cat's birthday`, `the song Birthday`).
     fn near_cue(
         &self,
         text: &str,
@@ -122,19 +129,28 @@ impl Scanner {
     ) -> Option<Range<usize>> {
         cues.iter()
             .find(|c| {
-                if c.end <= date.start {
+                let ok = if c.end <= date.start {
                     let between = &text[c.end..date.start];
                     between.chars().count() <= self.window_before
                         && same_sentence(between)
                         && !self.block.as_ref().is_some_and(|b| b.is_match(between))
                 } else if c.start >= date.end {
                     let between = &text[date.end..c.start];
-                    between.chars().count() <= self.window_after && same_sentence(between)
+                    between.chars().count() <= self.window_after
+                        && same_sentence(between)
+                        && !self.block.as_ref().is_some_and(|b| b.is_match(between))
                 } else {
                     false
-                }
+                };
+                ok && !self.not_a_person(sentence_before(text, c.start.min(date.start)))
             })
             .cloned()
+    }
+
+    /// The words before a birth cue or an answered date say it is not a person's birth: a pet,
+    /// a work, a company, or a death.
+    fn not_a_person(&self, before: &str) -> bool {
+        self.not_person.as_ref().is_some_and(|r| r.is_match(before))
     }
 
     /// Facts from attribute words: a user question about a named person's attribute that the
@@ -196,6 +212,22 @@ impl Scanner {
         }
         facts.sort_by_key(|f| f.message_index);
     }
+}
+
+/// The text of `text`'s sentence before `pos`, at most 60 characters.
+fn sentence_before(text: &str, pos: usize) -> &str {
+    let head = &text[..pos];
+    let mut start = head.char_indices().rev().nth(59).map_or(0, |(i, _)| i);
+    let mut it = head[start..].char_indices().peekable();
+    let mut cut = start;
+    while let Some((i, c)) = it.next() {
+        let next = it.peek().map(|&(_, n)| n);
+        if is_terminator(c) || (c == '.' && next.is_none_or(char::is_whitespace)) {
+            cut = start + i + c.len_utf8();
+        }
+    }
+    start = cut;
+    &text[start..pos]
 }
 
 /// Index of the latest user message before `i`.

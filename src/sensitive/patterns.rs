@@ -108,6 +108,10 @@ pub struct BirthDef {
     /// Words between cue and date showing the date is not a birth date.
     #[serde(default)]
     pub block: Option<String>,
+    /// Words before the cue, in its sentence, showing whose birth it is not (a pet's, a
+    /// song's, a company's).
+    #[serde(default)]
+    pub not_person: Option<String>,
 }
 
 /// `[profile]` of the S006 file.

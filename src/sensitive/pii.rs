@@ -43,8 +43,10 @@ static IIN: LazyLock<Vec<Iin>> = LazyLock::new(|| {
 });
 
 static IBAN_LENGTHS: LazyLock<BTreeMap<String, usize>> = LazyLock::new(|| {
-    let f: IbanFile = toml::from_str(include_str!("../../rules/sensitive/data/iban_registry.toml"))
-        .expect("iban_registry.toml is valid (tested)");
+    let f: IbanFile = toml::from_str(include_str!(
+        "../../rules/sensitive/data/iban_registry.toml"
+    ))
+    .expect("iban_registry.toml is valid (tested)");
     f.lengths
 });
 
@@ -161,7 +163,11 @@ pub fn iban_span(text: &str, range: Range<usize>) -> Option<Range<usize>> {
         }
     }
     let end = range.start + end?;
-    if text[end..].chars().next().is_some_and(|c| c.is_alphanumeric()) {
+    if text[end..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric())
+    {
         return None;
     }
     mod97(&compact).then_some(range.start..end)
@@ -181,7 +187,11 @@ pub fn mod97(iban: &str) -> bool {
             b'A'..=b'Z' => u32::from(c - b'A') + 10,
             _ => return false,
         };
-        r = if v >= 10 { (r * 100 + v) % 97 } else { (r * 10 + v) % 97 };
+        r = if v >= 10 {
+            (r * 100 + v) % 97
+        } else {
+            (r * 10 + v) % 97
+        };
     }
     r == 1
 }
@@ -207,6 +217,9 @@ pub fn national_phone(m: &str) -> bool {
             && (1..=31).contains(&num(b))
             && m[a.len()..].starts_with(['.', '/', '-'])
             && (num(a) <= 12 || num(b) <= 12);
+        // French numbers are written in five pairs (06.24.08.45.09), which begin like a date.
+        let pairs = groups.len() == 5 && groups.iter().all(|g| g.len() == 2);
+        let date_like = date_like && !pairs;
         let ssn_like = groups.len() == 3 && a.len() == 3 && b.len() == 2 && c.len() == 4;
         // 0673-2397-8196: three groups of four is how order and inquiry numbers are written;
         // no national plan groups a phone number so.

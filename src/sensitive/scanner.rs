@@ -89,6 +89,7 @@ pub struct Scanner {
     prefilter: Prefilter,
     pub(crate) cue: LazyRegex,
     pub(crate) block: Option<LazyRegex>,
+    pub(crate) not_person: Option<LazyRegex>,
     pub(crate) window_before: usize,
     pub(crate) window_after: usize,
     names: Vec<NamePattern>,
@@ -179,6 +180,7 @@ impl Scanner {
             prefilter,
             cue: LazyRegex::lazy(&birth.cue),
             block: birth.block.as_deref().map(LazyRegex::lazy),
+            not_person: birth.not_person.as_deref().map(LazyRegex::lazy),
             window_before: birth.window_before,
             window_after: birth.window_after,
             names,
@@ -215,6 +217,7 @@ impl Scanner {
         }
         all.push(&self.cue);
         all.extend(&self.block);
+        all.extend(&self.not_person);
         all.extend(self.names.iter().map(|n| &n.regex));
         all.extend(self.attributes.iter().map(|(_, r)| r));
         all.extend([&self.question, &self.refusal]);

@@ -22,6 +22,8 @@ pub enum Validator {
     Iban,
     /// 9–12 digits, not a date nor an SSN shape.
     NationalPhone,
+    /// Not the password of a URL's `user:password@host`.
+    Email,
 }
 
 impl Validator {
@@ -39,6 +41,7 @@ impl Validator {
             "card" => Validator::Card,
             "iban" => Validator::Iban,
             "national-phone" => Validator::NationalPhone,
+            "email" => Validator::Email,
             _ => return None,
         })
     }
@@ -60,6 +63,7 @@ impl Validator {
             Validator::Card => super::pii::card_number(&digits(m)),
             Validator::Iban => super::pii::iban_span(text, range).is_some(),
             Validator::NationalPhone => super::pii::national_phone(m),
+            Validator::Email => !in_url_authority(text, range.start),
         }
     }
 
@@ -138,6 +142,15 @@ pub fn ssn(d: &[u8]) -> bool {
     let num = |s: &[u8]| s.iter().fold(0u32, |a, &x| a * 10 + u32::from(x));
     let (area, group, serial) = (num(&d[..3]), num(&d[3..5]), num(&d[5..]));
     area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
+}
+
+/// The word that ends at `start` (back to whitespace or a quote) holds `://`: what follows is
+/// a URL's `user:password@host`, not an e-mail address.
+fn in_url_authority(text: &str, start: usize) -> bool {
+    let word_start = text[..start]
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '(' | '<' | '['))
+        .map_or(0, |i| i + 1);
+    text[word_start..start].contains("://")
 }
 
 /// A credential looks random: upper, lower and digit characters after its prefix, and no run of

@@ -62,10 +62,7 @@ pub fn describe(m: &SensitiveMatch, value: &str) -> (&'static RuleMeta, String, 
                 s009_birth_date::help(),
             )
         }
-        Kind::Iban => (
-            s010_iban::message(&mask_digits(value)),
-            s010_iban::help(),
-        ),
+        Kind::Iban => (s010_iban::message(&mask_digits(value)), s010_iban::help()),
     };
     (rule_of(m.kind), message, help)
 }
