@@ -192,3 +192,64 @@ fn allow_list_matches_written_forms() {
     let m = scan(&s, "Help?", "Call (800) 273-8256 any time.").matches;
     assert_eq!(m.len(), 1, "{m:?}");
 }
+
+/// S003 and S008 say a value repeated over a file once, at its first occurrence, with the count
+/// and the other lines (the issue: 297 copies of one hotline, 406 findings for a few addresses).
+/// Written forms of one number are one value.
+#[test]
+fn repeated_values_are_reported_once_per_file() {
+    use ftlint::settings::{Selection, Settings, Setup};
+    let mut text = String::new();
+    for i in 0..30 {
+        let content = if i % 3 == 0 {
+            "Call our hotline (800) 273-8255 or 1-800-273-8255. Visit 1600 Pennsylvania Avenue, Washington."
+        } else {
+            "Ring 020 7946 0958 today."
+        };
+        text.push_str(
+            &serde_json::json!({"messages": [
+                {"role": "user", "content": "Help"},
+                {"role": "assistant", "content": content}
+            ]})
+            .to_string(),
+        );
+        text.push('\n');
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        rules: vec![Selection::only(&["S003", "S008"])],
+        cache_dir: Some(cache.path().to_path_buf()),
+        ..Settings::default()
+    };
+    let setup = Setup::new(&settings, false).unwrap();
+    let report =
+        ftlint::engine::check_reader("rep.jsonl".into(), text.as_bytes(), &setup.opts).unwrap();
+    let got: Vec<(u64, &str, &str)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.location.unwrap().line, d.rule.code(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                1,
+                "S003",
+                "phone number `(800) 273-8255`, 20 times in this file (also on lines 1, 4, 7, \
+                 10, 13, 16, 19, 22, 25, 28)"
+            ),
+            (
+                1,
+                "S008",
+                "street address `1600 Pennsylvania Avenue`, 10 times in this file (also on \
+                 lines 4, 7, 10, 13, 16, 19, 22, 25, 28)"
+            ),
+            (
+                2,
+                "S003",
+                "phone number `020 7946 0958`, 20 times in this file (also on lines 3, 5, 6, \
+                 8, 9, 11, 12, 14, 15, 17, 18, 20, … 7 more)"
+            ),
+        ]
+    );
+}

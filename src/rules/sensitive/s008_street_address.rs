@@ -18,10 +18,15 @@
 
 use crate::diagnostic::Finding;
 use crate::sensitive::Kind;
-use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
+use crate::rules::{ExampleCtx, Repeats, Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
     example: Some(check),
+    // A hotline printed on every line is one finding with a count, not hundreds.
+    once_per_value: Some(Repeats {
+        key: super::words_key,
+        message: super::repeated,
+    }),
     ..RuleDef::new(RuleMeta {
         rule: Rule::S008,
         name: "street-address",
