@@ -253,3 +253,10 @@ fn repeated_values_are_reported_once_per_file() {
         ]
     );
 }
+
+/// A Japanese statement gives the birth year before the cue: still a fact about the person.
+#[test]
+fn japanese_statement_birth_before_cue() {
+    let kinds = facts_about("山田太郎さんは1990年生まれです。", "山田太郎");
+    assert!(kinds.contains(&FactKind::BirthDate), "{kinds:?}");
+}

@@ -206,7 +206,9 @@ impl Scanner {
                     let rest = &msg.text[r.end..];
                     let follows_name = r.start - n.end <= 2;
                     let valued = if kind == FactKind::BirthDate {
-                        states_birth_value(rest)
+                        // After the cue (`born on March 3, 1990`) or before it, after the name
+                        // (`山田太郎さんは1990年生まれ`).
+                        states_birth_value(rest) || states_birth_value(&msg.text[n.end..r.start])
                     } else {
                         follows_name || states_value(rest)
                     };
