@@ -70,6 +70,9 @@ fn byte_of(s: &str, c: usize) -> usize {
     s.char_indices().nth(c).map_or(s.len(), |(b, _)| b)
 }
 
+/// A finding on a line: its rule's code and its byte range in the file.
+type Found = (&'static str, (u64, u64));
+
 #[derive(Default, Clone, Copy)]
 struct Score {
     positives: usize,
@@ -144,7 +147,7 @@ fn score_corpus() -> Outcome {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let report = check(&name, &lines);
         // Findings per line (1-based line → (code, raw byte range in the file)).
-        let mut found: BTreeMap<u64, Vec<(&str, (u64, u64))>> = BTreeMap::new();
+        let mut found: BTreeMap<u64, Vec<Found>> = BTreeMap::new();
         for d in &report.diagnostics {
             if let Some(l) = &d.location {
                 found.entry(l.line).or_default().push((

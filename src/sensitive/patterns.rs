@@ -64,7 +64,7 @@ pub struct PatternDef {
     /// Rust `regex` syntax; a group named `m`, if present, is the reported span.
     pub regex: String,
     /// Optional check of the match: `luhn`, `mynumber`, `ssn`, `secret`, `phone`, `jp-phone`,
-    /// `jp-address`, `date`, `card`, `iban`, `national-phone`.
+    /// `jp-address`, `date`, `card`, `iban`, `national-phone`, `email`.
     #[serde(default)]
     pub validator: Option<String>,
     /// Optional regex that must also match somewhere in the same text.

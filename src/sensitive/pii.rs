@@ -82,7 +82,7 @@ fn luhn_any(d: &[u8]) -> bool {
 /// card, the search resumes at the next group. Digit runs right after an IBAN's country code and
 /// check digits (`DE89 3704 …`) are the IBAN's, never a card.
 pub fn split_cards(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
-    let before = text[..range.start].as_bytes();
+    let before = &text.as_bytes()[..range.start];
     if let [.., a, b, c, d, sep] = before {
         if a.is_ascii_uppercase()
             && b.is_ascii_uppercase()
