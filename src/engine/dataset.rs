@@ -18,6 +18,9 @@ pub struct Merger<'o> {
     diagnostics: Vec<Diagnostic>,
     /// Rules said once per file with a count: (rule, index of the first, count).
     once: Vec<(Rule, usize, u64)>,
+    /// Values said once per file (`RuleDef::once_per_value`): (rule, key) → index of the first,
+    /// the other lines.
+    once_values: std::collections::HashMap<(Rule, String), (usize, Vec<u64>)>,
     tokens: FileTokens,
     records: Vec<ExampleRecord>,
     moderation: crate::moderation::check::Tally,
@@ -43,6 +46,7 @@ impl<'o> Merger<'o> {
             examples: 0,
             diagnostics: Vec::new(),
             once: Vec::new(),
+            once_values: Default::default(),
             tokens: FileTokens::default(),
             records: Vec::new(),
             moderation: Default::default(),
@@ -105,6 +109,24 @@ impl<'o> Merger<'o> {
                 }
                 self.once.push((rule, self.diagnostics.len(), 1));
             }
+            if let Some(rep) = rules::def(diag.rule.rule).once_per_value {
+                if let Some(s) = &diag.snippet {
+                    // A value repeated over the file (a hotline, a company address) is said
+                    // once, at its first line, with the others in the message.
+                    let key = (diag.rule.rule, (rep.key)(&s.text[s.span.clone()]));
+                    if let Some((first, others)) = self.once_values.get_mut(&key) {
+                        others.push(line);
+                        if let (Some(f), Some(this)) =
+                            (self.diagnostics[*first].fix.as_mut(), diag.fix)
+                        {
+                            f.edits.extend(this.edits);
+                        }
+                        continue;
+                    }
+                    self.once_values
+                        .insert(key, (self.diagnostics.len(), Vec::new()));
+                }
+            }
             self.diagnostics.push(diag);
         }
         self.summarize(line, out.summary);
@@ -150,6 +172,12 @@ impl<'o> Merger<'o> {
         for &(rule, i, count) in &self.once {
             if let Some(message) = rules::def(rule).once_per_file {
                 self.diagnostics[i].message = message(count);
+            }
+        }
+        for (&(rule, _), (i, others)) in &self.once_values {
+            if let (false, Some(rep)) = (others.is_empty(), rules::def(rule).once_per_value) {
+                let d = &mut self.diagnostics[*i];
+                d.message = (rep.message)(&d.message, others.len() as u64 + 1, others);
             }
         }
         // Main format: most lines; ties go to the format seen first.

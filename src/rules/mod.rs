@@ -84,6 +84,9 @@ pub struct RuleDef {
     /// A file-wide habit (CRLF everywhere, no system prompt anywhere) is said once per file,
     /// at its first line, with this message for the number of lines it was found on.
     pub once_per_file: Option<fn(u64) -> String>,
+    /// A value repeated over the file (one hotline on 297 lines) is said once, at its first
+    /// occurrence, with the count and the other lines: see [`Repeats`].
+    pub once_per_value: Option<Repeats>,
     /// What `--fix` says it did after applying this rule's fix `n` times (rules with a fix).
     pub fixed: Option<fn(u64) -> String>,
     /// A finding of this rule says the file is not JSON Lines at all (one JSON array over many
@@ -102,6 +105,16 @@ pub struct RuleDef {
     pub uses_moderation: bool,
 }
 
+/// How a rule reports one value repeated over a file once: the findings whose `key` (of the
+/// matched text, as the snippet shows it) is equal are one finding, at the first, whose message
+/// becomes `message(first message, count, the other lines)`; its fix carries every
+/// occurrence's edits.
+#[derive(Clone, Copy)]
+pub struct Repeats {
+    pub key: fn(&str) -> String,
+    pub message: fn(&str, u64, &[u64]) -> String,
+}
+
 impl RuleDef {
     /// A rule with metadata and no hook yet: fill in the hooks with struct update syntax.
     pub const fn new(meta: RuleMeta) -> RuleDef {
@@ -115,6 +128,7 @@ impl RuleDef {
             run: None,
             convert: None,
             once_per_file: None,
+            once_per_value: None,
             fixed: None,
             ends_file: false,
             unsafe_fix: false,

@@ -19,6 +19,7 @@
 mod example;
 mod lazy_regex;
 mod patterns;
+mod pii;
 mod prefilter;
 mod profile;
 mod redact;
@@ -55,6 +56,7 @@ pub enum Kind {
     SpecialToken,
     StreetAddress,
     BirthDate,
+    Iban,
 }
 
 impl Kind {
@@ -71,6 +73,7 @@ impl Kind {
             "S007" => Kind::SpecialToken,
             "S008" => Kind::StreetAddress,
             "S009" => Kind::BirthDate,
+            "S010" => Kind::Iban,
             _ => return None,
         })
     }
@@ -80,12 +83,14 @@ impl Kind {
         match self {
             Kind::Secret => 0,
             Kind::SpecialToken => 1,
-            Kind::PaymentCard => 2,
-            Kind::NationalId => 3,
-            Kind::EmailAddress => 4,
-            Kind::PhoneNumber => 5,
-            Kind::StreetAddress => 6,
-            Kind::BirthDate => 7,
+            // An IBAN's digits are never read as a card or a phone.
+            Kind::Iban => 2,
+            Kind::PaymentCard => 3,
+            Kind::NationalId => 4,
+            Kind::EmailAddress => 5,
+            Kind::PhoneNumber => 6,
+            Kind::StreetAddress => 7,
+            Kind::BirthDate => 8,
         }
     }
 }
@@ -136,7 +141,7 @@ pub enum ScannerError {
     #[error("sensitive patterns: unknown fact kind `{kind}`")]
     UnknownAttributeKind { kind: String },
     #[error(
-        "sensitive patterns: pattern `{id}`: code `{code}` is not one of S001–S005, S007–S009"
+        "sensitive patterns: pattern `{id}`: code `{code}` is not one of S001–S005, S007–S010"
     )]
     UnknownCode { id: String, code: String },
     /// `what` names the regex: `pattern `ID``, `allow-regex`, ….
