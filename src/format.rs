@@ -34,6 +34,26 @@ pub enum Format {
     #[serde(rename = "bedrock-conversation")]
     #[value(name = "bedrock-conversation")]
     BedrockConversation,
+    /// Hugging Face TRL language modeling, standard: `{"text": "..."}` (trained on all of it).
+    Text,
+    /// TRL prompt-completion, conversational: `prompt` and `completion` as lists of messages.
+    #[serde(rename = "conversational-completion")]
+    #[value(name = "conversational-completion")]
+    ConversationalCompletion,
+    /// TRL preference: `chosen` and `rejected` (strings or message lists), with an optional
+    /// `prompt` (explicit) or none (implicit, inside both).
+    #[serde(rename = "chosen-rejected")]
+    #[value(name = "chosen-rejected")]
+    ChosenRejected,
+    /// TRL unpaired preference (KTO, BCO): `prompt`, `completion` and a boolean `label`.
+    #[serde(rename = "unpaired-preference")]
+    #[value(name = "unpaired-preference")]
+    UnpairedPreference,
+    /// ShareGPT as LLaMA-Factory reads it: `conversations` of `{from, value}`, `system`, `tools`
+    /// (or Axolotl's `{role, content}` variant).
+    Sharegpt,
+    /// Alpaca as LLaMA-Factory reads it: `instruction`, `input`, `output`, `system`, `history`.
+    Alpaca,
 }
 
 impl Format {
@@ -45,8 +65,30 @@ impl Format {
             Format::Rft => "rft",
             Format::Gemini => "gemini",
             Format::BedrockConversation => "bedrock-conversation",
+            Format::Text => "text",
+            Format::ConversationalCompletion => "conversational-completion",
+            Format::ChosenRejected => "chosen-rejected",
+            Format::UnpairedPreference => "unpaired-preference",
+            Format::Sharegpt => "sharegpt",
+            Format::Alpaca => "alpaca",
         }
     }
+
+    /// Every format, in the order `--format` lists them.
+    pub const ALL: [Format; 12] = [
+        Format::Chat,
+        Format::Completion,
+        Format::Preference,
+        Format::Rft,
+        Format::Gemini,
+        Format::BedrockConversation,
+        Format::Text,
+        Format::ConversationalCompletion,
+        Format::ChosenRejected,
+        Format::UnpairedPreference,
+        Format::Sharegpt,
+        Format::Alpaca,
+    ];
 }
 
 impl fmt::Display for Format {

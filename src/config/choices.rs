@@ -39,6 +39,12 @@ pub enum FormatOption {
     Rft,
     Gemini,
     BedrockConversation,
+    Text,
+    ConversationalCompletion,
+    ChosenRejected,
+    UnpairedPreference,
+    Sharegpt,
+    Alpaca,
 }
 
 impl FormatOption {
@@ -51,6 +57,14 @@ impl FormatOption {
             FormatOption::Rft => FormatChoice::Fixed(Format::Rft),
             FormatOption::Gemini => FormatChoice::Fixed(Format::Gemini),
             FormatOption::BedrockConversation => FormatChoice::Fixed(Format::BedrockConversation),
+            FormatOption::Text => FormatChoice::Fixed(Format::Text),
+            FormatOption::ConversationalCompletion => {
+                FormatChoice::Fixed(Format::ConversationalCompletion)
+            }
+            FormatOption::ChosenRejected => FormatChoice::Fixed(Format::ChosenRejected),
+            FormatOption::UnpairedPreference => FormatChoice::Fixed(Format::UnpairedPreference),
+            FormatOption::Sharegpt => FormatChoice::Fixed(Format::Sharegpt),
+            FormatOption::Alpaca => FormatChoice::Fixed(Format::Alpaca),
         }
     }
 }
