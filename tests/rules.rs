@@ -122,6 +122,7 @@ fn conversion_target(code: &str, file: &Path) -> Option<String> {
         "X002" | "X005" | "X009" => "bedrock-nova",
         "X008" => "together",
         "X010" => "openai",
+        "X011" => "alpaca",
         _ => "vertex-gemini",
     };
     Some(named.unwrap_or(default).to_owned())
