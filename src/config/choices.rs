@@ -212,7 +212,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e.message(),
-            "unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `gemini`, `bedrock-conversation`"
+            "unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `gemini`, `bedrock-conversation`, `text`, `conversational-completion`, `chosen-rejected`, `unpaired-preference`, `sharegpt`, `alpaca`"
         );
         let e = toml::Value::String("line".into())
             .try_into::<ModerationUnit>()
