@@ -48,7 +48,7 @@ pub fn prepare(v: &Value, l: &mut Losses) -> Option<Value> {
                 .get(tag)
                 .and_then(Value::as_str)
                 .and_then(|t| SHAREGPT_MAP.read.get(t))
-                == Some(&"call".to_owned());
+                .is_some_and(|k| k == "call");
             if !is_call {
                 continue;
             }
