@@ -212,3 +212,28 @@ fn format_flag_takes_the_new_formats() {
     let v = json(&o);
     assert!(codes(&v).contains(&"A003".to_owned()), "{v}");
 }
+
+/// TRL reads the `prompt` and `completion` columns and ignores the others: an `id` beside them
+/// is OpenAI's L002 on `openai`, nothing on `hf` (nor L003's leading-space advice).
+#[test]
+fn prompt_completion_on_hf_is_not_openai_legacy_data() {
+    let dir = file(&[r#"{"prompt": "2 + 2 =", "completion": "4", "id": 7}"#.to_owned()]);
+    let run = |target: &str| {
+        let o = run_in(
+            dir.path(),
+            &[
+                "check",
+                "train.jsonl",
+                "--target",
+                target,
+                "--select",
+                "L",
+                "--output-format",
+                "json",
+            ],
+        );
+        codes(&json(&o))
+    };
+    assert_eq!(run("openai"), ["L003", "L002"]);
+    assert_eq!(run("hf"), Vec::<String>::new());
+}

@@ -51,6 +51,16 @@ static UNPAIRED_PREFERENCE: LazyLock<Compiled> =
     LazyLock::new(|| compile(&with_chat_defs(UNPAIRED_PREFERENCE_SCHEMA)));
 static SHAREGPT: LazyLock<Compiled> = LazyLock::new(|| compile(SHAREGPT_SCHEMA));
 static ALPACA: LazyLock<Compiled> = LazyLock::new(|| compile(ALPACA_SCHEMA));
+/// TRL's prompt/completion strings: the legacy schema without its closed set of keys (the
+/// trainer reads the two columns and ignores others).
+static OPEN_COMPLETION: LazyLock<Compiled> = LazyLock::new(|| {
+    let mut schema: Value =
+        serde_json::from_str(COMPLETION_SCHEMA).expect("embedded schema is JSON");
+    if let Some(obj) = schema.as_object_mut() {
+        obj.remove("additionalProperties");
+    }
+    compile(&schema.to_string())
+});
 
 /// A schema ready to validate with, and its `x-code` annotations as rules, by the JSON pointer
 /// of the node that carries them.
@@ -86,6 +96,8 @@ pub enum Schema {
     UnpairedPreference,
     Sharegpt,
     Alpaca,
+    /// Prompt/completion strings on a target that does not take OpenAI's legacy records.
+    OpenCompletion,
 }
 
 impl Schema {
@@ -105,6 +117,15 @@ impl Schema {
             Format::UnpairedPreference => Schema::UnpairedPreference,
             Format::Sharegpt => Schema::Sharegpt,
             Format::Alpaca => Schema::Alpaca,
+        }
+    }
+
+    /// The schema an example of `format` is validated against for `target`: prompt/completion
+    /// strings are OpenAI's legacy records (only the two keys) unless the target says not.
+    pub fn for_target(format: crate::format::Format, target: &crate::targets::Target) -> Schema {
+        match Schema::of(format) {
+            Schema::Completion if !target.legacy_completion => Schema::OpenCompletion,
+            s => s,
         }
     }
 }
@@ -266,6 +287,7 @@ pub fn issues(which: Schema, value: &Value, mut sink: impl FnMut(Rule, &Issue<'_
         Schema::UnpairedPreference => &*UNPAIRED_PREFERENCE,
         Schema::Sharegpt => &*SHAREGPT,
         Schema::Alpaca => &*ALPACA,
+        Schema::OpenCompletion => &*OPEN_COMPLETION,
     };
     if compiled.validator.is_valid(value) {
         return;

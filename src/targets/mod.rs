@@ -90,10 +90,12 @@ pub struct Target {
     /// Rules for chat `messages` beyond the format's.
     #[serde(default)]
     pub chat: ChatPolicy,
-    /// Whether a legacy `completion` should start with whitespace (L003): OpenAI's advice for
-    /// its base models' tokenizers. Open-model trainers join prompt and completion as written.
+    /// Whether the target's prompt/completion records are OpenAI's legacy ones: only `prompt`
+    /// and `completion` (L002), the completion starting with whitespace (L003, OpenAI's advice
+    /// for its base models' tokenizers). Open-model trainers read the two columns, ignore the
+    /// others and join prompt and completion as written.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
-    pub completion_leading_space: bool,
+    pub legacy_completion: bool,
     /// Fewer examples than this and the service rejects the file (D001).
     pub min_examples: u64,
     /// Fewer than this and results are usually weak (D002).
