@@ -22,6 +22,7 @@
 //! Outside `check`, `ftlint convert` words what a conversion cannot carry over with the
 //! **convert** hook ([`convert::LossCtx`]): the `X` family.
 
+pub mod alpaca;
 pub mod bedrock;
 pub mod chat;
 pub mod completion;
@@ -39,12 +40,14 @@ pub mod rft;
 pub mod schema;
 pub mod select;
 pub mod sensitive;
+pub mod sharegpt;
 pub mod tokens;
+pub mod trl;
 
 pub use crate::diagnostic::{Rule, RuleMeta, RuleSet, Severity};
 pub use context::{
     run_checks, Conversation, ExampleCtx, ParsedLine, RawLine, RunCtx, Scope, SensitiveLine,
-    PREFERENCE_OUTPUTS,
+    PREFERENCE_OUTPUTS, TRL_PROMPT_AND_ANSWERS,
 };
 pub use dataset_phase::{
     AtEnd, DatasetLimits, DatasetRule, DatasetState, FileFacts, LineFacts, Note, StartCtx,
