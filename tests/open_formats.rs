@@ -237,3 +237,64 @@ fn prompt_completion_on_hf_is_not_openai_legacy_data() {
     assert_eq!(run("openai"), ["L003", "L002"]);
     assert_eq!(run("hf"), Vec::<String>::new());
 }
+
+/// Personal data and secrets are found in every open format's texts, at their exact column:
+/// a ShareGPT turn's `value`, an Alpaca `output` and `history`, a TRL `chosen` message and a
+/// `text` record.
+#[test]
+fn sensitive_data_is_found_in_the_open_formats_texts() {
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "sharegpt",
+            r#"{"conversations": [{"from": "human", "value": "Who?"}, {"from": "gpt", "value": "Mail maria.gonzalez@northwind-mail.com now."}]}"#,
+            "/conversations/1/value",
+        ),
+        (
+            "alpaca",
+            r#"{"instruction": "Who?", "input": "", "output": "Mail maria.gonzalez@northwind-mail.com now."}"#,
+            "/output",
+        ),
+        (
+            "alpaca",
+            r#"{"instruction": "Who?", "output": "Her.", "history": [["Hi", "Mail maria.gonzalez@northwind-mail.com now."]]}"#,
+            "/history/0/1",
+        ),
+        (
+            "hf",
+            r#"{"prompt": [{"role": "user", "content": "Who?"}], "chosen": [{"role": "assistant", "content": "Mail maria.gonzalez@northwind-mail.com now."}], "rejected": [{"role": "assistant", "content": "No."}]}"#,
+            "/chosen/0/content",
+        ),
+        (
+            "hf",
+            r#"{"text": "Mail maria.gonzalez@northwind-mail.com now."}"#,
+            "/text",
+        ),
+    ];
+    // The third member says which text holds the address (the JSON report names no pointer
+    // for S findings; the column pins it).
+    for (target, line, _text) in cases {
+        let dir = file(&[line.to_string()]);
+        let o = run_in(
+            dir.path(),
+            &[
+                "check",
+                "train.jsonl",
+                "--target",
+                target,
+                "--select",
+                "S002",
+                "--output-format",
+                "json",
+            ],
+        );
+        let v = json(&o);
+        let d = &v["diagnostics"][0];
+        assert_eq!(codes(&v), ["S002"], "{target}: {v}");
+        let col = line.find("maria.gonzalez").unwrap() as u64 + 1;
+        assert_eq!(
+            (d["line"].as_u64(), d["column"].as_u64()),
+            (Some(1), Some(col)),
+            "{v}"
+        );
+    }
+}
