@@ -43,8 +43,8 @@ pub mod tokens;
 
 pub use crate::diagnostic::{Rule, RuleMeta, RuleSet, Severity};
 pub use context::{
-    run_checks, Conversation, ExampleCtx, ParsedLine, RawLine, RunCtx, Scope, SensitiveLine,
-    PREFERENCE_OUTPUTS,
+    run_checks, Conversation, ExampleCtx, HfExample, ParsedLine, RawLine, RunCtx, Scope,
+    SensitiveLine, PREFERENCE_OUTPUTS,
 };
 pub use dataset_phase::{
     AtEnd, DatasetLimits, DatasetRule, DatasetState, FileFacts, LineFacts, Note, StartCtx,

@@ -78,6 +78,13 @@ pub fn count_example(counter: impl Into<Counter>, example: &Value) -> ExampleTok
     };
     let tok = |s: &str| encoding.count(s);
 
+    // An open model's own chat template renders a chat example exactly; a template that fails
+    // on it (T007) leaves the formula, with the model's tokenizer.
+    if let (Counter::Hf(h), Some(Value::Array(messages))) = (encoding, obj.get("messages")) {
+        if let Ok(r) = h.render(messages, obj.get("tools")) {
+            return h.count_render(&r, true);
+        }
+    }
     if let Some(messages) = obj.get("messages") {
         let mut out = count_messages(encoding, [messages]);
         out.total += count_definitions(encoding, obj);

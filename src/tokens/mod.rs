@@ -12,6 +12,7 @@
 pub mod cost;
 pub mod distribution;
 pub mod example;
+pub mod hf;
 
 pub use cost::{billed, cost, epochs, estimated_cost, format_usd, Cost, FileTokens, Pricing};
 pub use distribution::{histogram, Distribution};
