@@ -259,9 +259,14 @@ impl StatsReport {
         }
         let _ = writeln!(
             out,
-            "  missing a system message: {} · missing a user message: {} · over the context: {}",
+            "  missing a system message: {} · missing a user message: {} · over the {}: {}",
             thousands(self.missing_system),
             thousands(self.missing_user),
+            if self.max_length.is_some() {
+                "max length"
+            } else {
+                "context"
+            },
             thousands(self.over_context),
         );
         if let Some(lost) = self.assistant_tokens_lost {

@@ -317,3 +317,231 @@ fn stats_total_is_the_reference_sum() {
     assert_eq!(file["tokens"]["total"].as_u64(), Some(want), "{file:#}");
     assert_eq!(file["token_counts"], "exact");
 }
+
+/// The fixture tokenizer (committed; no Python needed): a byte-level BPE with the ChatML
+/// template, which raises when roles do not alternate.
+fn fixture_tokenizer() -> PathBuf {
+    root().join("fixtures/tokenizers/chatml-bpe")
+}
+
+fn ftlint(dir: &Path, args: &[&str]) -> std::process::Output {
+    common::command(dir, &common::empty_cache())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Each unusable tokenizer or template is one clear line on stderr and exit 2.
+#[test]
+fn unusable_tokenizers_and_templates_exit_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("data.jsonl"), "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, {\"role\": \"assistant\", \"content\": \"Hello\"}]}\n").unwrap();
+    std::fs::write(d.join("vocab.json"), "{\"hello\": 1}\n").unwrap();
+    std::fs::create_dir(d.join("no-template")).unwrap();
+    std::fs::copy(
+        fixture_tokenizer().join("tokenizer.json"),
+        d.join("no-template/tokenizer.json"),
+    )
+    .unwrap();
+    std::fs::create_dir(d.join("empty")).unwrap();
+    std::fs::write(
+        d.join("broken.jinja"),
+        "{% for m in messages %}{{ m.content }}",
+    )
+    .unwrap();
+    let tok = fixture_tokenizer();
+    let tok = tok.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["check", "--tokenizer", "vocab.json", "data.jsonl"],
+            "ftlint: error: `vocab.json` is not a Hugging Face tokenizer.json: ",
+        ),
+        (
+            &["check", "--tokenizer", "no-template", "data.jsonl"],
+            "ftlint: error: `no-template` has no chat template (no `chat_template` in tokenizer_config.json, no chat_template.jinja); give one with --chat-template FILE\n",
+        ),
+        (
+            &["stats", "--tokenizer", "empty", "data.jsonl"],
+            "ftlint: error: folder `empty` has no tokenizer.json\n",
+        ),
+        (
+            &["check", "--tokenizer", "missing", "data.jsonl"],
+            "ftlint: error: tokenizer `missing` does not exist\n",
+        ),
+        (
+            &["check", "--tokenizer", tok, "--chat-template", "broken.jinja", "data.jsonl"],
+            "ftlint: error: chat template `broken.jinja` does not parse: unexpected end of input, expected end of block (template line 1)\n",
+        ),
+        (
+            &["stats", "--chat-template", "broken.jinja", "data.jsonl"],
+            "ftlint: error: `--chat-template` needs `--tokenizer` (or a model whose tokenizer is in the local Hugging Face cache)\n",
+        ),
+    ];
+    for (args, want) in cases {
+        let o = ftlint(d, args);
+        let err = common::stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with(want), "{args:?}:\n{err}\nwanted:\n{want}");
+        assert!(common::stdout(&o).is_empty(), "{args:?}");
+    }
+}
+
+/// `--max-length` with the fixture tokenizer: T001 at the exact column of the cut inside the
+/// answer (after escapes), T006 where the prompt alone passes the cut, T007 where the template
+/// raises; exit 1 for the errors.
+#[test]
+fn check_reports_the_cut_and_the_template_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lines = [
+        // The cut falls inside the answer, after `\u014d` and `\n` escapes.
+        r#"{"messages": [{"role": "user", "content": "What is the weather like in Tokyo today?"}, {"role": "assistant", "content": "Today in T\u014dky\u014d:\n- sunny,\n- a high of 21 degrees.\nIt is sunny with a high of 21 degrees, and tomorrow it may rain."}]}"#,
+        // The prompt alone passes the cut.
+        r#"{"messages": [{"role": "user", "content": "Please summarize the following report in three sentences. The report finds that sales grew by 12 percent in the third quarter, driven by exports. What is the weather like in Tokyo today?"}, {"role": "assistant", "content": "Sales grew 12% in Q3."}]}"#,
+        // Two user turns: the ChatML template raises.
+        r#"{"messages": [{"role": "user", "content": "Hi"}, {"role": "user", "content": "Hello?"}, {"role": "assistant", "content": "Hello!"}]}"#,
+    ];
+    std::fs::write(d.join("data.jsonl"), lines.join("\n") + "\n").unwrap();
+    let tok = fixture_tokenizer();
+    let o = ftlint(
+        d,
+        &[
+            "check",
+            "--select",
+            "T",
+            "--output-format",
+            "concise",
+            "--tokenizer",
+            tok.to_str().unwrap(),
+            "--max-length",
+            "60",
+            "data.jsonl",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", common::stderr(&o));
+    let out = common::stdout(&o);
+    let col = |line: &str, s: &str| line.find(s).unwrap() + 1;
+    let want = [
+        format!(
+            "data.jsonl:1:{}: warning: T001 example has `107` tokens, `47` over the max length of `60` tokens; the trainer truncates it from the end; the cut falls in `messages[1]` (`assistant`) at character 33 of its content: `23` of `66` assistant tokens are kept",
+            // The second `h` of the first "high".
+            col(lines[0], "high of 21") + 3
+        ),
+        format!(
+            "data.jsonl:2:{}: warning: T001 example has `116` tokens, `56` over the max length of `60` tokens; the trainer truncates it from the end; the cut falls in `messages[0]` (`user`) at character 123 of its content: `0` of `14` assistant tokens are kept",
+            col(lines[1], "ter, driven")
+        ),
+        format!(
+            "data.jsonl:2:{}: error: T006 all `14` assistant tokens fall past the cut at `60` tokens (in `messages[0]` (`user`) at character 123 of its content): the example trains on nothing",
+            col(lines[1], "ter, driven")
+        ),
+        "data.jsonl:3:1: error: T007 the chat template fails on this example: Conversation roles must alternate user/assistant/user/assistant/...".to_owned(),
+    ];
+    let got: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("data.jsonl:"))
+        .collect();
+    assert_eq!(got, want, "{out}");
+}
+
+/// `stats` says how many assistant tokens the cut loses: 43 of line 1's 66 and all 14 of
+/// line 2's.
+#[test]
+fn stats_reports_the_assistant_tokens_lost() {
+    let tok = fixture_tokenizer();
+    let o = ftlint(
+        &root(),
+        &[
+            "stats",
+            "--output-format",
+            "json",
+            "--tokenizer",
+            tok.to_str().unwrap(),
+            "--max-length",
+            "60",
+            "fixtures/T001/invalid-open-model.jsonl",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let report: Value = serde_json::from_str(&common::stdout(&o)).unwrap();
+    let f = &report["files"][0];
+    assert_eq!(f["max_length"], 60);
+    assert_eq!(f["context"], 60);
+    assert_eq!(f["over_context"], 2);
+    assert_eq!(f["assistant_tokens_lost"], 57);
+    assert_eq!(f["assistant_tokens_lost_share"], 57.0 / 80.0);
+    assert_eq!(f["tokens"]["total"], 107 + 116);
+    let text = ftlint(
+        &root(),
+        &[
+            "stats",
+            "--tokenizer",
+            tok.to_str().unwrap(),
+            "--max-length",
+            "60",
+            "fixtures/T001/invalid-open-model.jsonl",
+        ],
+    );
+    let text = common::stdout(&text);
+    assert!(
+        text.contains("  assistant tokens lost to truncation: 57 (71.2%)\n"),
+        "{text}"
+    );
+    assert!(text.contains("over the max length: 2"), "{text}");
+}
+
+/// Without `--tokenizer`, a model's `hf_tokenizer` is looked up in the local Hugging Face cache
+/// (here a cache made for the test through `HF_HUB_CACHE`), never downloaded; a model whose
+/// tokenizer is not cached keeps the estimate.
+#[test]
+fn the_models_tokenizer_comes_from_the_local_hugging_face_cache() {
+    let cache = tempfile::tempdir().unwrap();
+    let repo = cache
+        .path()
+        .join("models--meta-llama--Llama-3.1-8B-Instruct");
+    let snapshot = repo
+        .join("snapshots")
+        .join("0e9e39f249a16976918f6564b8830bc894c89659");
+    std::fs::create_dir_all(&snapshot).unwrap();
+    std::fs::create_dir_all(repo.join("refs")).unwrap();
+    std::fs::write(
+        repo.join("refs/main"),
+        "0e9e39f249a16976918f6564b8830bc894c89659",
+    )
+    .unwrap();
+    for f in ["tokenizer.json", "tokenizer_config.json"] {
+        std::fs::copy(fixture_tokenizer().join(f), snapshot.join(f)).unwrap();
+    }
+    let stats = |hub: &Path| -> Value {
+        let o = common::command(&root(), &common::empty_cache())
+            .env("HF_HUB_CACHE", hub)
+            .args([
+                "stats",
+                "--target",
+                "together",
+                "--output-format",
+                "json",
+                "fixtures/T007/valid.jsonl",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+        serde_json::from_str::<Value>(&common::stdout(&o)).unwrap()["files"][0].clone()
+    };
+    let cached = stats(cache.path());
+    assert_eq!(cached["token_counts"], "exact");
+    assert_eq!(
+        cached["tokenizer"],
+        format!(
+            "tokenizer {} + chat template",
+            snapshot.join("tokenizer.json").display()
+        )
+    );
+    // The fixture tokenizer's counts of the two lines (see the T007 snapshot).
+    assert_eq!(cached["tokens"]["total"], 108);
+    let empty = tempfile::tempdir().unwrap();
+    let estimated = stats(empty.path());
+    assert_eq!(estimated["token_counts"], "estimated");
+}

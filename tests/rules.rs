@@ -233,8 +233,7 @@ const CLEAN: &str = "No problems found in 1 file.\n";
 /// fixtures come with scores, and the report lists the riskiest examples even when none is over
 /// a threshold; with a T rule selected the report prints the token and cost summary.
 const VALID_WITH_SNAPSHOT: &[&str] = &[
-    "M001", "M002", "M003", "M004", "M005", "M006", "M007", "M008", "T001", "T002", "T006",
-    "T007",
+    "M001", "M002", "M003", "M004", "M005", "M006", "M007", "M008", "T001", "T002", "T006", "T007",
 ];
 
 /// One module per rule code, each with a `valid` and an `invalid` test; `TESTED` lists the codes
