@@ -346,7 +346,8 @@ mod tests {
                 tokens: 21,
                 assistant_tokens: 1,
                 has_system: true,
-                has_user: true
+                has_user: true,
+                assistant_lost: 0,
             }
         );
         let pref = json!({"input": {"messages": [{"role": "user", "content": "hello"}]},
@@ -371,7 +372,8 @@ mod tests {
                 tokens: 6,
                 assistant_tokens: 1,
                 has_system: true,
-                has_user: true
+                has_user: true,
+                assistant_lost: 0,
             }
         );
     }

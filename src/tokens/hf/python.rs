@@ -63,7 +63,7 @@ fn write_json(out: &mut String, v: &Value, style: &JsonStyle, depth: usize) -> R
                 pairs.push((key, value));
             }
             if style.sort_keys {
-                pairs.sort_by(|a, b| a.0.to_string().cmp(&b.0.to_string()));
+                pairs.sort_by_key(|a| a.0.to_string());
             }
             write_container(out, '{', '}', &pairs, style, depth, |out, (k, val), d| {
                 // Python turns numbers, booleans and None keys into strings.
