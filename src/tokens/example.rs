@@ -47,6 +47,12 @@
 //! text parts) — what the model learns to write; for prompt/completion, the completion; for
 //! Gemini, the text parts of `model` turns.
 //!
+//! With an open model's own tokenizer and chat template ([`Counter::Hf`], `--tokenizer`), a chat
+//! example (`messages`, optional `tools`) is not counted by a formula: it is rendered by the
+//! template and encoded, exactly as `transformers` does (see [`super::hf`]); assistant tokens
+//! are those whose first byte falls in an assistant message's content. Other shapes, and an
+//! example the template fails on, keep the formulas above with the model's tokenizer.
+//!
 //! Odd shapes never panic: whatever is missing or of the wrong type counts as nothing.
 
 use serde::Serialize;
