@@ -31,13 +31,20 @@ pub struct ExampleRecord {
     pub has_system: bool,
     /// A `user` message is present.
     pub has_user: bool,
+    /// Assistant tokens past the limit (`max_length` or the context), where an open model's
+    /// tokenizer says which tokens are whose; 0 otherwise.
+    pub assistant_lost: u64,
 }
 
 impl ExampleRecord {
     /// Builds the record of one parsed line. Chat lines use `messages`; preference lines their
     /// input messages plus the preferred output (as counted by [`count_example`]). Never panics.
     pub fn from_value(counter: impl Into<Counter>, example: &Value) -> ExampleRecord {
-        let tokens = count_example(counter, example);
+        ExampleRecord::from_tokens(count_example(counter, example), example)
+    }
+
+    /// The record of one parsed line whose tokens are already counted.
+    pub fn from_tokens(tokens: crate::tokens::ExampleTokens, example: &Value) -> ExampleRecord {
         if example.get("messages").is_none() && example.get("contents").is_some() {
             // Gemini: turns are `contents`, the system prompt is `systemInstruction`.
             let turns = crate::gemini::turns(example);
@@ -47,6 +54,7 @@ impl ExampleRecord {
                 assistant_tokens: tokens.assistant,
                 has_system: crate::gemini::SYSTEM_INSTRUCTION.get(example).is_some(),
                 has_user: turns.iter().any(|t| t.role == Some("user")),
+                assistant_lost: 0,
             };
         }
         fn list(v: Option<&Value>) -> &[Value] {
@@ -79,6 +87,7 @@ impl ExampleRecord {
             assistant_tokens: tokens.assistant,
             has_system,
             has_user,
+            assistant_lost: 0,
         }
     }
 }
@@ -94,8 +103,11 @@ pub struct StatsReport {
     pub token_counts: &'static str,
     /// How tokens were counted: the encoding, or the estimate's ratio.
     pub tokenizer: String,
-    /// The model's training context, in tokens.
+    /// The model's training context, in tokens (`--max-length` when given).
     pub context: u32,
+    /// `--max-length N`, when the trainer's limit replaces the model's context.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
     pub examples: u64,
     /// `null` when the file has no examples (also for the other distributions).
     pub messages_per_example: Option<Distribution>,
@@ -109,6 +121,14 @@ pub struct StatsReport {
     pub missing_user: u64,
     /// Examples over the context (T001), truncated by the service.
     pub over_context: u64,
+    /// Assistant tokens past the limit, summed over the file: known where an open model's
+    /// tokenizer says which tokens are whose (`--tokenizer`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assistant_tokens_lost: Option<u64>,
+    /// `assistant_tokens_lost` / all assistant tokens (0 to 1); absent as above or when the
+    /// file has no assistant tokens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assistant_tokens_lost_share: Option<f64>,
     pub tokens: FileTokens,
     pub epochs: u32,
     /// USD per 1M training tokens; `null` when unknown.
@@ -138,12 +158,15 @@ pub fn build(
     let conversations = || records.iter().filter(|r| r.messages > 0);
     let n = records.len() as u64;
     let epochs = pricing.epochs(n, epochs_override);
+    let by_position = matches!(pricing.counter, Counter::Hf(_));
+    let lost = by_position.then(|| records.iter().map(|r| r.assistant_lost).sum::<u64>());
+    let assistant: u64 = records.iter().map(|r| r.assistant_tokens).sum();
     StatsReport {
         path: path.to_owned(),
         model: model.name.clone(),
         encoding: match pricing.counter {
             Counter::Exact(e) => Some(e),
-            Counter::Estimate { .. } => None,
+            Counter::Estimate { .. } | Counter::Hf(_) => None,
         },
         token_counts: if pricing.counter.is_exact() {
             "exact"
@@ -152,6 +175,7 @@ pub fn build(
         },
         tokenizer: pricing.counter.describe(),
         context: model.context,
+        max_length: pricing.max_length,
         examples: n,
         messages_per_example: Distribution::of(&column(|r| u64::from(r.messages))),
         tokens_per_example: Distribution::of(&tokens_per_example),
@@ -163,6 +187,10 @@ pub fn build(
             .iter()
             .filter(|&&t| t > u64::from(model.context))
             .count() as u64,
+        assistant_tokens_lost: lost,
+        assistant_tokens_lost_share: lost
+            .filter(|_| assistant > 0)
+            .map(|l| l as f64 / assistant as f64),
         tokens: totals,
         epochs,
         price_per_mtok: model.price_per_mtok,
@@ -179,12 +207,17 @@ impl StatsReport {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{} — {} example{} · {} ({}, context {})",
+            "{} — {} example{} · {} ({}, {} {})",
             self.path,
             thousands(self.examples),
             if self.examples == 1 { "" } else { "s" },
             self.model,
             self.tokenizer,
+            if self.max_length.is_some() {
+                "max length"
+            } else {
+                "context"
+            },
             thousands(u64::from(self.context)),
         );
         let rows = [
@@ -226,11 +259,27 @@ impl StatsReport {
         }
         let _ = writeln!(
             out,
-            "  missing a system message: {} · missing a user message: {} · over the context: {}",
+            "  missing a system message: {} · missing a user message: {} · over the {}: {}",
             thousands(self.missing_system),
             thousands(self.missing_user),
+            if self.max_length.is_some() {
+                "max length"
+            } else {
+                "context"
+            },
             thousands(self.over_context),
         );
+        if let Some(lost) = self.assistant_tokens_lost {
+            let share = self
+                .assistant_tokens_lost_share
+                .map(|s| format!(" ({:.1}%)", s * 100.0))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  assistant tokens lost to truncation: {}{share}",
+                thousands(lost),
+            );
+        }
         let cost = match (
             self.estimated_cost_usd,
             self.price_per_mtok,
@@ -250,7 +299,11 @@ impl StatsReport {
             }
             _ => "cost unknown (no published price for this model)".to_owned(),
         };
-        let approx = if self.encoding.is_some() { "" } else { "~" };
+        let approx = if self.token_counts == "exact" {
+            ""
+        } else {
+            "~"
+        };
         let _ = writeln!(
             out,
             "  tokens: {approx}{} · billed: {approx}{} · {} epoch{} · {cost}",
@@ -277,6 +330,7 @@ mod tests {
             assistant_tokens: tokens / 2,
             has_system: sys,
             has_user: user,
+            assistant_lost: 0,
         }
     }
 
@@ -295,7 +349,8 @@ mod tests {
                 tokens: 21,
                 assistant_tokens: 1,
                 has_system: true,
-                has_user: true
+                has_user: true,
+                assistant_lost: 0,
             }
         );
         let pref = json!({"input": {"messages": [{"role": "user", "content": "hello"}]},
@@ -320,7 +375,8 @@ mod tests {
                 tokens: 6,
                 assistant_tokens: 1,
                 has_system: true,
-                has_user: true
+                has_user: true,
+                assistant_lost: 0,
             }
         );
     }

@@ -298,3 +298,45 @@ fn sensitive_data_is_found_in_the_open_formats_texts() {
         );
     }
 }
+
+/// With a model's own tokenizer and chat template, an Alpaca or ShareGPT example is rendered
+/// as the chat messages its loader turns it into: the same exact count as the chat example.
+#[test]
+fn open_formats_are_counted_through_the_chat_template() {
+    let tokenizer = root().join("fixtures/tokenizers/chatml-bpe");
+    let lines = [
+        (
+            "hf",
+            r#"{"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Translate: the cat sleeps."}, {"role": "assistant", "content": "Le chat dort."}]}"#,
+        ),
+        (
+            "alpaca",
+            r#"{"system": "Be brief.", "instruction": "Translate: the cat sleeps.", "output": "Le chat dort."}"#,
+        ),
+        (
+            "sharegpt",
+            r#"{"system": "Be brief.", "conversations": [{"from": "human", "value": "Translate: the cat sleeps."}, {"from": "gpt", "value": "Le chat dort."}]}"#,
+        ),
+    ];
+    for (target, line) in lines {
+        let dir = file(&[line.to_string()]);
+        let o = run_in(
+            dir.path(),
+            &[
+                "stats",
+                "train.jsonl",
+                "--target",
+                target,
+                "--tokenizer",
+                tokenizer.to_str().unwrap(),
+                "--output-format",
+                "json",
+            ],
+        );
+        let v = json(&o);
+        let f = &v["files"][0];
+        assert_eq!(f["token_counts"], "exact", "{target}: {v}");
+        assert_eq!(f["tokens"]["total"], 65, "{target}: {v}");
+        assert_eq!(f["assistant_tokens_per_example"]["max"], 6, "{target}: {v}");
+    }
+}

@@ -91,6 +91,20 @@ fn model_for(code: &str, file: &Path) -> Option<&'static str> {
     }
 }
 
+/// The open-model token rules count with the fixture tokenizer (a byte-level BPE with the
+/// ChatML template, `fixtures/tokenizers/chatml-bpe`); T001 too for its `*-open-model` cases.
+/// The path is relative (tests run in the package's folder), so snapshots do not hold this
+/// machine's folders.
+fn tokenizer_for(code: &str, file: &Path) -> Option<PathBuf> {
+    let open_model = matches!(code, "T006" | "T007") || stem(file).ends_with("open-model");
+    open_model.then(|| PathBuf::from("fixtures/tokenizers/chatml-bpe"))
+}
+
+/// The trainer's `max_length` of the truncation cases: 60 tokens of the fixture tokenizer.
+fn max_length_for(code: &str, file: &Path) -> Option<u32> {
+    (code == "T006" || stem(file).ends_with("open-model")).then_some(60)
+}
+
 /// Moderation fixtures come with the scores they are judged on.
 fn scores_for(file: &Path) -> Option<PathBuf> {
     let scores = file.with_extension("scores.ndjson");
@@ -173,7 +187,11 @@ fn check(rule: &Rule, file: &Path) -> (FileReport, String) {
     }
     let cache = tempfile::tempdir().unwrap();
     let settings = Settings {
-        model: model_for(rule.code(), file).map(str::to_owned),
+        model: model_for(rule.code(), file)
+            .filter(|_| tokenizer_for(rule.code(), file).is_none())
+            .map(str::to_owned),
+        tokenizer: tokenizer_for(rule.code(), file),
+        max_length: max_length_for(rule.code(), file),
         target: target_for(rule.code(), file).to_owned(),
         today: Some(today_for(rule.code())),
         rules: vec![ftlint::settings::Selection::only(&[rule.code()])],
@@ -220,7 +238,7 @@ const CLEAN: &str = "No problems found in 1 file.\n";
 /// fixtures come with scores, and the report lists the riskiest examples even when none is over
 /// a threshold; with a T rule selected the report prints the token and cost summary.
 const VALID_WITH_SNAPSHOT: &[&str] = &[
-    "M001", "M002", "M003", "M004", "M005", "M006", "M007", "M008", "T001", "T002",
+    "M001", "M002", "M003", "M004", "M005", "M006", "M007", "M008", "T001", "T002", "T006", "T007",
 ];
 
 /// One module per rule code, each with a `valid` and an `invalid` test; `TESTED` lists the codes

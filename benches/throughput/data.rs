@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-const EN: &[&str] = &[
+pub const EN: &[&str] = &[
     "the",
     "model",
     "answer",
@@ -46,7 +46,7 @@ const EN: &[&str] = &[
     "on",
     "to",
 ];
-const JA: &[&str] = &[
+pub const JA: &[&str] = &[
     "日本語",
     "の",
     "文章",

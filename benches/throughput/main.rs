@@ -11,6 +11,7 @@
 
 mod cache;
 mod data;
+mod hf;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -178,6 +179,63 @@ fn main() {
                 r.peak_rss_kib as f64 / 1024.0
             );
         }
+    }
+    // Open-model counting: the Llama 3.1 chat template and a 100,000-token byte-level BPE
+    // (generated, see `hf.rs`) render and count every example; T001 alone, on the largest size
+    // up to 100 MB. The input's few broken lines (one in 1,000) are counted by the formula.
+    if let Some(mb) = sizes.iter().copied().filter(|&s| s <= 100).max() {
+        let tok = dir.join("hf-llama3-100k");
+        let words: Vec<&str> = data::EN.iter().chain(data::JA).copied().collect();
+        hf::write(&tok, &words);
+        let (path, lines) = input(&dir, mb);
+        let p = path.to_str().expect("utf-8 path");
+        let t = tok.to_str().expect("utf-8 path");
+        let a = [
+            "check",
+            p,
+            "--output-format",
+            "json-lines",
+            "--select",
+            "T001",
+            "--tokenizer",
+            t,
+        ];
+        let bytes = std::fs::metadata(&path).expect("input").len() as f64;
+        for (name, threads) in [
+            ("open model: Llama 3.1 template, 100k BPE", Threads::Default),
+            ("  the same, 1 pool thread", Threads::Pool(1)),
+        ] {
+            let r = median(&a, threads, runs);
+            let s = r.wall.as_secs_f64();
+            println!(
+                "{name:<34} {mb:>8} {s:>9.3} {:>10.1} {:>13.0} {:>10.1}{}",
+                bytes / 1e6 / s,
+                lines as f64 / s,
+                r.peak_rss_kib as f64 / 1024.0,
+                if r.exit == Some(2) {
+                    "   (exit 2!)"
+                } else {
+                    ""
+                }
+            );
+        }
+        let a = [
+            "check",
+            p,
+            "--output-format",
+            "json-lines",
+            "--select",
+            "T001",
+        ];
+        let r = median(&a, Threads::Default, runs);
+        let s = r.wall.as_secs_f64();
+        println!(
+            "{:<34} {mb:>8} {s:>9.3} {:>10.1} {:>13.0} {:>10.1}",
+            "  for comparison: tiktoken T001",
+            bytes / 1e6 / s,
+            lines as f64 / s,
+            r.peak_rss_kib as f64 / 1024.0
+        );
     }
     // Every text's score cached (as after `ftlint moderate`), on the largest size up to 100 MB.
     if let Some(mb) = sizes.iter().copied().filter(|&s| s <= 100).max() {

@@ -399,6 +399,16 @@ pub struct TargetFlags {
     /// Epochs for the cost estimate (default: the service's rule from the example count)
     #[arg(long, value_name = "N")]
     pub epochs: Option<Epochs>,
+    /// Count tokens exactly with a Hugging Face tokenizer.json, or a model folder holding it
+    /// and tokenizer_config.json (its chat template renders each example)
+    #[arg(long, value_name = "PATH")]
+    pub tokenizer: Option<PathBuf>,
+    /// A Jinja chat template file to render examples with, instead of the tokenizer's
+    #[arg(long, value_name = "FILE")]
+    pub chat_template: Option<PathBuf>,
+    /// The trainer's max_length: tokens kept of one example (overrides the model's context)
+    #[arg(long, value_name = "N")]
+    pub max_length: Option<crate::config::options::MaxLength>,
 }
 
 impl TargetFlags {
@@ -408,6 +418,9 @@ impl TargetFlags {
         o.model.clone_from(&self.model);
         o.format = self.format;
         o.epochs = self.epochs;
+        o.tokenizer.clone_from(&self.tokenizer);
+        o.chat_template.clone_from(&self.chat_template);
+        o.max_length = self.max_length;
     }
 }
 

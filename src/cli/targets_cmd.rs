@@ -170,6 +170,7 @@ pub fn render(t: &Target) -> String {
                 Some(Counter::Estimate { chars_per_token }) => {
                     format!("~{chars_per_token} chars/token")
                 }
+                Some(Counter::Hf(h)) => h.source.clone(),
                 None => "-".to_owned(),
             };
             let formats = m.formats.as_ref().map_or("all".to_owned(), |f| {

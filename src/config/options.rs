@@ -22,6 +22,9 @@ use std::path::PathBuf;
 /// Epochs for the cost estimate: the service accepts 1 to 50.
 pub type Epochs = Bounded<1, 50>;
 
+/// Tokens an open-model trainer keeps of one example (`max_length`).
+pub type MaxLength = Bounded<1, { u32::MAX }>;
+
 /// Moderation requests in flight at once.
 pub type Concurrency = Bounded<1, 64>;
 
@@ -89,6 +92,15 @@ options! {
         "extend-ignore" => extend_ignore: Vec<String>,
         /// Epochs for the cost estimate
         "epochs" => epochs: Epochs,
+        /// A Hugging Face `tokenizer.json`, or a model folder holding it with
+        /// `tokenizer_config.json`: exact counts through the model's tokenizer and chat template
+        /// (relative to the config file)
+        "tokenizer" => tokenizer: PathBuf,
+        /// A Jinja chat template file, instead of the tokenizer's (relative to the config file)
+        "chat-template" => chat_template: PathBuf,
+        /// The trainer's `max_length`: tokens kept of one example; overrides the model's context
+        /// for T001
+        "max-length" => max_length: MaxLength,
         /// Exit 1 when there are more warnings than this
         "max-warnings" => max_warnings: usize,
         /// Globs of files and folders to leave out when walking directories

@@ -209,16 +209,53 @@ fn check_example(
     ex.text_start = text_start;
     // The example's tokens for the report, `stats` and the token rules: the only tokenization
     // of the line.
+    // An open model's chat template renders a chat example once, from the line's text (which
+    // keeps its keys' order, as Python's `json.loads` does).
+    let hf_render = match opts.tokens.as_ref().map(|p| p.counter) {
+        Some(crate::targets::Counter::Hf(h)) => h.render_line(text, value).map(|r| (h, r)),
+        _ => None,
+    };
     if let Some(p) = &opts.tokens {
+        let counted = match (&hf_render, p.counter) {
+            (Some((h, Ok(r))), _) => Some(h.count_render(r, opts.collect_records)),
+            // Another conversational format (ShareGPT, Alpaca, TRL's message lists, Gemini,
+            // Bedrock, preference data) is rendered as the chat messages it converts to, as the
+            // trainers' loaders turn it into messages before the template: its count is exact,
+            // but the cut's place is not named (its texts are not `messages/N/content`).
+            (None, crate::targets::Counter::Hf(h)) => {
+                crate::convert::as_chat_messages(format, value)
+                    .and_then(|(m, tools)| h.render(&m, tools.as_ref()).ok())
+                    .map(|r| h.count_render(&r, opts.collect_records))
+            }
+            _ => None,
+        };
         let tokens = if opts.collect_records {
-            let rec = crate::stats::ExampleRecord::from_value(p.counter, value);
+            let mut rec = match counted {
+                Some(t) => crate::stats::ExampleRecord::from_tokens(t, value),
+                None => crate::stats::ExampleRecord::from_value(p.counter, value),
+            };
+            if let Some((h, Ok(r))) = &hf_render {
+                if let Some(cut) = h.cut(r, u64::from(p.model.context)) {
+                    rec.assistant_lost = cut.assistant_total - cut.assistant_kept;
+                }
+            }
             summary.record = Some(rec);
             rec.tokens
         } else {
-            crate::tokens::count_example(p.counter, value).total
+            counted.map_or_else(
+                || crate::tokens::count_example(p.counter, value).total,
+                |t| t.total,
+            )
         };
         summary.tokens = Some(tokens);
         ex.tokens = Some((tokens, &p.model));
+        ex.max_length = p.max_length;
+    }
+    if let Some((h, r)) = &hf_render {
+        ex.hf = Some(crate::rules::HfExample {
+            counter: h,
+            render: r,
+        });
     }
     // Moderation verdicts from whatever scores the run has (cache, import, fetched).
     let events;

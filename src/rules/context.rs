@@ -7,6 +7,7 @@ use crate::json::{self, Pointer};
 use crate::moderation::check::UnitEvent;
 use crate::sensitive::{ExampleScan, LineText, Scanner};
 use crate::targets::{Date, Model, Target, UnknownModel};
+use crate::tokens::hf::{Cut, HfCounter, Render, RenderError};
 use serde_json::Value;
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -98,6 +99,10 @@ pub struct ExampleCtx<'a> {
     pub line: u64,
     /// The example's tokens and the model they were counted for, when tokens are counted.
     pub tokens: Option<(u64, &'a Model)>,
+    /// The open model's rendering of the example, when its tokenizer counts (`--tokenizer`).
+    pub hf: Option<HfExample<'a>>,
+    /// `--max-length`: the limit in `tokens`' model is the trainer's, not the model's context.
+    pub max_length: Option<u32>,
     /// What moderation found for each of the example's texts, when moderation runs.
     pub moderation: Option<&'a [UnitEvent]>,
     /// The target the example is judged for (its chat rules).
@@ -105,6 +110,14 @@ pub struct ExampleCtx<'a> {
     scanner: &'a Scanner,
     conversations: OnceCell<Vec<(Scope, Conversation<'a>)>>,
     sensitive: OnceCell<Option<SensitiveLine<'a>>>,
+    cut: OnceCell<Option<Cut>>,
+}
+
+/// A chat example as the open model's chat template rendered it (or the template's error).
+#[derive(Clone, Copy)]
+pub struct HfExample<'a> {
+    pub counter: &'static HfCounter,
+    pub render: &'a Result<Render, RenderError>,
 }
 
 impl<'a> ExampleCtx<'a> {
@@ -122,12 +135,32 @@ impl<'a> ExampleCtx<'a> {
             format,
             line,
             tokens: None,
+            hf: None,
+            max_length: None,
             moderation: None,
             target: Target::builtin("openai").expect("the built-in openai target"),
             scanner,
             conversations: OnceCell::new(),
             sensitive: OnceCell::new(),
+            cut: OnceCell::new(),
         }
+    }
+
+    /// Where the limit (the model's context, or `--max-length`) cuts the example, in terms of
+    /// its messages: only for an example rendered by an open model's chat template and longer
+    /// than the limit (computed once, whichever token rule asks first).
+    pub fn cut(&self) -> Option<&Cut> {
+        self.cut
+            .get_or_init(|| {
+                let hf = self.hf?;
+                let (tokens, model) = self.tokens?;
+                let render = hf.render.as_ref().ok()?;
+                if tokens <= u64::from(model.context) {
+                    return None;
+                }
+                hf.counter.cut(render, u64::from(model.context))
+            })
+            .as_ref()
     }
 
     /// The example's conversations with their scope, in line order: a chat or reinforcement

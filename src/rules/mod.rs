@@ -46,8 +46,8 @@ pub mod trl;
 
 pub use crate::diagnostic::{Rule, RuleMeta, RuleSet, Severity};
 pub use context::{
-    run_checks, Conversation, ExampleCtx, ParsedLine, RawLine, RunCtx, Scope, SensitiveLine,
-    PREFERENCE_OUTPUTS, TRL_PROMPT_AND_ANSWERS,
+    run_checks, Conversation, ExampleCtx, HfExample, ParsedLine, RawLine, RunCtx, Scope,
+    SensitiveLine, PREFERENCE_OUTPUTS, TRL_PROMPT_AND_ANSWERS,
 };
 pub use dataset_phase::{
     AtEnd, DatasetLimits, DatasetRule, DatasetState, FileFacts, LineFacts, Note, StartCtx,

@@ -110,6 +110,7 @@ fn tokens_at(line: &str, at: usize, setup: &FileSetup) -> Option<String> {
     let how = match counter {
         Counter::Exact(_) => "exact count",
         Counter::Estimate { .. } => "estimated",
+        Counter::Hf(_) => "exact count, the model's tokenizer and chat template",
     };
     Some(format!(
         "{what}\n\nExample: {} tokens of `{}`'s {}-token context ({how}, target `{}`)",

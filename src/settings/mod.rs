@@ -36,6 +36,12 @@ pub struct Settings {
     pub rules: Vec<Selection>,
     pub format: FormatChoice,
     pub epochs: Option<u32>,
+    /// `--tokenizer`: a Hugging Face `tokenizer.json` or model folder (exact open-model counts).
+    pub tokenizer: Option<PathBuf>,
+    /// `--chat-template`: a Jinja file used instead of the tokenizer's template.
+    pub chat_template: Option<PathBuf>,
+    /// `--max-length`: the trainer's limit, over the model's context for T001.
+    pub max_length: Option<u32>,
     /// `None`: the default (`cache`), and the user did not ask for moderation.
     pub moderation: Option<SourceMode>,
     pub moderation_provider: Provider,
@@ -100,6 +106,9 @@ impl Settings {
             rules,
             format: o.format.map_or(FormatChoice::Auto, |f| f.choice()),
             epochs: o.epochs.map(|e| e.get()),
+            tokenizer: o.tokenizer,
+            chat_template: o.chat_template,
+            max_length: o.max_length.map(|m| m.get()),
             moderation: o.moderation.map(SourceMode::from),
             moderation_provider: o
                 .moderation_provider

@@ -124,6 +124,8 @@ fn anchored(l: &Loaded) -> Config {
     resolve(&mut c.cache_dir);
     resolve(&mut c.baseline);
     resolve(&mut c.output_file);
+    resolve(&mut c.tokenizer);
+    resolve(&mut c.chat_template);
     if let Some(globs) = &mut c.exclude {
         for g in globs.iter_mut() {
             *g = l.exclude_pattern(g);

@@ -87,6 +87,13 @@ pub enum SetupError {
     /// `--moderation-provider`.
     #[error(transparent)]
     Provider(#[from] ProviderError),
+    /// `--tokenizer` / `--chat-template` that cannot be used (not a tokenizer, no template, a
+    /// template that does not parse).
+    #[error(transparent)]
+    Tokenizer(#[from] crate::tokens::hf::HfError),
+    /// `--chat-template` without a tokenizer to count with.
+    #[error("`--chat-template` needs `--tokenizer` (or a model whose tokenizer is in the local Hugging Face cache)")]
+    TemplateWithoutTokenizer,
     /// `--scores FILE` that cannot be imported.
     #[error("cannot use scores `{}`: {source}", .path.display())]
     Scores {
@@ -154,10 +161,19 @@ impl Setup {
             .clone()
             .unwrap_or_else(|| target.default_model().name.clone());
         // Tokenize only when a token rule or `stats` needs it.
-        let tokens = resolved
+        let mut tokens = resolved
             .as_ref()
             .filter(|_| stats || plan.uses_tokens())
             .and_then(|m| crate::tokens::Pricing::new(&target, m));
+        if let Some(p) = &mut tokens {
+            if let Some(counter) = hf_counter(s, &p.model, today)? {
+                p.counter = crate::targets::Counter::Hf(counter);
+            }
+            if let Some(n) = s.max_length {
+                p.model.context = n;
+                p.max_length = Some(n);
+            }
+        }
         let moderation = if stats {
             None
         } else {
@@ -182,6 +198,34 @@ impl Setup {
             file_level,
         })
     }
+}
+
+/// The open model's tokenizer and chat template: `--tokenizer`, else the model's
+/// `hf_tokenizer` when the local Hugging Face cache holds it (never the network); `None`: the
+/// target's count (an estimate for open models).
+fn hf_counter(
+    s: &Settings,
+    model: &crate::targets::Model,
+    today: crate::targets::Date,
+) -> Result<Option<&'static crate::tokens::hf::HfCounter>, SetupError> {
+    use crate::tokens::hf::{find_in_hf_cache, HfCounter};
+    let path = match (&s.tokenizer, &model.hf_tokenizer) {
+        (Some(p), _) => p.clone(),
+        (None, Some(repo)) => match find_in_hf_cache(repo) {
+            Some(dir) => dir,
+            None if s.chat_template.is_some() => return Err(SetupError::TemplateWithoutTokenizer),
+            None => return Ok(None),
+        },
+        (None, None) if s.chat_template.is_some() => {
+            return Err(SetupError::TemplateWithoutTokenizer)
+        }
+        (None, None) => return Ok(None),
+    };
+    Ok(Some(HfCounter::load_shared(
+        &path,
+        s.chat_template.as_deref(),
+        today,
+    )?))
 }
 
 /// The moderation check of a run: its profile and score sources, and the content gate of

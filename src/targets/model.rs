@@ -56,12 +56,31 @@ pub struct Model {
 }
 
 /// How a model's tokens are counted.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Counter {
     /// tiktoken's count, exactly what the service counts.
     Exact(Encoding),
     /// Characters of the example's text divided by this ratio, rounded up: an estimate.
     Estimate { chars_per_token: f64 },
+    /// The model's own Hugging Face tokenizer and chat template (`--tokenizer`): chat examples
+    /// are rendered and counted as `transformers` does (loaded once per process, hence
+    /// `'static`).
+    Hf(&'static crate::tokens::hf::HfCounter),
+}
+
+impl PartialEq for Counter {
+    fn eq(&self, other: &Counter) -> bool {
+        match (self, other) {
+            (Counter::Exact(a), Counter::Exact(b)) => a == b,
+            (
+                Counter::Estimate { chars_per_token: a },
+                Counter::Estimate { chars_per_token: b },
+            ) => a == b,
+            // One loaded tokenizer per process and files: the same counter is the same load.
+            (Counter::Hf(a), Counter::Hf(b)) => std::ptr::eq(*a, *b),
+            _ => false,
+        }
+    }
 }
 
 impl From<Encoding> for Counter {
@@ -79,11 +98,12 @@ impl Counter {
             Counter::Estimate { chars_per_token } => {
                 (text.chars().count() as f64 / chars_per_token).ceil() as u64
             }
+            Counter::Hf(h) => h.count_text(text),
         }
     }
 
     pub fn is_exact(self) -> bool {
-        matches!(self, Counter::Exact(_))
+        matches!(self, Counter::Exact(_) | Counter::Hf(_))
     }
 
     /// `o200k_base`, or `estimate (4 characters per token)`.
@@ -93,6 +113,7 @@ impl Counter {
             Counter::Estimate { chars_per_token } => {
                 format!("estimate ({chars_per_token} characters per token)")
             }
+            Counter::Hf(h) => format!("tokenizer {} + chat template", h.source),
         }
     }
 }

@@ -115,6 +115,8 @@ pub struct Pricing {
     pub default_epochs: Option<u32>,
     /// Where an estimate's ratio comes from, for estimated counts.
     pub estimate_source: Option<String>,
+    /// `--max-length N`: the trainer's limit, which `model.context` then holds.
+    pub max_length: Option<u32>,
 }
 
 /// What a file's training would cost, as far as it can be said.
@@ -148,6 +150,7 @@ impl Pricing {
             prices_date: target.prices_date.clone(),
             default_epochs: target.default_epochs,
             estimate_source: target.estimate.as_ref().map(|e| e.source.clone()),
+            max_length: None,
         })
     }
 
@@ -159,6 +162,7 @@ impl Pricing {
             prices_date: prices_date.to_owned(),
             default_epochs: None,
             estimate_source: None,
+            max_length: None,
         }
     }
 
@@ -245,6 +249,7 @@ impl Pricing {
         };
         let (approx, how) = match self.counter {
             Counter::Exact(_) => ("", String::new()),
+            Counter::Hf(h) => ("", format!(", counted with {}", h.source)),
             Counter::Estimate { chars_per_token } => (
                 "~",
                 format!(", estimated at {chars_per_token} characters per token"),

@@ -47,6 +47,12 @@
 //! text parts) — what the model learns to write; for prompt/completion, the completion; for
 //! Gemini, the text parts of `model` turns.
 //!
+//! With an open model's own tokenizer and chat template ([`Counter::Hf`], `--tokenizer`), a chat
+//! example (`messages`, optional `tools`) is not counted by a formula: it is rendered by the
+//! template and encoded, exactly as `transformers` does (see [`super::hf`]); assistant tokens
+//! are those whose first byte falls in an assistant message's content. Other shapes, and an
+//! example the template fails on, keep the formulas above with the model's tokenizer.
+//!
 //! Odd shapes never panic: whatever is missing or of the wrong type counts as nothing.
 
 use serde::Serialize;
@@ -78,6 +84,13 @@ pub fn count_example(counter: impl Into<Counter>, example: &Value) -> ExampleTok
     };
     let tok = |s: &str| encoding.count(s);
 
+    // An open model's own chat template renders a chat example exactly; a template that fails
+    // on it (T007) leaves the formula, with the model's tokenizer.
+    if let (Counter::Hf(h), Some(Value::Array(messages))) = (encoding, obj.get("messages")) {
+        if let Ok(r) = h.render(messages, obj.get("tools")) {
+            return h.count_render(&r, true);
+        }
+    }
     if let Some(messages) = obj.get("messages") {
         let mut out = count_messages(encoding, [messages]);
         out.total += count_definitions(encoding, obj);

@@ -8,10 +8,14 @@
 //! - [`cost`](mod@cost): billed tokens, the service's default-epochs rule, the cost estimate and the
 //!   per-file totals that go into the JSON report.
 //! - [`distribution`]: min / p10 / median / p90 / max and a terminal histogram.
+//! - [`hf`]: open models' exact counts — a Hugging Face `tokenizer.json` and the model's chat
+//!   template, rendered as `transformers`' `apply_chat_template` does — and where `max_length`
+//!   cuts an example.
 
 pub mod cost;
 pub mod distribution;
 pub mod example;
+pub mod hf;
 
 pub use cost::{billed, cost, epochs, estimated_cost, format_usd, Cost, FileTokens, Pricing};
 pub use distribution::{histogram, Distribution};

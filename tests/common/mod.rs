@@ -33,6 +33,8 @@ pub fn command(dir: &Path, cache: &Path) -> Command {
         .env_remove("OPENAI_BASE_URL")
         .env_remove("CONTENT_SAFETY_KEY")
         .env_remove("CONTENT_SAFETY_ENDPOINT")
+        // A model's Hugging Face tokenizer is looked up in the local cache: never the user's.
+        .env("HF_HUB_CACHE", cache.join("no-hugging-face-cache"))
         .stdin(Stdio::null());
     c
 }

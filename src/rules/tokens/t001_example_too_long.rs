@@ -17,13 +17,24 @@
 //! ```jsonl
 //! {"messages": [{"role": "user", "content": "Summarize: <a 20,000-character report>"}, {"role": "assistant", "content": "The report finds…"}]}
 //! ```
+//!
+//! With an open model's own tokenizer (`--tokenizer`, or the model's tokenizer found in the
+//! local Hugging Face cache), the example is rendered with the model's chat template and
+//! counted exactly, and the finding says where the cut falls: it points at the character of
+//! the message's `content` where the first dropped token starts (exact column, through the
+//! string's escapes), names the message (`in `messages[2]` (`assistant`) at character 57 of its
+//! content`, or `before the content of `messages[2]`` when the cut falls in the template's framing
+//! between messages) and how many of the example's assistant tokens are kept. When none are,
+//! T006 reports the example as an error too.
 //! ## Configuration
 //! `--model NAME` (or `model` in the config) selects the context and tokenizer; models added in
-//! the config's models table bring their own `context`.
+//! the config's models table bring their own `context`. `--max-length N` (config `max-length`)
+//! is the trainer's limit (TRL's `max_length`) and replaces the model's context.
 
 use crate::diagnostic::{Finding, Target};
 use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 use crate::tokens::thousands;
+
 
 pub static RULE: RuleDef = RuleDef {
     example: Some(check),
@@ -40,16 +51,61 @@ fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
     let Some((tokens, model)) = ex.tokens else {
         return;
     };
-    if excess(tokens, model.context).is_some() {
-        out.push(
-            Finding::new(
-                &RULE.meta,
-                Target::Line,
-                message(tokens, model.context, &model.name),
-            )
-            .help(help(tokens, model.context)),
-        );
+    if excess(tokens, model.context).is_none() {
+        return;
     }
+    let limit = Limit {
+        tokens: model.context,
+        model: &model.name,
+        max_length: ex.max_length.is_some(),
+    };
+    let finding = match ex.cut() {
+        Some(cut) => {
+            let at = super::cut_at(ex, cut);
+            Finding::new(&RULE.meta, at.target, cut_message(&limit, cut, &at.place))
+                .help(help(tokens, model.context))
+        }
+        None => Finding::new(&RULE.meta, Target::Line, limit.message(tokens))
+            .help(help(tokens, model.context)),
+    };
+    out.push(finding);
+}
+
+/// The limit an example is judged by: the model's context, or the trainer's `--max-length`.
+pub struct Limit<'a> {
+    pub tokens: u32,
+    pub model: &'a str,
+    pub max_length: bool,
+}
+
+impl Limit<'_> {
+    /// `example has `5,000` tokens, `904` over …; … truncates it from the end`.
+    fn message(&self, tokens: u64) -> String {
+        if self.max_length {
+            let over = tokens.saturating_sub(u64::from(self.tokens));
+            format!(
+                "example has `{}` tokens, `{}` over the max length of `{}` tokens; the trainer \
+                 truncates it from the end",
+                thousands(tokens),
+                thousands(over),
+                thousands(u64::from(self.tokens)),
+            )
+        } else {
+            message(tokens, self.tokens, self.model)
+        }
+    }
+}
+
+/// The message when the open model's tokenizer says where the cut falls: `example has `5,000`
+/// tokens, `904` over …; the cut falls in `messages[2]` (`assistant`) at character 57 of
+/// its content: `12` of `340` assistant tokens are kept`.
+pub fn cut_message(limit: &Limit<'_>, cut: &crate::tokens::hf::Cut, place: &str) -> String {
+    format!(
+        "{}; the cut falls {place}: `{}` of `{}` assistant tokens are kept",
+        limit.message(cut.total),
+        thousands(cut.assistant_kept),
+        thousands(cut.assistant_total),
+    )
 }
 
 /// How many tokens `tokens` is over `context`, or `None` if it fits.
