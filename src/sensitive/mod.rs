@@ -23,6 +23,7 @@ mod prefilter;
 mod profile;
 mod redact;
 mod scanner;
+mod secrets;
 mod texts;
 mod validators;
 
@@ -48,6 +49,8 @@ pub struct MessageText<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Secret,
+    /// A credential published as an example (`AKIAIOSFODNN7EXAMPLE`): S011, an info.
+    ExampleSecret,
     EmailAddress,
     PhoneNumber,
     PaymentCard,
@@ -71,6 +74,7 @@ impl Kind {
             "S007" => Kind::SpecialToken,
             "S008" => Kind::StreetAddress,
             "S009" => Kind::BirthDate,
+            "S011" => Kind::ExampleSecret,
             _ => return None,
         })
     }
@@ -78,14 +82,16 @@ impl Kind {
     /// Which kind wins when two hits overlap: a secret over anything, a card over a phone, …
     fn rank(self) -> u8 {
         match self {
-            Kind::Secret => 0,
-            Kind::SpecialToken => 1,
-            Kind::PaymentCard => 2,
-            Kind::NationalId => 3,
-            Kind::EmailAddress => 4,
-            Kind::PhoneNumber => 5,
-            Kind::StreetAddress => 6,
-            Kind::BirthDate => 7,
+            // A published example key is also a match of its provider's pattern: it says which.
+            Kind::ExampleSecret => 0,
+            Kind::Secret => 1,
+            Kind::SpecialToken => 2,
+            Kind::PaymentCard => 3,
+            Kind::NationalId => 4,
+            Kind::EmailAddress => 5,
+            Kind::PhoneNumber => 6,
+            Kind::StreetAddress => 7,
+            Kind::BirthDate => 8,
         }
     }
 }
@@ -136,7 +142,7 @@ pub enum ScannerError {
     #[error("sensitive patterns: unknown fact kind `{kind}`")]
     UnknownAttributeKind { kind: String },
     #[error(
-        "sensitive patterns: pattern `{id}`: code `{code}` is not one of S001–S005, S007–S009"
+        "sensitive patterns: pattern `{id}`: code `{code}` is not one of S001–S005, S007–S009, S011"
     )]
     UnknownCode { id: String, code: String },
     /// `what` names the regex: `pattern `ID``, `allow-regex`, ….

@@ -44,6 +44,10 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
         "s009_birth_date.toml",
         include_str!("../../rules/sensitive/s009_birth_date.toml"),
     ),
+    (
+        "s011_example_secret.toml",
+        include_str!("../../rules/sensitive/s011_example_secret.toml"),
+    ),
 ];
 
 /// One `[[pattern]]`: a regex reported under an S code. Also the shape of user additions

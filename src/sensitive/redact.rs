@@ -2,6 +2,8 @@
 
 /// Known credential prefixes, kept visible so the reader knows what leaked.
 const PREFIXES: &[&str] = &[
+    "sk-ant-api03-",
+    "sk-ant-admin01-",
     "sk-proj-",
     "sk-svcacct-",
     "sk-admin-",
@@ -27,6 +29,24 @@ const PREFIXES: &[&str] = &[
     "ACCA",
     "AIza",
     "eyJ",
+    "glrt-",
+    "gldt-",
+    "glptt-",
+    "xoxe.xoxp-",
+    "xoxe.xoxb-",
+    "xapp-",
+    "https://hooks.slack.com/",
+    "https://discord.com/api/webhooks/",
+    "hf_",
+    "api_org_",
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "rk_test_",
+    "npm_",
+    "pypi-",
+    "SG.",
+    "A3T",
 ];
 
 /// Redacts a secret: its known prefix, four characters, `…`, the last two characters

@@ -16,6 +16,12 @@ pub enum Validator {
     JpPhone,
     JpAddress,
     Date,
+    /// Credential structure (`src/sensitive/secrets.rs`).
+    Token,
+    GitHub,
+    Jwt,
+    PrivateKey,
+    AwsKeyId,
 }
 
 impl Validator {
@@ -30,6 +36,11 @@ impl Validator {
             "jp-phone" => Validator::JpPhone,
             "jp-address" => Validator::JpAddress,
             "date" => Validator::Date,
+            "token" => Validator::Token,
+            "github" => Validator::GitHub,
+            "jwt" => Validator::Jwt,
+            "private-key" => Validator::PrivateKey,
+            "aws-key-id" => Validator::AwsKeyId,
             _ => return None,
         })
     }
@@ -48,6 +59,11 @@ impl Validator {
             Validator::JpPhone => digits(m).len() == 10,
             Validator::JpAddress => jp_address_end(&text[range.end..]),
             Validator::Date => date(m),
+            Validator::Token => super::secrets::token(m),
+            Validator::GitHub => super::secrets::github(m),
+            Validator::Jwt => super::secrets::jwt(m),
+            Validator::PrivateKey => super::secrets::private_key(m),
+            Validator::AwsKeyId => super::secrets::aws_key_id(m),
         }
     }
 }

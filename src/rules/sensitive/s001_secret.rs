@@ -22,7 +22,7 @@ use crate::diagnostic::Finding;
 use crate::sensitive::Kind;
 use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub static RULE: RuleDef = RuleDef {
+pub static RULE: RuleDef = super::redacting(RuleDef {
     example: Some(check),
     ..RuleDef::new(RuleMeta {
         rule: Rule::S001,
@@ -30,7 +30,7 @@ pub static RULE: RuleDef = RuleDef {
         severity: Severity::Error,
         summary: "A credential (API key, token, private key) in message text",
     })
-};
+});
 
 /// `` OpenAI API key `sk-proj-A1b2…t0` `` — `redacted` must already be redacted.
 fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {

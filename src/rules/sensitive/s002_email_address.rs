@@ -17,7 +17,7 @@ use crate::diagnostic::Finding;
 use crate::sensitive::Kind;
 use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub static RULE: RuleDef = RuleDef {
+pub static RULE: RuleDef = super::redacting(RuleDef {
     example: Some(check),
     ..RuleDef::new(RuleMeta {
         rule: Rule::S002,
@@ -25,7 +25,7 @@ pub static RULE: RuleDef = RuleDef {
         severity: Severity::Warning,
         summary: "An e-mail address in message text",
     })
-};
+});
 
 /// `` e-mail address `maria@northwind-mail.com` ``
 fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {

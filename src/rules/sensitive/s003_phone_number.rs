@@ -18,7 +18,7 @@ use crate::diagnostic::Finding;
 use crate::sensitive::Kind;
 use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub static RULE: RuleDef = RuleDef {
+pub static RULE: RuleDef = super::redacting(RuleDef {
     example: Some(check),
     ..RuleDef::new(RuleMeta {
         rule: Rule::S003,
@@ -26,7 +26,7 @@ pub static RULE: RuleDef = RuleDef {
         severity: Severity::Warning,
         summary: "A phone number in message text",
     })
-};
+});
 
 /// `` phone number `090-3812-4471` ``
 fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {

@@ -20,7 +20,7 @@ use crate::diagnostic::Finding;
 use crate::sensitive::Kind;
 use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub static RULE: RuleDef = RuleDef {
+pub static RULE: RuleDef = super::redacting(RuleDef {
     example: Some(check),
     ..RuleDef::new(RuleMeta {
         rule: Rule::S004,
@@ -28,7 +28,7 @@ pub static RULE: RuleDef = RuleDef {
         severity: Severity::Warning,
         summary: "A payment card number (passes the Luhn check) in message text",
     })
-};
+});
 
 /// `` payment card number `•••• •••• •••• 6467` `` — `masked` must already be masked.
 fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {

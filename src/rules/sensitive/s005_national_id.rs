@@ -18,7 +18,7 @@ use crate::diagnostic::Finding;
 use crate::sensitive::Kind;
 use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub static RULE: RuleDef = RuleDef {
+pub static RULE: RuleDef = super::redacting(RuleDef {
     example: Some(check),
     ..RuleDef::new(RuleMeta {
         rule: Rule::S005,
@@ -26,7 +26,7 @@ pub static RULE: RuleDef = RuleDef {
         severity: Severity::Warning,
         summary: "A national identifier (US SSN, Japanese My Number) in message text",
     })
-};
+});
 
 /// `` US Social Security number `•••-••-1234` `` — `masked` must already be masked.
 fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
