@@ -8,19 +8,32 @@
 
 use base64::Engine as _;
 
-/// Words that make a key a placeholder wherever they appear in it (any case). Random keys of
-/// 20+ base62 characters contain one of them about once in 10⁵.
-const PLACEHOLDER_WORDS: &[&str] = &[
-    "your", "here", "example", "placeholder", "xxxx", "token", "dummy", "redacted", "insert",
-    "replace", "sample", "secret", "abcdef", "123456",
-];
+/// Words that make a key a placeholder (any case) when they stand as a word in it
+/// (`sk-your-key-here`, `YOUR_TOKEN_HERE`): inside random characters they are chance (a random
+/// 95-character body holds `your` about once in 10⁴).
+const PLACEHOLDER_WORDS: &[&str] = &["your", "here", "example", "placeholder", "dummy", "redacted"];
 
-/// The body of a token reads like a placeholder: a placeholder word, a run of five identical
-/// characters, or fewer than 6 distinct characters (a random 20-character hex body has ~11).
+/// Runs that make a key a placeholder wherever they appear.
+const PLACEHOLDER_RUNS: &[&str] = &["xxxx", "abcdef", "123456"];
+
+/// The body of a token reads like a placeholder: a placeholder word or run, a run of five
+/// identical characters, or fewer than 6 distinct characters (a random 20-character hex body
+/// has ~11).
 pub fn is_placeholder(body: &str) -> bool {
     let lower = body.to_ascii_lowercase();
-    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+    if PLACEHOLDER_RUNS.iter().any(|w| lower.contains(w)) {
         return true;
+    }
+    let b = lower.as_bytes();
+    for w in PLACEHOLDER_WORDS {
+        for (at, _) in lower.match_indices(w) {
+            let end = at + w.len();
+            let before = at == 0 || !b[at - 1].is_ascii_alphanumeric();
+            let after = end == b.len() || !b[end].is_ascii_alphanumeric();
+            if before && after {
+                return true;
+            }
+        }
     }
     let mut run = 0;
     let mut prev = None;
