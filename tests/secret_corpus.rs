@@ -393,3 +393,61 @@ fn secret_corpus_recall_and_precision() {
     }
     assert!(wrong_spans.is_empty(), "{wrong_spans:#?}");
 }
+
+/// Zero S001 findings on real benign code and documentation: the source, tests and docs of three
+/// MIT/Apache crates (`benign/`, see its `PROVENANCE.md`) — base64 test vectors, hash test
+/// vectors, URLs with credentials-like parts — cut into 40-line chat messages.
+#[test]
+fn no_secret_in_benign_code() {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+        entries.sort_by_key(|e| e.path());
+        for e in entries {
+            let p = e.path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if p
+                .extension()
+                .is_some_and(|x| x == "rs" || x == "md" || x == "toml")
+            {
+                out.push(p);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    files(std::path::Path::new(&format!("{DIR}/benign")), &mut paths);
+    let mut jsonl = String::new();
+    let mut origin = Vec::new();
+    let mut lines = 0;
+    for p in &paths {
+        let text = std::fs::read_to_string(p).unwrap();
+        let all: Vec<&str> = text.lines().collect();
+        lines += all.len();
+        for (k, chunk) in all.chunks(40).enumerate() {
+            let ex = serde_json::json!({"messages": [
+                {"role": "user", "content": format!("Explain this file:\n{}", chunk.join("\n"))},
+                {"role": "assistant", "content": "It is part of a Rust crate."},
+            ]});
+            jsonl.push_str(&ex.to_string());
+            jsonl.push('\n');
+            origin.push(format!("{}:{}", p.display(), k * 40 + 1));
+        }
+    }
+    let opts = Options::rules_only(
+        [Rule::S001].into_iter().collect(),
+        Default::default(),
+        DatasetLimits::NONE,
+    );
+    let report = check_reader("benign".into(), jsonl.as_bytes(), &opts).unwrap();
+    let found: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let line = d.location.map_or(0, |l| l.line as usize);
+            format!("{} {}", origin[line.saturating_sub(1)], d.message)
+        })
+        .collect();
+    println!("{} files, {lines} lines, {} examples: {} S001", paths.len(), origin.len(), found.len());
+    assert!(lines > 15_000, "{lines}");
+    assert!(found.is_empty(), "{found:#?}");
+}
