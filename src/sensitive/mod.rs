@@ -32,7 +32,9 @@ use std::sync::Arc;
 
 pub use patterns::PatternDef;
 pub use profile::{Fact, FactKind, ProfileAccumulator, ProfileFinding};
-pub use redact::{mask_digits, mask_secrets, redact_secret};
+pub use redact::{
+    mask_digits, mask_secrets, mask_secrets_in_raw, redact_secret, secret_ranges_in_raw,
+};
 pub use scanner::{Scanner, ScannerOptions};
 pub use texts::{line_texts, message_texts, LineText, TextPointer};
 
