@@ -8,7 +8,7 @@ include!(concat!(env!("OUT_DIR"), "/rule_modules_sensitive.rs"));
 use crate::diagnostic::{Edit, Finding, Fix, RuleMeta, Target};
 use crate::escapes::EscapeMap;
 use crate::json::{locate, Pointer};
-use crate::rules::{ExampleCtx, RuleDef};
+use crate::rules::{ExampleCtx, Rule, RuleDef};
 use crate::sensitive::{mask_digits, redact_secret, Kind, SensitiveMatch};
 
 /// The rule that reports a kind of match.
@@ -126,19 +126,24 @@ const REDACT_MESSAGE: &str = "replace the value with a typed placeholder";
 /// typed placeholder ([`placeholder`]) inside its JSON string. A rule opts in by wrapping its
 /// definition: `pub static RULE: RuleDef = super::redacting(RuleDef { … });`.
 pub const fn redacting(def: RuleDef) -> RuleDef {
+    let fixed: fn(u64) -> String = match def.meta.rule {
+        Rule::S001 => |n| replaced(n, "secret", "secrets", "typed placeholders"),
+        Rule::S002 => |n| replaced(n, "e-mail address", "e-mail addresses", "`<EMAIL>`"),
+        Rule::S003 => |n| replaced(n, "phone number", "phone numbers", "`<PHONE>`"),
+        Rule::S004 => |n| replaced(n, "card number", "card numbers", "`<CARD_NUMBER>`"),
+        Rule::S005 => |n| replaced(n, "national ID", "national IDs", "`<NATIONAL_ID>`"),
+        _ => |n| replaced(n, "value", "values", "placeholders"),
+    };
     RuleDef {
-        fixed: Some(redacted),
+        fixed: Some(fixed),
         unsafe_fix: true,
         ..def
     }
 }
 
-fn redacted(n: u64) -> String {
-    if n == 1 {
-        "replaced 1 value with a placeholder".to_string()
-    } else {
-        format!("replaced {n} values with placeholders")
-    }
+/// `replaced 2 secrets with typed placeholders`.
+fn replaced(n: u64, one: &str, many: &str, with: &str) -> String {
+    format!("replaced {n} {} with {with}", if n == 1 { one } else { many })
 }
 
 /// The placeholder a match is replaced with: for a secret, its label in upper snake case
