@@ -9,6 +9,8 @@
 //! ```jsonl
 //! {"messages": [{"role": "user", "content": "Who handles refunds?"}, {"role": "assistant", "content": "Write to maria.gonzalez@northwind-mail.com, she handles refunds."}]}
 //! ```
+//! ## Fix
+//! Unsafe (`--fix --unsafe-fixes`): the address becomes `<EMAIL>` inside its JSON string.
 //! ## Configuration
 //! Allow-list addresses or domains with `allow` / `allow-regex` in the `sensitive` section of the
 //! configuration.

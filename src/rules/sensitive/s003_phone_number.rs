@@ -10,6 +10,8 @@
 //! ```jsonl
 //! {"messages": [{"role": "user", "content": "担当者の連絡先は？"}, {"role": "assistant", "content": "山本さんの携帯は090-3812-4471です。"}]}
 //! ```
+//! ## Fix
+//! Unsafe (`--fix --unsafe-fixes`): the number becomes `<PHONE>` inside its JSON string.
 //! ## Configuration
 //! Allow-list numbers (e.g. a company's public switchboard) with `allow` in the `sensitive`
 //! section of the configuration.

@@ -13,6 +13,8 @@
 //! ```jsonl
 //! {"messages": [{"role": "user", "content": "Pay with my card 4539 1488 0343 6467, exp 04/27."}, {"role": "assistant", "content": "Done, the order is paid."}]}
 //! ```
+//! ## Fix
+//! Unsafe (`--fix --unsafe-fixes`): the card number becomes `<CARD_NUMBER>` inside its JSON string.
 //! ## Configuration
 //! None.
 

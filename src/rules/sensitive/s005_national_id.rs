@@ -11,6 +11,8 @@
 //! ```jsonl
 //! {"messages": [{"role": "user", "content": "Fill in the form for me. SSN 536-22-1234."}, {"role": "assistant", "content": "I filled in the form."}]}
 //! ```
+//! ## Fix
+//! Unsafe (`--fix --unsafe-fixes`): the ID becomes `<NATIONAL_ID>` inside its JSON string.
 //! ## Configuration
 //! None.
 
