@@ -70,7 +70,14 @@ fn redaction_replaces_each_value_with_its_placeholder() {
     let o = run(
         dir.path(),
         cache.path(),
-        &["check", "t.jsonl", "--select", RULES, "--fix", "--unsafe-fixes"],
+        &[
+            "check",
+            "t.jsonl",
+            "--select",
+            RULES,
+            "--fix",
+            "--unsafe-fixes",
+        ],
     );
     assert_no_secret("stdout", &stdout(&o));
     assert_no_secret("stderr", &stderr(&o));
@@ -93,7 +100,11 @@ fn redaction_replaces_each_value_with_its_placeholder() {
     );
     // The escaped token is replaced whole, the quote escapes around it kept.
     assert_eq!(content(1), "token \"<GITHUB_TOKEN>\" ok?");
-    assert!(lines[1].contains(r#"token \"<GITHUB_TOKEN>\" ok?"#), "{}", lines[1]);
+    assert!(
+        lines[1].contains(r#"token \"<GITHUB_TOKEN>\" ok?"#),
+        "{}",
+        lines[1]
+    );
     assert_eq!(
         content(2),
         "aws_access_key_id = <AWS_ACCESS_KEY_ID>\naws_secret_access_key = <AWS_SECRET_ACCESS_KEY>"
@@ -123,7 +134,14 @@ fn redaction_replaces_each_value_with_its_placeholder() {
     let again = run(
         dir.path(),
         cache.path(),
-        &["check", "t.jsonl", "--select", RULES, "--fix", "--unsafe-fixes"],
+        &[
+            "check",
+            "t.jsonl",
+            "--select",
+            RULES,
+            "--fix",
+            "--unsafe-fixes",
+        ],
     );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("t.jsonl")).unwrap(),
@@ -173,7 +191,12 @@ fn dry_run_diff_masks_secrets() {
     assert_no_secret("the dry-run diff", &out);
     assert_no_secret("the dry-run's stderr", &stderr(&o));
     assert!(out.contains("+{\"messages\": [{\"role\": \"user\", \"content\": \"My key <OPENAI_API_KEY> fails; mail <EMAIL>\""), "{out}");
-    assert!(out.contains("-{\"messages\": [{\"role\": \"user\", \"content\": \"My key sk-proj-pTyG…fX fails"), "{out}");
+    assert!(
+        out.contains(
+            "-{\"messages\": [{\"role\": \"user\", \"content\": \"My key sk-proj-pTyG…fX fails"
+        ),
+        "{out}"
+    );
     // The escaped token's `-` line shows its redacted form, not the escapes.
     assert!(out.contains(r#"token \"ghp_\u00…En\" ok?"#), "{out}");
     assert_eq!(
@@ -203,7 +226,14 @@ fn no_output_format_shows_a_secret() {
     let o = run(
         dir.path(),
         cache.path(),
-        &["check", "t.jsonl", "--output-format", "json", "--select", "S001"],
+        &[
+            "check",
+            "t.jsonl",
+            "--output-format",
+            "json",
+            "--select",
+            "S001",
+        ],
     );
     assert!(stdout(&o).contains("<OPENAI_API_KEY>"), "{}", stdout(&o));
     for entry in walk(cache.path()) {

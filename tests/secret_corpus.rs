@@ -236,12 +236,17 @@ fn secret_corpus_recall_and_precision() {
         let spans = &expected[i].1;
         let mut matched = vec![false; s.secrets.len()];
         for (code, range, message) in &found[i] {
-            let hit = s.secrets.iter().enumerate().position(|(k, (label, family, _))| {
-                !matched[k]
-                    && label == code
-                    && spans[k] == *range
-                    && (code != "S001" || message.starts_with(&format!("{} `", provider(family))))
-            });
+            let hit = s
+                .secrets
+                .iter()
+                .enumerate()
+                .position(|(k, (label, family, _))| {
+                    !matched[k]
+                        && label == code
+                        && spans[k] == *range
+                        && (code != "S001"
+                            || message.starts_with(&format!("{} `", provider(family))))
+                });
             let c = per_code.entry(code.clone()).or_default();
             match hit {
                 Some(k) => {
@@ -343,7 +348,11 @@ fn secret_corpus_recall_and_precision() {
                 .flat_map(|s| &s.secrets)
                 .filter(|(label, _, _)| label == "S001")
                 .count(),
-            samples.iter().filter(of_file).filter(|s| s.secrets.is_empty()).count(),
+            samples
+                .iter()
+                .filter(of_file)
+                .filter(|s| s.secrets.is_empty())
+                .count(),
             pct(sc.recall()),
             pct(sc.precision())
         ));
@@ -369,7 +378,11 @@ fn secret_corpus_recall_and_precision() {
 
     for (code, sc) in &per_code {
         assert!(sc.recall() >= 0.95, "{code} recall {}", pct(sc.recall()));
-        assert!(sc.precision() >= 0.95, "{code} precision {}", pct(sc.precision()));
+        assert!(
+            sc.precision() >= 0.95,
+            "{code} precision {}",
+            pct(sc.precision())
+        );
     }
     for (family, sc) in &per_family {
         assert!(
@@ -386,7 +399,10 @@ fn secret_corpus_recall_and_precision() {
         for span in &expected[i].1 {
             for (code, range, _) in &found[i] {
                 if range.start < span.end && span.start < range.end && range != span {
-                    wrong_spans.push(format!("{}:{} {code} {range:?} != {span:?}", s.file, s.line));
+                    wrong_spans.push(format!(
+                        "{}:{} {code} {range:?} != {span:?}",
+                        s.file, s.line
+                    ));
                 }
             }
         }
@@ -447,7 +463,12 @@ fn no_secret_in_benign_code() {
             format!("{} {}", origin[line.saturating_sub(1)], d.message)
         })
         .collect();
-    println!("{} files, {lines} lines, {} examples: {} S001", paths.len(), origin.len(), found.len());
+    println!(
+        "{} files, {lines} lines, {} examples: {} S001",
+        paths.len(),
+        origin.len(),
+        found.len()
+    );
     assert!(lines > 15_000, "{lines}");
     assert!(found.is_empty(), "{found:#?}");
 }

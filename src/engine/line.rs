@@ -191,13 +191,7 @@ pub fn position_findings(
         let location = columns.location(&range, line, text_offset);
         let secrets = secrets.get_or_init(|| crate::sensitive::secret_ranges_in_raw(text));
         out.push(positioned(
-            f,
-            text,
-            range,
-            pointer,
-            location,
-            line_start,
-            secrets,
+            f, text, range, pointer, location, line_start, secrets,
         ));
     }
 }

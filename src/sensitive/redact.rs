@@ -226,7 +226,10 @@ mod tests {
         let raw = r#"{"content": "key sk-proj-\u0041b1C2d3E4f5G6h7I8j9K0l1M2n3 and \"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\""}"#;
         let masked = mask_secrets_in_raw(raw);
         assert!(!masked.contains("b1C2d3E4f5G6h7I8j9K0l1M2n3"), "{masked}");
-        assert!(!masked.contains("NxSIvPZZ63fFKcZjR4I0b3jRtaWr4Y04VKEn"), "{masked}");
+        assert!(
+            !masked.contains("NxSIvPZZ63fFKcZjR4I0b3jRtaWr4Y04VKEn"),
+            "{masked}"
+        );
         assert_eq!(secret_ranges_in_raw(raw).len(), 2);
         assert_eq!(mask_secrets_in_raw("no secret"), "no secret");
     }

@@ -11,7 +11,14 @@ use base64::Engine as _;
 /// Words that make a key a placeholder (any case) when they stand as a word in it
 /// (`sk-your-key-here`, `YOUR_TOKEN_HERE`): inside random characters they are chance (a random
 /// 95-character body holds `your` about once in 10⁴).
-const PLACEHOLDER_WORDS: &[&str] = &["your", "here", "example", "placeholder", "dummy", "redacted"];
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "your",
+    "here",
+    "example",
+    "placeholder",
+    "dummy",
+    "redacted",
+];
 
 /// Runs that make a key a placeholder wherever they appear.
 const PLACEHOLDER_RUNS: &[&str] = &["xxxx", "abcdef", "123456"];
@@ -106,7 +113,9 @@ fn strip_prefix(m: &str) -> &str {
 /// `github_pat_…`) have no published checksum: they are checked as random tokens.
 pub fn github(m: &str) -> bool {
     let bytes = m.as_bytes();
-    if bytes.len() == 40 && m.is_char_boundary(4) && m[4..].bytes().all(|b| b.is_ascii_alphanumeric())
+    if bytes.len() == 40
+        && m.is_char_boundary(4)
+        && m[4..].bytes().all(|b| b.is_ascii_alphanumeric())
     {
         return base62_crc32(&m[4..34]) == m[34..];
     }
@@ -242,7 +251,9 @@ mod tests {
         // Unsecured: empty signature.
         assert!(jwt("eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjMifQ."));
         // gitleaks' sample whose header is not JSON.
-        assert!(!jwt("eyJhbGciOieeeiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.a_5icKBDo-8EjUlrfvz2k2k"));
+        assert!(!jwt(
+            "eyJhbGciOieeeiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.a_5icKBDo-8EjUlrfvz2k2k"
+        ));
     }
 
     #[test]

@@ -143,7 +143,10 @@ pub const fn redacting(def: RuleDef) -> RuleDef {
 
 /// `replaced 2 secrets with typed placeholders`.
 fn replaced(n: u64, one: &str, many: &str, with: &str) -> String {
-    format!("replaced {n} {} with {with}", if n == 1 { one } else { many })
+    format!(
+        "replaced {n} {} with {with}",
+        if n == 1 { one } else { many }
+    )
 }
 
 /// The placeholder a match is replaced with: for a secret, its label in upper snake case
@@ -186,9 +189,15 @@ mod tests {
 
     #[test]
     fn placeholders_are_typed() {
-        assert_eq!(placeholder(Kind::Secret, "OpenAI API key"), "<OPENAI_API_KEY>");
+        assert_eq!(
+            placeholder(Kind::Secret, "OpenAI API key"),
+            "<OPENAI_API_KEY>"
+        );
         assert_eq!(placeholder(Kind::Secret, "GitHub token"), "<GITHUB_TOKEN>");
-        assert_eq!(placeholder(Kind::Secret, "Slack webhook URL"), "<SLACK_WEBHOOK_URL>");
+        assert_eq!(
+            placeholder(Kind::Secret, "Slack webhook URL"),
+            "<SLACK_WEBHOOK_URL>"
+        );
         assert_eq!(placeholder(Kind::Secret, "—"), "<SECRET>");
         assert_eq!(placeholder(Kind::EmailAddress, "e-mail"), "<EMAIL>");
         assert_eq!(placeholder(Kind::PaymentCard, "card"), "<CARD_NUMBER>");
