@@ -14,7 +14,7 @@ fn main() {
 
 /// The rule families in catalog order: the order of `ftlint rules`, of the `Rule` enum and of
 /// SARIF's `rules[]`. A new family is one line here; a new rule is only a file.
-const FAMILIES: [&str; 12] = [
+const FAMILIES: [&str; 15] = [
     "jsonl",
     "chat",
     "preference",
@@ -22,6 +22,9 @@ const FAMILIES: [&str; 12] = [
     "completion",
     "gemini",
     "bedrock",
+    "trl",
+    "sharegpt",
+    "alpaca",
     "tokens",
     "dataset",
     "sensitive",

@@ -34,6 +34,26 @@ pub enum Format {
     #[serde(rename = "bedrock-conversation")]
     #[value(name = "bedrock-conversation")]
     BedrockConversation,
+    /// Hugging Face TRL language modeling, standard: `{"text": "..."}` (trained on all of it).
+    Text,
+    /// TRL prompt-completion, conversational: `prompt` and `completion` as lists of messages.
+    #[serde(rename = "conversational-completion")]
+    #[value(name = "conversational-completion")]
+    ConversationalCompletion,
+    /// TRL preference: `chosen` and `rejected` (strings or message lists), with an optional
+    /// `prompt` (explicit) or none (implicit, inside both).
+    #[serde(rename = "chosen-rejected")]
+    #[value(name = "chosen-rejected")]
+    ChosenRejected,
+    /// TRL unpaired preference (KTO, BCO): `prompt`, `completion` and a boolean `label`.
+    #[serde(rename = "unpaired-preference")]
+    #[value(name = "unpaired-preference")]
+    UnpairedPreference,
+    /// ShareGPT as LLaMA-Factory reads it: `conversations` of `{from, value}`, `system`, `tools`
+    /// (or Axolotl's `{role, content}` variant).
+    Sharegpt,
+    /// Alpaca as LLaMA-Factory reads it: `instruction`, `input`, `output`, `system`, `history`.
+    Alpaca,
 }
 
 impl Format {
@@ -45,8 +65,30 @@ impl Format {
             Format::Rft => "rft",
             Format::Gemini => "gemini",
             Format::BedrockConversation => "bedrock-conversation",
+            Format::Text => "text",
+            Format::ConversationalCompletion => "conversational-completion",
+            Format::ChosenRejected => "chosen-rejected",
+            Format::UnpairedPreference => "unpaired-preference",
+            Format::Sharegpt => "sharegpt",
+            Format::Alpaca => "alpaca",
         }
     }
+
+    /// Every format, in the order `--format` lists them.
+    pub const ALL: [Format; 12] = [
+        Format::Chat,
+        Format::Completion,
+        Format::Preference,
+        Format::Rft,
+        Format::Gemini,
+        Format::BedrockConversation,
+        Format::Text,
+        Format::ConversationalCompletion,
+        Format::ChosenRejected,
+        Format::UnpairedPreference,
+        Format::Sharegpt,
+        Format::Alpaca,
+    ];
 }
 
 impl fmt::Display for Format {
@@ -74,6 +116,9 @@ pub fn for_target(detected: Format, accepts: impl Fn(Format) -> bool) -> Format 
     }
     let siblings: &[Format] = match detected {
         Format::Chat => &[Format::BedrockConversation],
+        // `prompt`, `completion` and a `label`: TRL's unpaired preference where the target
+        // takes it, else prompt/completion data with one key too many (L002).
+        Format::UnpairedPreference => &[Format::Completion],
         _ => &[],
     };
     siblings
@@ -83,12 +128,18 @@ pub fn for_target(detected: Format, accepts: impl Fn(Format) -> bool) -> Format 
         .unwrap_or(detected)
 }
 
-/// Which format a line looks like, from its keys alone (values are the rules' business).
+/// Which format a line looks like, from its keys alone (values are the rules' business, but
+/// for one: TRL's `prompt`/`completion` are a conversational record when either is a list).
 /// `None` when no format's signature key is present; such a line is checked as chat, the
 /// default, so the user hears which key is missing.
 pub fn detect(obj: &Map<String, Value>) -> Option<Format> {
     if is_bedrock(obj) {
         return Some(Format::BedrockConversation);
+    }
+    // ShareGPT's turns are its own key; a ShareGPT preference record (LLaMA-Factory's ranking
+    // data) adds `chosen`/`rejected` to them.
+    if obj.contains_key("conversations") {
+        return Some(Format::Sharegpt);
     }
     // The outputs are preference's alone; `input` is too, unless `messages` says chat (a chat
     // line with a stray `input` key is a C002, not a different format).
@@ -101,13 +152,39 @@ pub fn detect(obj: &Map<String, Value>) -> Option<Format> {
         // the generic words (`prompt`, `completion`, `input`) that a Gemini line carrying stray
         // metadata may hold: that line is a G002, not prompt/completion data.
         Some(Format::Gemini)
+    } else if ["instruction", "output", "history"]
+        .iter()
+        .any(|k| obj.contains_key(*k))
+    {
+        // Alpaca: before `input`, which it shares with OpenAI's preference input (an Alpaca
+        // file is never a file of broken preference pairs).
+        Some(Format::Alpaca)
+    } else if obj.contains_key("chosen") || obj.contains_key("rejected") {
+        Some(Format::ChosenRejected)
     } else if obj.contains_key("prompt") || obj.contains_key("completion") {
-        Some(Format::Completion)
+        if obj.contains_key("label") {
+            Some(Format::UnpairedPreference)
+        } else if ["prompt", "completion"]
+            .iter()
+            .any(|k| obj.get(*k).is_some_and(is_message_list))
+        {
+            Some(Format::ConversationalCompletion)
+        } else {
+            Some(Format::Completion)
+        }
     } else if obj.contains_key("input") {
         Some(Format::Preference)
+    } else if obj.contains_key("text") {
+        Some(Format::Text)
     } else {
         None
     }
+}
+
+/// A non-empty list of objects: messages (a list of strings is a malformed legacy prompt).
+fn is_message_list(v: &Value) -> bool {
+    v.as_array()
+        .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object))
 }
 
 /// Gemini's signature keys: `contents`, or a system instruction in either of the spellings
@@ -191,7 +268,75 @@ mod tests {
             Some(Format::Preference)
         );
         assert_eq!(d(r#"{"messages": [], "input": "x"}"#), Some(Format::Chat));
-        assert_eq!(d(r#"{"text": "x"}"#), None);
+        assert_eq!(d(r#"{"text": "x"}"#), Some(Format::Text));
+        assert_eq!(d(r#"{"txt": "x"}"#), None);
+    }
+
+    /// The open-model trainers' shapes, and what keeps them apart from OpenAI's.
+    #[test]
+    fn detects_open_model_formats() {
+        use Format::*;
+        let table: &[(&str, Format)] = &[
+            // Alpaca, whatever its optional keys; `input` does not make it preference data.
+            (
+                r#"{"instruction": "a", "input": "b", "output": "c"}"#,
+                Alpaca,
+            ),
+            (r#"{"instruction": "a", "output": "c"}"#, Alpaca),
+            (r#"{"input": "b", "output": "c"}"#, Alpaca),
+            (r#"{"history": [], "output": "c"}"#, Alpaca),
+            // ShareGPT, in both tag styles, with LLaMA-Factory's preference keys.
+            (
+                r#"{"conversations": [{"from": "human", "value": "a"}]}"#,
+                Sharegpt,
+            ),
+            (
+                r#"{"conversations": [{"role": "user", "content": "a"}], "system": "s"}"#,
+                Sharegpt,
+            ),
+            (
+                r#"{"conversations": [], "chosen": {}, "rejected": {}}"#,
+                Sharegpt,
+            ),
+            // TRL.
+            (r#"{"text": "The sky is blue."}"#, Text),
+            (
+                r#"{"prompt": [{"role": "user", "content": "a"}], "completion": [{"role": "assistant", "content": "b"}]}"#,
+                ConversationalCompletion,
+            ),
+            (
+                r#"{"prompt": "a", "completion": [{"role": "assistant", "content": "b"}]}"#,
+                ConversationalCompletion,
+            ),
+            (r#"{"prompt": "a", "completion": " b"}"#, Completion),
+            (
+                r#"{"prompt": "a", "chosen": " b", "rejected": " c"}"#,
+                ChosenRejected,
+            ),
+            (r#"{"chosen": "a b", "rejected": "a c"}"#, ChosenRejected),
+            (r#"{"chosen": []}"#, ChosenRejected),
+            (
+                r#"{"prompt": "a", "completion": " b", "label": true}"#,
+                UnpairedPreference,
+            ),
+            (
+                r#"{"prompt": [], "completion": [], "label": "yes"}"#,
+                UnpairedPreference,
+            ),
+            // A list of strings is a malformed legacy prompt (L001), not messages.
+            (r#"{"prompt": ["a", "b"], "completion": " c"}"#, Completion),
+            (r#"{"prompt": [], "completion": " c"}"#, Completion),
+            // OpenAI's keys still win where they are present.
+            (r#"{"messages": [], "text": "x"}"#, Chat),
+            (
+                r#"{"input": {"messages": []}, "preferred_output": [], "chosen": "x"}"#,
+                Preference,
+            ),
+            (r#"{"input": {"messages": []}}"#, Preference),
+        ];
+        for (line, want) in table {
+            assert_eq!(d(line), Some(*want), "{line}");
+        }
     }
 
     #[test]
@@ -210,6 +355,16 @@ mod tests {
         assert_eq!(
             for_target(Format::Chat, |f| f == Format::Gemini),
             Format::Chat
+        );
+        // A `label` beside prompt/completion is TRL's unpaired preference only where it is taken.
+        let openai = |f: Format| matches!(f, Format::Chat | Format::Completion);
+        assert_eq!(
+            for_target(Format::UnpairedPreference, openai),
+            Format::Completion
+        );
+        assert_eq!(
+            for_target(Format::UnpairedPreference, |_| true),
+            Format::UnpairedPreference
         );
     }
 

@@ -15,6 +15,8 @@ pub mod engine;
 pub mod escapes;
 pub mod fix;
 pub mod format;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gemini;
 pub mod input;
 pub mod json;
@@ -22,6 +24,7 @@ pub mod moderation;
 pub mod render;
 pub mod rules;
 pub mod sensitive;
+pub mod server;
 pub mod settings;
 pub mod stats;
 pub mod suggest;

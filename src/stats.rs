@@ -245,6 +245,9 @@ impl StatsReport {
                 "billed per training hour (${hour:.2}/h, prices of {}): no token cost",
                 self.prices_date
             ),
+            _ if self.prices_date == "n/a" => {
+                "cost unknown (self-hosted: the cost is your hardware's time)".to_owned()
+            }
             _ => "cost unknown (no published price for this model)".to_owned(),
         };
         let approx = if self.encoding.is_some() { "" } else { "~" };

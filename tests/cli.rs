@@ -133,7 +133,7 @@ fn error_lines_are_exact() {
         ),
         (
             vec!["check", "--target", "nope", "ok.jsonl"],
-            "unknown target `nope` (known: `openai`, `azure-openai`, `together`, `fireworks`, `vertex-gemini`, `bedrock-nova`, `bedrock-llama`)",
+            "unknown target `nope` (known: `openai`, `azure-openai`, `together`, `fireworks`, `vertex-gemini`, `bedrock-nova`, `bedrock-llama`, `hf`, `sharegpt`, `alpaca`)",
         ),
         (
             vec!["check", "--diff=-x", "ok.jsonl"],

@@ -85,7 +85,7 @@ fn check_errors(target: &str, records: &[Value]) -> Vec<String> {
     let settings = Settings {
         target: target.into(),
         rules: vec![ftlint::settings::Selection::only(&[
-            "J", "C", "P", "G", "B",
+            "J", "C", "P", "G", "B", "H", "F", "A",
         ])],
         format: FormatChoice::Auto,
         today: Some("2026-06-01".parse().unwrap()),
@@ -347,6 +347,252 @@ fn preference_pairs_carry_over_to_other_chat_targets() {
     assert!(losses[0].is_fatal());
 }
 
+// ---- the open-model trainers' formats ----
+
+/// One record converted for `target` in `format` (`--to TARGET:FORMAT`), written and parsed
+/// back as `convert` writes it.
+fn convert_to(target: &str, to: Format, v: &Value) -> (Option<Value>, Vec<Loss>) {
+    let from = format::detect(v.as_object().unwrap()).unwrap();
+    let t = Target::builtin(target).unwrap();
+    let c = Conversion::new(t, Some(to)).unwrap().convert(v, from);
+    let out = match c.output {
+        Output::Same => Some(v.clone()),
+        Output::Record(r) => {
+            let mut line = Vec::new();
+            json_out::write(&r, &mut line);
+            Some(serde_json::from_slice(&line).unwrap())
+        }
+        Output::Nothing => None,
+    };
+    (out, c.losses)
+}
+
+/// OpenAI chat → `target:to` → OpenAI chat, with no loss either way but the kinds `allowed`.
+fn open_round_trip(target: &str, to: Format, v: &Value, allowed: &[&str]) -> (Value, Value) {
+    let kind = |l: &Loss| format!("{:?}", l.kind);
+    let (there, losses) = convert_to(target, to, v);
+    let unexpected: Vec<String> = losses
+        .iter()
+        .map(kind)
+        .filter(|k| !allowed.iter().any(|a| k.starts_with(a)))
+        .collect();
+    assert!(unexpected.is_empty(), "{target}: {unexpected:?}\n{v}");
+    let there = there.unwrap();
+    let (back, losses) = convert_to("openai", Format::Chat, &there);
+    assert!(losses.is_empty(), "back from {target}: {losses:?}\n{there}");
+    (there, back.unwrap())
+}
+
+/// Call ids as a ShareGPT round trip gives them back (ShareGPT turns carry none: X006): ids
+/// number the calls by their turn in `conversations`, where a leading system prompt is not a
+/// turn but the `system` key.
+fn ids_renumbered(mut v: Value) -> Value {
+    let mut ids = std::collections::BTreeMap::new();
+    if let Some(messages) = v.get_mut("messages").and_then(Value::as_array_mut) {
+        let system = usize::from(messages.first().is_some_and(|m| m["role"] == "system"));
+        for (i, m) in messages.iter_mut().enumerate() {
+            let i = i - system.min(i);
+            for (k, call) in m
+                .get_mut("tool_calls")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let new = format!("call_{i}_{k}");
+                ids.insert(call["id"].as_str().unwrap().to_owned(), new.clone());
+                call["id"] = new.into();
+            }
+            if let Some(id) = m.get("tool_call_id").and_then(Value::as_str) {
+                let new = ids.get(id).cloned().unwrap_or_default();
+                m["tool_call_id"] = new.into();
+            }
+        }
+    }
+    v
+}
+
+#[test]
+fn openai_to_hf_prompt_completion_and_back_gives_the_same_examples() {
+    let examples = lines("fixtures/convert/roundtrip-hf.jsonl");
+    let mut converted = Vec::new();
+    for v in &examples {
+        let (there, back) = open_round_trip("hf", Format::ConversationalCompletion, v, &[]);
+        assert_eq!(back, *v);
+        assert!(there["prompt"].is_array() && there["completion"].is_array());
+        converted.push(there);
+    }
+    assert_eq!(check_errors("hf", &converted), Vec::<String>::new());
+    // The prompt ends where the trained answer starts.
+    let first = &converted[0];
+    assert_eq!(first["prompt"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        first["completion"],
+        json!([{"role": "assistant", "content": "3 °C and snowing."}])
+    );
+    // Chat records stay chat on `hf` (TRL's conversational language modeling), byte for byte.
+    for v in &examples {
+        let (out, _, losses) = convert("hf", v);
+        assert!(losses.is_empty());
+        assert_eq!(out.as_ref(), Some(v));
+    }
+}
+
+#[test]
+fn openai_to_sharegpt_and_back_gives_the_same_examples_but_call_ids() {
+    let examples = lines("fixtures/convert/roundtrip-sharegpt.jsonl");
+    let mut converted = Vec::new();
+    for v in &examples {
+        let (there, back) = open_round_trip("sharegpt", Format::Sharegpt, v, &["Key"]);
+        assert_eq!(back, ids_renumbered(v.clone()));
+        converted.push(there);
+    }
+    assert_eq!(check_errors("sharegpt", &converted), Vec::<String>::new());
+    assert_eq!(
+        converted[0],
+        json!({"system": "You are a concise travel assistant.", "conversations": [
+            {"from": "human", "value": "Capital of Peru?"}, {"from": "gpt", "value": "Lima."},
+            {"from": "human", "value": "And of Chile?"}, {"from": "gpt", "value": "Santiago."}]})
+    );
+    let call = &converted[3]["conversations"][1];
+    assert_eq!(call["from"], "function_call");
+    assert_eq!(
+        call["value"],
+        r#"{"name":"weather","arguments":{"city":"Oslo"}}"#
+    );
+    assert_eq!(converted[3]["conversations"][2]["from"], "observation");
+    assert_eq!(
+        converted[3]["tools"],
+        r#"[{"name":"weather","description":"Current weather for a city","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}]"#
+    );
+    // The fixture's ids are the ones ShareGPT gives back, so its round trip is exact and lossless.
+    let (_, losses) = convert_to("sharegpt", Format::Sharegpt, &examples[3]);
+    assert_eq!(losses.len(), 1, "the input's call id: {losses:?}");
+}
+
+#[test]
+fn openai_to_alpaca_and_back_gives_the_same_examples() {
+    let examples = lines("fixtures/convert/roundtrip-alpaca.jsonl");
+    let mut converted = Vec::new();
+    for v in &examples {
+        let (there, back) = open_round_trip("alpaca", Format::Alpaca, v, &[]);
+        assert_eq!(back, *v);
+        converted.push(there);
+    }
+    assert_eq!(check_errors("alpaca", &converted), Vec::<String>::new());
+    assert_eq!(
+        converted[0],
+        json!({"system": "Answer with one word.", "instruction": "And of Chile?", "input": "",
+            "output": "Santiago.", "history": [["Capital of Peru?", "Lima."]]})
+    );
+}
+
+/// LLaMA-Factory's own reading of an Alpaca record: `instruction` and `input` joined by a
+/// newline, each only when not empty.
+#[test]
+fn alpaca_instruction_and_input_become_one_user_turn() {
+    let v = json!({"instruction": "Translate to French.", "input": "cheese", "output": "fromage"});
+    let (chat, losses) = convert_to("openai", Format::Chat, &v);
+    assert!(losses.is_empty());
+    assert_eq!(
+        chat.unwrap(),
+        json!({"messages": [{"role": "user", "content": "Translate to French.\ncheese"},
+            {"role": "assistant", "content": "fromage"}]})
+    );
+    let v = json!({"instruction": "", "input": "cheese", "output": "fromage", "source": "web"});
+    let (chat, losses) = convert_to("openai", Format::Chat, &v);
+    assert_eq!(chat.unwrap()["messages"][0]["content"], "cheese");
+    assert_eq!(format!("{:?}", losses[0].kind), r#"Key { key: "source" }"#);
+}
+
+/// OpenAI DPO ↔ TRL preference ↔ Together preference, message for message.
+#[test]
+fn preference_pairs_between_openai_trl_and_together() {
+    let dpo = json!({"input": {"messages": [{"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "2+2?"}], "tools": [{"type": "function", "function": {"name": "calc"}}]},
+        "preferred_output": [{"role": "assistant", "content": "4"}],
+        "non_preferred_output": [{"role": "assistant", "content": "5"}]});
+    let (trl, losses) = convert_to("hf", Format::ChosenRejected, &dpo);
+    assert!(losses.is_empty(), "{losses:?}");
+    let trl = trl.unwrap();
+    assert_eq!(
+        trl,
+        json!({"prompt": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "2+2?"}],
+            "chosen": [{"role": "assistant", "content": "4"}], "rejected": [{"role": "assistant", "content": "5"}],
+            "tools": [{"type": "function", "function": {"name": "calc"}}]})
+    );
+    // Without `--to hf:FORMAT`: a pair becomes the target's pair format.
+    let (to_hf, format, _) = convert("hf", &dpo);
+    assert_eq!(
+        (to_hf.as_ref(), format),
+        (Some(&trl), Some(Format::ChosenRejected))
+    );
+    for target in ["openai", "together"] {
+        let (back, format, losses) = convert(target, &trl);
+        assert!(losses.is_empty());
+        assert_eq!(format, Some(Format::Preference));
+        assert_eq!(back.unwrap(), dpo);
+    }
+    // An implicit prompt is what both answers share from the start.
+    let implicit = json!({"chosen": [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "4"}],
+        "rejected": [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "5"}]});
+    let (back, _, _) = convert("openai", &implicit);
+    assert_eq!(
+        back.unwrap(),
+        json!({"input": {"messages": [{"role": "user", "content": "2+2?"}]},
+            "preferred_output": [{"role": "assistant", "content": "4"}],
+            "non_preferred_output": [{"role": "assistant", "content": "5"}]})
+    );
+    // Standard (text) pairs carry no messages: X001.
+    let (out, _, losses) = convert(
+        "openai",
+        &json!({"prompt": "2+2=", "chosen": "4", "rejected": "5"}),
+    );
+    assert!(out.is_none() && losses[0].is_fatal());
+}
+
+/// What the other engineers' chat-template renderer reads: OpenAI-style messages and tools
+/// for every conversational format.
+#[test]
+fn as_chat_messages_for_each_conversational_format() {
+    use ftlint::convert::as_chat_messages;
+    let chat = lines("fixtures/convert/roundtrip-sharegpt.jsonl").remove(3);
+    let expected = ids_renumbered(chat.clone());
+    for (target, to) in [
+        ("sharegpt", Format::Sharegpt),
+        ("alpaca", Format::Alpaca),
+        ("hf", Format::ConversationalCompletion),
+        ("vertex-gemini", Format::Gemini),
+    ] {
+        let v = if to == Format::Alpaca {
+            lines("fixtures/convert/roundtrip-alpaca.jsonl").remove(0)
+        } else {
+            chat.clone()
+        };
+        let (there, _) = convert_to(target, to, &v);
+        let (messages, tools) = as_chat_messages(to, &there.unwrap()).unwrap();
+        let want = if to == Format::Alpaca {
+            v.clone()
+        } else if to == Format::Sharegpt {
+            expected.clone()
+        } else {
+            chat.clone()
+        };
+        assert_eq!(Value::Array(messages), want["messages"], "{to}");
+        assert_eq!(tools.as_ref(), want.get("tools"), "{to}");
+    }
+    let (m, _) = as_chat_messages(Format::Chat, &chat).unwrap();
+    assert_eq!(m.len(), 4);
+    assert_eq!(as_chat_messages(Format::Text, &json!({"text": "x"})), None);
+    assert_eq!(
+        as_chat_messages(Format::Sharegpt, &json!({"conversations": 3})),
+        None
+    );
+    let pair = json!({"prompt": [{"role": "user", "content": "2+2?"}], "chosen": [{"role": "assistant", "content": "4"}], "rejected": [{"role": "assistant", "content": "5"}]});
+    let (m, _) = as_chat_messages(Format::ChosenRejected, &pair).unwrap();
+    assert_eq!(m[1]["content"], "4");
+}
+
 // ---- the property: random OpenAI examples survive the trip ----
 
 /// Text in many scripts, with the characters JSON escapes.
@@ -522,6 +768,54 @@ fn example(images: bool) -> impl Strategy<Value = Value> {
         })
 }
 
+/// A random OpenAI chat example with one text a message (no images, no text parts), rounds of
+/// the user and the assistant, an optional system prompt; with `tools`, rounds where the
+/// assistant calls one tool (no words beside the call) and answers after its result — what
+/// ShareGPT and Alpaca turns can say.
+fn text_example(tools: bool) -> impl Strategy<Value = Value> {
+    let call = if tools {
+        prop::option::of((
+            "[a-z_]{1,10}",
+            prop::collection::btree_map("[a-z]{1,6}", json_value(), 0..3),
+            text(),
+        ))
+        .boxed()
+    } else {
+        Just(None).boxed()
+    };
+    (
+        prop::option::of(text()),
+        prop::collection::vec((text(), call, text()), 1..4),
+    )
+        .prop_map(|(system, rounds)| {
+            let mut messages = Vec::new();
+            if let Some(s) = system {
+                messages.push(json!({"role": "system", "content": s}));
+            }
+            let mut tools = std::collections::BTreeMap::new();
+            for (r, (ask, call, answer)) in rounds.into_iter().enumerate() {
+                messages.push(json!({"role": "user", "content": ask}));
+                if let Some((name, args, result)) = call {
+                    let id = format!("id_{r}");
+                    tools.insert(name.clone(), ());
+                    messages.push(json!({"role": "assistant", "tool_calls": [{"id": id, "type": "function",
+                        "function": {"name": name, "arguments": serde_json::to_string(&args).unwrap()}}]}));
+                    messages.push(json!({"role": "tool", "tool_call_id": id, "content": result}));
+                }
+                messages.push(json!({"role": "assistant", "content": answer}));
+            }
+            let mut v = json!({"messages": messages});
+            if !tools.is_empty() {
+                v["tools"] = tools
+                    .keys()
+                    .map(|name| json!({"type": "function", "function": {"name": name,
+                        "parameters": {"type": "object", "properties": {}}}}))
+                    .collect();
+            }
+            v
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
@@ -551,6 +845,46 @@ proptest! {
         let (again, _, losses) = convert("vertex-gemini", &bedrock.unwrap());
         prop_assert!(losses.is_empty(), "{:?}", losses);
         prop_assert_eq!(again.unwrap(), gemini);
+    }
+
+    /// OpenAI → TRL prompt-completion (`hf`) → OpenAI gives the example back: TRL's messages
+    /// are OpenAI's, split where the trained answer starts.
+    #[test]
+    fn hf_prompt_completion_round_trip(v in example(true)) {
+        let (there, back) = open_round_trip("hf", Format::ConversationalCompletion, &v, &[]);
+        prop_assert_eq!(back, v);
+        prop_assert_eq!(check_errors("hf", &[there]), Vec::<String>::new());
+    }
+
+    /// OpenAI → ShareGPT → OpenAI gives a text conversation back exactly (one text a turn, the
+    /// system prompt one text), and one with tool calls but for the calls' ids (X006).
+    #[test]
+    fn sharegpt_round_trip(v in text_example(true)) {
+        let (there, back) = open_round_trip("sharegpt", Format::Sharegpt, &v, &["Key"]);
+        prop_assert_eq!(back, ids_renumbered(v));
+        prop_assert_eq!(check_errors("sharegpt", &[there]), Vec::<String>::new());
+    }
+
+    /// OpenAI → Alpaca → OpenAI gives a text conversation back exactly.
+    #[test]
+    fn alpaca_round_trip(v in text_example(false)) {
+        let (there, back) = open_round_trip("alpaca", Format::Alpaca, &v, &[]);
+        prop_assert_eq!(back, v);
+        prop_assert_eq!(check_errors("alpaca", &[there]), Vec::<String>::new());
+    }
+
+    /// OpenAI DPO → TRL preference → OpenAI DPO gives the pair back.
+    #[test]
+    fn preference_round_trip(v in text_example(false), other in text()) {
+        let mut messages = v["messages"].as_array().unwrap().clone();
+        let preferred = messages.pop().unwrap();
+        let dpo = json!({"input": {"messages": messages}, "preferred_output": [preferred],
+            "non_preferred_output": [{"role": "assistant", "content": other}]});
+        let (trl, losses) = convert_to("hf", Format::ChosenRejected, &dpo);
+        prop_assert!(losses.is_empty());
+        let (back, losses) = convert_to("openai", Format::Preference, &trl.unwrap());
+        prop_assert!(losses.is_empty());
+        prop_assert_eq!(back.unwrap(), dpo);
     }
 
     /// A chat target keeps an OpenAI example exactly, weights included.
@@ -922,9 +1256,11 @@ fn usage_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "in.jsonl", &[CLEAN]);
     for (to, message) in [
-        ("nowhere", "ftlint: error: unknown target `nowhere` (known: `openai`, `azure-openai`, `together`, `fireworks`, `vertex-gemini`, `bedrock-nova`, `bedrock-llama`)\n"),
+        ("nowhere", "ftlint: error: unknown target `nowhere` (known: `openai`, `azure-openai`, `together`, `fireworks`, `vertex-gemini`, `bedrock-nova`, `bedrock-llama`, `hf`, `sharegpt`, `alpaca`)\n"),
         ("openai:gemini", "ftlint: error: `--to openai:gemini`: target `openai` does not take `gemini` (it takes `chat`, `preference`, `rft`, `completion`)\n"),
-        ("openai:sharegpt", "ftlint: error: `--to openai:sharegpt`: unknown format `sharegpt` (formats: `chat`, `completion`, `preference`, `rft`, `gemini`, `bedrock-conversation`)\n"),
+        ("openai:sharegpt", "ftlint: error: `--to openai:sharegpt`: target `openai` does not take `sharegpt` (it takes `chat`, `preference`, `rft`, `completion`)\n"),
+        ("openai:vicuna", "ftlint: error: `--to openai:vicuna`: unknown format `vicuna` (formats: `chat`, `completion`, `preference`, `rft`, `gemini`, `bedrock-conversation`, `text`, `conversational-completion`, `chosen-rejected`, `unpaired-preference`, `sharegpt`, `alpaca`)\n"),
+        ("hf:text", "ftlint: error: `--to hf:text`: `convert` cannot write `text` records (it writes `chat`, `gemini`, `bedrock-conversation`, `sharegpt`, `alpaca`, `conversational-completion`, `preference`, `chosen-rejected`, `rft`, `completion`)\n"),
     ] {
         let o = ftlint(dir.path()).args(["convert", "in.jsonl", "--to", to]).output().unwrap();
         assert_eq!(o.status.code(), Some(2), "{to}");
@@ -1084,7 +1420,7 @@ proptest! {
             other => json!({"messages": other}),
         };
         for target in Target::builtins() {
-            for from in [Format::Chat, Format::Gemini, Format::BedrockConversation, Format::Preference, Format::Rft, Format::Completion] {
+            for from in Format::ALL {
                 let c = Conversion::new(target, None).unwrap().convert(&v, from);
                 if let Output::Record(r) = &c.output {
                     let mut line = Vec::new();

@@ -56,6 +56,10 @@ fn target_for(code: &str, file: &Path) -> &'static str {
     match code {
         "J011" => "azure-openai",
         "C022" => "together",
+        // The open-model trainers' families, on the target that takes their format.
+        c if c.starts_with('H') => "hf",
+        c if c.starts_with('F') => "sharegpt",
+        c if c.starts_with('A') => "alpaca",
         "D008" if file.ends_with("invalid.jsonl") => "azure-openai",
         // Azure's last training days are months away on T005's day.
         "T005" if file.ends_with("valid.jsonl") && !file.ends_with("invalid.jsonl") => {
@@ -118,6 +122,7 @@ fn conversion_target(code: &str, file: &Path) -> Option<String> {
         "X002" | "X005" | "X009" => "bedrock-nova",
         "X008" => "together",
         "X010" => "openai",
+        "X011" => "alpaca",
         _ => "vertex-gemini",
     };
     Some(named.unwrap_or(default).to_owned())

@@ -28,7 +28,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
 fn run_with(args: &CheckArgs, settings: Settings, out: &mut dyn Write) -> Result<u8, Report> {
     let setup = Setup::new(&settings, false)?;
     super::fix::check_usage(args)?;
-    crate::diagnostic::enable_unsafe_fixes(args.unsafe_fixes);
     let per_file_ignores = PerFileIgnores::new(&settings)?;
     let sources = args.inputs.sources(&settings)?;
     let mut fix_failed = false;
@@ -90,6 +89,7 @@ fn run_with(args: &CheckArgs, settings: Settings, out: &mut dyn Write) -> Result
         quiet: args.quiet,
         verbose: args.verbose,
         token_total: token_total(&setup, &reports),
+        unsafe_fixes: args.unsafe_fixes,
     };
     if args.statistics {
         render::statistics::render(settings.output_format, &reports, &info, out)?;
@@ -99,7 +99,7 @@ fn run_with(args: &CheckArgs, settings: Settings, out: &mut dyn Write) -> Result
     if failed {
         return Ok(2);
     }
-    let counts = Counts::of(&reports);
+    let counts = Counts::of(&reports, args.unsafe_fixes);
     let too_many_warnings = settings
         .max_warnings
         .is_some_and(|max| counts.warnings > max);

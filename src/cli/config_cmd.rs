@@ -74,19 +74,14 @@ fn name_of<T: clap::ValueEnum>(v: &T) -> String {
 
 /// A setting as a TOML-like value (`none` for an unset optional one).
 fn value_of(s: &Settings, key: &str) -> String {
-    use crate::format::{Format, FormatChoice};
+    use crate::format::FormatChoice;
     use crate::moderation::{SourceMode, UnitMode};
     match key {
         "target" => toml_str(&s.target),
         "model" => opt(&s.model, |m| toml_str(m)),
         "format" => toml_str(match s.format {
             FormatChoice::Auto => "auto",
-            FormatChoice::Fixed(Format::Chat) => "chat",
-            FormatChoice::Fixed(Format::Completion) => "completion",
-            FormatChoice::Fixed(Format::Preference) => "preference",
-            FormatChoice::Fixed(Format::Rft) => "rft",
-            FormatChoice::Fixed(Format::Gemini) => "gemini",
-            FormatChoice::Fixed(Format::BedrockConversation) => "bedrock-conversation",
+            FormatChoice::Fixed(f) => f.as_str(),
         }),
         "output-format" => name_of(&s.output_format),
         "output-file" => opt(&s.output_file, |p| path_str(p)),

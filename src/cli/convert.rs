@@ -159,7 +159,8 @@ pub fn run(args: &ConvertArgs, out: &mut dyn Write) -> Result<u8, Report> {
             .splice(0..0, setup.file_level.iter().cloned());
         reports.push(report);
     }
-    let counts = Counts::of(&reports);
+    // `convert` applies no fix: only errors matter here.
+    let counts = Counts::of(&reports, false);
     let write = counts.errors == 0 || args.force;
     if write {
         match staged {

@@ -8,7 +8,7 @@ mod accept;
 pub mod check;
 pub mod config_cmd;
 pub mod convert;
-mod docs;
+pub mod docs;
 pub mod error;
 mod fix;
 pub mod moderate;
@@ -102,6 +102,13 @@ pub enum Command {
     /// Convert a dataset to another target's format, reporting every loss at the input's
     /// line and column; the output is checked with the target's rules before it is written
     Convert(convert::ConvertArgs),
+    /// Run the language server (LSP over stdin and stdout): live findings, quick fixes, rule
+    /// documentation and token counts in any editor
+    Server {
+        /// Accepted for clients that pass it (stdio is the only transport)
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -429,6 +436,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Command::Server { .. } = cli.command {
+        // Stdout is the protocol's: nothing else may hold or write it.
+        return ExitCode::from(crate::server::main());
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match cli.command {
@@ -453,6 +464,7 @@ pub fn main() -> ExitCode {
         Command::Completions { shell } => shell::completions(shell, &mut out),
         Command::Man { dir } => shell::man(dir.as_deref(), &mut out),
         Command::Convert(args) => convert::run(&args, &mut out),
+        Command::Server { .. } => unreachable!("served above"),
     };
     let flushed = out.flush();
     match result {

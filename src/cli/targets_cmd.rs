@@ -101,7 +101,12 @@ pub fn render(t: &Target) -> String {
         thousands(t.min_examples),
         thousands(t.recommended_examples)
     );
-    let _ = writeln!(s, "File size:       at most {}", bytes(t.max_file_bytes));
+    // A self-hosted trainer reads local files: its table gives the largest size TOML holds.
+    if t.max_file_bytes >= i64::MAX as u64 {
+        let _ = writeln!(s, "File size:       no limit (local files)");
+    } else {
+        let _ = writeln!(s, "File size:       at most {}", bytes(t.max_file_bytes));
+    }
     if let Some(n) = t.max_image_examples {
         let _ = writeln!(s, "Image examples:  at most {}", thousands(n));
     }
@@ -135,16 +140,21 @@ pub fn render(t: &Target) -> String {
             e.chars_per_token, e.source
         );
     }
-    let _ = writeln!(
-        s,
-        "Prices:          USD, as of {}{}",
-        t.prices_date,
-        if t.prices_source.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", t.prices_source)
-        }
-    );
+    if t.prices_date == "n/a" {
+        // No price to date: the table says why (self-hosted training).
+        let _ = writeln!(s, "Prices:          none ({})", t.prices_source);
+    } else {
+        let _ = writeln!(
+            s,
+            "Prices:          USD, as of {}{}",
+            t.prices_date,
+            if t.prices_source.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", t.prices_source)
+            }
+        );
+    }
     let _ = writeln!(s, "\n## Models\n");
     let rows: Vec<[String; 7]> = t
         .models

@@ -39,6 +39,12 @@ pub enum FormatOption {
     Rft,
     Gemini,
     BedrockConversation,
+    Text,
+    ConversationalCompletion,
+    ChosenRejected,
+    UnpairedPreference,
+    Sharegpt,
+    Alpaca,
 }
 
 impl FormatOption {
@@ -51,6 +57,14 @@ impl FormatOption {
             FormatOption::Rft => FormatChoice::Fixed(Format::Rft),
             FormatOption::Gemini => FormatChoice::Fixed(Format::Gemini),
             FormatOption::BedrockConversation => FormatChoice::Fixed(Format::BedrockConversation),
+            FormatOption::Text => FormatChoice::Fixed(Format::Text),
+            FormatOption::ConversationalCompletion => {
+                FormatChoice::Fixed(Format::ConversationalCompletion)
+            }
+            FormatOption::ChosenRejected => FormatChoice::Fixed(Format::ChosenRejected),
+            FormatOption::UnpairedPreference => FormatChoice::Fixed(Format::UnpairedPreference),
+            FormatOption::Sharegpt => FormatChoice::Fixed(Format::Sharegpt),
+            FormatOption::Alpaca => FormatChoice::Fixed(Format::Alpaca),
         }
     }
 }
@@ -198,7 +212,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e.message(),
-            "unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `gemini`, `bedrock-conversation`"
+            "unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `gemini`, `bedrock-conversation`, `text`, `conversational-completion`, `chosen-rejected`, `unpaired-preference`, `sharegpt`, `alpaca`"
         );
         let e = toml::Value::String("line".into())
             .try_into::<ModerationUnit>()

@@ -307,7 +307,7 @@ allow = ["a@b.c"]
         );
         assert_eq!(
             e("format = \"xml\"\n"),
-            "invalid config `f.toml:1:10`: `format`: unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `gemini`, `bedrock-conversation`"
+            "invalid config `f.toml:1:10`: `format`: unknown variant `xml`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `gemini`, `bedrock-conversation`, `text`, `conversational-completion`, `chosen-rejected`, `unpaired-preference`, `sharegpt`, `alpaca`"
         );
         assert_eq!(
             e("[thresholds]\nsexual = { warn = 1.5 }\n"),
@@ -343,7 +343,7 @@ allow = ["a@b.c"]
         );
         assert_eq!(
             e("format = \"caht\"\n"),
-            "invalid config `f.toml:1:10`: `format`: unknown variant `caht`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `gemini`, `bedrock-conversation`; did you mean `chat`?"
+            "invalid config `f.toml:1:10`: `format`: unknown variant `caht`, expected one of `auto`, `chat`, `completion`, `preference`, `rft`, `gemini`, `bedrock-conversation`, `text`, `conversational-completion`, `chosen-rejected`, `unpaired-preference`, `sharegpt`, `alpaca`; did you mean `chat`?"
         );
         let p = parse(
             "[tool.ftlint]\nepochs = 0\n",

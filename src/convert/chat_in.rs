@@ -34,12 +34,27 @@ pub fn read<'a>(v: &'a Value, l: &mut Losses) -> Option<Example<'a>> {
     };
     // Calls made so far: (id, name, answered).
     let mut pending: Vec<(String, String, bool)> = Vec::new();
+    read_messages(list, &base, 0, &mut ex, &mut pending, l)?;
+    Some(ex)
+}
+
+/// The chat messages of `list` (at `base` in the line) appended to `ex`; `first` is the number
+/// of messages read before them (calls without an id are numbered from it, so ids stay unique
+/// across a TRL prompt and its completion). `None` when the list cannot be converted.
+pub fn read_messages<'a>(
+    list: &'a [Value],
+    base: &Pointer,
+    first: usize,
+    ex: &mut Example<'a>,
+    pending: &mut Vec<(String, String, bool)>,
+    l: &mut Losses,
+) -> Option<()> {
     for (i, m) in list.iter().enumerate() {
         let at = base.index(i);
-        let msg = read_message(m, i, &at, &mut pending, l)?;
+        let msg = read_message(m, first + i, &at, pending, l)?;
         ex.messages.push(msg);
     }
-    Some(ex)
+    Some(())
 }
 
 fn read_message<'a>(
@@ -359,7 +374,7 @@ fn result_content<'a>(
 }
 
 /// `tools` (`[{type: function, function: {…}}]`) or legacy `functions` (`[{…}]`).
-fn read_tools<'a>(
+pub fn read_tools<'a>(
     v: &'a Value,
     at: &Pointer,
     legacy: bool,

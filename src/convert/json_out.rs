@@ -13,8 +13,18 @@ const ORDER: &[&str] = &[
     "system",
     "messages",
     "contents",
+    "conversations",
+    // TRL records
+    "prompt",
+    "completion",
+    "chosen",
+    "rejected",
+    // Alpaca records (then `input`, below)
+    "instruction",
     // messages, turns, calls
     "role",
+    "from",
+    "value",
     "type",
     "id",
     "toolUseId",
@@ -25,6 +35,9 @@ const ORDER: &[&str] = &[
     "input",
     "preferred_output",
     "non_preferred_output",
+    // Alpaca's answer and earlier rounds
+    "output",
+    "history",
     "content",
     "parts",
     "text",

@@ -9,6 +9,49 @@ use super::ir::Role;
 const CHAT: &str = include_str!("../../rules/convert/chat.toml");
 const GEMINI: &str = include_str!("../../rules/convert/gemini.toml");
 const BEDROCK: &str = include_str!("../../rules/convert/bedrock-conversation.toml");
+const SHAREGPT: &str = include_str!("../../rules/convert/sharegpt.toml");
+const ALPACA: &str = include_str!("../../rules/convert/alpaca.toml");
+
+/// `rules/convert/sharegpt.toml`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharegptMap {
+    /// Between texts joined into one value.
+    pub join: String,
+    pub tags: SharegptTags,
+    pub call: SharegptCall,
+    /// A tag read → the kind of turn (`system`, `user`, `assistant`, `tool`, `call`).
+    pub read: BTreeMap<String, String>,
+}
+
+/// The `from` tag written for each kind of turn.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharegptTags {
+    pub system: String,
+    pub user: String,
+    pub assistant: String,
+    pub tool: String,
+    pub call: String,
+}
+
+/// The keys of a call in a `function_call` value.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharegptCall {
+    pub name: String,
+    pub arguments: String,
+}
+
+/// `rules/convert/alpaca.toml`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlpacaMap {
+    /// Between texts joined into one value (and between `instruction` and `input`).
+    pub join: String,
+    /// The `input` written.
+    pub input: String,
+}
 
 /// `rules/convert/chat.toml`.
 #[derive(Debug, serde::Deserialize)]
@@ -78,6 +121,8 @@ pub static CHAT_MAP: LazyLock<ChatMap> = LazyLock::new(|| parse("chat.toml", CHA
 pub static GEMINI_MAP: LazyLock<GeminiMap> = LazyLock::new(|| parse("gemini.toml", GEMINI));
 pub static BEDROCK_MAP: LazyLock<BedrockMap> =
     LazyLock::new(|| parse("bedrock-conversation.toml", BEDROCK));
+pub static SHAREGPT_MAP: LazyLock<SharegptMap> = LazyLock::new(|| parse("sharegpt.toml", SHAREGPT));
+pub static ALPACA_MAP: LazyLock<AlpacaMap> = LazyLock::new(|| parse("alpaca.toml", ALPACA));
 /// The parsed `empty_input_schema`.
 pub static EMPTY_INPUT_SCHEMA: LazyLock<serde_json::Value> = LazyLock::new(|| {
     serde_json::from_str(&BEDROCK_MAP.tools.empty_input_schema)
@@ -148,6 +193,19 @@ mod tests {
         assert_eq!(GEMINI_MAP.role_of("assistant"), None);
         assert_eq!(BEDROCK_MAP.role(Role::User), "user");
         assert_eq!(BEDROCK_MAP.schema_version, "bedrock-conversation-2024");
+        // The tags written are tags the ShareGPT rules accept, at the places they are written.
+        use crate::rules::sharegpt::{Place, Style};
+        let t = &SHAREGPT_MAP.tags;
+        for (tag, place) in [
+            (&t.system, Place::System),
+            (&t.user, Place::Prompt),
+            (&t.tool, Place::Prompt),
+            (&t.assistant, Place::Answer),
+            (&t.call, Place::Answer),
+        ] {
+            assert_eq!(Style::FromValue.place(tag), Some(place), "{tag}");
+        }
+        assert_eq!(ALPACA_MAP.join, "\n");
         assert!(EMPTY_INPUT_SCHEMA.get("type").is_some());
         // Both conversation formats have a role for the user's and the assistant's turns.
         for r in [Role::User, Role::Assistant] {

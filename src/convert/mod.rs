@@ -12,6 +12,8 @@
 //! Each [`Loss`] points at the value of the *input* it is about, so the user sees it at the
 //! input's line and column.
 
+mod alpaca_in;
+mod alpaca_out;
 mod bedrock_in;
 mod bedrock_out;
 mod chat_in;
@@ -22,17 +24,32 @@ mod gemini_out;
 pub mod ir;
 pub mod json_out;
 pub mod maps;
+mod sharegpt_in;
+mod sharegpt_out;
+mod text_turns;
+mod trl;
 
 use crate::diagnostic::Target as At;
 use crate::format::Format;
 use crate::json::Pointer;
 use crate::targets::Target;
 use serde_json::Value;
+use std::borrow::Cow;
 
 pub use ir::Role;
 
 /// The formats a conversation can be written in (and read from).
-pub const CONVERSATIONAL: [Format; 3] = [Format::Chat, Format::Gemini, Format::BedrockConversation];
+pub const CONVERSATIONAL: [Format; 6] = [
+    Format::Chat,
+    Format::Gemini,
+    Format::BedrockConversation,
+    Format::Sharegpt,
+    Format::Alpaca,
+    Format::ConversationalCompletion,
+];
+
+/// The preference-pair formats, carried into each other message for message.
+pub const PAIRS: [Format; 2] = [Format::Preference, Format::ChosenRejected];
 
 /// What `--on-loss` asks for when something cannot be carried over.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -81,6 +98,9 @@ pub enum LossKind {
     Filled { field: &'static str, value: String },
     /// A tool result after what the user says in the same turn: the output puts results first.
     Reordered,
+    /// Texts joined into one string (separated by a newline), where the output holds one
+    /// string per turn: a message's several text parts, or turns of one side in a row.
+    TextsJoined,
 }
 
 /// Why an example cannot be converted.
@@ -112,6 +132,9 @@ pub enum ImageLoss {
     Storage { given: &'static str },
     /// An image URL that is neither http(s) nor a data URL.
     BadUrl,
+    /// Any image, where the output holds text turns only (ShareGPT, Alpaca, as ftlint writes
+    /// them).
+    TextOnly,
 }
 
 impl Loss {
@@ -218,11 +241,15 @@ pub struct Conversion<'t> {
 
 /// The formats `convert` can write: the conversations, and the pair formats it only carries
 /// over to another target (preference, reinforcement, prompt/completion).
-pub const WRITABLE: [Format; 6] = [
+pub const WRITABLE: [Format; 10] = [
     Format::Chat,
     Format::Gemini,
     Format::BedrockConversation,
+    Format::Sharegpt,
+    Format::Alpaca,
+    Format::ConversationalCompletion,
     Format::Preference,
+    Format::ChosenRejected,
     Format::Rft,
     Format::Completion,
 ];
@@ -254,15 +281,20 @@ impl<'t> Conversion<'t> {
         let to = match self.format {
             Some(f) => f,
             None if self.target.accepts(from) => from,
-            None if CONVERSATIONAL.contains(&from) => *self
-                .target
-                .formats
-                .iter()
-                .find(|f| CONVERSATIONAL.contains(f))?,
-            None => return None,
+            None => {
+                let group: &[Format] = if CONVERSATIONAL.contains(&from) {
+                    &CONVERSATIONAL
+                } else if PAIRS.contains(&from) {
+                    &PAIRS
+                } else {
+                    return None;
+                };
+                *self.target.formats.iter().find(|f| group.contains(f))?
+            }
         };
-        let possible =
-            from == to || (CONVERSATIONAL.contains(&from) && CONVERSATIONAL.contains(&to));
+        let possible = from == to
+            || (CONVERSATIONAL.contains(&from) && CONVERSATIONAL.contains(&to))
+            || (PAIRS.contains(&from) && PAIRS.contains(&to));
         possible.then_some(to)
     }
 
@@ -286,20 +318,22 @@ impl<'t> Conversion<'t> {
                 }
             }
             (from, to) if from == to => Output::Same,
+            (Format::Preference, Format::ChosenRejected) => {
+                trl::to_pair(value, &mut losses).map_or(Output::Nothing, Output::Record)
+            }
+            (Format::ChosenRejected, Format::Preference) => {
+                trl::from_pair(value, &mut losses).map_or(Output::Nothing, Output::Record)
+            }
             (from, to) => {
-                let example = match from {
-                    Format::Chat => chat_in::read(value, &mut losses),
-                    Format::Gemini => gemini_in::read(value, &mut losses),
-                    _ => bedrock_in::read(value, &mut losses),
+                // ShareGPT and Alpaca hold text to parse or join first: a prepared copy of the
+                // line, which the conversation borrows from.
+                let prepared = prepare(from, value, &mut losses);
+                let example = prepared.as_ref().and_then(|v| read(from, v, &mut losses));
+                let record = match example {
+                    Some(ex) if !losses.has_fatal() => write(to, &ex, &mut losses),
+                    _ => None,
                 };
-                match example {
-                    Some(ex) if !losses.has_fatal() => Output::Record(match to {
-                        Format::Chat => chat_out::write(&ex, &mut losses),
-                        Format::Gemini => gemini_out::write(&ex, &mut losses),
-                        _ => bedrock_out::write(&ex, &mut losses),
-                    }),
-                    _ => Output::Nothing,
-                }
+                record.map_or(Output::Nothing, Output::Record)
             }
         };
         if losses.has_fatal() {
@@ -318,6 +352,98 @@ impl<'t> Conversion<'t> {
             format: Some(to),
             losses: losses.0,
         }
+    }
+}
+
+/// The line a reader of `from` reads: the line itself, or a copy with its JSON texts parsed
+/// (ShareGPT) or its user turn joined (Alpaca). `None` when that fails (the loss says why).
+fn prepare<'v>(from: Format, value: &'v Value, l: &mut Losses) -> Option<Cow<'v, Value>> {
+    match from {
+        Format::Sharegpt => sharegpt_in::prepare(value, l).map(Cow::Owned),
+        Format::Alpaca => Some(Cow::Owned(alpaca_in::prepare(value))),
+        _ => Some(Cow::Borrowed(value)),
+    }
+}
+
+/// A conversation format's record (prepared) → the conversation.
+fn read<'a>(from: Format, v: &'a Value, l: &mut Losses) -> Option<ir::Example<'a>> {
+    match from {
+        Format::Chat => chat_in::read(v, l),
+        Format::Gemini => gemini_in::read(v, l),
+        Format::BedrockConversation => bedrock_in::read(v, l),
+        Format::Sharegpt => sharegpt_in::read(v, l),
+        Format::Alpaca => alpaca_in::read(v, l),
+        Format::ConversationalCompletion => trl::read_completion(v, l),
+        _ => None,
+    }
+}
+
+/// The conversation → a record of a conversation format.
+fn write(to: Format, ex: &ir::Example<'_>, l: &mut Losses) -> Option<Value> {
+    match to {
+        Format::Chat => Some(chat_out::write(ex, l)),
+        Format::Gemini => Some(gemini_out::write(ex, l)),
+        Format::BedrockConversation => Some(bedrock_out::write(ex, l)),
+        Format::Sharegpt => Some(sharegpt_out::write(ex, l)),
+        Format::Alpaca => alpaca_out::write(ex, l),
+        Format::ConversationalCompletion => trl::write_completion(ex, l),
+        _ => None,
+    }
+}
+
+/// An example of any conversational format as OpenAI-style chat: its `messages` and its
+/// `tools` (as a chat template reads them: `{"type": "function", "function": {…}}`). For
+/// counting tokens through a chat template: ShareGPT, Alpaca, TRL prompt-completion (prompt
+/// then completion), Gemini and Bedrock records pass through the conversation as `convert`
+/// reads them (what it would report as a loss is simply left out); chat and reinforcement
+/// records are their own messages; a preference pair is its prompt followed by its preferred
+/// (chosen) answer, the sequence DPO scores first. `None` for a record with no conversation
+/// (`text`, prompt/completion strings, standard preference pairs) or one that cannot be read.
+pub fn as_chat_messages(format: Format, value: &Value) -> Option<(Vec<Value>, Option<Value>)> {
+    let list = |v: Option<&Value>| v.and_then(Value::as_array).cloned();
+    match format {
+        Format::Chat | Format::Rft => {
+            Some((list(value.get("messages"))?, value.get("tools").cloned()))
+        }
+        Format::Preference => {
+            let mut messages = list(value.pointer("/input/messages"))?;
+            messages.extend(list(value.get("preferred_output"))?);
+            Some((messages, value.pointer("/input/tools").cloned()))
+        }
+        Format::ChosenRejected | Format::UnpairedPreference => {
+            let answer = if format == Format::ChosenRejected {
+                "chosen"
+            } else {
+                "completion"
+            };
+            let mut messages = match value.get("prompt") {
+                None => Vec::new(),
+                p => list(p)?,
+            };
+            messages.extend(list(value.get(answer))?);
+            Some((messages, value.get("tools").cloned()))
+        }
+        Format::Gemini
+        | Format::BedrockConversation
+        | Format::Sharegpt
+        | Format::Alpaca
+        | Format::ConversationalCompletion => {
+            let mut l = Losses::default();
+            let prepared = prepare(format, value, &mut l)?;
+            let ex = read(format, &prepared, &mut l)?;
+            if l.has_fatal() {
+                return None;
+            }
+            let Value::Object(mut chat) = chat_out::write(&ex, &mut l) else {
+                return None;
+            };
+            let messages = match chat.remove("messages") {
+                Some(Value::Array(m)) => m,
+                _ => return None,
+            };
+            Some((messages, chat.remove("tools")))
+        }
+        Format::Completion | Format::Text => None,
     }
 }
 

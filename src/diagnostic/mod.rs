@@ -15,19 +15,6 @@ pub use rule::{Rule, RuleMeta, RuleSet, Severity};
 use crate::json::Pointer;
 use std::ops::Range;
 
-static UNSAFE_FIXES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// `--unsafe-fixes`: the run applies and marks unsafe fixes as well as safe ones. Set once by
-/// the CLI before anything is fixed or rendered (a process-wide switch, so that every renderer
-/// marks fixable findings alike without each being handed the flag).
-pub fn enable_unsafe_fixes(on: bool) {
-    UNSAFE_FIXES.store(on, std::sync::atomic::Ordering::Relaxed);
-}
-
-pub fn unsafe_fixes_enabled() -> bool {
-    UNSAFE_FIXES.load(std::sync::atomic::Ordering::Relaxed)
-}
-
 /// Where in a line a finding points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -200,18 +187,19 @@ impl Diagnostic {
     }
 
     /// `--fix` would fix it: it carries a safe fix, or an unsafe one and the run has
-    /// `--unsafe-fixes`.
-    pub fn is_fixable(&self) -> bool {
+    /// `--unsafe-fixes` (`unsafe_fixes`: a setting of the run, not of the process, so that a
+    /// language server's requests may differ).
+    pub fn is_fixable(&self, unsafe_fixes: bool) -> bool {
         self.fix
             .as_ref()
-            .is_some_and(|f| f.applicability == Applicability::Safe || unsafe_fixes_enabled())
+            .is_some_and(|f| f.applicability == Applicability::Safe || unsafe_fixes)
     }
 
     /// It carries an unsafe fix that this run does not apply (without `--unsafe-fixes`).
-    pub fn has_hidden_fix(&self) -> bool {
+    pub fn has_hidden_fix(&self, unsafe_fixes: bool) -> bool {
         self.fix
             .as_ref()
-            .is_some_and(|f| f.applicability == Applicability::Unsafe && !unsafe_fixes_enabled())
+            .is_some_and(|f| f.applicability == Applicability::Unsafe && !unsafe_fixes)
     }
 
     /// Sort key: line, column, code (file-level first). Paths are ordered by the caller.

@@ -18,6 +18,9 @@ pub struct Merger<'o> {
     diagnostics: Vec<Diagnostic>,
     /// Rules said once per file with a count: (rule, index of the first, count).
     once: Vec<(Rule, usize, u64)>,
+    /// Values said once per file (`RuleDef::once_per_value`): (rule, key) → index of the first,
+    /// the other lines.
+    once_values: std::collections::HashMap<(Rule, String), (usize, Vec<u64>)>,
     tokens: FileTokens,
     records: Vec<ExampleRecord>,
     moderation: crate::moderation::check::Tally,
@@ -43,6 +46,7 @@ impl<'o> Merger<'o> {
             examples: 0,
             diagnostics: Vec::new(),
             once: Vec::new(),
+            once_values: Default::default(),
             tokens: FileTokens::default(),
             records: Vec::new(),
             moderation: Default::default(),
@@ -61,47 +65,71 @@ impl<'o> Merger<'o> {
 
     pub fn add_block(&mut self, bytes: u64, lines: Vec<LineOutput>) {
         self.bytes += bytes;
-        let count = lines.len() as u64;
-        for (i, out) in lines.into_iter().enumerate() {
-            let line = self.base + i as u64 + 1;
-            if self.ended {
-                continue;
+        for out in lines {
+            self.add_line(0, out);
+        }
+    }
+
+    /// The next line of the file, `bytes` long (with its `\n`): what the language server
+    /// feeds from its kept per-line results, one line at a time.
+    pub fn add_line(&mut self, bytes: u64, out: LineOutput) {
+        self.bytes += bytes;
+        self.base += 1;
+        let line = self.base;
+        if self.ended {
+            return;
+        }
+        if out
+            .diagnostics
+            .iter()
+            .any(|d| rules::def(d.rule.rule).ends_file)
+        {
+            self.ended = true;
+            self.diagnostics.extend(
+                out.diagnostics
+                    .into_iter()
+                    .filter(|d| rules::def(d.rule.rule).ends_file),
+            );
+            return;
+        }
+        for diag in out.diagnostics {
+            if rules::def(diag.rule.rule).once_per_file.is_some() {
+                // A file-wide habit (CRLF, no system prompt) is said once, with a count,
+                // not once per line.
+                let rule = diag.rule.rule;
+                if let Some(entry) = self.once.iter_mut().find(|(r, _, _)| *r == rule) {
+                    entry.2 += 1;
+                    // The one finding stands for every line: its fix fixes them all.
+                    if let (Some(first), Some(this)) =
+                        (self.diagnostics[entry.1].fix.as_mut(), diag.fix)
+                    {
+                        first.edits.extend(this.edits);
+                    }
+                    continue;
+                }
+                self.once.push((rule, self.diagnostics.len(), 1));
             }
-            if out
-                .diagnostics
-                .iter()
-                .any(|d| rules::def(d.rule.rule).ends_file)
-            {
-                self.ended = true;
-                self.diagnostics.extend(
-                    out.diagnostics
-                        .into_iter()
-                        .filter(|d| rules::def(d.rule.rule).ends_file),
-                );
-                continue;
-            }
-            for diag in out.diagnostics {
-                if rules::def(diag.rule.rule).once_per_file.is_some() {
-                    // A file-wide habit (CRLF, no system prompt) is said once, with a count,
-                    // not once per line.
-                    let rule = diag.rule.rule;
-                    if let Some(entry) = self.once.iter_mut().find(|(r, _, _)| *r == rule) {
-                        entry.2 += 1;
-                        // The one finding stands for every line: its fix fixes them all.
-                        if let (Some(first), Some(this)) =
-                            (self.diagnostics[entry.1].fix.as_mut(), diag.fix)
+            if let Some(rep) = rules::def(diag.rule.rule).once_per_value {
+                if let Some(s) = &diag.snippet {
+                    // A value repeated over the file (a hotline, a company address) is said
+                    // once, at its first line, with the others in the message.
+                    let key = (diag.rule.rule, (rep.key)(&s.text[s.span.clone()]));
+                    if let Some((first, others)) = self.once_values.get_mut(&key) {
+                        others.push(line);
+                        if let (Some(f), Some(this)) =
+                            (self.diagnostics[*first].fix.as_mut(), diag.fix)
                         {
-                            first.edits.extend(this.edits);
+                            f.edits.extend(this.edits);
                         }
                         continue;
                     }
-                    self.once.push((rule, self.diagnostics.len(), 1));
+                    self.once_values
+                        .insert(key, (self.diagnostics.len(), Vec::new()));
                 }
-                self.diagnostics.push(diag);
             }
-            self.summarize(line, out.summary);
+            self.diagnostics.push(diag);
         }
-        self.base += count;
+        self.summarize(line, out.summary);
     }
 
     fn summarize(&mut self, line: u64, s: LineSummary) {
@@ -144,6 +172,12 @@ impl<'o> Merger<'o> {
         for &(rule, i, count) in &self.once {
             if let Some(message) = rules::def(rule).once_per_file {
                 self.diagnostics[i].message = message(count);
+            }
+        }
+        for (&(rule, _), (i, others)) in &self.once_values {
+            if let (false, Some(rep)) = (others.is_empty(), rules::def(rule).once_per_value) {
+                let d = &mut self.diagnostics[*i];
+                d.message = (rep.message)(&d.message, others.len() as u64 + 1, others);
             }
         }
         // Main format: most lines; ties go to the format seen first.

@@ -242,7 +242,7 @@ fn check_example(
     }
     if !plan.schema.is_empty() {
         found.extend(schema::findings(
-            schema::Schema::of(format),
+            schema::Schema::for_target(format, &opts.target),
             value,
             &plan.schema,
         ));

@@ -175,6 +175,11 @@ impl ImportedScores {
         Ok(out)
     }
 
+    /// Every score held, in no particular order (the fuzz targets check their ranges).
+    pub fn all_scores(&self) -> impl Iterator<Item = &Score> {
+        self.by_hash.values().chain(self.aligned.values().flatten())
+    }
+
     /// Number of scores imported.
     pub fn len(&self) -> usize {
         self.by_position.values().map(HashMap::len).sum::<usize>()

@@ -67,7 +67,7 @@ pub mod check;
 pub mod client;
 pub mod import;
 pub mod models;
-mod pack;
+pub(crate) mod pack;
 pub mod profile;
 mod profile_def;
 pub mod provider;

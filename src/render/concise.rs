@@ -8,7 +8,7 @@ use super::visible;
 use crate::engine::FileReport;
 use std::io::{self, Write};
 
-pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+pub fn render(reports: &[FileReport], unsafe_fixes: bool, out: &mut dyn Write) -> io::Result<()> {
     for r in reports {
         for d in &r.diagnostics {
             let (line, col) = d.location.map_or((1, 1), |l| (l.line, l.column));
@@ -18,7 +18,7 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 r.path,
                 d.severity.as_str(),
                 d.rule.code(),
-                super::fix_mark(d),
+                super::fix_mark(d, unsafe_fixes),
                 visible::escaped(&d.message)
             )?;
         }

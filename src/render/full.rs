@@ -32,7 +32,7 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
         for d in &r.diagnostics {
             buf.clear();
             buf.push('\n');
-            let mut item = Item::new(&r.path, d);
+            let mut item = Item::new(&r.path, d, info.unsafe_fixes);
             handler.render_report(&mut buf, &item).map_err(failed)?;
             if item.source.is_none() {
                 // No snippet names the file, so a line under the title does, as ruff's `-->`:
@@ -63,9 +63,9 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
     if reports.iter().any(|r| !r.diagnostics.is_empty()) {
         writeln!(out)?;
     }
-    let counts = Counts::of(reports);
+    let counts = Counts::of(reports, info.unsafe_fixes);
     writeln!(out, "{}", counts.sentence())?;
-    if let Some(line) = super::fixable_sentence(&counts) {
+    if let Some(line) = super::fixable_sentence(&counts, info.unsafe_fixes) {
         writeln!(out, "{line}")?;
     }
     let many = reports.len() > 1;
@@ -119,11 +119,11 @@ struct Item<'a> {
 }
 
 impl<'a> Item<'a> {
-    fn new(path: &'a str, d: &'a Diagnostic) -> Self {
+    fn new(path: &'a str, d: &'a Diagnostic, unsafe_fixes: bool) -> Self {
         let title = format!(
             "{}{} {}",
             d.rule.code(),
-            super::fix_mark(d),
+            super::fix_mark(d, unsafe_fixes),
             visible::escaped(&d.message)
         );
         let source = match (d.location, &d.snippet) {

@@ -136,7 +136,7 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
                     .map(|d| JsonDiagnostic::new(&r.path, d))
             })
             .collect(),
-        summary: Counts::of(reports),
+        summary: Counts::of(reports, info.unsafe_fixes),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

@@ -34,6 +34,8 @@ pub struct RunInfo {
     /// The token and cost line of all files together, when there are several and tokens were
     /// counted.
     pub token_total: Option<String>,
+    /// `--unsafe-fixes`: unsafe fixes count as fixable and are marked `[*]`.
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -54,16 +56,17 @@ pub struct Counts {
 }
 
 impl Counts {
-    pub fn of(reports: &[FileReport]) -> Counts {
+    /// `unsafe_fixes`: the run's `--unsafe-fixes` (which fixes count as fixable).
+    pub fn of(reports: &[FileReport], unsafe_fixes: bool) -> Counts {
         let mut c = Counts {
             files: reports.len(),
             ..Counts::default()
         };
         c.accepted = reports.iter().map(|r| r.accepted).sum();
         for d in reports.iter().flat_map(|r| &r.diagnostics) {
-            if d.is_fixable() {
+            if d.is_fixable(unsafe_fixes) {
                 c.fixable += d.fix.as_ref().map_or(0, |f| f.edits.len());
-            } else if d.has_hidden_fix() {
+            } else if d.has_hidden_fix(unsafe_fixes) {
                 c.hidden_fixes += d.fix.as_ref().map_or(0, |f| f.edits.len());
             }
             match d.severity {
@@ -115,13 +118,13 @@ impl Counts {
 /// `[*] 3 fixable with the `--fix` option.`, when any finding is, as ruff says it; unsafe fixes
 /// not enabled are counted in parentheses (`(2 hidden fixes can be enabled with the
 /// `--unsafe-fixes` option)`).
-pub fn fixable_sentence(counts: &Counts) -> Option<String> {
+pub fn fixable_sentence(counts: &Counts, unsafe_fixes: bool) -> Option<String> {
     let hidden = match counts.hidden_fixes {
         0 => String::new(),
         1 => " (1 hidden fix can be enabled with the `--unsafe-fixes` option)".to_string(),
         n => format!(" ({n} hidden fixes can be enabled with the `--unsafe-fixes` option)"),
     };
-    let option = if crate::diagnostic::unsafe_fixes_enabled() {
+    let option = if unsafe_fixes {
         "`--fix --unsafe-fixes` options"
     } else {
         "`--fix` option"
@@ -134,8 +137,8 @@ pub fn fixable_sentence(counts: &Counts) -> Option<String> {
 }
 
 /// The mark of a finding `--fix` would fix, as ruff prints it: `J004 [*] empty line…`.
-pub fn fix_mark(d: &Diagnostic) -> &'static str {
-    if d.is_fixable() {
+pub fn fix_mark(d: &Diagnostic, unsafe_fixes: bool) -> &'static str {
+    if d.is_fixable(unsafe_fixes) {
         " [*]"
     } else {
         ""
@@ -150,7 +153,7 @@ pub fn render(
 ) -> io::Result<()> {
     match format {
         OutputFormat::Full => full::render(reports, info, out),
-        OutputFormat::Concise => concise::render(reports, out),
+        OutputFormat::Concise => concise::render(reports, info.unsafe_fixes, out),
         OutputFormat::Json => json::render(reports, info, out),
         OutputFormat::JsonLines => json_lines::render(reports, out),
         OutputFormat::Github => github::render(reports, out),

@@ -33,12 +33,13 @@ pub struct RuleCount {
 }
 
 /// Per rule with findings: most findings first, then by code.
-pub fn counts(reports: &[FileReport]) -> Vec<RuleCount> {
+/// `unsafe_fixes`: the run's `--unsafe-fixes` (which fixes count as fixable).
+pub fn counts(reports: &[FileReport], unsafe_fixes: bool) -> Vec<RuleCount> {
     let mut by_rule: Vec<(usize, usize)> = vec![(0, 0); Rule::COUNT];
     for d in reports.iter().flat_map(|r| &r.diagnostics) {
         let entry = &mut by_rule[d.rule.rule.index()];
         entry.0 += 1;
-        entry.1 += usize::from(d.is_fixable());
+        entry.1 += usize::from(d.is_fixable(unsafe_fixes));
     }
     let mut out: Vec<RuleCount> = Rule::ALL
         .iter()
@@ -62,7 +63,7 @@ pub fn render(
     info: &RunInfo,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let rows = counts(reports);
+    let rows = counts(reports, info.unsafe_fixes);
     match format {
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &rows)?;
@@ -108,11 +109,11 @@ fn text(
     if info.quiet {
         return Ok(());
     }
-    let counts = Counts::of(reports);
+    let counts = Counts::of(reports, info.unsafe_fixes);
     if rows.is_empty() {
         writeln!(out, "{}", counts.sentence())?;
     }
-    if let Some(line) = super::fixable_sentence(&counts) {
+    if let Some(line) = super::fixable_sentence(&counts, info.unsafe_fixes) {
         writeln!(out, "{line}")?;
     }
     Ok(())

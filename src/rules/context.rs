@@ -74,6 +74,10 @@ pub enum Scope {
 /// The two outputs of a preference example.
 pub const PREFERENCE_OUTPUTS: [&str; 2] = ["preferred_output", "non_preferred_output"];
 
+/// The keys of TRL's conversational shapes that hold message lists, in line order: the prompt,
+/// then the answers (a completion, or the chosen and rejected ones).
+pub const TRL_PROMPT_AND_ANSWERS: [&str; 4] = ["prompt", "completion", "chosen", "rejected"];
+
 /// The texts of an example and what the sensitive-data scan found in them.
 pub struct SensitiveLine<'a> {
     pub texts: Vec<LineText<'a>>,
@@ -154,10 +158,36 @@ impl<'a> ExampleCtx<'a> {
                         }
                     }
                 }
+                // TRL's conversational shapes: the prompt is read as a preference input is (it
+                // ends with the user), each answer list as an output (trained on); a string is
+                // standard text, no conversation.
+                Format::ConversationalCompletion
+                | Format::ChosenRejected
+                | Format::UnpairedPreference => {
+                    for key in TRL_PROMPT_AND_ANSWERS {
+                        if let Some(list) = v.get(key).and_then(Value::as_array) {
+                            let scope = if key == "prompt" {
+                                Scope::PreferenceInput
+                            } else {
+                                Scope::PreferenceOutput
+                            };
+                            out.push((
+                                scope,
+                                Conversation::list(v, Pointer::root().key(key), list),
+                            ));
+                        }
+                    }
+                }
                 // Gemini turns are not OpenAI messages: the G rules read them (`crate::gemini`).
                 // Bedrock records have their own rules (B), which read the line directly: the
-                // chat rules' view of `messages` does not fit their content blocks.
-                Format::Completion | Format::Gemini | Format::BedrockConversation => {}
+                // chat rules' view of `messages` does not fit their content blocks. ShareGPT and
+                // Alpaca have their own families (F, A); `text` has no structure to check.
+                Format::Completion
+                | Format::Gemini
+                | Format::BedrockConversation
+                | Format::Text
+                | Format::Sharegpt
+                | Format::Alpaca => {}
             }
             out
         })

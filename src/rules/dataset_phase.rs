@@ -54,6 +54,20 @@ pub enum Note {
     Other(Box<dyn Any + Send>),
 }
 
+impl Note {
+    /// A copy, for a caller that folds the same notes more than once (the language server
+    /// re-runs the dataset phase on each edit); `None` for [`Note::Other`], which cannot be
+    /// copied: that line is checked again instead.
+    pub fn try_clone(&self) -> Option<Note> {
+        match self {
+            Note::Hash(h) => Some(Note::Hash(*h)),
+            Note::Pair(a, b) => Some(Note::Pair(*a, *b)),
+            Note::Flag => Some(Note::Flag),
+            Note::Other(_) => None,
+        }
+    }
+}
+
 /// One example line as the dataset phase sees it, in file order.
 pub struct LineFacts {
     pub line: u64,

@@ -22,6 +22,7 @@
 //! Outside `check`, `ftlint convert` words what a conversion cannot carry over with the
 //! **convert** hook ([`convert::LossCtx`]): the `X` family.
 
+pub mod alpaca;
 pub mod bedrock;
 pub mod chat;
 pub mod completion;
@@ -39,12 +40,14 @@ pub mod rft;
 pub mod schema;
 pub mod select;
 pub mod sensitive;
+pub mod sharegpt;
 pub mod tokens;
+pub mod trl;
 
 pub use crate::diagnostic::{Rule, RuleMeta, RuleSet, Severity};
 pub use context::{
     run_checks, Conversation, ExampleCtx, ParsedLine, RawLine, RunCtx, Scope, SensitiveLine,
-    PREFERENCE_OUTPUTS,
+    PREFERENCE_OUTPUTS, TRL_PROMPT_AND_ANSWERS,
 };
 pub use dataset_phase::{
     AtEnd, DatasetLimits, DatasetRule, DatasetState, FileFacts, LineFacts, Note, StartCtx,
@@ -84,6 +87,9 @@ pub struct RuleDef {
     /// A file-wide habit (CRLF everywhere, no system prompt anywhere) is said once per file,
     /// at its first line, with this message for the number of lines it was found on.
     pub once_per_file: Option<fn(u64) -> String>,
+    /// A value repeated over the file (one hotline on 297 lines) is said once, at its first
+    /// occurrence, with the count and the other lines: see [`Repeats`].
+    pub once_per_value: Option<Repeats>,
     /// What `--fix` says it did after applying this rule's fix `n` times (rules with a fix).
     pub fixed: Option<fn(u64) -> String>,
     /// A finding of this rule says the file is not JSON Lines at all (one JSON array over many
@@ -102,6 +108,16 @@ pub struct RuleDef {
     pub uses_moderation: bool,
 }
 
+/// How a rule reports one value repeated over a file once: the findings whose `key` (of the
+/// matched text, as the snippet shows it) is equal are one finding, at the first, whose message
+/// becomes `message(first message, count, the other lines)`; its fix carries every
+/// occurrence's edits.
+#[derive(Clone, Copy)]
+pub struct Repeats {
+    pub key: fn(&str) -> String,
+    pub message: fn(&str, u64, &[u64]) -> String,
+}
+
 impl RuleDef {
     /// A rule with metadata and no hook yet: fill in the hooks with struct update syntax.
     pub const fn new(meta: RuleMeta) -> RuleDef {
@@ -115,6 +131,7 @@ impl RuleDef {
             run: None,
             convert: None,
             once_per_file: None,
+            once_per_value: None,
             fixed: None,
             ends_file: false,
             unsafe_fix: false,

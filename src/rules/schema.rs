@@ -33,6 +33,34 @@ static COMPLETION: LazyLock<Compiled> = LazyLock::new(|| compile(COMPLETION_SCHE
 static GEMINI: LazyLock<Compiled> = LazyLock::new(|| compile(GEMINI_SCHEMA));
 static BEDROCK_CONVERSATION: LazyLock<Compiled> =
     LazyLock::new(|| compile(BEDROCK_CONVERSATION_SCHEMA));
+pub const TEXT_SCHEMA: &str = include_str!("../../rules/schemas/text.schema.json");
+pub const CONVERSATIONAL_COMPLETION_SCHEMA: &str =
+    include_str!("../../rules/schemas/conversational-completion.schema.json");
+pub const CHOSEN_REJECTED_SCHEMA: &str =
+    include_str!("../../rules/schemas/chosen-rejected.schema.json");
+pub const UNPAIRED_PREFERENCE_SCHEMA: &str =
+    include_str!("../../rules/schemas/unpaired-preference.schema.json");
+pub const SHAREGPT_SCHEMA: &str = include_str!("../../rules/schemas/sharegpt.schema.json");
+pub const ALPACA_SCHEMA: &str = include_str!("../../rules/schemas/alpaca.schema.json");
+static TEXT: LazyLock<Compiled> = LazyLock::new(|| compile(TEXT_SCHEMA));
+static CONVERSATIONAL_COMPLETION: LazyLock<Compiled> =
+    LazyLock::new(|| compile(&with_chat_defs(CONVERSATIONAL_COMPLETION_SCHEMA)));
+static CHOSEN_REJECTED: LazyLock<Compiled> =
+    LazyLock::new(|| compile(&with_chat_defs(CHOSEN_REJECTED_SCHEMA)));
+static UNPAIRED_PREFERENCE: LazyLock<Compiled> =
+    LazyLock::new(|| compile(&with_chat_defs(UNPAIRED_PREFERENCE_SCHEMA)));
+static SHAREGPT: LazyLock<Compiled> = LazyLock::new(|| compile(SHAREGPT_SCHEMA));
+static ALPACA: LazyLock<Compiled> = LazyLock::new(|| compile(ALPACA_SCHEMA));
+/// TRL's prompt/completion strings: the legacy schema without its closed set of keys (the
+/// trainer reads the two columns and ignores others).
+static OPEN_COMPLETION: LazyLock<Compiled> = LazyLock::new(|| {
+    let mut schema: Value =
+        serde_json::from_str(COMPLETION_SCHEMA).expect("embedded schema is JSON");
+    if let Some(obj) = schema.as_object_mut() {
+        obj.remove("additionalProperties");
+    }
+    compile(&schema.to_string())
+});
 
 /// A schema ready to validate with, and its `x-code` annotations as rules, by the JSON pointer
 /// of the node that carries them.
@@ -62,6 +90,14 @@ pub enum Schema {
     Completion,
     Gemini,
     BedrockConversation,
+    Text,
+    ConversationalCompletion,
+    ChosenRejected,
+    UnpairedPreference,
+    Sharegpt,
+    Alpaca,
+    /// Prompt/completion strings on a target that does not take OpenAI's legacy records.
+    OpenCompletion,
 }
 
 impl Schema {
@@ -75,6 +111,21 @@ impl Schema {
             Format::Completion => Schema::Completion,
             Format::Gemini => Schema::Gemini,
             Format::BedrockConversation => Schema::BedrockConversation,
+            Format::Text => Schema::Text,
+            Format::ConversationalCompletion => Schema::ConversationalCompletion,
+            Format::ChosenRejected => Schema::ChosenRejected,
+            Format::UnpairedPreference => Schema::UnpairedPreference,
+            Format::Sharegpt => Schema::Sharegpt,
+            Format::Alpaca => Schema::Alpaca,
+        }
+    }
+
+    /// The schema an example of `format` is validated against for `target`: prompt/completion
+    /// strings are OpenAI's legacy records (only the two keys) unless the target says not.
+    pub fn for_target(format: crate::format::Format, target: &crate::targets::Target) -> Schema {
+        match Schema::of(format) {
+            Schema::Completion if !target.legacy_completion => Schema::OpenCompletion,
+            s => s,
         }
     }
 }
@@ -230,6 +281,13 @@ pub fn issues(which: Schema, value: &Value, mut sink: impl FnMut(Rule, &Issue<'_
         Schema::Completion => &*COMPLETION,
         Schema::Gemini => &*GEMINI,
         Schema::BedrockConversation => &*BEDROCK_CONVERSATION,
+        Schema::Text => &*TEXT,
+        Schema::ConversationalCompletion => &*CONVERSATIONAL_COMPLETION,
+        Schema::ChosenRejected => &*CHOSEN_REJECTED,
+        Schema::UnpairedPreference => &*UNPAIRED_PREFERENCE,
+        Schema::Sharegpt => &*SHAREGPT,
+        Schema::Alpaca => &*ALPACA,
+        Schema::OpenCompletion => &*OPEN_COMPLETION,
     };
     if compiled.validator.is_valid(value) {
         return;
@@ -313,7 +371,8 @@ impl Issue<'_> {
         let segs = self.pointer.0.as_slice();
         let at = segs.windows(2).position(|w| {
             matches!(w, [Seg::Key(k), Seg::Index(_)]
-                if matches!(k.as_str(), "messages" | "preferred_output" | "non_preferred_output"))
+                if matches!(k.as_str(), "messages" | "preferred_output" | "non_preferred_output"
+                    | "prompt" | "completion" | "chosen" | "rejected"))
         })?;
         let message = Pointer(segs[..at + 2].to_vec());
         self.root

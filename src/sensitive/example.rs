@@ -41,6 +41,12 @@ impl Scanner {
                         .near_cue(msg.text, &ts.cues, &hit.range)
                         .map(|c| (&msg.text[c], false));
                     let near = near.or_else(|| {
+                        let before = sentence_before(msg.text, hit.range.start);
+                        if self.not_a_person(before)
+                            || self.block.as_ref().is_some_and(|b| b.is_match(before))
+                        {
+                            return None;
+                        }
                         asked
                             .get_or_insert_with(|| self.asked_cue(messages, &scans, i))
                             .map(|c| (c, true))
@@ -113,7 +119,8 @@ impl Scanner {
     }
 
     /// A birth cue in the same sentence: before the date within `window_before` characters, or
-    /// after it within `window_after`.
+    /// after it within `window_after`; and nothing in the sentence before the cue says the birth
+    /// is not a person's (`my cat's birthday`, `the song Birthday`).
     fn near_cue(
         &self,
         text: &str,
@@ -122,19 +129,28 @@ impl Scanner {
     ) -> Option<Range<usize>> {
         cues.iter()
             .find(|c| {
-                if c.end <= date.start {
+                let ok = if c.end <= date.start {
                     let between = &text[c.end..date.start];
                     between.chars().count() <= self.window_before
                         && same_sentence(between)
                         && !self.block.as_ref().is_some_and(|b| b.is_match(between))
                 } else if c.start >= date.end {
                     let between = &text[date.end..c.start];
-                    between.chars().count() <= self.window_after && same_sentence(between)
+                    between.chars().count() <= self.window_after
+                        && same_sentence(between)
+                        && !self.block.as_ref().is_some_and(|b| b.is_match(between))
                 } else {
                     false
-                }
+                };
+                ok && !self.not_a_person(sentence_before(text, c.start.min(date.start)))
             })
             .cloned()
+    }
+
+    /// The words before a birth cue or an answered date say it is not a person's birth: a pet,
+    /// a work, a company, or a death.
+    fn not_a_person(&self, before: &str) -> bool {
+        self.not_person.as_ref().is_some_and(|r| r.is_match(before))
     }
 
     /// Facts from attribute words: a user question about a named person's attribute that the
@@ -179,15 +195,28 @@ impl Scanner {
                     });
                 }
             } else if !self.refusal.is_match(msg.text) {
+                // A statement: the attribute is the named person's only when the name is its
+                // subject — same sentence, nobody else named or referred to in between — and
+                // the attribute is given a value (a birth, a date or year: `born with a large
+                // birthmark` states no birth date).
                 for (kind, r) in attrs {
-                    let follows_name = names
-                        .iter()
-                        .any(|(n, _)| n.end <= r.start && r.start - n.end <= 2);
-                    if follows_name || states_value(&msg.text[r.end..]) {
+                    let Some((n, name)) = subject_of(msg.text, names, r.start) else {
+                        continue;
+                    };
+                    let rest = &msg.text[r.end..];
+                    let follows_name = r.start - n.end <= 2;
+                    let valued = if kind == FactKind::BirthDate {
+                        // After the cue (`born on March 3, 1990`) or before it, after the name
+                        // (`山田太郎さんは1990年生まれ`).
+                        states_birth_value(rest) || states_birth_value(&msg.text[n.end..r.start])
+                    } else {
+                        follows_name || states_value(rest)
+                    };
+                    if valued {
                         facts.push(Fact {
                             message_index: i,
                             kind,
-                            person: Some(name_before(names, r.start).to_string()),
+                            person: Some(name.to_string()),
                             range: None,
                         });
                     }
@@ -196,6 +225,110 @@ impl Scanner {
         }
         facts.sort_by_key(|f| f.message_index);
     }
+}
+
+/// The named person a statement at `pos` is about: the last name before `pos` in the same
+/// sentence, unless someone else is named or referred to in between (another capitalised name,
+/// `he`, `she`, `they`). A name in an earlier sentence is not the subject: the next sentence
+/// may be about anyone (`… Hillary Clinton's e-mail server … Trump claimed that Obama was born
+/// in 1961`).
+fn subject_of<'n>(
+    text: &str,
+    names: &'n [(Range<usize>, String)],
+    pos: usize,
+) -> Option<(Range<usize>, &'n str)> {
+    let (r, name) = names.iter().rev().find(|(r, _)| r.end <= pos)?;
+    let between = &text[r.end..pos];
+    if !same_sentence(between) || someone_else(between) {
+        return None;
+    }
+    Some((r.clone(), name.as_str()))
+}
+
+/// Words between a name and an attribute that bring in another person: a pronoun that starts
+/// a clause of its own, or a capitalised word (another name) that is not a month or weekday.
+fn someone_else(between: &str) -> bool {
+    const NOT_PEOPLE: &[&str] = &[
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "I",
+    ];
+    between
+        .split(|c: char| !c.is_alphabetic() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .any(|w| {
+            let w = w.trim_end_matches("'s");
+            matches!(w, "he" | "she" | "they" | "He" | "She" | "They" | "him")
+                || (w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                    && w.chars().skip(1).all(|c| c.is_ascii_lowercase())
+                    && w.len() > 1
+                    && !NOT_PEOPLE.contains(&w))
+        })
+}
+
+/// After a birth cue, the sentence gives a birth date or year within 30 characters
+/// (`born on March 3, 1990`, `born in 1961`, `birthday is 5/5`), not a circumstance
+/// (`born with a large birthmark`, `born in Kenya`).
+fn states_birth_value(rest: &str) -> bool {
+    let s: String = rest
+        .chars()
+        .take(30)
+        .take_while(|&c| !is_terminator(c))
+        .collect();
+    let mut run = 0;
+    let mut any_digit = false;
+    for c in s.chars() {
+        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+            run += 1;
+            any_digit = true;
+            if run == 4 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    // A day after a month name (`born on March 3`), or Japanese dates (`1998年`) have digits.
+    any_digit
+        && (s.contains(['年', '月'])
+            || [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ]
+            .iter()
+            .any(|m| s.contains(m)))
+}
+
+/// The text of `text`'s sentence before `pos`, at most 60 characters.
+fn sentence_before(text: &str, pos: usize) -> &str {
+    let head = &text[..pos];
+    let mut start = head.char_indices().rev().nth(59).map_or(0, |(i, _)| i);
+    let mut it = head[start..].char_indices().peekable();
+    let mut cut = start;
+    while let Some((i, c)) = it.next() {
+        let next = it.peek().map(|&(_, n)| n);
+        if is_terminator(c) || (c == '.' && next.is_none_or(char::is_whitespace)) {
+            cut = start + i + c.len_utf8();
+        }
+    }
+    start = cut;
+    &text[start..pos]
 }
 
 /// Index of the latest user message before `i`.
@@ -222,7 +355,9 @@ fn person_for(
     pos: usize,
 ) -> Option<String> {
     if !scans[i].names.is_empty() {
-        return Some(name_before(&scans[i].names, pos).to_string());
+        // A value in a message that names people is about the one it follows in its sentence,
+        // if any: a phone number two sentences after a name is someone else's.
+        return subject_of(messages[i].text, &scans[i].names, pos).map(|(_, n)| n.to_string());
     }
     if messages[i].role != "user" {
         let u = previous_user(messages, i)?;

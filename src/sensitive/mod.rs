@@ -19,6 +19,7 @@
 mod example;
 mod lazy_regex;
 mod patterns;
+mod pii;
 mod prefilter;
 mod profile;
 mod redact;
@@ -60,6 +61,7 @@ pub enum Kind {
     SpecialToken,
     StreetAddress,
     BirthDate,
+    Iban,
 }
 
 impl Kind {
@@ -76,6 +78,7 @@ impl Kind {
             "S007" => Kind::SpecialToken,
             "S008" => Kind::StreetAddress,
             "S009" => Kind::BirthDate,
+            "S010" => Kind::Iban,
             "S011" => Kind::ExampleSecret,
             _ => return None,
         })
@@ -88,12 +91,14 @@ impl Kind {
             Kind::ExampleSecret => 0,
             Kind::Secret => 1,
             Kind::SpecialToken => 2,
-            Kind::PaymentCard => 3,
-            Kind::NationalId => 4,
-            Kind::EmailAddress => 5,
-            Kind::PhoneNumber => 6,
-            Kind::StreetAddress => 7,
-            Kind::BirthDate => 8,
+            // An IBAN's digits are never read as a card or a phone.
+            Kind::Iban => 3,
+            Kind::PaymentCard => 4,
+            Kind::NationalId => 5,
+            Kind::EmailAddress => 6,
+            Kind::PhoneNumber => 7,
+            Kind::StreetAddress => 8,
+            Kind::BirthDate => 9,
         }
     }
 }
@@ -144,7 +149,7 @@ pub enum ScannerError {
     #[error("sensitive patterns: unknown fact kind `{kind}`")]
     UnknownAttributeKind { kind: String },
     #[error(
-        "sensitive patterns: pattern `{id}`: code `{code}` is not one of S001–S005, S007–S009, S011"
+        "sensitive patterns: pattern `{id}`: code `{code}` is not one of S001–S005, S007–S011"
     )]
     UnknownCode { id: String, code: String },
     /// `what` names the regex: `pattern `ID``, `allow-regex`, ….

@@ -45,6 +45,10 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/sensitive/s009_birth_date.toml"),
     ),
     (
+        "s010_iban.toml",
+        include_str!("../../rules/sensitive/s010_iban.toml"),
+    ),
+    (
         "s011_example_secret.toml",
         include_str!("../../rules/sensitive/s011_example_secret.toml"),
     ),
@@ -57,14 +61,14 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
 pub struct PatternDef {
     /// Unique kebab-case id, e.g. `openai-api-key`.
     pub id: String,
-    /// `S001`…`S009` (S006 is file-level and takes no patterns).
+    /// `S001`…`S010` (S006 is file-level and takes no patterns).
     pub code: String,
     /// What a match is, used in messages: `OpenAI API key`.
     pub label: String,
     /// Rust `regex` syntax; a group named `m`, if present, is the reported span.
     pub regex: String,
     /// Optional check of the match: `luhn`, `mynumber`, `ssn`, `secret`, `phone`, `jp-phone`,
-    /// `jp-address`, `date`.
+    /// `jp-address`, `date`, `card`, `iban`, `national-phone`, `email`.
     #[serde(default)]
     pub validator: Option<String>,
     /// Optional regex that must also match somewhere in the same text.
@@ -108,6 +112,10 @@ pub struct BirthDef {
     /// Words between cue and date showing the date is not a birth date.
     #[serde(default)]
     pub block: Option<String>,
+    /// Words before the cue, in its sentence, showing whose birth it is not (a pet's, a
+    /// song's, a company's).
+    #[serde(default)]
+    pub not_person: Option<String>,
 }
 
 /// `[profile]` of the S006 file.

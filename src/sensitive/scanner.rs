@@ -89,6 +89,7 @@ pub struct Scanner {
     prefilter: Prefilter,
     pub(crate) cue: LazyRegex,
     pub(crate) block: Option<LazyRegex>,
+    pub(crate) not_person: Option<LazyRegex>,
     pub(crate) window_before: usize,
     pub(crate) window_after: usize,
     names: Vec<NamePattern>,
@@ -98,7 +99,17 @@ pub struct Scanner {
     stop_names: HashSet<String>,
     pub(crate) min_kinds: usize,
     allow: HashSet<String>,
+    /// The allow-list normalised: (its digits, its words lower-cased and single-spaced).
+    allow_values: Vec<(String, String)>,
     allow_regex: Vec<LazyRegex>,
+}
+
+/// Lower case, words joined by one space.
+fn normalize_words(s: &str) -> String {
+    s.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 static BUILTIN: LazyLock<Scanner> = LazyLock::new(|| {
@@ -169,6 +180,7 @@ impl Scanner {
             prefilter,
             cue: LazyRegex::lazy(&birth.cue),
             block: birth.block.as_deref().map(LazyRegex::lazy),
+            not_person: birth.not_person.as_deref().map(LazyRegex::lazy),
             window_before: birth.window_before,
             window_after: birth.window_after,
             names,
@@ -178,6 +190,14 @@ impl Scanner {
             stop_names: profile.stop_names.into_iter().collect(),
             min_kinds: options.min_profile_kinds.unwrap_or(profile.min_kinds),
             allow: options.allow.iter().cloned().collect(),
+            allow_values: options
+                .allow
+                .iter()
+                .map(|a| {
+                    let digits = a.chars().filter(char::is_ascii_digit).collect();
+                    (digits, normalize_words(a))
+                })
+                .collect(),
             allow_regex: options
                 .allow_regex
                 .iter()
@@ -197,6 +217,7 @@ impl Scanner {
         }
         all.push(&self.cue);
         all.extend(&self.block);
+        all.extend(&self.not_person);
         all.extend(self.names.iter().map(|n| &n.regex));
         all.extend(self.attributes.iter().map(|(_, r)| r));
         all.extend([&self.question, &self.refusal]);
@@ -238,28 +259,16 @@ impl Scanner {
             if range.is_empty() || (p.isolated && !isolated(text, &range)) {
                 return;
             }
-            let m = &text[range.clone()];
-            if p.allow.contains(m)
-                || self.allow.contains(m)
-                || p.allow_regex.iter().any(|r| r.is_match(m))
-                || self.allow_regex.iter().any(|r| r.is_match(m))
-            {
-                return;
-            }
-            if let Some(v) = p.validator {
-                if !v.check(text, range.clone()) {
-                    return;
+            // A refining validator (cards, IBANs) cuts the hit into the pieces that report,
+            // already validated.
+            match p.validator.and_then(|v| v.refine(text, range.clone())) {
+                Some(pieces) => {
+                    for piece in pieces {
+                        self.push_checked(idx, text, piece, false, &mut context_ok, hits);
+                    }
                 }
+                None => self.push_checked(idx, text, range, true, &mut context_ok, hits),
             }
-            if let Some(ctx) = &p.context {
-                if !*context_ok.get_or_insert_with(|| ctx.is_match(text)) {
-                    return;
-                }
-            }
-            hits.push(Hit {
-                pattern: idx,
-                range,
-            });
         };
         let group_m = *p
             .group_m
@@ -276,6 +285,67 @@ impl Scanner {
                 }
             }
         }
+    }
+
+    /// Allow-lists, the validator (unless already applied) and the context, then the hit.
+    fn push_checked(
+        &self,
+        idx: usize,
+        text: &str,
+        range: Range<usize>,
+        validate: bool,
+        context_ok: &mut Option<bool>,
+        hits: &mut Vec<Hit>,
+    ) {
+        let p = &self.patterns[idx];
+        let m = &text[range.clone()];
+        if p.allow.contains(m)
+            || self.allow.contains(m)
+            || self.allowed_value(p.kind, m)
+            || p.allow_regex.iter().any(|r| r.is_match(m))
+            || self.allow_regex.iter().any(|r| r.is_match(m))
+        {
+            return;
+        }
+        if validate {
+            if let Some(v) = p.validator {
+                if !v.check(text, range.clone()) {
+                    return;
+                }
+            }
+        }
+        if let Some(ctx) = &p.context {
+            if !*context_ok.get_or_insert_with(|| ctx.is_match(text)) {
+                return;
+            }
+        }
+        hits.push(Hit {
+            pattern: idx,
+            range,
+        });
+    }
+
+    /// The configured allow-list, however the value is written: a phone number by its digits
+    /// (`1-800-273-8255` allows `(800) 273-8255` and `+1 800 273 8255`: one ends with the
+    /// other, seven digits at least), anything else case- and whitespace-insensitively
+    /// (`1 Infinite Loop` allows `1 infinite  loop`).
+    fn allowed_value(&self, kind: Kind, m: &str) -> bool {
+        if self.allow_values.is_empty() {
+            return false;
+        }
+        if kind == Kind::PhoneNumber {
+            let d: String = m.chars().filter(char::is_ascii_digit).collect();
+            return self.allow_values.iter().any(|(digits, _)| {
+                let (short, long) = if digits.len() <= d.len() {
+                    (digits.as_str(), d.as_str())
+                } else {
+                    (d.as_str(), digits.as_str())
+                };
+                short.len() >= 7 && long.ends_with(short)
+            });
+        }
+        let norm = normalize_words(m);
+        self.allow_values.iter().any(|(_, words)| *words == norm)
     }
 
     fn collect_names(&self, np: &NamePattern, text: &str, names: &mut Vec<(Range<usize>, String)>) {

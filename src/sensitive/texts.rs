@@ -48,6 +48,10 @@ enum Within {
     Text(usize),
     /// `{base}/{i}/content/{j}/reasoningContent/reasoningText/text`: Bedrock reasoning.
     Reasoning(usize, usize),
+    /// `{base}/{i}/value`: a ShareGPT turn (`base` is `/conversations`).
+    Value(usize),
+    /// `{base}/{i}/{j}`: one side of an Alpaca history pair (`base` is `/history`).
+    Pair(usize, usize),
 }
 
 impl TextPointer {
@@ -73,6 +77,8 @@ impl TextPointer {
                 Within::Reasoning(i, j) => {
                     format!("{base}/{i}/content/{j}/reasoningContent/reasoningText/text")
                 }
+                Within::Value(i) => format!("{base}/{i}/value"),
+                Within::Pair(i, j) => format!("{base}/{i}/{j}"),
             }
         })
     }
@@ -113,11 +119,16 @@ impl Eq for TextPointer {}
 /// `systemInstruction` as role `system`, then those of each turn of `contents`, a `model` turn
 /// as role `assistant`) and Bedrock conversation records (`system[].text` as role `system`,
 /// before the messages as in the line; content blocks' `text` and
-/// `reasoningContent.reasoningText.text`). Pass
+/// `reasoningContent.reasoningText.text`), and the open-model trainers' records: TRL's
+/// `text`, conversational prompt/completion and `prompt`/`chosen`/`rejected` (strings or
+/// message lists), ShareGPT `system` and `conversations` turns, Alpaca `system`, `history`,
+/// `instruction`, `input` and `output`. Pass
 /// [`message_texts`] of the result to [`super::Scanner::scan_example`]; `message_index` of a
 /// match indexes this vector.
 pub fn line_texts(line: &Value) -> Vec<LineText<'_>> {
     let mut out = Vec::new();
+    // A ShareGPT or Alpaca record's (or a Claude-on-Bedrock record's) system prompt: a string.
+    push_string(&mut out, line, "system", "/system", "system");
     // A Bedrock record's system prompt: a list of text blocks (no OpenAI format has one).
     if let Some(system) = line.get("system").and_then(Value::as_array) {
         for (j, block) in system.iter().enumerate() {
@@ -144,20 +155,110 @@ pub fn line_texts(line: &Value) -> Vec<LineText<'_>> {
             push_messages(&mut out, base, msgs);
         }
     }
+    // Prompt/completion, TRL's preference pairs (`prompt`, `chosen`, `rejected`) and unpaired
+    // preference: each a string, or (TRL's conversational forms) a list of messages.
     for (key, base, role) in [
         ("prompt", "/prompt", "user"),
         ("completion", "/completion", "assistant"),
+        ("chosen", "/chosen", "assistant"),
+        ("rejected", "/rejected", "assistant"),
     ] {
-        if let Some(text) = line.get(key).and_then(Value::as_str) {
+        push_string(&mut out, line, key, base, role);
+        if let Some(msgs) = line.get(key).and_then(Value::as_array) {
+            push_messages(&mut out, base, msgs);
+        }
+    }
+    // TRL's language-modelling `text`: no roles.
+    push_string(&mut out, line, "text", "/text", "");
+    push_gemini(&mut out, line);
+    push_sharegpt(&mut out, line);
+    push_alpaca(&mut out, line);
+    out
+}
+
+/// `line[key]` when it is a string, as one text with `role`.
+fn push_string<'a>(
+    out: &mut Vec<LineText<'a>>,
+    line: &'a Value,
+    key: &str,
+    base: &'static str,
+    role: &'a str,
+) {
+    if let Some(text) = line.get(key).and_then(Value::as_str) {
+        out.push(LineText {
+            pointer: TextPointer::new(base, Within::Base),
+            role,
+            text,
+        });
+    }
+}
+
+/// A ShareGPT record's turns: LLaMA-Factory's `from`/`value` (its five tags read as the chat
+/// roles they stand for, as `rules/sharegpt/tags.toml` places them) or Axolotl's
+/// `role`/`content`.
+fn push_sharegpt<'a>(out: &mut Vec<LineText<'a>>, line: &'a Value) {
+    let Some(turns) = line.get("conversations").and_then(Value::as_array) else {
+        return;
+    };
+    for (i, turn) in turns.iter().enumerate() {
+        if let Some(text) = turn.get("value").and_then(Value::as_str) {
+            let tag = turn.get("from").and_then(Value::as_str).unwrap_or("");
             out.push(LineText {
-                pointer: TextPointer::new(base, Within::Base),
-                role,
+                pointer: TextPointer::new("/conversations", Within::Value(i)),
+                role: sharegpt_role(tag),
+                text,
+            });
+        } else if let Some(text) = turn.get("content").and_then(Value::as_str) {
+            let role = turn.get("role").and_then(Value::as_str).unwrap_or("");
+            out.push(LineText {
+                pointer: TextPointer::new("/conversations", Within::Content(i)),
+                role: sharegpt_role(role),
                 text,
             });
         }
     }
-    push_gemini(&mut out, line);
-    out
+}
+
+/// The chat role a ShareGPT tag (or an Axolotl role name) stands for; an unknown tag keeps no
+/// role, as an unknown chat role does.
+fn sharegpt_role(tag: &str) -> &str {
+    match tag {
+        "human" | "user" => "user",
+        "gpt" | "function_call" | "assistant" => "assistant",
+        "observation" | "tool" => "tool",
+        "system" => "system",
+        other => other,
+    }
+}
+
+/// An Alpaca record's texts: the history's questions and answers, then `instruction` and
+/// `input` (the user's turn, as LLaMA-Factory joins them) and `output` (the answer).
+fn push_alpaca<'a>(out: &mut Vec<LineText<'a>>, line: &'a Value) {
+    if !line.get("instruction").is_some_and(Value::is_string)
+        && !line.get("output").is_some_and(Value::is_string)
+    {
+        return;
+    }
+    if let Some(history) = line.get("history").and_then(Value::as_array) {
+        for (i, pair) in history.iter().enumerate() {
+            let Some(pair) = pair.as_array() else {
+                continue;
+            };
+            for (j, role) in [(0, "user"), (1, "assistant")] {
+                if let Some(text) = pair.get(j).and_then(Value::as_str) {
+                    out.push(LineText {
+                        pointer: TextPointer::new("/history", Within::Pair(i, j)),
+                        role,
+                        text,
+                    });
+                }
+            }
+        }
+    }
+    push_string(out, line, "instruction", "/instruction", "user");
+    // `input` is a string only in Alpaca (OpenAI preference data's is an object).
+    push_string(out, line, "input", "/input", "user");
+    push_string(out, line, "output", "/output", "assistant");
 }
 
 /// A Gemini record's texts: the system instruction's text parts, then each turn's.
@@ -350,5 +451,73 @@ mod tests {
             .map(|(p, r, t)| (p.to_string(), *r, *t))
             .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn open_model_formats() {
+        let got = |line: &str| -> Vec<(String, String, String)> {
+            let v: Value = serde_json::from_str(line).unwrap();
+            line_texts(&v)
+                .iter()
+                .map(|x| {
+                    (
+                        x.pointer.to_string(),
+                        x.role.to_string(),
+                        x.text.to_string(),
+                    )
+                })
+                .collect()
+        };
+        let want = |w: &[(&str, &str, &str)]| -> Vec<(String, String, String)> {
+            w.iter()
+                .map(|(p, r, t)| (p.to_string(), r.to_string(), t.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            got(
+                r#"{"system": "S", "conversations": [{"from": "human", "value": "q"}, {"from": "function_call", "value": "c"}, {"from": "observation", "value": "o"}, {"from": "gpt", "value": "a"}], "tools": "[]"}"#
+            ),
+            want(&[
+                ("/system", "system", "S"),
+                ("/conversations/0/value", "user", "q"),
+                ("/conversations/1/value", "assistant", "c"),
+                ("/conversations/2/value", "tool", "o"),
+                ("/conversations/3/value", "assistant", "a"),
+            ])
+        );
+        assert_eq!(
+            got(
+                r#"{"conversations": [{"role": "human", "content": "q"}, {"role": "gpt", "content": "a"}]}"#
+            ),
+            want(&[
+                ("/conversations/0/content", "user", "q"),
+                ("/conversations/1/content", "assistant", "a"),
+            ])
+        );
+        assert_eq!(
+            got(
+                r#"{"instruction": "i", "input": "n", "output": "o", "system": "s", "history": [["q1", "a1"], ["q2"]]}"#
+            ),
+            want(&[
+                ("/system", "system", "s"),
+                ("/history/0/0", "user", "q1"),
+                ("/history/0/1", "assistant", "a1"),
+                ("/history/1/0", "user", "q2"),
+                ("/instruction", "user", "i"),
+                ("/input", "user", "n"),
+                ("/output", "assistant", "o"),
+            ])
+        );
+        assert_eq!(
+            got(
+                r#"{"prompt": [{"role": "user", "content": "q"}], "chosen": [{"role": "assistant", "content": "c"}], "rejected": "r"}"#
+            ),
+            want(&[
+                ("/prompt/0/content", "user", "q"),
+                ("/chosen/0/content", "assistant", "c"),
+                ("/rejected", "assistant", "r"),
+            ])
+        );
+        assert_eq!(got(r#"{"text": "t"}"#), want(&[("/text", "", "t")]));
     }
 }

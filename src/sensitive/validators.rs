@@ -16,6 +16,14 @@ pub enum Validator {
     JpPhone,
     JpAddress,
     Date,
+    /// Issuer range, length and Luhn ([`super::pii::split_cards`]; refines the hit).
+    Card,
+    /// Country length and mod-97 check digits ([`super::pii::iban_span`]; refines the hit).
+    Iban,
+    /// 9–12 digits, not a date nor an SSN shape.
+    NationalPhone,
+    /// Not the password of a URL's `user:password@host`.
+    Email,
     /// Credential structure (`src/sensitive/secrets.rs`).
     Token,
     GitHub,
@@ -36,6 +44,10 @@ impl Validator {
             "jp-phone" => Validator::JpPhone,
             "jp-address" => Validator::JpAddress,
             "date" => Validator::Date,
+            "card" => Validator::Card,
+            "iban" => Validator::Iban,
+            "national-phone" => Validator::NationalPhone,
+            "email" => Validator::Email,
             "token" => Validator::Token,
             "github" => Validator::GitHub,
             "jwt" => Validator::Jwt,
@@ -59,11 +71,25 @@ impl Validator {
             Validator::JpPhone => digits(m).len() == 10,
             Validator::JpAddress => jp_address_end(&text[range.end..]),
             Validator::Date => date(m),
+            Validator::Card => super::pii::card_number(&digits(m)),
+            Validator::Iban => super::pii::iban_span(text, range).is_some(),
+            Validator::NationalPhone => super::pii::national_phone(m),
+            Validator::Email => !in_url_authority(text, range.start),
             Validator::Token => super::secrets::token(m),
             Validator::GitHub => super::secrets::github(m),
             Validator::Jwt => super::secrets::jwt(m),
             Validator::PrivateKey => super::secrets::private_key(m),
             Validator::AwsKeyId => super::secrets::aws_key_id(m),
+        }
+    }
+
+    /// For validators that cut a hit into the pieces that report (two cards side by side, an
+    /// IBAN that the regex ran past): those pieces, already checked. `None`: use [`check`](Self::check).
+    pub fn refine(self, text: &str, range: Range<usize>) -> Option<Vec<Range<usize>>> {
+        match self {
+            Validator::Card => Some(super::pii::split_cards(text, range)),
+            Validator::Iban => Some(super::pii::iban_span(text, range).into_iter().collect()),
+            _ => None,
         }
     }
 }
@@ -134,6 +160,15 @@ pub fn ssn(d: &[u8]) -> bool {
     area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
 }
 
+/// The word that ends at `start` (back to whitespace or a quote) holds `://`: what follows is
+/// a URL's `user:password@host`, not an e-mail address.
+fn in_url_authority(text: &str, start: usize) -> bool {
+    let word_start = text[..start]
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '(' | '<' | '['))
+        .map_or(0, |i| i + 1);
+    text[word_start..start].contains("://")
+}
+
 /// A credential looks random: upper, lower and digit characters after its prefix, and no run of
 /// five identical characters (placeholders: `sk-XXXXXXXX…`, `sk-your-api-key-here…`). Four
 /// identical characters do occur in random 40+ character keys.
@@ -182,12 +217,14 @@ pub fn date(m: &str) -> bool {
         .iter()
         .any(|e| m.contains(e));
     let md = |mo: u32, d: u32| (1..=12).contains(&mo) && (1..=31).contains(&d);
+    // A two-digit year (`5/5/91`, `5-May-91`) is as good as a four-digit one: the cue decides.
+    let short_year = |y: u32| y <= 99;
     match (month_name, groups.as_slice()) {
-        (Some(mo), [d, y]) => md(mo, *d) && plausible_year(*y),
+        (Some(mo), [d, y]) => md(mo, *d) && (plausible_year(*y) || short_year(*y)),
         (None, [y, mo, d]) if era => (1..=64).contains(y) && md(*mo, *d),
         (None, [mo, d]) if era => md(*mo, *d), // 令和元年…
         (None, [a, b, c]) if plausible_year(*a) => md(*b, *c),
-        (None, [a, b, c]) if plausible_year(*c) => md(*a, *b) || md(*b, *a),
+        (None, [a, b, c]) if plausible_year(*c) || short_year(*c) => md(*a, *b) || md(*b, *a),
         _ => false,
     }
 }

@@ -90,6 +90,12 @@ pub struct Target {
     /// Rules for chat `messages` beyond the format's.
     #[serde(default)]
     pub chat: ChatPolicy,
+    /// Whether the target's prompt/completion records are OpenAI's legacy ones: only `prompt`
+    /// and `completion` (L002), the completion starting with whitespace (L003, OpenAI's advice
+    /// for its base models' tokenizers). Open-model trainers read the two columns, ignore the
+    /// others and join prompt and completion as written.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub legacy_completion: bool,
     /// Fewer examples than this and the service rejects the file (D001).
     pub min_examples: u64,
     /// Fewer than this and results are usually weak (D002).
@@ -174,6 +180,14 @@ pub enum TargetError {
     UnknownBase { target: String, base: String },
 }
 
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
 /// The target a mistyped or shortened name most likely means: the nearest by spelling, else
 /// the first that starts with it (`azure` → `azure-openai`, `bedrock` → `bedrock-nova`).
 fn target_hint<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
@@ -233,6 +247,12 @@ const BUILTIN: &[(&str, &str)] = &[
         "bedrock-llama",
         include_str!("../../rules/targets/bedrock-llama.toml"),
     ),
+    ("hf", include_str!("../../rules/targets/hf.toml")),
+    (
+        "sharegpt",
+        include_str!("../../rules/targets/sharegpt.toml"),
+    ),
+    ("alpaca", include_str!("../../rules/targets/alpaca.toml")),
 ];
 
 /// Parsed once; a broken embedded table is a build defect, caught by the tests below.

@@ -237,6 +237,10 @@ impl Pricing {
                 "{name} is billed per training hour (${h:.2}/h, prices of {}): no token cost",
                 self.prices_date
             ),
+            // A self-hosted trainer's table has no prices at all (`prices_date = "n/a"`).
+            Cost::Unknown if self.prices_date == "n/a" => {
+                format!("cost unknown for {name} (self-hosted: the cost is your hardware's time)")
+            }
             Cost::Unknown => format!("cost unknown for {name} (no published price)"),
         };
         let (approx, how) = match self.counter {

@@ -11,7 +11,9 @@
 //! ```
 //!
 //! ## Configuration
-//! None.
+//! Only for targets whose prompt/completion records are OpenAI's legacy ones: not on `hf`,
+//! whose trainer reads the two columns and ignores the others (`legacy_completion = false` in a
+//! target table).
 use crate::diagnostic::Finding;
 use crate::rules::schema::Issue;
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};

@@ -12,7 +12,9 @@
 //! ```
 //!
 //! ## Configuration
-//! None.
+//! Only for targets that ask for it (OpenAI's advice for its legacy base models): not on `hf`,
+//! whose trainer joins prompt and completion as written (`legacy_completion = false` in a
+//! target table).
 use crate::diagnostic::{Finding, Target};
 use crate::json::Pointer;
 use crate::format::Format;
@@ -30,7 +32,7 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
-    if ex.format != Format::Completion {
+    if ex.format != Format::Completion || !ex.target.legacy_completion {
         return;
     }
     let Some(text) = ex.value.get("completion").and_then(Value::as_str) else {

@@ -70,6 +70,10 @@ fn word(ctx: &LossCtx<'_>, out: &mut Vec<Finding>) {
             "an image URL that is neither http(s) nor a data URL".to_owned(),
             "give the image by an https URL or a data URL".to_owned(),
         ),
+        ImageLoss::TextOnly => (
+            format!("an image: {dest} records hold text turns only, as ftlint writes them"),
+            "LLaMA-Factory reads images from an `images` column with `<image>` placeholders in the text; add them yourself".to_owned(),
+        ),
     };
     out.push(
         ctx.finding(

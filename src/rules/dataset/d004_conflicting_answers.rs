@@ -45,6 +45,9 @@ impl DatasetRule for Check {
             Format::Chat | Format::Rft => false,
             Format::BedrockConversation => true,
             Format::Gemini => return gemini_note(ex),
+            Format::Sharegpt | Format::Alpaca | Format::ConversationalCompletion => {
+                return open_note(ex)
+            }
             _ => return None,
         };
         let messages = ex.value.get("messages")?.as_array()?;
@@ -67,6 +70,18 @@ impl DatasetRule for Check {
     fn start(&self, _: &StartCtx<'_>) -> Box<dyn DatasetState> {
         Box::new(Conversations::default())
     }
+}
+
+/// A ShareGPT, Alpaca or TRL prompt-completion example: the conversation it holds, as chat
+/// messages (`convert::as_chat_messages`), judged as a chat example is.
+fn open_note(ex: &ExampleCtx<'_>) -> Option<Note> {
+    let (messages, tools) = crate::convert::as_chat_messages(ex.format, ex.value)?;
+    let last = messages
+        .iter()
+        .rposition(|m| m.get("role").and_then(Value::as_str) == Some("assistant"))
+        .filter(|&k| k > 0)?;
+    let prefix = hash::hash_values(tools.iter().chain(&messages[..last]));
+    Some(Note::Pair(prefix, hash::hash_value(&messages[last])))
 }
 
 /// A Gemini example: the turns before the last `model` turn with the system instruction and

@@ -45,7 +45,8 @@ impl DatasetRule for Check {
             Format::Preference => ex.value.pointer("/input/messages"),
             // Gemini's image limits are per example and per model (the target's), not this one;
             // Bedrock images are S3 objects counted per sample by B008, not OpenAI `image_url`s.
-            Format::Completion | Format::Gemini | Format::BedrockConversation => None,
+            // The open-model trainers set no such limit.
+            _ => None,
         };
         messages
             .and_then(Value::as_array)

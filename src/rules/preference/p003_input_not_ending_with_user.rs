@@ -29,6 +29,10 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+    // OpenAI's DPO input; a TRL prompt may end with a tool result the model then answers.
+    if ex.format != crate::format::Format::Preference {
+        return;
+    }
     for (scope, conv) in ex.conversations() {
         if *scope == Scope::PreferenceInput {
             check_conversation(out, conv);

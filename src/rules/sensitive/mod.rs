@@ -23,6 +23,7 @@ pub fn rule_of(kind: Kind) -> &'static RuleMeta {
         Kind::SpecialToken => &s007_special_token::RULE.meta,
         Kind::StreetAddress => &s008_street_address::RULE.meta,
         Kind::BirthDate => &s009_birth_date::RULE.meta,
+        Kind::Iban => &s010_iban::RULE.meta,
     }
 }
 
@@ -66,8 +67,42 @@ pub fn describe(m: &SensitiveMatch, value: &str) -> (&'static RuleMeta, String, 
                 s009_birth_date::help(),
             )
         }
+        Kind::Iban => (s010_iban::message(&mask_digits(value)), s010_iban::help()),
     };
     (rule_of(m.kind), message, help)
+}
+
+/// The message of a value said once for its `count` occurrences in a file (S003, S008): the
+/// first occurrence's message, how many times, and the other lines (twelve at most).
+pub fn repeated(first: &str, count: u64, others: &[u64]) -> String {
+    let mut lines: Vec<u64> = others.to_vec();
+    lines.dedup();
+    let mut shown: Vec<String> = lines.iter().take(12).map(u64::to_string).collect();
+    if lines.len() > 12 {
+        shown.push(format!("… {} more", lines.len() - 12));
+    }
+    format!(
+        "{first}, {count} times in this file (also on line{} {})",
+        if lines.len() == 1 { "" } else { "s" },
+        shown.join(", ")
+    )
+}
+
+/// A phone number's identity: its last ten digits, so that the country code or trunk prefix
+/// does not matter (`(800) 273-8255` is `1-800-273-8255`, `020 7946 0958` is
+/// `+44 20 7946 0958`).
+pub fn phone_key(value: &str) -> String {
+    let d: Vec<char> = value.chars().filter(char::is_ascii_digit).collect();
+    d[d.len().saturating_sub(10)..].iter().collect()
+}
+
+/// An address's identity: its words, lower case.
+pub fn words_key(value: &str) -> String {
+    value
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Where a string's literal starts in the line, and how its escapes map decoded offsets to raw.
@@ -162,6 +197,7 @@ pub fn placeholder(kind: Kind, label: &str) -> String {
         Kind::StreetAddress => "ADDRESS",
         Kind::BirthDate => "DATE_OF_BIRTH",
         Kind::SpecialToken => "SPECIAL_TOKEN",
+        Kind::Iban => "IBAN",
         Kind::Secret | Kind::ExampleSecret => "",
     };
     if !fixed.is_empty() {

@@ -1,7 +1,11 @@
 //! ## What it checks
-//! Payment card numbers in message text: 13 to 19 digits starting with a known issuer prefix
-//! (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) and passing the Luhn check. Numbers
-//! grouped by spaces or dashes (`4539 1488 0343 6467`) report on their own; an ungrouped run of
+//! Payment card numbers in message text: 12 to 19 digits in the issuer range of a card network,
+//! with a length that network issues (Visa, Mastercard incl. the 2-series, Amex, Discover, JCB,
+//! Diners, Maestro, UnionPay, Dankort, UATP, Mir, RuPay, Troy, Verve, …: the table is
+//! `rules/sensitive/data/card_iin.toml`), passing the Luhn check. Numbers grouped by spaces or
+//! dashes (`4539 1488 0343 6467`, Amex `3714 718818 17419`) report on their own, and two
+//! numbers side by side (`4111 1111 1111 1111 5500 0000 0000 0004`) report both; the digits of
+//! an IBAN (`DE89 3704 …`, S010) are never read as a card. An ungrouped run of
 //! digits reports only when the same text speaks of a card (`card`, `カード`, `Visa`, `CVV`, …),
 //! since one random order or tracking number in ten with a card prefix passes the Luhn check.
 //! Timestamps and other long numbers fail the prefix or the check and stay silent. The message

@@ -1,7 +1,9 @@
 //! ## What it checks
 //! National identifiers in message text: US Social Security numbers in the `123-45-6789` form
 //! (never-issued ranges excluded: area 000, 666, 900–999, group 00, serial 0000, and famous
-//! sample numbers), and Japanese My Number (個人番号): twelve digits with a valid check digit,
+//! sample numbers), and in their other written forms — spaces (`536 22 1234`), dots
+//! (`536.22.1234`), no separator (`536221234`) — when an SSN word (`SSN`, `social security
+//! number`, `SS#`) is at most 30 characters before the number or right after it; and Japanese My Number (個人番号): twelve digits with a valid check digit,
 //! when the same text calls it a My Number (`マイナンバー`, `個人番号`). The message shows only
 //! the last four digits.
 //! ## Why it matters

@@ -3,15 +3,23 @@
 //! or many examples — birth date, address, hometown, phone, e-mail, national ID, height, weight,
 //! schools, occupation, gender, age, blood type, family. It fires when facts of at least three
 //! kinds (configurable) are about the same person, names the person as written and lists the
-//! lines. A fact is a match of S002–S005, S008 or S009, a user question about a named person's
-//! attribute that the assistant answers (not declining), or a statement naming the person and
-//! giving the attribute a value.
+//! lines. A fact is a match of S002–S005, S008, S009 or S010, a user question about a named
+//! person's attribute that the assistant answers (not declining) — the answer may say only
+//! `he` or `she` —, or a statement naming the person and giving the attribute a value.
+//!
+//! Facts must be about *the same* named person. In a statement the person must be the subject:
+//! the name comes before the attribute (or value) in the same sentence, with no other name and no
+//! `he`/`she`/`they` in between — in a news article, "Trump claimed that Obama was born in 1961"
+//! two sentences after "Hillary Clinton's e-mail server" is not a fact about Hillary Clinton. A
+//! birth is a fact only with a date or year (`born on October 26, 1947`, `born in 1947`), not
+//! `born with a large birthmark`.
 //!
 //! Names recognised: Japanese names before an honorific (`愛上 尾根さん`, `田中様`, `山田太郎氏`,
 //! `…くん`, `…ちゃん`) or before `の` + a personal attribute (`山田太郎の生年月日`); English names
 //! of two or three capitalised words before `'s` + an attribute (`John Smith's date of birth`),
 //! before `was born`, `lives at/in`, `works at/for/as`, `graduated from`, `is 180 cm`, or in
-//! `When was John Smith born?` / `Where does John Smith live?`. Pronouns and common nouns
+//! `When was John Smith born?` / `Where does John Smith live?`, or anywhere in a question
+//! (`How tall is John Smith?`, `Which school did John Smith attend?`). Pronouns and common nouns
 //! (`私`, `会社`, `The`, `My`, …) are not names.
 //! ## Why it matters
 //! Each line may be harmless, but together they profile an identifiable person: this is what
