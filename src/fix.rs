@@ -691,7 +691,7 @@ fn shown(raw: &[u8]) -> Shown {
     };
     // Secrets are masked in the whole line before it is cut, so that a key at the edge of
     // what is shown cannot be printed in part either: the diff shows what `check` shows.
-    let text = crate::sensitive::mask_secrets(&visible(body)).into_owned();
+    let text = crate::sensitive::mask_secrets_in_raw(&visible(body)).into_owned();
     let text = if text.chars().count() > MAX {
         format!("{} … {}", head(&text), tail(&text))
     } else {

@@ -182,11 +182,17 @@ pub fn position_findings(
         text,
         places.iter().flat_map(|(r, _)| [r.start, r.end]).collect(),
     );
+    // The line's secrets, found once if a finding is positioned: every snippet masks them, not
+    // only S001's own (another finding's window may show a key whole).
+    let secrets = std::cell::OnceCell::new();
     for (f, (range, pointer)) in found.into_iter().zip(places) {
         // JSON-level fixes become byte edits of the physical line (the text starts after a BOM).
         let f = with_json_fix(f, text, (text_offset - line_start) as usize);
         let location = columns.location(&range, line, text_offset);
-        out.push(positioned(f, text, range, pointer, location, line_start));
+        let secrets = secrets.get_or_init(|| crate::sensitive::secret_ranges_in_raw(text));
+        out.push(positioned(
+            f, text, range, pointer, location, line_start, secrets,
+        ));
     }
 }
 
@@ -371,6 +377,8 @@ fn position_raw(f: Finding, raw: &RawLine<'_>, line_start: u64) -> Diagnostic {
 
 /// Gives a finding its place in the line (`range` of `text`, and its location) and a snippet;
 /// `line_start` is the file offset of the physical line, where a fix's edits count from.
+/// `secrets` (byte ranges of `text`, ordered, disjoint) are masked in the snippet, and so is the
+/// finding's own span when the finding is a secret.
 fn positioned(
     f: Finding,
     text: &str,
@@ -378,12 +386,51 @@ fn positioned(
     pointer: Option<String>,
     location: Location,
     line_start: u64,
+    secrets: &[Range<usize>],
 ) -> Diagnostic {
-    let snippet = Some(if f.redact {
-        // Mask the whole secret before windowing, so no part of it reaches the output.
-        let masked = position::mask(&text[range.clone()]);
-        let shown = format!("{}{masked}{}", &text[..range.start], &text[range.end..]);
-        position::snippet(&shown, &(range.start..range.start + masked.len()))
+    let snippet = Some(if f.redact || !secrets.is_empty() {
+        // Mask whole secrets before windowing, so no part of them reaches the output.
+        let mut masks: Vec<Range<usize>> = secrets
+            .iter()
+            .filter(|s| !(f.redact && s.start < range.end && range.start < s.end))
+            .cloned()
+            .collect();
+        if f.redact {
+            masks.push(range.clone());
+            masks.sort_by_key(|r| r.start);
+        }
+        let mut shown = String::with_capacity(text.len());
+        // (old end, new end) of each masked part, to move the span's ends.
+        let mut moved: Vec<(Range<usize>, Range<usize>)> = Vec::with_capacity(masks.len());
+        let mut at = 0;
+        for m in &masks {
+            if m.start < at || m.end > text.len() {
+                continue; // overlaps a part already masked
+            }
+            shown.push_str(&text[at..m.start]);
+            let start = shown.len();
+            shown.push_str(&position::mask(&text[m.clone()]));
+            moved.push((m.clone(), start..shown.len()));
+            at = m.end;
+        }
+        shown.push_str(&text[at..]);
+        // An offset of `text` in `shown`; one inside a masked part goes to its start (or to its
+        // end, for a span's end).
+        let map = |o: usize, end: bool| -> usize {
+            let mut shift: isize = 0;
+            for (old, new) in &moved {
+                if o >= old.end {
+                    shift = new.end as isize - old.end as isize;
+                } else if o <= old.start {
+                    break;
+                } else {
+                    return if end { new.end } else { new.start };
+                }
+            }
+            o.saturating_add_signed(shift)
+        };
+        let span = map(range.start, false)..map(range.end, true).max(map(range.start, false));
+        position::snippet(&shown, &span)
     } else {
         position::snippet(text, &range)
     });

@@ -24,6 +24,7 @@ mod prefilter;
 mod profile;
 mod redact;
 mod scanner;
+mod secrets;
 mod texts;
 mod validators;
 
@@ -32,7 +33,9 @@ use std::sync::Arc;
 
 pub use patterns::PatternDef;
 pub use profile::{Fact, FactKind, ProfileAccumulator, ProfileFinding};
-pub use redact::{mask_digits, mask_secrets, redact_secret};
+pub use redact::{
+    mask_digits, mask_secrets, mask_secrets_in_raw, redact_secret, secret_ranges_in_raw,
+};
 pub use scanner::{Scanner, ScannerOptions};
 pub use texts::{line_texts, message_texts, LineText, TextPointer};
 
@@ -49,6 +52,8 @@ pub struct MessageText<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Secret,
+    /// A credential published as an example (`AKIAIOSFODNN7EXAMPLE`): S011, an info.
+    ExampleSecret,
     EmailAddress,
     PhoneNumber,
     PaymentCard,
@@ -74,6 +79,7 @@ impl Kind {
             "S008" => Kind::StreetAddress,
             "S009" => Kind::BirthDate,
             "S010" => Kind::Iban,
+            "S011" => Kind::ExampleSecret,
             _ => return None,
         })
     }
@@ -81,16 +87,18 @@ impl Kind {
     /// Which kind wins when two hits overlap: a secret over anything, a card over a phone, …
     fn rank(self) -> u8 {
         match self {
-            Kind::Secret => 0,
-            Kind::SpecialToken => 1,
+            // A published example key is also a match of its provider's pattern: it says which.
+            Kind::ExampleSecret => 0,
+            Kind::Secret => 1,
+            Kind::SpecialToken => 2,
             // An IBAN's digits are never read as a card or a phone.
-            Kind::Iban => 2,
-            Kind::PaymentCard => 3,
-            Kind::NationalId => 4,
-            Kind::EmailAddress => 5,
-            Kind::PhoneNumber => 6,
-            Kind::StreetAddress => 7,
-            Kind::BirthDate => 8,
+            Kind::Iban => 3,
+            Kind::PaymentCard => 4,
+            Kind::NationalId => 5,
+            Kind::EmailAddress => 6,
+            Kind::PhoneNumber => 7,
+            Kind::StreetAddress => 8,
+            Kind::BirthDate => 9,
         }
     }
 }
@@ -141,7 +149,7 @@ pub enum ScannerError {
     #[error("sensitive patterns: unknown fact kind `{kind}`")]
     UnknownAttributeKind { kind: String },
     #[error(
-        "sensitive patterns: pattern `{id}`: code `{code}` is not one of S001–S005, S007–S010"
+        "sensitive patterns: pattern `{id}`: code `{code}` is not one of S001–S005, S007–S011"
     )]
     UnknownCode { id: String, code: String },
     /// `what` names the regex: `pattern `ID``, `allow-regex`, ….

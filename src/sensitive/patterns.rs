@@ -48,6 +48,10 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
         "s010_iban.toml",
         include_str!("../../rules/sensitive/s010_iban.toml"),
     ),
+    (
+        "s011_example_secret.toml",
+        include_str!("../../rules/sensitive/s011_example_secret.toml"),
+    ),
 ];
 
 /// One `[[pattern]]`: a regex reported under an S code. Also the shape of user additions

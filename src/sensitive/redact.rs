@@ -2,6 +2,8 @@
 
 /// Known credential prefixes, kept visible so the reader knows what leaked.
 const PREFIXES: &[&str] = &[
+    "sk-ant-api03-",
+    "sk-ant-admin01-",
     "sk-proj-",
     "sk-svcacct-",
     "sk-admin-",
@@ -27,6 +29,24 @@ const PREFIXES: &[&str] = &[
     "ACCA",
     "AIza",
     "eyJ",
+    "glrt-",
+    "gldt-",
+    "glptt-",
+    "xoxe.xoxp-",
+    "xoxe.xoxb-",
+    "xapp-",
+    "https://hooks.slack.com/",
+    "https://discord.com/api/webhooks/",
+    "hf_",
+    "api_org_",
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "rk_test_",
+    "npm_",
+    "pypi-",
+    "SG.",
+    "A3T",
 ];
 
 /// Redacts a secret: its known prefix, four characters, `…`, the last two characters
@@ -81,6 +101,87 @@ pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Byte ranges of `raw` holding a secret that the built-in patterns find, ordered and
+/// disjoint. `raw` is a JSON line as written (or any text): inside a string literal with escapes
+/// the secret is found in the decoded string and mapped back through the escapes, so that a key
+/// written as `sk-proj-\u0041…` is found whole; elsewhere (plain literals, broken JSON, text
+/// between literals) it is matched as written.
+pub fn secret_ranges_in_raw(raw: &str) -> Vec<std::ops::Range<usize>> {
+    let scanner = super::Scanner::builtin();
+    let secrets = |text: &str| -> Vec<std::ops::Range<usize>> {
+        scanner
+            .scan_text_as("user", text)
+            .matches
+            .into_iter()
+            .filter(|m| m.kind == super::Kind::Secret)
+            .map(|m| m.range)
+            .filter(|r| text.is_char_boundary(r.start) && text.is_char_boundary(r.end))
+            .collect()
+    };
+    let mut out = secrets(raw);
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while let Some(q) = memchr::memchr(b'"', &b[i..]) {
+        let start = i + q;
+        let mut j = start + 1;
+        let mut escaped = false;
+        while j < b.len() && b[j] != b'"' {
+            if b[j] == b'\\' {
+                escaped = true;
+                j += 1;
+            }
+            j += 1;
+        }
+        if j >= b.len() {
+            break;
+        }
+        i = j + 1;
+        if !escaped {
+            continue; // as written: already scanned above
+        }
+        let literal = &raw[start..=j];
+        let (Ok(decoded), Some(map)) = (
+            serde_json::from_str::<String>(literal),
+            crate::escapes::EscapeMap::new(literal.as_bytes()),
+        ) else {
+            continue;
+        };
+        for r in secrets(&decoded) {
+            if let Some(r) = map.range_to_raw(r) {
+                out.push(start + r.start..start + r.end);
+            }
+        }
+    }
+    out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut disjoint: Vec<std::ops::Range<usize>> = Vec::with_capacity(out.len());
+    for r in out {
+        match disjoint.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => disjoint.push(r),
+        }
+    }
+    disjoint
+}
+
+/// `raw` (a JSON line as written) with every secret of [`secret_ranges_in_raw`] replaced by its
+/// redacted form ([`redact_secret`] of the raw text): the diff of `--fix --dry-run` shows lines
+/// this way, so that no key is printed whole, not even behind `\u` escapes.
+pub fn mask_secrets_in_raw(raw: &str) -> std::borrow::Cow<'_, str> {
+    let ranges = secret_ranges_in_raw(raw);
+    if ranges.is_empty() {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut at = 0;
+    for r in ranges {
+        out.push_str(&raw[at..r.start]);
+        out.push_str(&redact_secret(&raw[r.clone()]));
+        at = r.end;
+    }
+    out.push_str(&raw[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Masks all digits but the last four (`•••• •••• •••• 1111`, `•••-••-6789`), keeping separators.
 pub fn mask_digits(value: &str) -> String {
     let total = value
@@ -118,6 +219,19 @@ mod tests {
             redact_secret("-----BEGIN RSA PRIVATE KEY-----\nMIIEow…"),
             "-----BEGIN RSA PRIVATE KEY-----…"
         );
+    }
+
+    #[test]
+    fn secrets_behind_escapes_are_found_whole() {
+        let raw = r#"{"content": "key sk-proj-\u0041b1C2d3E4f5G6h7I8j9K0l1M2n3 and \"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\""}"#;
+        let masked = mask_secrets_in_raw(raw);
+        assert!(!masked.contains("b1C2d3E4f5G6h7I8j9K0l1M2n3"), "{masked}");
+        assert!(
+            !masked.contains("NxSIvPZZ63fFKcZjR4I0b3jRtaWr4Y04VKEn"),
+            "{masked}"
+        );
+        assert_eq!(secret_ranges_in_raw(raw).len(), 2);
+        assert_eq!(mask_secrets_in_raw("no secret"), "no secret");
     }
 
     #[test]

@@ -24,6 +24,12 @@ pub enum Validator {
     NationalPhone,
     /// Not the password of a URL's `user:password@host`.
     Email,
+    /// Credential structure (`src/sensitive/secrets.rs`).
+    Token,
+    GitHub,
+    Jwt,
+    PrivateKey,
+    AwsKeyId,
 }
 
 impl Validator {
@@ -42,6 +48,11 @@ impl Validator {
             "iban" => Validator::Iban,
             "national-phone" => Validator::NationalPhone,
             "email" => Validator::Email,
+            "token" => Validator::Token,
+            "github" => Validator::GitHub,
+            "jwt" => Validator::Jwt,
+            "private-key" => Validator::PrivateKey,
+            "aws-key-id" => Validator::AwsKeyId,
             _ => return None,
         })
     }
@@ -64,6 +75,11 @@ impl Validator {
             Validator::Iban => super::pii::iban_span(text, range).is_some(),
             Validator::NationalPhone => super::pii::national_phone(m),
             Validator::Email => !in_url_authority(text, range.start),
+            Validator::Token => super::secrets::token(m),
+            Validator::GitHub => super::secrets::github(m),
+            Validator::Jwt => super::secrets::jwt(m),
+            Validator::PrivateKey => super::secrets::private_key(m),
+            Validator::AwsKeyId => super::secrets::aws_key_id(m),
         }
     }
 

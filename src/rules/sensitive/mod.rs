@@ -5,16 +5,17 @@
 // The family's rule files (`sNNN_name.rs`), declared by `build.rs`.
 include!(concat!(env!("OUT_DIR"), "/rule_modules_sensitive.rs"));
 
-use crate::diagnostic::{Finding, RuleMeta, Target};
+use crate::diagnostic::{Edit, Finding, Fix, RuleMeta, Target};
 use crate::escapes::EscapeMap;
 use crate::json::{locate, Pointer};
-use crate::rules::ExampleCtx;
+use crate::rules::{ExampleCtx, Rule, RuleDef};
 use crate::sensitive::{mask_digits, redact_secret, Kind, SensitiveMatch};
 
 /// The rule that reports a kind of match.
 pub fn rule_of(kind: Kind) -> &'static RuleMeta {
     match kind {
         Kind::Secret => &s001_secret::RULE.meta,
+        Kind::ExampleSecret => &s011_example_secret::RULE.meta,
         Kind::EmailAddress => &s002_email_address::RULE.meta,
         Kind::PhoneNumber => &s003_phone_number::RULE.meta,
         Kind::PaymentCard => &s004_payment_card::RULE.meta,
@@ -33,6 +34,10 @@ pub fn describe(m: &SensitiveMatch, value: &str) -> (&'static RuleMeta, String, 
         Kind::Secret => (
             s001_secret::message(&m.label, &redact_secret(value)),
             s001_secret::help(),
+        ),
+        Kind::ExampleSecret => (
+            s011_example_secret::message(&m.label, value),
+            s011_example_secret::help(),
         ),
         Kind::EmailAddress => (
             s002_email_address::message(value),
@@ -132,12 +137,105 @@ pub fn report(ex: &ExampleCtx<'_>, kind: Kind, out: &mut Vec<Finding>) {
                 Some(Target::Bytes(start + raw.start..start + raw.end))
             })
             .unwrap_or_else(|| Target::Value(pointer.clone()));
-        let f = Finding::new(rule, target, message).help(help);
+        let mut f = Finding::new(rule, target, message).help(help);
+        if let (Target::Bytes(r), true) = (&f.target, crate::rules::def(rule.rule).unsafe_fix) {
+            let edit = Edit {
+                range: (ex.text_start + r.start) as u64..(ex.text_start + r.end) as u64,
+                content: placeholder(kind, &m.label),
+            };
+            f = f.with_fix(Fix::unsafe_edits(REDACT_MESSAGE, vec![edit]));
+        }
         // A secret is never shown whole, not even in a snippet.
         out.push(if kind == Kind::Secret {
             f.redacted()
         } else {
             f
         });
+    }
+}
+
+/// What a redaction fix says it does.
+const REDACT_MESSAGE: &str = "replace the value with a typed placeholder";
+
+/// The rule `def` with the redaction fix: `--fix --unsafe-fixes` replaces each match with a
+/// typed placeholder ([`placeholder`]) inside its JSON string. A rule opts in by wrapping its
+/// definition: `pub static RULE: RuleDef = super::redacting(RuleDef { … });`.
+pub const fn redacting(def: RuleDef) -> RuleDef {
+    let fixed: fn(u64) -> String = match def.meta.rule {
+        Rule::S001 => |n| replaced(n, "secret", "secrets", "typed placeholders"),
+        Rule::S002 => |n| replaced(n, "e-mail address", "e-mail addresses", "`<EMAIL>`"),
+        Rule::S003 => |n| replaced(n, "phone number", "phone numbers", "`<PHONE>`"),
+        Rule::S004 => |n| replaced(n, "card number", "card numbers", "`<CARD_NUMBER>`"),
+        Rule::S005 => |n| replaced(n, "national ID", "national IDs", "`<NATIONAL_ID>`"),
+        _ => |n| replaced(n, "value", "values", "placeholders"),
+    };
+    RuleDef {
+        fixed: Some(fixed),
+        unsafe_fix: true,
+        ..def
+    }
+}
+
+/// `replaced 2 secrets with typed placeholders`.
+fn replaced(n: u64, one: &str, many: &str, with: &str) -> String {
+    format!(
+        "replaced {n} {} with {with}",
+        if n == 1 { one } else { many }
+    )
+}
+
+/// The placeholder a match is replaced with: for a secret, its label in upper snake case
+/// (`OpenAI API key` → `<OPENAI_API_KEY>`, `GitHub token` → `<GITHUB_TOKEN>`), so the reader
+/// still knows what was there; for personal data, its kind. Only ASCII letters, digits, `_`,
+/// `<` and `>`: nothing that needs escaping in a JSON string.
+pub fn placeholder(kind: Kind, label: &str) -> String {
+    let fixed = match kind {
+        Kind::EmailAddress => "EMAIL",
+        Kind::PhoneNumber => "PHONE",
+        Kind::PaymentCard => "CARD_NUMBER",
+        Kind::NationalId => "NATIONAL_ID",
+        Kind::StreetAddress => "ADDRESS",
+        Kind::BirthDate => "DATE_OF_BIRTH",
+        Kind::SpecialToken => "SPECIAL_TOKEN",
+        Kind::Iban => "IBAN",
+        Kind::Secret | Kind::ExampleSecret => "",
+    };
+    if !fixed.is_empty() {
+        return format!("<{fixed}>");
+    }
+    let mut name = String::with_capacity(label.len());
+    for c in label.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_uppercase());
+        } else if !name.is_empty() && !name.ends_with('_') {
+            name.push('_');
+        }
+    }
+    let name = name.trim_end_matches('_');
+    if name.is_empty() {
+        "<SECRET>".to_string()
+    } else {
+        format!("<{name}>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_typed() {
+        assert_eq!(
+            placeholder(Kind::Secret, "OpenAI API key"),
+            "<OPENAI_API_KEY>"
+        );
+        assert_eq!(placeholder(Kind::Secret, "GitHub token"), "<GITHUB_TOKEN>");
+        assert_eq!(
+            placeholder(Kind::Secret, "Slack webhook URL"),
+            "<SLACK_WEBHOOK_URL>"
+        );
+        assert_eq!(placeholder(Kind::Secret, "—"), "<SECRET>");
+        assert_eq!(placeholder(Kind::EmailAddress, "e-mail"), "<EMAIL>");
+        assert_eq!(placeholder(Kind::PaymentCard, "card"), "<CARD_NUMBER>");
     }
 }

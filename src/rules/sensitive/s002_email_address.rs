@@ -9,6 +9,8 @@
 //! ```jsonl
 //! {"messages": [{"role": "user", "content": "Who handles refunds?"}, {"role": "assistant", "content": "Write to maria.gonzalez@northwind-mail.com, she handles refunds."}]}
 //! ```
+//! ## Fix
+//! Unsafe (`--fix --unsafe-fixes`): the address becomes `<EMAIL>` inside its JSON string.
 //! ## Configuration
 //! Allow-list addresses or domains with `allow` / `allow-regex` in the `sensitive` section of the
 //! configuration.
@@ -17,7 +19,7 @@ use crate::diagnostic::Finding;
 use crate::sensitive::Kind;
 use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub static RULE: RuleDef = RuleDef {
+pub static RULE: RuleDef = super::redacting(RuleDef {
     example: Some(check),
     ..RuleDef::new(RuleMeta {
         rule: Rule::S002,
@@ -25,7 +27,7 @@ pub static RULE: RuleDef = RuleDef {
         severity: Severity::Warning,
         summary: "An e-mail address in message text",
     })
-};
+});
 
 /// `` e-mail address `maria@northwind-mail.com` ``
 fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {

@@ -19,6 +19,8 @@
 //! ```jsonl
 //! {"messages": [{"role": "user", "content": "担当者の連絡先は？"}, {"role": "assistant", "content": "山本さんの携帯は090-3812-4471です。"}]}
 //! ```
+//! ## Fix
+//! Unsafe (`--fix --unsafe-fixes`): the number becomes `<PHONE>` inside its JSON string.
 //! ## Configuration
 //! Allow-list numbers that belong in the data (a public hotline, the company's switchboard)
 //! with `allow` in the `sensitive` section of the configuration; a listed number is matched by
@@ -29,7 +31,7 @@ use crate::diagnostic::Finding;
 use crate::sensitive::Kind;
 use crate::rules::{ExampleCtx, Repeats, Rule, RuleDef, RuleMeta, Severity};
 
-pub static RULE: RuleDef = RuleDef {
+pub static RULE: RuleDef = super::redacting(RuleDef {
     example: Some(check),
     // A hotline printed on every line is one finding with a count, not hundreds.
     once_per_value: Some(Repeats {
@@ -42,7 +44,7 @@ pub static RULE: RuleDef = RuleDef {
         severity: Severity::Warning,
         summary: "A phone number in message text",
     })
-};
+});
 
 /// `` phone number `090-3812-4471` ``
 fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {

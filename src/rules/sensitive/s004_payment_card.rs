@@ -17,6 +17,8 @@
 //! ```jsonl
 //! {"messages": [{"role": "user", "content": "Pay with my card 4539 1488 0343 6467, exp 04/27."}, {"role": "assistant", "content": "Done, the order is paid."}]}
 //! ```
+//! ## Fix
+//! Unsafe (`--fix --unsafe-fixes`): the card number becomes `<CARD_NUMBER>` inside its JSON string.
 //! ## Configuration
 //! None.
 
@@ -24,7 +26,7 @@ use crate::diagnostic::Finding;
 use crate::sensitive::Kind;
 use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub static RULE: RuleDef = RuleDef {
+pub static RULE: RuleDef = super::redacting(RuleDef {
     example: Some(check),
     ..RuleDef::new(RuleMeta {
         rule: Rule::S004,
@@ -32,7 +34,7 @@ pub static RULE: RuleDef = RuleDef {
         severity: Severity::Warning,
         summary: "A payment card number (passes the Luhn check) in message text",
     })
-};
+});
 
 /// `` payment card number `•••• •••• •••• 6467` `` — `masked` must already be masked.
 fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {

@@ -13,6 +13,8 @@
 //! ```jsonl
 //! {"messages": [{"role": "user", "content": "Fill in the form for me. SSN 536-22-1234."}, {"role": "assistant", "content": "I filled in the form."}]}
 //! ```
+//! ## Fix
+//! Unsafe (`--fix --unsafe-fixes`): the ID becomes `<NATIONAL_ID>` inside its JSON string.
 //! ## Configuration
 //! None.
 
@@ -20,7 +22,7 @@ use crate::diagnostic::Finding;
 use crate::sensitive::Kind;
 use crate::rules::{ExampleCtx, Rule, RuleDef, RuleMeta, Severity};
 
-pub static RULE: RuleDef = RuleDef {
+pub static RULE: RuleDef = super::redacting(RuleDef {
     example: Some(check),
     ..RuleDef::new(RuleMeta {
         rule: Rule::S005,
@@ -28,7 +30,7 @@ pub static RULE: RuleDef = RuleDef {
         severity: Severity::Warning,
         summary: "A national identifier (US SSN, Japanese My Number) in message text",
     })
-};
+});
 
 /// `` US Social Security number `•••-••-1234` `` — `masked` must already be masked.
 fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
