@@ -874,3 +874,54 @@ fn a_byte_order_mark_and_crlf_line_endings_have_their_ranges_and_fixes() {
     );
     assert_eq!(c.stop(), 0);
 }
+
+/// The config's baseline hides the findings it accepted, as `ftlint check` does, and a
+/// rewritten baseline (`ftlint accept`, `--write-baseline`) is read again when the client's
+/// watcher reports it.
+#[test]
+fn the_configs_baseline_hides_accepted_findings_and_is_reloaded() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::write(
+        dir.path().join("ftlint.toml"),
+        "select = [\"C005\", \"J004\"]\nbaseline = \"baseline.json\"\n",
+    )
+    .unwrap();
+    let write_baseline = |dir: &std::path::Path, text: &str| {
+        std::fs::write(dir.join("data/t.jsonl"), text).unwrap();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_ftlint"))
+            .current_dir(dir)
+            .env("FTLINT_CACHE_DIR", dir.join("cache"))
+            .args(["check", "data/t.jsonl", "--write-baseline", "baseline.json"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+    };
+    // The bot role (C005) is accepted; the blank line (J004) is new.
+    write_baseline(dir.path(), &format!("{LINE_BOT}\n"));
+    let text = format!("{LINE_BOT}\n\n");
+    std::fs::write(dir.path().join("data/t.jsonl"), &text).unwrap();
+    let (mut c, _) = Client::start_in(dir, json!(null), None);
+    let uri = c.open("data/t.jsonl", "jsonl", &text);
+    assert_eq!(
+        places(&c.diagnostics(&uri, 1)),
+        vec![("J004".into(), [1, 0, 1, 0])]
+    );
+    // The baseline is written again from a file without the bot line: C005 is no longer
+    // accepted once the watcher reports the change.
+    let root = c.path("");
+    write_baseline(&root, &format!("{LINE_OK}\n"));
+    std::fs::write(c.path("data/t.jsonl"), &text).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": c.uri("baseline.json"), "type": 2 }] }),
+    );
+    assert_eq!(
+        places(&c.diagnostics(&uri, 1)),
+        vec![
+            ("C005".into(), [0, 61, 0, 66]),
+            ("J004".into(), [1, 0, 1, 0])
+        ]
+    );
+    assert_eq!(c.stop(), 0);
+}

@@ -293,10 +293,12 @@ impl Session {
             }
             note::DidChangeWatchedFiles::METHOD => {
                 let p: DidChangeWatchedFilesParams = params(n.params)?;
-                if p.changes
-                    .iter()
-                    .any(|c| uri::to_path(&c.uri).is_some_and(|p| settings::is_config_file(&p)))
-                {
+                // A config file, or a baseline a config names (`ftlint accept` rewrote it).
+                if p.changes.iter().any(|c| {
+                    uri::to_path(&c.uri).is_some_and(|p| {
+                        settings::is_config_file(&p) || self.setups.uses_baseline(&p)
+                    })
+                }) {
                     self.reload();
                 }
             }
@@ -328,7 +330,7 @@ impl Session {
             match &open.setup {
                 Ok(setup) => {
                     let mut checked = open.doc.check(&open.name, &setup.setup.opts);
-                    setup.finish(&mut checked.report);
+                    setup.finish(&mut checked.report, open.path.as_deref(), open.doc.lines());
                     open.published = publish::diagnostics(&checked, open.doc.lines(), enc, links);
                     open.checked = Some(checked);
                 }

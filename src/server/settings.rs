@@ -3,6 +3,7 @@
 //! under the client's `initializationOptions`, which are config keys too. The server never
 //! reaches the network: it runs offline, with cached and imported moderation scores only.
 
+use crate::baseline::{self, Baseline, Keyed};
 use crate::cli::check::PerFileIgnores;
 use crate::config::Config;
 use crate::engine::FileReport;
@@ -68,12 +69,35 @@ pub struct FileSetup {
     pub settings: Settings,
     pub setup: Setup,
     ignores: PerFileIgnores,
+    /// The config's `baseline` file and its entries: accepted findings are not shown, as in
+    /// `ftlint check`.
+    baseline: Option<(PathBuf, Baseline)>,
 }
 
 impl FileSetup {
-    /// The run's own findings and the config's per-file ignores, as `check` adds them.
-    pub fn finish(&self, report: &mut FileReport) {
+    /// The run's own findings, the config's per-file ignores and its baseline, as `check`
+    /// applies them. `file` is the document's path, `lines` its text (a finding's line is
+    /// matched to the baseline by the hash of that line's content, as `check` matches it).
+    pub fn finish(&self, report: &mut FileReport, file: Option<&Path>, lines: &[String]) {
         crate::cli::check::finish_reports(std::slice::from_mut(report), &self.setup, &self.ignores);
+        if let Some((path, base)) = &self.baseline {
+            let hashes = report
+                .diagnostics
+                .iter()
+                .map(|d| match d.location {
+                    Some(l) => lines
+                        .get(l.line as usize - 1)
+                        .map_or_else(String::new, |t| baseline::line_hash(t.as_bytes())),
+                    None => baseline::FILE_LEVEL.to_string(),
+                })
+                .collect();
+            let keyed = Keyed {
+                path: baseline::key_for(file, &report.path, path),
+                hashes,
+            };
+            // Stale entries are `ftlint check`'s to report; the server only hides.
+            base.apply(std::slice::from_mut(report), &[keyed], |_| true);
+        }
     }
 }
 
@@ -90,6 +114,13 @@ impl Setups {
             client,
             by_config: HashMap::new(),
         }
+    }
+
+    /// Whether a setup reads `path` as its baseline.
+    pub fn uses_baseline(&self, path: &Path) -> bool {
+        self.by_config
+            .values()
+            .any(|s| s.baseline.as_ref().is_some_and(|(b, _)| b == path))
     }
 
     /// Forgets every setup (a config file changed).
@@ -118,10 +149,15 @@ impl Setups {
         }
         let setup = Setup::new(&settings, false).map_err(|e| e.to_string())?;
         let ignores = PerFileIgnores::new(&settings).map_err(|e| e.to_string())?;
+        let baseline = match &settings.baseline {
+            Some(p) => Some((p.clone(), Baseline::load(p).map_err(|e| e.to_string())?)),
+            None => None,
+        };
         let s = Arc::new(FileSetup {
             settings,
             setup,
             ignores,
+            baseline,
         });
         self.by_config.insert(key, s.clone());
         Ok(s)
