@@ -221,6 +221,7 @@ fn check_example(
         Some(crate::targets::Counter::Hf(h)) => h.render_line(text, value).map(|r| (h, r)),
         _ => None,
     };
+    let mut record = None;
     if let Some(p) = &opts.tokens {
         let counted = match (&hf_render, p.counter) {
             (Some((h, Ok(r))), _) => Some(h.count_render(r, opts.collect_records)),
@@ -236,16 +237,11 @@ fn check_example(
             _ => None,
         };
         let tokens = if opts.collect_records {
-            let mut rec = match counted {
+            let rec = match counted {
                 Some(t) => crate::stats::ExampleRecord::from_tokens(t, value),
                 None => crate::stats::ExampleRecord::from_value(p.counter, value),
             };
-            if let Some((h, Ok(r))) = &hf_render {
-                if let Some(cut) = h.cut(r, u64::from(p.model.context)) {
-                    rec.assistant_lost = cut.assistant_total - cut.assistant_kept;
-                }
-            }
-            summary.record = Some(rec);
+            record = Some(rec);
             rec.tokens
         } else {
             counted.map_or_else(
@@ -262,6 +258,15 @@ fn check_example(
             counter: h,
             render: r,
         });
+    }
+    if let Some(mut rec) = record {
+        // The cut `stats` reports is the one the token rules read (`ExampleCtx::cut`): computed
+        // once, and only for an example over the context — encoding every example a second
+        // time to learn that it fits would double `stats`' tokenizer work.
+        if let Some(cut) = ex.cut() {
+            rec.assistant_lost = cut.assistant_total - cut.assistant_kept;
+        }
+        summary.record = Some(rec);
     }
     // Moderation verdicts from whatever scores the run has (cache, import, fetched).
     let events;
