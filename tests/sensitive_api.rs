@@ -96,6 +96,18 @@ fn bad_user_patterns_are_errors_not_panics() {
         err.to_string(),
         "sensitive patterns: duplicate pattern id `email`"
     );
+    // Redaction reads only the built-in files' prefixes: a user's would be silently unused.
+    let mut p = user_pattern("acme-token", "S001", "acme_[A-Za-z0-9]{16}");
+    p.prefixes = vec!["acme_".into()];
+    let err = Scanner::new(&ScannerOptions {
+        patterns: vec![p],
+        ..Default::default()
+    })
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "sensitive patterns: pattern `acme-token`: `prefixes` is read only in ftlint's own pattern files (rules/sensitive/)"
+    );
 }
 
 #[test]

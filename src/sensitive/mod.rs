@@ -164,6 +164,9 @@ pub enum ScannerError {
     /// A pattern's `fact`.
     #[error("sensitive patterns: pattern `{id}`: unknown fact kind `{kind}`")]
     UnknownFactKind { id: String, kind: String },
+    /// `prefixes` in a user's pattern: redaction reads only the built-in files' prefixes.
+    #[error("sensitive patterns: pattern `{id}`: `prefixes` is read only in ftlint's own pattern files (rules/sensitive/)")]
+    UserPrefixes { id: String },
     #[error("sensitive patterns: empty trigger literal")]
     EmptyTrigger,
     /// The trigger automaton could not be built (too large).

@@ -94,6 +94,13 @@ pub struct PatternDef {
     /// S006 fact kind the match states (`email`, `phone`, `address`, …).
     #[serde(default)]
     pub fact: Option<String>,
+    /// The fixed prefixes a key of this kind starts with (`sk-proj-`, `ghp_`): a redacted
+    /// secret keeps its prefix visible, so the reader knows what leaked, and the `token`
+    /// validator does not count the prefix as the key's randomness. Built-in files only
+    /// (redaction has no user configuration at hand): not part of the config schema.
+    #[serde(default)]
+    #[schemars(skip)]
+    pub prefixes: Vec<String>,
 }
 
 fn default_true() -> bool {
@@ -160,6 +167,19 @@ pub struct PatternFile {
     pub name: Vec<NameDef>,
     #[serde(default)]
     pub attribute: Vec<AttributeDef>,
+}
+
+/// Every built-in pattern's `prefixes`, longest first (so `sk-proj-` wins over `sk-`).
+pub fn secret_prefixes() -> &'static [String] {
+    static PREFIXES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        let mut all: Vec<String> = builtin()
+            .map(|f| f.pattern.into_iter().flat_map(|p| p.prefixes).collect())
+            .unwrap_or_default();
+        all.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        all.dedup();
+        all
+    });
+    &PREFIXES
 }
 
 /// The built-in files merged into one.

@@ -1,54 +1,5 @@
 //! Redaction: findings never print a whole secret or card number.
 
-/// Known credential prefixes, kept visible so the reader knows what leaked.
-const PREFIXES: &[&str] = &[
-    "sk-ant-api03-",
-    "sk-ant-admin01-",
-    "sk-proj-",
-    "sk-svcacct-",
-    "sk-admin-",
-    "sk-None-",
-    "sk-",
-    "github_pat_",
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "glpat-",
-    "xoxa-",
-    "xoxb-",
-    "xoxp-",
-    "xoxo-",
-    "xoxs-",
-    "xoxr-",
-    "xoxe-",
-    "AKIA",
-    "ASIA",
-    "ABIA",
-    "ACCA",
-    "AIza",
-    "eyJ",
-    "glrt-",
-    "gldt-",
-    "glptt-",
-    "xoxe.xoxp-",
-    "xoxe.xoxb-",
-    "xapp-",
-    "https://hooks.slack.com/",
-    "https://discord.com/api/webhooks/",
-    "hf_",
-    "api_org_",
-    "sk_live_",
-    "sk_test_",
-    "rk_live_",
-    "rk_test_",
-    "npm_",
-    "pypi-",
-    "SG.",
-    "A3T",
-];
-
 /// Redacts a secret: its known prefix, four characters, `…`, the last two characters
 /// (`sk-proj-A1b2…t0`). PEM blocks show their header line only. Short values show only the
 /// prefix, so at most six characters of the secret itself are ever printed.
@@ -57,10 +8,12 @@ pub fn redact_secret(secret: &str) -> String {
         let header_end = secret[5..].find("-----").map_or(secret.len(), |i| i + 10);
         return format!("{}…", &secret[..header_end.min(secret.len())]);
     }
-    let prefix = PREFIXES
+    // Known credential prefixes (the patterns' `prefixes`, `rules/sensitive/s001_secret.toml`)
+    // stay visible so the reader knows what leaked.
+    let prefix = super::patterns::secret_prefixes()
         .iter()
-        .find(|p| secret.starts_with(**p))
-        .map_or("", |p| p);
+        .find(|p| secret.starts_with(p.as_str()))
+        .map_or("", |p| p.as_str());
     let rest: Vec<char> = secret[prefix.len()..].chars().collect();
     if rest.len() < 12 {
         return format!("{prefix}…");
@@ -219,6 +172,25 @@ mod tests {
             redact_secret("-----BEGIN RSA PRIVATE KEY-----\nMIIEow…"),
             "-----BEGIN RSA PRIVATE KEY-----…"
         );
+    }
+
+    #[test]
+    fn the_longest_known_prefix_stays_visible() {
+        // From the patterns' `prefixes` data, longest first.
+        assert_eq!(
+            redact_secret("xoxe.xoxp-1-Mi0yLTM0MTQwODE0NjU3MjktMzQ"),
+            "xoxe.xoxp-1-Mi…zQ"
+        );
+        assert_eq!(
+            redact_secret("glagent-AbCdEfGhIjKlMnOpQrStUv"),
+            "glagent-AbCd…Uv"
+        );
+        assert_eq!(
+            redact_secret("sk-ant-api03-Zz9yXx8wVv7uUt6"),
+            "sk-ant-api03-Zz9y…t6"
+        );
+        // Not a known prefix: nothing is kept beyond four characters.
+        assert_eq!(redact_secret("zz_AbCdEfGhIjKlMnOp"), "zz_A…Op");
     }
 
     #[test]

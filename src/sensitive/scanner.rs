@@ -390,6 +390,9 @@ fn compile_pattern(def: &PatternDef, user: bool) -> Result<Pattern, ScannerError
         id: def.id.clone(),
         code: def.code.clone(),
     })?;
+    if user && !def.prefixes.is_empty() {
+        return Err(ScannerError::UserPrefixes { id: def.id.clone() });
+    }
     let what = format!("pattern `{}`", def.id);
     let regex = LazyRegex::new(&what, &def.regex, user)?;
     let validator = match &def.validator {

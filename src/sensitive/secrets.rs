@@ -79,28 +79,16 @@ pub fn token(m: &str) -> bool {
 /// prefix itself must not count as the key's randomness (nor its words as placeholders:
 /// `github_pat_`, `api_org_`).
 fn strip_prefix(m: &str) -> &str {
-    // The prefix ends at the last `_`/`-` of the first 16 characters that is followed by
-    // alphanumerics only up to the next separator; simpler: known prefixes first.
-    const PREFIXES: &[&str] = &[
-        "github_pat_",
-        "api_org_",
-        "sk-ant-api03-",
-        "sk-ant-admin01-",
-        "sk-proj-",
-        "sk-svcacct-",
-        "sk-admin-",
-        "sk-None-",
-        "sk-",
-        "pypi-",
-        "npm_",
-        "hf_",
-        "SG.",
-    ];
-    if let Some(p) = PREFIXES.iter().find(|p| m.starts_with(**p)) {
+    // The patterns' own `prefixes` first (`rules/sensitive/s001_secret.toml`).
+    if let Some(p) = super::patterns::secret_prefixes()
+        .iter()
+        .find(|p| m.starts_with(p.as_str()))
+    {
         return &m[p.len()..];
     }
-    // `ghp_…`, `glpat-…`, `xoxb-…`, `sk_live_…`: up to the first separator within 8 bytes.
-    match m[..m.len().min(8)].find(['_', '-']) {
+    // A user's pattern without `prefixes`: up to the first separator within 8 bytes.
+    // Bytes, not a `str` slice: the eighth byte may fall inside a character.
+    match m.bytes().take(8).position(|b| b == b'_' || b == b'-') {
         Some(i) => &m[i + 1..],
         None => m,
     }
