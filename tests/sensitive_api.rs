@@ -70,6 +70,22 @@ fn options_deserialize_from_config_and_reject_unknown_keys() {
 }
 
 #[test]
+fn a_token_validator_on_non_ascii_matches_does_not_panic() {
+    // The validator once sliced the match at byte 8, inside `é` here.
+    let mut p = user_pattern("acme-token", "S001", "acme_ééé[A-Za-z0-9]{16}");
+    p.validator = Some("token".into());
+    let opts = ScannerOptions {
+        patterns: vec![p],
+        ..Default::default()
+    };
+    let s = Scanner::new(&opts).unwrap();
+    assert_eq!(
+        codes(&s, &[msg("user", "key acme_éééQ7xK2mP9vL4nR8tW")]),
+        ["S001"]
+    );
+}
+
+#[test]
 fn bad_user_patterns_are_errors_not_panics() {
     for (code, regex, validator) in [
         ("S006", "x", None),
