@@ -6,200 +6,22 @@
 //! and CR-only line endings.
 
 mod common;
+#[path = "support/loopback.rs"]
+mod loopback;
+
+use loopback::{Reply, Request, Server};
 
 use common::{stderr, stdout};
 use ftlint::moderation::azure::{AzureClient, AzureConfig};
 use ftlint::moderation::client::{BatchDone, ClientConfig, ClientError, ModerationClient};
 use ftlint::moderation::transport::{Scorer, Sleeper};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const KEY: &str = "sk-proj-SENTINEL0123456789abcdefXYZ";
-
-// ---------------------------------------------------------------------------------------------
-// A loopback HTTP/1.1 server: one thread per connection, `Connection: close`.
-
-#[derive(Debug, Clone)]
-struct Request {
-    body: Value,
-}
-
-impl Request {
-    fn inputs(&self) -> Vec<String> {
-        match &self.body["input"] {
-            Value::Array(a) => a
-                .iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect(),
-            _ => vec![self.body["text"].as_str().unwrap_or("").to_string()],
-        }
-    }
-}
-
-enum Body {
-    Text(String),
-    /// Claims `claimed` bytes and writes `x` until the client stops reading.
-    Endless {
-        claimed: u64,
-    },
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: Body,
-}
-
-impl Reply {
-    fn ok(body: String) -> Reply {
-        Reply::status(200, &body)
-    }
-
-    fn status(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: Body::Text(body.to_string()),
-        }
-    }
-
-    fn endless(status: u16, claimed: u64) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: Body::Endless { claimed },
-        }
-    }
-
-    fn header(mut self, k: &'static str, v: &str) -> Reply {
-        self.headers.push((k, v.to_string()));
-        self
-    }
-}
-
-type Handler = dyn Fn(usize, &Request) -> Reply + Send + Sync;
-
-struct Server {
-    addr: SocketAddr,
-    requests: Arc<Mutex<Vec<Request>>>,
-    /// Body bytes the server managed to hand to the client's socket, over all requests.
-    body_bytes: Arc<AtomicU64>,
-}
-
-impl Server {
-    fn start(handler: impl Fn(usize, &Request) -> Reply + Send + Sync + 'static) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        assert!(addr.ip().is_loopback());
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let body_bytes = Arc::new(AtomicU64::new(0));
-        let handler: Arc<Handler> = Arc::new(handler);
-        let (reqs, bytes) = (requests.clone(), body_bytes.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let (reqs, handler, bytes) = (reqs.clone(), handler.clone(), bytes.clone());
-                std::thread::spawn(move || serve(stream, &reqs, &*handler, &bytes));
-            }
-        });
-        Server {
-            addr,
-            requests,
-            body_bytes,
-        }
-    }
-
-    fn base_url(&self) -> String {
-        format!("http://{}/v1", self.addr)
-    }
-
-    fn requests(&self) -> usize {
-        self.requests.lock().unwrap().len()
-    }
-}
-
-fn serve(stream: TcpStream, reqs: &Mutex<Vec<Request>>, handler: &Handler, bytes: &AtomicU64) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut first = String::new();
-    if reader.read_line(&mut first).is_err() || first.is_empty() {
-        return;
-    }
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).is_err() {
-            return;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            headers.push((k.trim().to_string(), v.trim().to_string()));
-        }
-    }
-    let len = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse::<usize>().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    if reader.read_exact(&mut body).is_err() {
-        return;
-    }
-    let req = Request {
-        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
-    };
-    let index = {
-        let mut r = reqs.lock().unwrap();
-        r.push(req.clone());
-        r.len() - 1
-    };
-    let reply = handler(index, &req);
-    let length = match &reply.body {
-        Body::Text(t) => t.len() as u64,
-        Body::Endless { claimed } => *claimed,
-    };
-    let mut out = format!(
-        "HTTP/1.1 {} X\r\ncontent-type: application/json\r\ncontent-length: {length}\r\nconnection: close\r\n",
-        reply.status
-    );
-    for (k, v) in &reply.headers {
-        out.push_str(&format!("{k}: {v}\r\n"));
-    }
-    out.push_str("\r\n");
-    let mut stream = stream;
-    if stream.write_all(out.as_bytes()).is_err() {
-        return;
-    }
-    match reply.body {
-        Body::Text(t) => {
-            if stream.write_all(t.as_bytes()).is_ok() {
-                bytes.fetch_add(t.len() as u64, Ordering::SeqCst);
-            }
-        }
-        Body::Endless { claimed } => {
-            let chunk = vec![b'x'; 16 * 1024];
-            let mut sent = 0u64;
-            while sent < claimed {
-                match stream.write(&chunk) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        sent += n as u64;
-                        bytes.fetch_add(n as u64, Ordering::SeqCst);
-                    }
-                }
-            }
-        }
-    }
-    let _ = stream.flush();
-}
 
 /// A moderation answer for the request: every text scores `sexual` 0.001.
 fn answer(req: &Request) -> String {
@@ -228,7 +50,7 @@ impl Recorder {
 }
 
 fn openai(server: &Server) -> ClientConfig {
-    let mut c = ClientConfig::from_vars(Some(KEY.into()), Some(server.base_url())).unwrap();
+    let mut c = ClientConfig::from_vars(Some(KEY.into()), Some(server.url("/v1"))).unwrap();
     c.timeout = Duration::from_secs(20);
     c
 }
@@ -285,9 +107,9 @@ fn a_huge_error_body_is_read_only_up_to_a_small_cap_and_not_retried() {
             "{status}: {shown}"
         );
         // One request: a retry would only download it again.
-        assert_eq!(server.requests(), 1, "{status}");
+        assert_eq!(server.requests().len(), 1, "{status}");
         assert!(rec.sleeps().is_empty(), "{status}");
-        let sent = server.body_bytes.load(Ordering::SeqCst);
+        let sent = server.body_bytes();
         assert!(
             sent < READ_AT_MOST,
             "{status}: the server pushed {sent} bytes"
@@ -308,9 +130,9 @@ fn azure_error_bodies_are_capped_too() {
             && shown.contains("larger than 65536 bytes"),
         "{shown}"
     );
-    assert_eq!(server.requests(), 1);
+    assert_eq!(server.requests().len(), 1);
     assert!(rec.sleeps().is_empty());
-    assert!(server.body_bytes.load(Ordering::SeqCst) < READ_AT_MOST);
+    assert!(server.body_bytes() < READ_AT_MOST);
 }
 
 /// A success that announces more than the cap is refused before its body is read; one that
@@ -324,9 +146,9 @@ fn a_huge_success_is_refused_by_its_declared_length() {
         err.to_string(),
         "the moderation API sent an unexpected answer: the answer is larger than 8388608 bytes"
     );
-    assert_eq!(server.requests(), 1);
+    assert_eq!(server.requests().len(), 1);
     assert!(rec.sleeps().is_empty());
-    assert!(server.body_bytes.load(Ordering::SeqCst) < READ_AT_MOST);
+    assert!(server.body_bytes() < READ_AT_MOST);
 }
 
 /// A small error body is still read for its message and the status still retried.
@@ -387,7 +209,7 @@ fn every_fourth_request_429_never_exhausts_the_retries() {
             scores.is_ok(),
             "concurrency {concurrency}, retry-after {retry_after:?}: {:?} after {} requests",
             scores.err(),
-            server.requests()
+            server.requests().len()
         );
         assert_eq!(scores.unwrap().len(), t.len());
         // Every 4th request failed and was retried: about a third as many retries as batches.
@@ -458,7 +280,7 @@ fn a_dead_server_earns_no_extra_retries() {
         "{err:?}"
     );
     // At most the four requests in flight, six tries each.
-    assert!(server.requests() <= 24, "{}", server.requests());
+    assert!(server.requests().len() <= 24, "{}", server.requests().len());
     assert!(rec.sleeps().len() <= 20);
 }
 
@@ -504,7 +326,7 @@ fn jitter_is_deterministic_with_a_seed_and_spreads_retry_after() {
 #[test]
 fn an_invalid_key_or_url_fails_at_once() {
     let server = Server::start(|_, r| Reply::ok(answer(r)));
-    let err = ClientConfig::from_vars(Some("sk-abc\ndef".into()), Some(server.base_url()))
+    let err = ClientConfig::from_vars(Some("sk-abc\ndef".into()), Some(server.url("/v1")))
         .unwrap_err()
         .to_string();
     assert_eq!(
@@ -543,7 +365,7 @@ fn an_invalid_key_or_url_fails_at_once() {
         e.starts_with("`CONTENT_SAFETY_ENDPOINT` is `https://exa mple`"),
         "{e}"
     );
-    assert_eq!(server.requests(), 0);
+    assert_eq!(server.requests().len(), 0);
 }
 
 /// End to end: `ftlint moderate` with a key holding a newline fails in well under the 13.5 s
@@ -557,7 +379,7 @@ fn moderate_with_an_invalid_key_fails_at_once() {
     let start = Instant::now();
     let o = ftlint(dir.path(), &dir.path().join("cache"))
         .args(["moderate", "a.jsonl"])
-        .env("OPENAI_BASE_URL", server.base_url())
+        .env("OPENAI_BASE_URL", server.url("/v1"))
         .env("OPENAI_API_KEY", "sk-abc\ndef")
         .output()
         .unwrap();
@@ -567,7 +389,7 @@ fn moderate_with_an_invalid_key_fails_at_once() {
         "ftlint: error: `OPENAI_API_KEY` cannot be sent as a header: it holds a line break; check it for a stray newline or quote\n"
     );
     assert!(start.elapsed() < Duration::from_secs(5));
-    assert_eq!(server.requests(), 0);
+    assert_eq!(server.requests().len(), 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -715,7 +537,7 @@ fn a_failing_moderation_server_never_hides_the_lint_findings() {
         let o = ftlint(dir.path(), &cache)
             .args(base)
             .args(["--moderation", "api"])
-            .env("OPENAI_BASE_URL", server.base_url())
+            .env("OPENAI_BASE_URL", server.url("/v1"))
             .env("OPENAI_API_KEY", KEY)
             .output()
             .unwrap();
@@ -750,7 +572,7 @@ fn moderate_into_an_unwritable_cache_fails_before_fetching() {
     let cache = dir.path().join("file").join("cache");
     let o = ftlint(dir.path(), &cache)
         .args(["moderate", "a.jsonl"])
-        .env("OPENAI_BASE_URL", server.base_url())
+        .env("OPENAI_BASE_URL", server.url("/v1"))
         .env("OPENAI_API_KEY", KEY)
         .output()
         .unwrap();
@@ -763,7 +585,7 @@ fn moderate_into_an_unwritable_cache_fails_before_fetching() {
             cache.display()
         )
     );
-    assert_eq!(server.requests(), 0);
+    assert_eq!(server.requests().len(), 0);
 }
 
 /// The cache breaks while scores arrive: the run says how many were lost and exits 2.
@@ -783,7 +605,7 @@ fn moderate_reports_scores_it_could_not_store() {
     std::fs::write(dir.path().join("a.jsonl"), lines).unwrap();
     let o = ftlint(dir.path(), &cache)
         .args(["moderate", "a.jsonl"])
-        .env("OPENAI_BASE_URL", server.base_url())
+        .env("OPENAI_BASE_URL", server.url("/v1"))
         .env("OPENAI_API_KEY", KEY)
         .output()
         .unwrap();
@@ -814,7 +636,7 @@ fn moderate_as_another_user_into_roots_cache_fails() {
     };
     let o = c
         .args(["moderate", "a.jsonl"])
-        .env("OPENAI_BASE_URL", server.base_url())
+        .env("OPENAI_BASE_URL", server.url("/v1"))
         .env("OPENAI_API_KEY", KEY)
         .output()
         .unwrap();
@@ -826,7 +648,7 @@ fn moderate_as_another_user_into_roots_cache_fails() {
             cache.display()
         )
     );
-    assert_eq!(server.requests(), 0);
+    assert_eq!(server.requests().len(), 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -877,7 +699,7 @@ fn fill_cache(dir: &Path, cache: &Path, texts: &[&str], model: &str) {
     std::fs::write(dir.join("a.jsonl"), lines).unwrap();
     let o = ftlint(dir, cache)
         .args(["moderate", "a.jsonl", "--moderation-model", model])
-        .env("OPENAI_BASE_URL", server.base_url())
+        .env("OPENAI_BASE_URL", server.url("/v1"))
         .env("OPENAI_API_KEY", KEY)
         .output()
         .unwrap();
@@ -943,7 +765,7 @@ fn a_fifo_or_dev_zero_in_the_cache_never_hangs_a_check() {
     let server = Server::start(|_, r| Reply::ok(answer(r)));
     let mut c = ftlint(dir.path(), &cache);
     c.args(["moderate", "a.jsonl"])
-        .env("OPENAI_BASE_URL", server.base_url())
+        .env("OPENAI_BASE_URL", server.url("/v1"))
         .env("OPENAI_API_KEY", KEY);
     let o = within(c, Duration::from_secs(30));
     assert_eq!(

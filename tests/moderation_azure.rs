@@ -6,6 +6,10 @@
 //! cache file or export.
 
 mod common;
+#[path = "support/loopback.rs"]
+mod loopback;
+
+use loopback::{Reply, Request, Server};
 
 use common::{files_below, stderr, stdout};
 use ftlint::moderation::azure::{AzureClient, AzureConfig, OutputType};
@@ -17,192 +21,13 @@ use ftlint::moderation::{
     Category, ModerationCheck, Profile, Provider, Resolved, ScoreStore, TextUnit, UnitMode,
 };
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Output;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Shaped like an Azure key (32 hex-like characters), with a marker to search for.
 const SENTINEL: &str = "SENTINEL0c5a9e7d41f2b8a6c3e1d0f9";
-
-// ---------------------------------------------------------------------------------------------
-// A stand-in for the service: HTTP/1.1 on 127.0.0.1, one thread per connection.
-
-#[derive(Debug, Clone)]
-struct Request {
-    /// Path and query, as the request line gave them.
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Value,
-    arrived: Instant,
-}
-
-impl Request {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn text(&self) -> &str {
-        self.body["text"].as_str().unwrap_or("")
-    }
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: String,
-    delay: Duration,
-}
-
-impl Reply {
-    fn ok(body: String) -> Reply {
-        Reply::status(200, &body)
-    }
-
-    fn status(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.to_string(),
-            delay: Duration::ZERO,
-        }
-    }
-
-    fn header(mut self, k: &'static str, v: &str) -> Reply {
-        self.headers.push((k, v.to_string()));
-        self
-    }
-
-    fn after(mut self, d: Duration) -> Reply {
-        self.delay = d;
-        self
-    }
-}
-
-type Handler = dyn Fn(usize, &Request) -> Reply + Send + Sync;
-
-struct Server {
-    addr: SocketAddr,
-    requests: Arc<Mutex<Vec<Request>>>,
-    connections: Arc<AtomicUsize>,
-    /// The most requests in flight at once.
-    peak: Arc<AtomicUsize>,
-}
-
-impl Server {
-    fn start(handler: impl Fn(usize, &Request) -> Reply + Send + Sync + 'static) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        assert!(addr.ip().is_loopback());
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let connections = Arc::new(AtomicUsize::new(0));
-        let peak = Arc::new(AtomicUsize::new(0));
-        let in_flight = Arc::new(AtomicUsize::new(0));
-        let handler: Arc<Handler> = Arc::new(handler);
-        let (reqs, conns, pk) = (requests.clone(), connections.clone(), peak.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                conns.fetch_add(1, Ordering::SeqCst);
-                let (reqs, handler, pk, fl) =
-                    (reqs.clone(), handler.clone(), pk.clone(), in_flight.clone());
-                std::thread::spawn(move || serve(stream, &reqs, &*handler, &pk, &fl));
-            }
-        });
-        Server {
-            addr,
-            requests,
-            connections,
-            peak,
-        }
-    }
-
-    /// What `CONTENT_SAFETY_ENDPOINT` holds for this server (with the portal's trailing slash).
-    fn endpoint(&self) -> String {
-        format!("http://{}/", self.addr)
-    }
-
-    fn requests(&self) -> Vec<Request> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-fn serve(
-    stream: TcpStream,
-    reqs: &Mutex<Vec<Request>>,
-    handler: &Handler,
-    peak: &AtomicUsize,
-    in_flight: &AtomicUsize,
-) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut first = String::new();
-    if reader.read_line(&mut first).is_err() || first.is_empty() {
-        return;
-    }
-    let arrived = Instant::now();
-    let target = first.split_whitespace().nth(1).unwrap_or("").to_string();
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).is_err() {
-            return;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            headers.push((k.trim().to_string(), v.trim().to_string()));
-        }
-    }
-    let len = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse::<usize>().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    if reader.read_exact(&mut body).is_err() {
-        return;
-    }
-    let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-    peak.fetch_max(now, Ordering::SeqCst);
-    let req = Request {
-        target,
-        headers,
-        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
-        arrived,
-    };
-    let index = {
-        let mut r = reqs.lock().unwrap();
-        r.push(req.clone());
-        r.len() - 1
-    };
-    let reply = handler(index, &req);
-    std::thread::sleep(reply.delay);
-    // The request stops counting before its answer is written: once the client can read the
-    // answer it may send its next request, and a loaded machine may not have run the
-    // decrement yet — which would count one request twice.
-    in_flight.fetch_sub(1, Ordering::SeqCst);
-    let mut out = format!(
-        "HTTP/1.1 {} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
-        reply.status,
-        reply.body.len()
-    );
-    for (k, v) in &reply.headers {
-        out.push_str(&format!("{k}: {v}\r\n"));
-    }
-    out.push_str("\r\n");
-    let mut stream = stream;
-    let _ = stream.write_all(out.as_bytes());
-    let _ = stream.write_all(reply.body.as_bytes());
-    let _ = stream.flush();
-}
 
 /// The stand-in's judgement: `SEX<n>`, `VIO<n>`, `HATE<n>`, `SELF<n>` in a text set that
 /// category's severity to n; the fixture's two rated sentences get theirs (see its README);
@@ -254,7 +79,7 @@ impl Recorder {
 
 /// A config for the server: no pacing (tests that need it set it), a short timeout.
 fn config_for(server: &Server) -> AzureConfig {
-    let mut c = AzureConfig::from_vars(Some(server.endpoint()), Some(SENTINEL.into())).unwrap();
+    let mut c = AzureConfig::from_vars(Some(server.url("/")), Some(SENTINEL.into())).unwrap();
     c.min_interval = Duration::ZERO;
     c.timeout = Duration::from_secs(10);
     c
@@ -366,7 +191,7 @@ fn concurrency_is_bounded_and_request_starts_are_paced() {
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     client.score(&refs, &no_progress).unwrap();
     // Never more than asked; and more than one at a time (each answer takes 80 ms).
-    let peak = server.peak.load(Ordering::SeqCst);
+    let peak = server.peak();
     assert!((2..=3).contains(&peak), "{peak}");
 
     // The service's limit, 1000 requests per 10 s, spaces starts 10 ms apart; 40 ms here, so
@@ -643,7 +468,7 @@ fn offline_opens_no_socket() {
     let err = client.score(&["a", "b"], &no_progress).unwrap_err();
     assert_eq!(err, ClientError::Offline);
     std::thread::sleep(Duration::from_millis(50));
-    assert_eq!(server.connections.load(Ordering::SeqCst), 0);
+    assert_eq!(server.connections(), 0);
 }
 
 #[test]
@@ -890,7 +715,7 @@ fn check_end_to_end_live_then_offline_from_the_cache() {
     let cache = dir.path().join("cache");
     let live = ftlint(
         &cache,
-        &server.endpoint(),
+        &server.url("/"),
         &[CHECK_AZURE, &["--moderation", "api"]].concat(),
     );
     assert_eq!(live.status.code(), Some(1), "{}", stderr(&live));
@@ -977,7 +802,7 @@ fn moderate_exports_azure_scores_that_check_imports() {
     let export = dir.path().join("scores.ndjson");
     let o = ftlint(
         &cache,
-        &server.endpoint(),
+        &server.url("/"),
         &[
             "moderate",
             FIXTURE,
@@ -1098,7 +923,7 @@ fn a_refused_key_stops_the_run_and_is_never_shown() {
     let cache = dir.path().join("cache");
     let o = ftlint(
         &cache,
-        &server.endpoint(),
+        &server.url("/"),
         &[CHECK_AZURE, &["--moderation", "api", "--concurrency", "1"]].concat(),
     );
     assert_eq!(o.status.code(), Some(2));

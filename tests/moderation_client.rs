@@ -3,6 +3,10 @@
 //! recorded scores under both built-in profiles; the API key never leaking.
 
 mod common;
+#[path = "support/loopback.rs"]
+mod loopback;
+
+use loopback::{Reply, Request, Server};
 
 use common::files_below;
 use ftlint::moderation::cache::Cache;
@@ -14,174 +18,14 @@ use ftlint::moderation::{
 };
 use ftlint::rules::Severity;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const SENTINEL: &str = "sk-proj-SENTINEL0123456789abcdefXYZ";
-
-// ---------------------------------------------------------------------------------------------
-// A tiny HTTP/1.1 server on 127.0.0.1: one thread per connection, `Connection: close`.
-
-#[derive(Debug, Clone)]
-struct Request {
-    path: String,
-    headers: Vec<(String, String)>,
-    body: Value,
-}
-
-impl Request {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn inputs(&self) -> Vec<String> {
-        self.body["input"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: String,
-    delay: Duration,
-}
-
-impl Reply {
-    fn ok(body: String) -> Reply {
-        Reply {
-            status: 200,
-            headers: vec![],
-            body,
-            delay: Duration::ZERO,
-        }
-    }
-
-    fn status(status: u16, body: &str) -> Reply {
-        Reply {
-            status,
-            headers: vec![],
-            body: body.to_string(),
-            delay: Duration::ZERO,
-        }
-    }
-
-    fn header(mut self, k: &'static str, v: &str) -> Reply {
-        self.headers.push((k, v.to_string()));
-        self
-    }
-}
-
-type Handler = dyn Fn(usize, &Request) -> Reply + Send + Sync;
-
-struct Server {
-    addr: SocketAddr,
-    requests: Arc<Mutex<Vec<Request>>>,
-    connections: Arc<AtomicUsize>,
-}
-
-impl Server {
-    fn start(handler: impl Fn(usize, &Request) -> Reply + Send + Sync + 'static) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        assert!(addr.ip().is_loopback());
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let connections = Arc::new(AtomicUsize::new(0));
-        let handler: Arc<Handler> = Arc::new(handler);
-        let (reqs, conns) = (requests.clone(), connections.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                conns.fetch_add(1, Ordering::SeqCst);
-                let (reqs, handler) = (reqs.clone(), handler.clone());
-                std::thread::spawn(move || serve(stream, &reqs, &*handler));
-            }
-        });
-        Server {
-            addr,
-            requests,
-            connections,
-        }
-    }
-
-    fn base_url(&self) -> String {
-        format!("http://{}/v1/", self.addr)
-    }
-
-    fn requests(&self) -> Vec<Request> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-fn serve(stream: TcpStream, reqs: &Mutex<Vec<Request>>, handler: &Handler) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut first = String::new();
-    if reader.read_line(&mut first).is_err() || first.is_empty() {
-        return;
-    }
-    let path = first.split_whitespace().nth(1).unwrap_or("").to_string();
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).is_err() {
-            return;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            headers.push((k.trim().to_string(), v.trim().to_string()));
-        }
-    }
-    let len = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse::<usize>().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    if reader.read_exact(&mut body).is_err() {
-        return;
-    }
-    let req = Request {
-        path,
-        headers,
-        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
-    };
-    let index = {
-        let mut r = reqs.lock().unwrap();
-        r.push(req.clone());
-        r.len() - 1
-    };
-    let reply = handler(index, &req);
-    std::thread::sleep(reply.delay);
-    let mut out = format!(
-        "HTTP/1.1 {} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
-        reply.status,
-        reply.body.len()
-    );
-    for (k, v) in &reply.headers {
-        out.push_str(&format!("{k}: {v}\r\n"));
-    }
-    out.push_str("\r\n");
-    out.push_str(&reply.body);
-    let mut stream = stream;
-    let _ = stream.write_all(out.as_bytes());
-    let _ = stream.flush();
-}
 
 /// A moderation answer for the request: each text `t<N>` gets `sexual` = N / 100000 so order
 /// is checkable; a text containing "FLAG" is flagged for violence.
@@ -225,7 +69,7 @@ impl Recorder {
 }
 
 fn client_for(server: &Server) -> (ModerationClient, Arc<Recorder>) {
-    let mut c = ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.base_url())).unwrap();
+    let mut c = ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.url("/v1/"))).unwrap();
     c.timeout = Duration::from_secs(10);
     client_with(c)
 }
@@ -282,7 +126,7 @@ fn batches_keep_order_under_concurrency() {
     sizes.sort();
     assert_eq!(sizes, [6, 32, 32]);
     for r in &reqs {
-        assert_eq!(r.path, "/v1/moderations");
+        assert_eq!(r.target, "/v1/moderations");
         assert_eq!(
             r.header("authorization"),
             Some(&*format!("Bearer {SENTINEL}"))
@@ -303,7 +147,7 @@ fn batches_keep_order_under_concurrency() {
 #[test]
 fn byte_budget_splits_batches() {
     let server = Server::start(|_, r| Reply::ok(answer(r)));
-    let mut c = ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.base_url())).unwrap();
+    let mut c = ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.url("/v1/"))).unwrap();
     c.max_batch_bytes = 100;
     c.concurrency = 1;
     let (client, _) = client_with(c);
@@ -349,7 +193,7 @@ fn retry_after_seconds_and_http_date_are_honoured() {
         }
         _ => Reply::ok(answer(r)),
     });
-    let mut c = ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.base_url())).unwrap();
+    let mut c = ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.url("/v1/"))).unwrap();
     c.concurrency = 1;
     let (client, rec) = client_with(c);
     let t = texts(2);
@@ -419,7 +263,7 @@ fn timeout_is_retried() {
         }
         reply
     });
-    let mut c = ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.base_url())).unwrap();
+    let mut c = ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.url("/v1/"))).unwrap();
     c.timeout = Duration::from_millis(300);
     let (client, rec) = client_with(c);
     let t = texts(2);
@@ -441,7 +285,7 @@ fn timeouts_every_time_give_up_naming_the_timeout() {
         reply.delay = Duration::from_secs(2);
         reply
     });
-    let mut c = ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.base_url())).unwrap();
+    let mut c = ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.url("/v1/"))).unwrap();
     c.timeout = Duration::from_millis(200);
     c.max_retries = 1;
     let (client, _) = client_with(c);
@@ -506,7 +350,7 @@ fn bad_request_and_forbidden_stop_at_once() {
         let server =
             Server::start(move |_, _| Reply::status(status, r#"{"error":{"message":"nope"}}"#));
         let mut c =
-            ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.base_url())).unwrap();
+            ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.url("/v1/"))).unwrap();
         c.concurrency = 1;
         let (client, rec) = client_with(c);
         let err = client.score(&["a"], &no_progress).unwrap_err();
@@ -554,14 +398,14 @@ fn connection_refused_is_retried_then_reported() {
 #[test]
 fn offline_opens_no_socket() {
     let server = Server::start(|_, r| Reply::ok(answer(r)));
-    let mut c = ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.base_url())).unwrap();
+    let mut c = ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.url("/v1/"))).unwrap();
     c.offline = true;
     let (client, _) = client_with(c);
     let err = client.score(&["a", "b"], &no_progress).unwrap_err();
     assert_eq!(err, ClientError::Offline);
     assert!(err.to_string().contains("--offline"));
     std::thread::sleep(Duration::from_millis(50));
-    assert_eq!(server.connections.load(Ordering::SeqCst), 0);
+    assert_eq!(server.connections(), 0);
 }
 
 #[test]
@@ -670,7 +514,7 @@ fn cache_round_trip_rerun_is_offline_and_identical() {
     let store2 = ScoreStore::new("omni-moderation-latest", Some(Cache::new(dir.path())), None);
     assert!(unscored_texts(&store2, UnitMode::Message).is_empty());
     assert_eq!(findings_of(&store2, &check), live);
-    let mut off = ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.base_url())).unwrap();
+    let mut off = ClientConfig::from_vars(Some(SENTINEL.into()), Some(server.url("/v1/"))).unwrap();
     off.offline = true;
     let (offline_client, _) = client_with(off);
     // Nothing left to fetch, so even the offline client succeeds without a request.
