@@ -3,11 +3,19 @@
 
 use super::ir::{Example, Image, Item, Kind, Message, ResultContent, Role, ToolDef};
 use super::maps::BEDROCK_MAP;
+use super::turn_head::{self, TurnShape};
 use super::{answer_by_id, compact, LossKind, Losses};
 use crate::diagnostic::Target as At;
 use crate::json::Pointer;
 use serde_json::Value;
 use std::borrow::Cow;
+
+/// Bedrock's `messages[i]`: `role` and `content` blocks.
+const SHAPE: TurnShape = TurnShape {
+    list_key: "content",
+    list_what: "`content` blocks",
+    roles: "`user` or `assistant`",
+};
 
 pub fn read<'a>(v: &'a Value, l: &mut Losses) -> Option<Example<'a>> {
     let root = Pointer::root();
@@ -63,38 +71,7 @@ pub fn read<'a>(v: &'a Value, l: &mut Losses) -> Option<Example<'a>> {
     let mut pending: Vec<(String, String, bool)> = Vec::new();
     for (i, m) in list.iter().enumerate() {
         let at = base.index(i);
-        let Some(mobj) = m.as_object() else {
-            l.malformed(format!("`{}` is not an object", at.dotted()), At::Value(at));
-            return None;
-        };
-        for key in mobj
-            .keys()
-            .filter(|k| !["role", "content"].contains(&k.as_str()))
-        {
-            l.key(key, &at.key(key));
-        }
-        let role_name = mobj.get("role").and_then(Value::as_str).unwrap_or("");
-        let Some(role) = BEDROCK_MAP
-            .role_of(role_name)
-            .filter(|r| *r != Role::System)
-        else {
-            l.malformed(
-                format!("`{}` is not `user` or `assistant`", at.key("role").dotted()),
-                if mobj.contains_key("role") {
-                    At::Value(at.key("role"))
-                } else {
-                    At::ObjectStart(at)
-                },
-            );
-            return None;
-        };
-        let Some(blocks) = mobj.get("content").and_then(Value::as_array) else {
-            l.malformed(
-                format!("`{}` has no list of `content` blocks", at.dotted()),
-                At::ObjectStart(at),
-            );
-            return None;
-        };
+        let (role, blocks) = turn_head::read(m, &at, &SHAPE, |r| BEDROCK_MAP.role_of(r), l)?;
         let mut msg = Message {
             role,
             items: Vec::new(),

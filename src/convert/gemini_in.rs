@@ -4,12 +4,20 @@
 
 use super::ir::{Example, Image, Item, Kind, Message, ResultContent, Role, ToolDef};
 use super::maps::{CHAT_MAP, GEMINI_MAP};
+use super::turn_head::{self, TurnShape};
 use super::{answer_by_name, LossKind, Losses};
 use crate::diagnostic::Target as At;
 use crate::gemini::{self as g, Name};
 use crate::json::Pointer;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
+
+/// Gemini's `contents[i]`: `role` and `parts`.
+const SHAPE: TurnShape = TurnShape {
+    list_key: "parts",
+    list_what: "`parts`",
+    roles: "`user` or `model`",
+};
 
 pub fn read<'a>(v: &'a Value, l: &mut Losses) -> Option<Example<'a>> {
     let root = Pointer::root();
@@ -64,35 +72,7 @@ pub fn read<'a>(v: &'a Value, l: &mut Losses) -> Option<Example<'a>> {
     let mut pending: Vec<(String, String, bool)> = Vec::new();
     for (i, turn) in turns.iter().enumerate() {
         let at = base.index(i);
-        let Some(tobj) = turn.as_object() else {
-            l.malformed(format!("`{}` is not an object", at.dotted()), At::Value(at));
-            return None;
-        };
-        for key in tobj
-            .keys()
-            .filter(|k| !["role", "parts"].contains(&k.as_str()))
-        {
-            l.key(key, &at.key(key));
-        }
-        let role_name = tobj.get("role").and_then(Value::as_str).unwrap_or("");
-        let Some(role) = GEMINI_MAP.role_of(role_name).filter(|r| *r != Role::System) else {
-            l.malformed(
-                format!("`{}` is not `user` or `model`", at.key("role").dotted()),
-                if tobj.contains_key("role") {
-                    At::Value(at.key("role"))
-                } else {
-                    At::ObjectStart(at)
-                },
-            );
-            return None;
-        };
-        let Some(parts) = tobj.get("parts").and_then(Value::as_array) else {
-            l.malformed(
-                format!("`{}` has no list of `parts`", at.dotted()),
-                At::ObjectStart(at),
-            );
-            return None;
-        };
+        let (role, parts) = turn_head::read(turn, &at, &SHAPE, |r| GEMINI_MAP.role_of(r), l)?;
         let mut msg = Message {
             role,
             items: Vec::new(),

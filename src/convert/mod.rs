@@ -28,6 +28,7 @@ mod sharegpt_in;
 mod sharegpt_out;
 mod text_turns;
 mod trl;
+mod turn_head;
 
 use crate::diagnostic::Target as At;
 use crate::format::Format;
