@@ -1474,3 +1474,46 @@ fn an_asked_format_a_record_cannot_become() {
         "ftlint: `out.jsonl` was not written (0 examples converted): 1 error (above); `--force` writes it anyway; 1 example left out\n"
     );
 }
+
+/// Gemini's and Bedrock's turns are read by one reader (`convert/turn_head.rs`): each says what
+/// is wrong in its own format's words, and where.
+#[test]
+fn malformed_turns_are_named_in_each_formats_words() {
+    let malformed = |v: &Value| -> Vec<String> {
+        let (out, _, losses) = convert("openai", v);
+        assert_eq!(out, None, "a malformed turn converts to nothing");
+        losses
+            .iter()
+            .filter(|l| l.is_fatal())
+            .map(|l| format!("{:?} {:?}", l.kind, l.at))
+            .collect()
+    };
+    let gemini = json!({"contents": [
+        {"role": "user", "parts": [{"text": "hi"}]},
+        {"role": "system", "parts": [{"text": "be brief"}]}
+    ]});
+    let g = malformed(&gemini);
+    assert_eq!(g.len(), 1, "{g:?}");
+    assert!(
+        g[0].contains("`contents[1].role` is not `user` or `model`"),
+        "{g:?}"
+    );
+    assert!(
+        g[0].contains(r#"Value(Pointer([Key("contents"), Index(1), Key("role")]))"#),
+        "{g:?}"
+    );
+    let bedrock = json!({"schemaVersion": "bedrock-conversation-2024", "messages": [
+        {"role": "user", "content": [{"text": "hi"}]},
+        {"role": "assistant"}
+    ]});
+    let b = malformed(&bedrock);
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert!(
+        b[0].contains("`messages[1]` has no list of `content` blocks"),
+        "{b:?}"
+    );
+    assert!(
+        b[0].contains(r#"ObjectStart(Pointer([Key("messages"), Index(1)]))"#),
+        "{b:?}"
+    );
+}
