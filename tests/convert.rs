@@ -1517,3 +1517,65 @@ fn malformed_turns_are_named_in_each_formats_words() {
         "{b:?}"
     );
 }
+
+/// Where each chat message of a converted record sits in it: what a cut is named by.
+#[test]
+fn chat_view_names_each_messages_own_strings() {
+    use ftlint::convert::chat_view;
+    use ftlint::json::Pointer;
+    let p = |s: &str| Pointer::parse(s);
+    let sg = json!({"conversations": [
+        {"from": "human", "value": "hi"},
+        {"from": "function_call", "value": "{\"name\": \"f\", \"arguments\": {}}"},
+        {"from": "observation", "value": "42"},
+        {"from": "gpt", "value": "It is 42."}
+    ], "tools": "[{\"name\": \"f\", \"parameters\": {}}]"});
+    let v = chat_view(Format::Sharegpt, &sg).unwrap();
+    let got: Vec<_> = v
+        .sources
+        .iter()
+        .map(|s| (s.role.as_str(), s.at.clone(), s.parts.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "human",
+                p("/conversations/0"),
+                vec![(0, p("/conversations/0/value"))]
+            ),
+            // A call is parsed JSON text, not a string of the record.
+            ("function_call", p("/conversations/1"), vec![]),
+            (
+                "observation",
+                p("/conversations/2"),
+                vec![(0, p("/conversations/2/value"))]
+            ),
+            (
+                "gpt",
+                p("/conversations/3"),
+                vec![(0, p("/conversations/3/value"))]
+            ),
+        ]
+    );
+    assert_eq!(v.sources.len(), v.messages.len());
+
+    // Alpaca's user turn: `instruction`, the join, then `input`.
+    let al =
+        json!({"instruction": "Sum up", "input": "a b c", "output": "abc", "system": "Be brief."});
+    let v = chat_view(Format::Alpaca, &al).unwrap();
+    let user = v.sources.iter().find(|s| s.role == "user").unwrap();
+    let content = v.messages[v.sources.iter().position(|s| s.role == "user").unwrap()]["content"]
+        .as_str()
+        .unwrap();
+    let at_input = content.find("a b c").unwrap();
+    assert_eq!(
+        user.parts,
+        [(0, p("/instruction")), (at_input, p("/input"))]
+    );
+    assert_eq!(
+        p("/conversations/3/value").resolve(&sg),
+        Some(&json!("It is 42."))
+    );
+    assert_eq!(p("/conversations/9/value").resolve(&sg), None);
+}

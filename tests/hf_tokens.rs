@@ -446,6 +446,83 @@ fn check_reports_the_cut_and_the_template_error() {
     assert_eq!(got, want, "{out}");
 }
 
+/// Every conversational format is cut where its own strings are: ShareGPT's `value`, Alpaca's
+/// `input` (joined to `instruction` in the user turn), TRL's prompt/completion lists, an
+/// OpenAI preference pair's chosen answer; T006 and T007 apply to them as to chat.
+#[test]
+fn the_cut_is_named_in_each_formats_own_strings() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let tok = fixture_tokenizer();
+    let run = |target: &str, line: &str, max: &str| -> Vec<String> {
+        std::fs::write(d.join("data.jsonl"), format!("{line}\n")).unwrap();
+        let o = ftlint(
+            d,
+            &[
+                "check",
+                "--select",
+                "T001,T006,T007",
+                "--output-format",
+                "concise",
+                "--target",
+                target,
+                "--tokenizer",
+                tok.to_str().unwrap(),
+                "--max-length",
+                max,
+                "data.jsonl",
+            ],
+        );
+        common::stdout(&o)
+            .lines()
+            .filter(|l| l.starts_with("data.jsonl:"))
+            .map(String::from)
+            .collect()
+    };
+    let col = |line: &str, s: &str| line.find(s).unwrap() + 1;
+
+    let sharegpt = r#"{"conversations": [{"from": "human", "value": "Tell me a long story about dragons and castles and knights please"}, {"from": "gpt", "value": "Once upon a time there was a dragon who lived in a castle with many knights around"}]}"#;
+    let got = run("sharegpt", sharegpt, "20");
+    assert_eq!(got.len(), 2, "{got:#?}");
+    let at = col(sharegpt, "g story");
+    assert_eq!(
+        got[0],
+        format!("data.jsonl:1:{at}: warning: T001 example has `112` tokens, `92` over the max length of `20` tokens; the trainer truncates it from the end; the cut falls in `conversations[0].value` (`human`) at character 14: `0` of `46` assistant tokens are kept")
+    );
+    assert_eq!(
+        got[1],
+        format!("data.jsonl:1:{at}: error: T006 all `46` assistant tokens fall past the cut at `20` tokens (in `conversations[0].value` (`human`) at character 14): the example trains on nothing")
+    );
+
+    // The user turn is `instruction` + "\n" + `input`: the cut's character is `input`'s.
+    let alpaca = r#"{"instruction": "Summarize", "input": "castles and knights and dragons and a very long document that goes on and on with many words", "output": "Knights."}"#;
+    let got = run("alpaca", alpaca, "30");
+    let at = col(alpaca, " and dragons");
+    assert_eq!(
+        got,
+        [
+            format!("data.jsonl:1:{at}: warning: T001 example has `89` tokens, `59` over the max length of `30` tokens; the trainer truncates it from the end; the cut falls in `input` (`user`) at character 20: `0` of `6` assistant tokens are kept"),
+            format!("data.jsonl:1:{at}: error: T006 all `6` assistant tokens fall past the cut at `30` tokens (in `input` (`user`) at character 20): the example trains on nothing"),
+        ]
+    );
+
+    // A cut inside the answer keeps part of it: T001 only, in `chosen[0]`.
+    let pair = r#"{"prompt": [{"role": "user", "content": "Name a color."}], "chosen": [{"role": "assistant", "content": "Blue, like the sky on a clear summer day over the sea and the mountains far away."}], "rejected": [{"role": "assistant", "content": "Seven."}]}"#;
+    let got = run("hf", pair, "50");
+    assert_eq!(
+        got,
+        [format!(
+            "data.jsonl:1:{}: warning: T001 example has `79` tokens, `29` over the max length of `50` tokens; the trainer truncates it from the end; the cut falls in `chosen[0]` (`assistant`) at character 37 of its content: `19` of `44` assistant tokens are kept",
+            col(pair, "Blue") + 36
+        )]
+    );
+
+    // Two human turns in a row: the ChatML template raises, as it would for chat.
+    let twice = r#"{"conversations": [{"from": "human", "value": "Hi"}, {"from": "human", "value": "Hello?"}, {"from": "gpt", "value": "Hello!"}]}"#;
+    let got = run("sharegpt", twice, "60");
+    assert_eq!(got, ["data.jsonl:1:1: error: T007 the chat template fails on this example: Conversation roles must alternate user/assistant/user/assistant/..."]);
+}
+
 /// `stats` says how many assistant tokens the cut loses: 43 of line 1's 66 and all 14 of
 /// line 2's.
 #[test]

@@ -6,10 +6,18 @@ use super::{compact, ImageLoss, LossKind, Losses};
 use serde_json::{json, Map, Value};
 
 pub fn write(ex: &Example<'_>, l: &mut Losses) -> Value {
+    write_kept(ex, l).0
+}
+
+/// [`write`], and the indices in `ex.messages` of the messages written (a tool result with no
+/// call to answer is left out).
+pub fn write_kept(ex: &Example<'_>, l: &mut Losses) -> (Value, Vec<usize>) {
     let mut messages = Vec::new();
-    for m in &ex.messages {
+    let mut kept = Vec::new();
+    for (i, m) in ex.messages.iter().enumerate() {
         if let Some(msg) = message(m, l) {
             messages.push(msg);
+            kept.push(i);
         }
     }
     let mut out = Map::new();
@@ -32,7 +40,7 @@ pub fn write(ex: &Example<'_>, l: &mut Losses) -> Value {
             .collect();
         out.insert("tools".into(), Value::Array(tools));
     }
-    Value::Object(out)
+    (Value::Object(out), kept)
 }
 
 fn message(m: &Message<'_>, l: &mut Losses) -> Option<Value> {

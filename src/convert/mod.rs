@@ -401,15 +401,88 @@ fn write(to: Format, ex: &ir::Example<'_>, l: &mut Losses) -> Option<Value> {
 /// (chosen) answer, the sequence DPO scores first. `None` for a record with no conversation
 /// (`text`, prompt/completion strings, standard preference pairs) or one that cannot be read.
 pub fn as_chat_messages(format: Format, value: &Value) -> Option<(Vec<Value>, Option<Value>)> {
+    chat_view(format, value).map(|v| (v.messages, v.tools))
+}
+
+/// [`as_chat_messages`], with where each message's text sits in the record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatView {
+    pub messages: Vec<Value>,
+    pub tools: Option<Value>,
+    /// Per message of `messages` (same index).
+    pub sources: Vec<MessageSource>,
+}
+
+/// Where a chat message of a [`ChatView`] comes from in the record: for naming a place in
+/// its content (where a chat template's rendering is cut) in the user's own file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageSource {
+    /// The message's role as the record names it (`gpt`, `model`), else as the chat does
+    /// (`assistant` for Alpaca's `output`).
+    pub role: String,
+    /// The record's value the message was read from (a message, a turn, `output`).
+    pub at: Pointer,
+    /// The strings its `content` is made of, in order: the byte offset in `content` where each
+    /// starts, and the record's string there (checked to be the same text). Empty when the
+    /// content is not the record's strings as written (a list of parts, a JSON text parsed).
+    pub parts: Vec<(usize, Pointer)>,
+}
+
+impl MessageSource {
+    /// `messages[i]` of a list at `base` in `record` (chat, preference and TRL lists): a
+    /// string `content` is its own single part.
+    fn of_list(record: &Value, base: &Pointer) -> Vec<MessageSource> {
+        let Some(list) = base.resolve(record).and_then(Value::as_array) else {
+            return Vec::new();
+        };
+        list.iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let at = base.index(i);
+                let parts = match m.get("content") {
+                    Some(Value::String(_)) => vec![(0, at.key("content"))],
+                    _ => Vec::new(),
+                };
+                MessageSource {
+                    role: m
+                        .get("role")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_owned(),
+                    at,
+                    parts,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The message sources of an OpenAI-style `messages` list (the chat-template renderer reads
+/// such a line directly, not through [`chat_view`]).
+pub fn message_sources(record: &Value) -> Vec<MessageSource> {
+    MessageSource::of_list(record, &Pointer::root().key("messages"))
+}
+
+/// [`as_chat_messages`] with each message's [`MessageSource`].
+pub fn chat_view(format: Format, value: &Value) -> Option<ChatView> {
     let list = |v: Option<&Value>| v.and_then(Value::as_array).cloned();
+    let root = Pointer::root();
     match format {
-        Format::Chat | Format::Rft => {
-            Some((list(value.get("messages"))?, value.get("tools").cloned()))
-        }
+        Format::Chat | Format::Rft => Some(ChatView {
+            messages: list(value.get("messages"))?,
+            tools: value.get("tools").cloned(),
+            sources: message_sources(value),
+        }),
         Format::Preference => {
             let mut messages = list(value.pointer("/input/messages"))?;
             messages.extend(list(value.get("preferred_output"))?);
-            Some((messages, value.pointer("/input/tools").cloned()))
+            let mut sources = MessageSource::of_list(value, &root.key("input").key("messages"));
+            sources.extend(MessageSource::of_list(value, &root.key("preferred_output")));
+            Some(ChatView {
+                messages,
+                tools: value.pointer("/input/tools").cloned(),
+                sources,
+            })
         }
         Format::ChosenRejected | Format::UnpairedPreference => {
             let answer = if format == Format::ChosenRejected {
@@ -422,7 +495,13 @@ pub fn as_chat_messages(format: Format, value: &Value) -> Option<(Vec<Value>, Op
                 p => list(p)?,
             };
             messages.extend(list(value.get(answer))?);
-            Some((messages, value.get("tools").cloned()))
+            let mut sources = MessageSource::of_list(value, &root.key("prompt"));
+            sources.extend(MessageSource::of_list(value, &root.key(answer)));
+            Some(ChatView {
+                messages,
+                tools: value.get("tools").cloned(),
+                sources,
+            })
         }
         Format::Gemini
         | Format::BedrockConversation
@@ -435,16 +514,84 @@ pub fn as_chat_messages(format: Format, value: &Value) -> Option<(Vec<Value>, Op
             if l.has_fatal() {
                 return None;
             }
-            let Value::Object(mut chat) = chat_out::write(&ex, &mut l) else {
+            let (Value::Object(mut chat), kept) = chat_out::write_kept(&ex, &mut l) else {
                 return None;
             };
             let messages = match chat.remove("messages") {
                 Some(Value::Array(m)) => m,
                 _ => return None,
             };
-            Some((messages, chat.remove("tools")))
+            let sources = kept
+                .iter()
+                .map(|&i| read_source(format, value, &ex.messages[i]))
+                .collect();
+            Some(ChatView {
+                messages,
+                tools: chat.remove("tools"),
+                sources,
+            })
         }
         Format::Completion | Format::Text => None,
+    }
+}
+
+/// Where a message read by a reader sits in the record: its one text item, when the record
+/// holds that text as written; Alpaca's user turn is `instruction` and `input` joined.
+fn read_source(format: Format, record: &Value, m: &ir::Message<'_>) -> MessageSource {
+    let mut parts = Vec::new();
+    let single = match m.items.as_slice() {
+        [ir::Item {
+            kind: ir::Kind::Text(text),
+            at,
+        }]
+        | [ir::Item {
+            kind:
+                ir::Kind::Result {
+                    content: ir::ResultContent::Text(text),
+                    ..
+                },
+            at,
+        }] => Some((*text, at)),
+        _ => None,
+    };
+    if let Some((text, at)) = single {
+        let written = |p: &Pointer| p.resolve(record).and_then(Value::as_str);
+        // The item is the string itself, or (a tool result) the turn that holds it.
+        let own = [at.clone(), at.key("value"), at.key("content")]
+            .into_iter()
+            .find(|p| written(p) == Some(text));
+        if let Some(p) = own {
+            parts.push((0, p));
+        } else if format == Format::Alpaca && at.last_key() == Some("instruction") {
+            // `prepare` joined the non-empty ones of the two.
+            let mut offset = 0;
+            for key in ["instruction", "input"] {
+                let p = Pointer::root().key(key);
+                let Some(s) = written(&p).filter(|s| !s.is_empty()) else {
+                    continue;
+                };
+                if offset > 0 {
+                    offset += maps::ALPACA_MAP.join.len();
+                }
+                if text.get(offset..offset + s.len()) != Some(s) {
+                    parts.clear();
+                    break;
+                }
+                parts.push((offset, p));
+                offset += s.len();
+            }
+        }
+    }
+    // The role as the record says it (`human`, `gpt`, `model`), else the chat's.
+    let own = m.at.resolve(record).and_then(|v| {
+        ["from", "role"]
+            .iter()
+            .find_map(|k| v.get(*k).and_then(Value::as_str))
+    });
+    MessageSource {
+        role: own.unwrap_or(m.role.as_str()).to_owned(),
+        at: m.at.clone(),
+        parts,
     }
 }
 

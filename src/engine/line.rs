@@ -216,24 +216,31 @@ fn check_example(
     // The example's tokens for the report, `stats` and the token rules: the only tokenization
     // of the line.
     // An open model's chat template renders a chat example once, from the line's text (which
-    // keeps its keys' order, as Python's `json.loads` does).
-    let hf_render = match opts.tokens.as_ref().map(|p| p.counter) {
-        Some(crate::targets::Counter::Hf(h)) => h.render_line(text, value).map(|r| (h, r)),
-        _ => None,
+    // keeps its keys' order, as Python's `json.loads` does). Another conversational format
+    // (ShareGPT, Alpaca, TRL's message lists, Gemini, Bedrock, preference data) is rendered as
+    // the chat messages it converts to, as the trainers' loaders turn it into messages before
+    // the template. Either way each message knows where its text sits in the line, so that a
+    // cut is named there.
+    let (hf_render, sources) = match opts.tokens.as_ref().map(|p| p.counter) {
+        Some(crate::targets::Counter::Hf(h)) => match format {
+            Format::Chat | Format::Rft => match h.render_line(text, value) {
+                Some(r) => (Some((h, r)), crate::convert::message_sources(value)),
+                None => (None, Vec::new()),
+            },
+            _ => match crate::convert::chat_view(format, value) {
+                Some(v) => (
+                    Some((h, h.render(&v.messages, v.tools.as_ref()))),
+                    v.sources,
+                ),
+                None => (None, Vec::new()),
+            },
+        },
+        _ => (None, Vec::new()),
     };
     let mut record = None;
     if let Some(p) = &opts.tokens {
-        let counted = match (&hf_render, p.counter) {
-            (Some((h, Ok(r))), _) => Some(h.count_render(r, opts.collect_records)),
-            // Another conversational format (ShareGPT, Alpaca, TRL's message lists, Gemini,
-            // Bedrock, preference data) is rendered as the chat messages it converts to, as the
-            // trainers' loaders turn it into messages before the template: its count is exact,
-            // but the cut's place is not named (its texts are not `messages/N/content`).
-            (None, crate::targets::Counter::Hf(h)) => {
-                crate::convert::as_chat_messages(format, value)
-                    .and_then(|(m, tools)| h.render(&m, tools.as_ref()).ok())
-                    .map(|r| h.count_render(&r, opts.collect_records))
-            }
+        let counted = match &hf_render {
+            Some((h, Ok(r))) => Some(h.count_render(r, opts.collect_records)),
             _ => None,
         };
         let tokens = if opts.collect_records {
@@ -257,6 +264,7 @@ fn check_example(
         ex.hf = Some(crate::rules::HfExample {
             counter: h,
             render: r,
+            sources: &sources,
         });
     }
     if let Some(mut rec) = record {

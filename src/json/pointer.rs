@@ -35,6 +35,14 @@ impl Pointer {
         p.0.pop().map(|_| p)
     }
 
+    /// The value this pointer names in `root`, if there is one.
+    pub fn resolve<'v>(&self, root: &'v serde_json::Value) -> Option<&'v serde_json::Value> {
+        self.0.iter().try_fold(root, |v, seg| match seg {
+            Seg::Key(k) => v.get(k.as_str()),
+            Seg::Index(i) => v.get(*i),
+        })
+    }
+
     pub fn last_key(&self) -> Option<&str> {
         match self.0.last() {
             Some(Seg::Key(k)) => Some(k),

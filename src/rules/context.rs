@@ -118,6 +118,9 @@ pub struct ExampleCtx<'a> {
 pub struct HfExample<'a> {
     pub counter: &'static HfCounter,
     pub render: &'a Result<Render, RenderError>,
+    /// Where each rendered message's text sits in the line (same index as the render's
+    /// messages).
+    pub sources: &'a [crate::convert::MessageSource],
 }
 
 impl<'a> ExampleCtx<'a> {

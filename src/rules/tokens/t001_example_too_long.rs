@@ -25,7 +25,9 @@
 //! string's escapes), names the message (`in `messages[2]` (`assistant`) at character 57 of its
 //! content`, or `before the content of `messages[2]`` when the cut falls in the template's framing
 //! between messages) and how many of the example's assistant tokens are kept. When none are,
-//! T006 reports the example as an error too.
+//! T006 reports the example as an error too. ShareGPT, Alpaca, TRL and preference records are
+//! rendered as the chat messages they convert to, and the cut is named in their own strings
+//! (`in `conversations[0].value` (`human`) at character 14`, `in `input` (`user`) …`).
 //! ## Configuration
 //! `--model NAME` (or `model` in the config) selects the context and tokenizer; models added in
 //! the config's models table bring their own `context`. `--max-length N` (config `max-length`)
