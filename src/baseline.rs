@@ -382,7 +382,11 @@ impl<'b> Matcher<'b> {
     /// The entries that accepted fewer than their count — only entries of the paths
     /// `checked` whose rule `judged` says ran (an entry of a rule left out by `--select` is not
     /// stale). Asked once every finding has been.
-    pub fn stale(&mut self, checked: &std::collections::HashSet<&str>, judged: impl Fn(&str) -> bool) -> Vec<Stale> {
+    pub fn stale(
+        &mut self,
+        checked: &std::collections::HashSet<&str>,
+        judged: impl Fn(&str) -> bool,
+    ) -> Vec<Stale> {
         // What is left of a key is taken from its entries in file order, the last first (the
         // first entry of a key keeps its count longest).
         let mut stale = Vec::new();

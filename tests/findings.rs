@@ -124,7 +124,7 @@ fn baselines_are_the_same_across_the_spill_budget() {
         let o = run(dir.path(), &cache, *b, &[".", "--write-baseline", &name]);
         assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
         assert!(
-            common::stderr(&o).contains(&format!("baseline entries (")),
+            common::stderr(&o).contains("baseline entries ("),
             "{}",
             common::stderr(&o)
         );
@@ -134,10 +134,18 @@ fn baselines_are_the_same_across_the_spill_budget() {
     // Some findings go (a line fixed) and some come (a line broken): the rest are accepted.
     let path = dir.path().join("big.jsonl");
     let text = std::fs::read_to_string(&path).unwrap();
-    let text = text.replacen("not json\n", "{\"prompt\": \"a\", \"completion\": \" b\"}\n", 3);
+    let text = text.replacen(
+        "not json\n",
+        "{\"prompt\": \"a\", \"completion\": \" b\"}\n",
+        3,
+    );
     std::fs::write(&path, text.replacen("{}\n", "[1]\n", 2)).unwrap();
     for format in ["full", "json", "sarif"] {
-        for extra in [&[][..], &["--show-stale-baseline"][..], &["--statistics"][..]] {
+        for extra in [
+            &[][..],
+            &["--show-stale-baseline"][..],
+            &["--statistics"][..],
+        ] {
             let mut args = vec![".", "--baseline", "base0.json", "--output-format", format];
             args.extend(extra);
             let outputs: Vec<Output> = BUDGETS
@@ -151,7 +159,12 @@ fn baselines_are_the_same_across_the_spill_budget() {
             }
         }
     }
-    let o = run(dir.path(), &cache, Some(("1", "2")), &[".", "--baseline", "base0.json"]);
+    let o = run(
+        dir.path(),
+        &cache,
+        Some(("1", "2")),
+        &[".", "--baseline", "base0.json"],
+    );
     let out = common::stdout(&o);
     assert!(out.contains("accepted in the baseline"), "{out}");
 }

@@ -267,9 +267,8 @@ impl Inputs {
 /// Checks every source, sorted by path; I/O failures are reported on stderr and make the run
 /// exit 2, but the other inputs are still checked. Every finding is kept in memory (`accept`).
 pub fn check_all(inputs: &Inputs, setup: &Setup) -> (Vec<FileReport>, bool) {
-    let (reports, failed) = check_each(inputs, |name, r| {
-        engine::check_reader(name, r, &setup.opts)
-    });
+    let (reports, failed) =
+        check_each(inputs, |name, r| engine::check_reader(name, r, &setup.opts));
     (reports, failed)
 }
 
@@ -320,15 +319,21 @@ fn check_each<T: Checked>(
     let progress = super::progress::ReadProgress::new(total);
     for source in &inputs.sources {
         let name = source.display_name();
-        let result = inputs.open(source).map_err(|e| e.to_string()).and_then(|r| {
-            check(name.clone(), progress.reader(r)).map_err(|e| {
-                // The temporary file's failure is its own line, not the input's.
-                match e.get_ref().and_then(|i| i.downcast_ref::<engine::findings::SpillError>()) {
-                    Some(spill) => spill.to_string(),
-                    None => InputError::read(name.clone(), e).to_string(),
-                }
-            })
-        });
+        let result = inputs
+            .open(source)
+            .map_err(|e| e.to_string())
+            .and_then(|r| {
+                check(name.clone(), progress.reader(r)).map_err(|e| {
+                    // The temporary file's failure is its own line, not the input's.
+                    match e
+                        .get_ref()
+                        .and_then(|i| i.downcast_ref::<engine::findings::SpillError>())
+                    {
+                        Some(spill) => spill.to_string(),
+                        None => InputError::read(name.clone(), e).to_string(),
+                    }
+                })
+            });
         match result {
             Ok(r) => reports.push(r),
             Err(e) => {

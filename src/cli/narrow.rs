@@ -14,8 +14,8 @@ use crate::engine::FileReport;
 use crate::input::{InputError, Source};
 use crate::render::FindingStream;
 use crate::settings::{Settings, Setup};
-use std::io::Read;
 use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::path::PathBuf;
 
 /// What narrows a run's findings, resolved before the check so that errors come first.
@@ -275,8 +275,7 @@ impl Narrowed<'_> {
     fn next_keyed(&mut self) -> std::io::Result<Option<(usize, Diagnostic, Option<String>)>> {
         loop {
             if self.current.is_none() {
-                let Some(findings) = self.findings.get_mut(self.next).and_then(Option::take)
-                else {
+                let Some(findings) = self.findings.get_mut(self.next).and_then(Option::take) else {
                     return Ok(None);
                 };
                 let index = self.next;
@@ -327,9 +326,7 @@ impl Narrowed<'_> {
                         .as_mut()
                         .map(|h| h.hash(&d))
                         .transpose()
-                        .map_err(|e| {
-                            std::io::Error::other(InputError::read(name.clone(), e))
-                        })?
+                        .map_err(|e| std::io::Error::other(InputError::read(name.clone(), e)))?
                         .unwrap_or_else(|| baseline::FILE_LEVEL.to_string())
                 }
                 _ => baseline::FILE_LEVEL.to_string(),
@@ -345,9 +342,11 @@ impl FindingStream for Narrowed<'_> {
             let Some((i, d, hash)) = self.next_keyed()? else {
                 return Ok(None);
             };
-            if let (Some(m), Some(h), Some(key)) =
-                (self.matcher.as_mut(), hash.as_deref(), self.keys[i].as_deref())
-            {
+            if let (Some(m), Some(h), Some(key)) = (
+                self.matcher.as_mut(),
+                hash.as_deref(),
+                self.keys[i].as_deref(),
+            ) {
                 if m.accepts(key, d.rule.code(), h) {
                     self.accepted += 1;
                     continue;

@@ -7,12 +7,12 @@ use super::findings::{Findings, Patch, PatchData, Spill, Store};
 use super::line::{LineKind, LineOutput, LineSummary};
 use super::{FileReport, Options};
 use crate::diagnostic::{Diagnostic, Edit, Rule};
-use std::collections::HashMap;
-use std::sync::Arc;
 use crate::format::Format;
 use crate::rules::{self, DatasetState, FileFacts, LineFacts, StartCtx};
 use crate::stats::ExampleRecord;
 use crate::tokens::FileTokens;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 pub struct Merger<'o> {
     opts: &'o Options,

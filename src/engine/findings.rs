@@ -191,8 +191,11 @@ impl Spill {
 /// A finding with its sequence number (the order it was made in).
 type Held = (u64, Diagnostic);
 
+/// Where a finding goes in the output: (line, column, code, sequence number).
+type OrderKey = (u64, u64, &'static str, u64);
+
 /// The order of the output: file-level first, then line, column, code; ties as made.
-fn order_key(h: &Held) -> (u64, u64, &'static str, u64) {
+fn order_key(h: &Held) -> OrderKey {
     let (l, c, code) = h.1.sort_key();
     (l, c, code, h.0)
 }
@@ -429,10 +432,7 @@ impl Findings {
         let held = memory.len();
         sources.push(Source::Memory(memory.into_iter()));
         if self.store.sealed && self.store.runs.is_empty() {
-            self.store
-                .spill
-                .sealed
-                .fetch_sub(held, Ordering::Relaxed);
+            self.store.spill.sealed.fetch_sub(held, Ordering::Relaxed);
             self.store.sealed = false;
         }
         Ok(Stream {
@@ -534,7 +534,7 @@ impl Source {
 struct Merge {
     sources: Vec<Source>,
     heads: Vec<Option<Held>>,
-    heap: BinaryHeap<Reverse<((u64, u64, &'static str, u64), usize)>>,
+    heap: BinaryHeap<Reverse<(OrderKey, usize)>>,
 }
 
 impl Merge {

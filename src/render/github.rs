@@ -90,8 +90,13 @@ mod tests {
             ..FileReport::default()
         };
         let mut out = Vec::new();
-        crate::render::render(crate::render::OutputFormat::Github, &[r], &Default::default(), &mut out)
-            .unwrap();
+        crate::render::render(
+            crate::render::OutputFormat::Github,
+            &[r],
+            &Default::default(),
+            &mut out,
+        )
+        .unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -174,12 +174,7 @@ pub fn array_at(doc: &[u8], marker: &[u8]) -> io::Result<usize> {
 
 /// One element of a pretty-printed array at the depth `indent` stands for: serde_json's
 /// separator, then the element with each of its lines indented.
-pub fn write_item(
-    out: &mut dyn Write,
-    item: &[u8],
-    first: bool,
-    indent: &[u8],
-) -> io::Result<()> {
+pub fn write_item(out: &mut dyn Write, item: &[u8], first: bool, indent: &[u8]) -> io::Result<()> {
     out.write_all(if first { b"\n" } else { b",\n" })?;
     for (n, line) in item.split(|&b| b == b'\n').enumerate() {
         if n > 0 {

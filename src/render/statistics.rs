@@ -72,7 +72,14 @@ pub fn render(
     info: &RunInfo,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    render_stream(format, reports, &mut super::InMemory::new(reports), info, out).map(|_| ())
+    render_stream(
+        format,
+        reports,
+        &mut super::InMemory::new(reports),
+        info,
+        out,
+    )
+    .map(|_| ())
 }
 
 /// The table of `stream`'s findings, read once; returns what was counted (for the exit code).
@@ -113,7 +120,12 @@ fn render_rows(
     }
 }
 
-fn text(rows: &[RuleCount], counts: &Counts, info: &RunInfo, out: &mut dyn Write) -> io::Result<()> {
+fn text(
+    rows: &[RuleCount],
+    counts: &Counts,
+    info: &RunInfo,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let count_width = rows.iter().map(|r| r.count.to_string().len()).max();
     let code_width = rows.iter().map(|r| r.code.len()).max().unwrap_or(0);
     let any_fixable = rows.iter().any(|r| r.fixable_count > 0);

@@ -34,7 +34,12 @@ fn varied() -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for i in 0..40u64 {
         let code = CODES[i as usize % CODES.len()];
-        let mut d = finding(i as usize, code, if i % 7 == 0 { 0 } else { 1 + i / 3 }, 1 + i % 5);
+        let mut d = finding(
+            i as usize,
+            code,
+            if i % 7 == 0 { 0 } else { 1 + i / 3 },
+            1 + i % 5,
+        );
         d.message = if i % 3 == 0 {
             "the same message".into()
         } else {
@@ -60,7 +65,11 @@ fn varied() -> Vec<Diagnostic> {
                 } else {
                     Applicability::Unsafe
                 },
-                message: if i % 3 == 0 { "remove it" } else { "replace it" },
+                message: if i % 3 == 0 {
+                    "remove it"
+                } else {
+                    "replace it"
+                },
                 edits: (0..(i % 3))
                     .map(|k| Edit {
                         range: (i * 10 + k)..(i * 10 + k + 1),
@@ -203,10 +212,7 @@ fn finished_files_keep_a_bounded_share() {
     }
     assert!(spill.peak() <= 1_000, "{}", spill.peak());
     assert!(spill.held.load(Ordering::Relaxed) <= 250);
-    let total: usize = done
-        .into_iter()
-        .map(|f| f.into_vec().unwrap().len())
-        .sum();
+    let total: usize = done.into_iter().map(|f| f.into_vec().unwrap().len()).sum();
     assert_eq!(total, 200 * 50);
     assert_eq!(spill.held.load(Ordering::Relaxed), 0);
     assert_eq!(spill.sealed.load(Ordering::Relaxed), 0);
