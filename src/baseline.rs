@@ -106,29 +106,13 @@ pub struct Keyed {
 impl Baseline {
     /// Entries for every diagnostic of `reports` (`keyed[i]` belongs to `reports[i]`).
     pub fn from_reports(reports: &[FileReport], keyed: &[Keyed]) -> Baseline {
-        let mut counts: BTreeMap<(&str, &str, &str), (u64, &str)> = BTreeMap::new();
+        let mut b = Builder::default();
         for (r, k) in reports.iter().zip(keyed) {
             for (d, h) in r.diagnostics.iter().zip(&k.hashes) {
-                counts
-                    .entry((&k.path, d.rule.code(), h))
-                    .or_insert((0, &d.message))
-                    .0 += 1;
+                b.add(&k.path, d, h);
             }
         }
-        Baseline {
-            version: 1,
-            entries: counts
-                .into_iter()
-                .map(|((path, code, hash), (count, message))| Entry {
-                    path: path.to_string(),
-                    code: code.to_string(),
-                    line_hash: hash.to_string(),
-                    message: Some(message.to_string()),
-                    reason: None,
-                    count,
-                })
-                .collect(),
-        }
+        b.finish()
     }
 
     /// No entries.
@@ -275,10 +259,7 @@ impl Baseline {
         keyed: &[Keyed],
         judged: impl Fn(&str) -> bool,
     ) -> (Vec<Vec<bool>>, Vec<Stale>) {
-        let mut left: HashMap<(&str, &str, &str), u64> = HashMap::new();
-        for e in &self.entries {
-            *left.entry(e.key()).or_default() += e.count;
-        }
+        let mut m = Matcher::new(self);
         let hidden = reports
             .iter()
             .zip(keyed)
@@ -286,42 +267,13 @@ impl Baseline {
                 r.diagnostics
                     .iter()
                     .zip(k.hashes.iter().map(Some).chain(std::iter::repeat(None)))
-                    .map(|(d, h)| {
-                        let Some(h) = h else { return false };
-                        match left.get_mut(&(k.path.as_str(), d.rule.code(), h.as_str())) {
-                            Some(n) if *n > 0 => {
-                                *n -= 1;
-                                true
-                            }
-                            _ => false,
-                        }
-                    })
+                    .map(|(d, h)| h.is_some_and(|h| m.accepts(&k.path, d.rule.code(), h)))
                     .collect()
             })
             .collect();
         let checked: std::collections::HashSet<&str> =
             keyed.iter().map(|k| k.path.as_str()).collect();
-        // What is left of a key is taken from its entries in file order, the last first (the
-        // first entry of a key keeps its count longest).
-        let mut stale = Vec::new();
-        for (i, e) in self.entries.iter().enumerate().rev() {
-            let key = e.key();
-            if !(checked.contains(key.0) && judged(key.1)) {
-                continue;
-            }
-            if let Some(n) = left.get_mut(&key) {
-                let unmatched = (*n).min(e.count);
-                if unmatched > 0 {
-                    *n -= unmatched;
-                    stale.push(Stale {
-                        entry: i,
-                        unmatched,
-                    });
-                }
-            }
-        }
-        stale.reverse();
-        (hidden, stale)
+        (hidden, m.stale(&checked, judged))
     }
 
     /// Removes the diagnostics that match an entry (counting them in each report's
@@ -340,6 +292,176 @@ impl Baseline {
             r.accepted += (before - r.diagnostics.len()) as u64;
         }
         stale
+    }
+}
+
+/// Entries made one finding at a time, in any order: `check --write-baseline` reads the
+/// findings once, as a stream. Memory is one entry per distinct (path, code, line hash).
+#[derive(Default)]
+pub struct Builder {
+    counts: BTreeMap<(String, &'static str, String), (u64, String)>,
+    findings: u64,
+}
+
+impl Builder {
+    /// One finding of the file keyed `path`, on a line hashing to `hash`.
+    pub fn add(&mut self, path: &str, d: &Diagnostic, hash: &str) {
+        self.findings += 1;
+        let key = (path.to_string(), d.rule.code(), hash.to_string());
+        self.counts
+            .entry(key)
+            .or_insert_with(|| (0, d.message.clone()))
+            .0 += 1;
+    }
+
+    /// Findings added.
+    pub fn findings(&self) -> u64 {
+        self.findings
+    }
+
+    pub fn finish(self) -> Baseline {
+        Baseline {
+            version: 1,
+            entries: self
+                .counts
+                .into_iter()
+                .map(|((path, code, hash), (count, message))| Entry {
+                    path,
+                    code: code.to_string(),
+                    line_hash: hash,
+                    message: Some(message),
+                    reason: None,
+                    count,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Which findings a baseline accepts, asked one finding at a time in report order: each entry
+/// accepts as many findings as its count.
+pub struct Matcher<'b> {
+    base: &'b Baseline,
+    /// What each key has left to accept: path → code → line hash (nested, so that a finding's
+    /// borrowed strings look it up).
+    left: HashMap<&'b str, HashMap<&'b str, HashMap<&'b str, u64>>>,
+}
+
+impl<'b> Matcher<'b> {
+    pub fn new(base: &'b Baseline) -> Self {
+        let mut left: HashMap<&str, HashMap<&str, HashMap<&str, u64>>> = HashMap::new();
+        for e in &base.entries {
+            let (p, c, h) = e.key();
+            *left
+                .entry(p)
+                .or_default()
+                .entry(c)
+                .or_default()
+                .entry(h)
+                .or_default() += e.count;
+        }
+        Matcher { base, left }
+    }
+
+    fn left(&mut self, path: &str, code: &str, hash: &str) -> Option<&mut u64> {
+        self.left.get_mut(path)?.get_mut(code)?.get_mut(hash)
+    }
+
+    /// Whether an entry accepts this finding (of the file keyed `path`, rule `code`, on a line
+    /// hashing to `hash`); an accepting entry has one fewer left.
+    pub fn accepts(&mut self, path: &str, code: &str, hash: &str) -> bool {
+        match self.left(path, code, hash) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The entries that accepted fewer than their count — only entries of the paths
+    /// `checked` whose rule `judged` says ran (an entry of a rule left out by `--select` is not
+    /// stale). Asked once every finding has been.
+    pub fn stale(
+        &mut self,
+        checked: &std::collections::HashSet<&str>,
+        judged: impl Fn(&str) -> bool,
+    ) -> Vec<Stale> {
+        // What is left of a key is taken from its entries in file order, the last first (the
+        // first entry of a key keeps its count longest).
+        let mut stale = Vec::new();
+        for (i, e) in self.base.entries.iter().enumerate().rev() {
+            let key = e.key();
+            if !(checked.contains(key.0) && judged(key.1)) {
+                continue;
+            }
+            if let Some(n) = self.left(key.0, key.1, key.2) {
+                let unmatched = (*n).min(e.count);
+                if unmatched > 0 {
+                    *n -= unmatched;
+                    stale.push(Stale {
+                        entry: i,
+                        unmatched,
+                    });
+                }
+            }
+        }
+        stale.reverse();
+        stale
+    }
+}
+
+/// The line hash of each finding of a stream in output order (file-level first, then by line),
+/// reading the input once, as far as the last finding's line.
+pub struct LineHashes<R> {
+    reader: BufReader<R>,
+    /// Lines read so far.
+    line: u64,
+    last: Option<(u64, String)>,
+    buf: Vec<u8>,
+}
+
+impl<R: Read> LineHashes<R> {
+    pub fn new(input: R) -> Self {
+        LineHashes {
+            reader: BufReader::with_capacity(1 << 16, input),
+            line: 0,
+            last: None,
+            buf: Vec::new(),
+        }
+    }
+
+    /// The hash of `d`'s line, or [`FILE_LEVEL`].
+    pub fn hash(&mut self, d: &Diagnostic) -> io::Result<String> {
+        let Some(l) = d.location else {
+            return Ok(FILE_LEVEL.to_string());
+        };
+        if let Some((n, h)) = &self.last {
+            if *n == l.line {
+                return Ok(h.clone());
+            }
+        }
+        // Lines come in order; one before those read (never, for a sorted stream) or past the
+        // end (a file that changed since) hashes empty, as a missing line does.
+        let mut hash = line_hash(b"");
+        if l.line > self.line {
+            let mut at_end = false;
+            while self.line + 1 < l.line {
+                if !skip_line(&mut self.reader)? {
+                    at_end = true;
+                    break;
+                }
+                self.line += 1;
+            }
+            if !at_end {
+                self.buf.clear();
+                self.reader.read_until(b'\n', &mut self.buf)?;
+                self.line = l.line;
+                hash = line_hash(&self.buf);
+            }
+        }
+        self.last = Some((l.line, hash.clone()));
+        Ok(hash)
     }
 }
 

@@ -5,22 +5,42 @@ use crate::diagnostic::RuleSet;
 use crate::engine::{self, FileReport};
 use crate::input::{InputError, Source};
 use crate::moderation::SourceMode;
-use crate::render::{self, Counts, RunInfo};
+use crate::render::{self, RunInfo};
 use crate::settings::{Settings, Setup};
 use std::io::{Read, Write};
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Report> {
     let settings = args.resolve()?.settings;
-    // `--output-file`: the whole report is written at once, atomically, when the run is done.
+    // `--output-file`: the report goes to a temporary file beside FILE as it is rendered (it
+    // may be larger than memory) and replaces FILE when the run is done; a run that fails
+    // leaves FILE as it was.
     if let Some(path) = settings.output_file.clone() {
-        let mut buf = Vec::new();
-        let code = run_with(args, settings, &mut buf)?;
         // Its folder is made if missing, as ruff does (`--output-file reports/ftlint.json`).
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-        dir.map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| crate::input::atomic::write(&path, |f| f.write_all(&buf)))
-            .map_err(|source| CliError::OutputFile { path, source })?;
-        return Ok(code);
+        let mut outcome = None;
+        let written = dir.map_or(Ok(()), std::fs::create_dir_all).and_then(|()| {
+            crate::input::atomic::write(&path, |f| {
+                let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+                let result = run_with(args, settings, &mut w);
+                let flushed = w.flush();
+                let failed = result.is_err();
+                outcome = Some(result);
+                if failed {
+                    return Err(std::io::Error::other("the run failed"));
+                }
+                flushed
+            })
+        });
+        return match (outcome, written) {
+            (Some(Err(report)), _) => Err(report),
+            (Some(Ok(code)), Ok(())) => Ok(code),
+            (_, Err(source)) => Err(CliError::OutputFile { path, source }.into()),
+            (None, Ok(())) => Err(CliError::OutputFile {
+                path,
+                source: std::io::Error::other("nothing was written"),
+            }
+            .into()),
+        };
     }
     run_with(args, settings, out)
 }
@@ -75,10 +95,15 @@ fn run_with(args: &CheckArgs, settings: Settings, out: &mut dyn Write) -> Result
             }
         }
     }
-    let (mut reports, failed) = check_all(&inputs, &setup);
+    // Each file's findings beyond the memory budget wait in a temporary file; they are read
+    // once, in output order, by the baseline writer or the renderer.
+    let spill = engine::findings::Spill::from_env();
+    let (checked, failed) = check_all_spilling(&inputs, &setup, &spill);
     let failed = failed || fix_failed || moderation_failed;
-    finish_reports(&mut reports, &setup, &per_file_ignores);
-    if let Some(code) = narrowing.apply(&inputs, &setup.opts.plan.set, &mut reports)? {
+    let (reports, findings): (Vec<FileReport>, Vec<_>) = checked.into_iter().unzip();
+    let selection = &setup.opts.plan.set;
+    let mut stream = narrowing.stream(&inputs, &setup, &per_file_ignores, &reports, findings);
+    if let Some(code) = narrowing.write_baseline(&mut stream, selection)? {
         return Ok(if failed { 2 } else { code });
     }
     let info = RunInfo {
@@ -91,15 +116,16 @@ fn run_with(args: &CheckArgs, settings: Settings, out: &mut dyn Write) -> Result
         token_total: token_total(&setup, &reports),
         unsafe_fixes: args.unsafe_fixes,
     };
-    if args.statistics {
-        render::statistics::render(settings.output_format, &reports, &info, out)?;
+    let counts = if args.statistics {
+        render::statistics::render_stream(settings.output_format, &reports, &mut stream, &info, out)
     } else {
-        render::render(settings.output_format, &reports, &info, out)?;
+        render::render_stream(settings.output_format, &reports, &mut stream, &info, out)
     }
+    .map_err(super::narrow::layer_error)?;
+    narrowing.finish(&mut stream, selection);
     if failed {
         return Ok(2);
     }
-    let counts = Counts::of(&reports, args.unsafe_fixes);
     let too_many_warnings = settings
         .max_warnings
         .is_some_and(|max| counts.warnings > max);
@@ -177,13 +203,17 @@ impl PerFileIgnores {
             .is_ok_and(|rel| m.is_match(rel))
     }
 
+    /// The codes ignored in the file shown as `path`.
+    pub fn ignored(&self, path: &str) -> RuleSet {
+        self.entries
+            .iter()
+            .filter(|(m, _)| self.matches(m, path))
+            .fold(RuleSet::EMPTY, |all, (_, r)| all.union(r))
+    }
+
     /// Drops the ignored codes' findings from `report`.
     pub fn apply(&self, report: &mut FileReport) {
-        let ignored = self
-            .entries
-            .iter()
-            .filter(|(m, _)| self.matches(m, &report.path))
-            .fold(RuleSet::EMPTY, |all, (_, r)| all.union(r));
+        let ignored = self.ignored(&report.path);
         if ignored.is_empty() {
             return;
         }
@@ -235,8 +265,45 @@ impl Inputs {
 }
 
 /// Checks every source, sorted by path; I/O failures are reported on stderr and make the run
-/// exit 2, but the other inputs are still checked.
+/// exit 2, but the other inputs are still checked. Every finding is kept in memory (`accept`).
 pub fn check_all(inputs: &Inputs, setup: &Setup) -> (Vec<FileReport>, bool) {
+    let (reports, failed) =
+        check_each(inputs, |name, r| engine::check_reader(name, r, &setup.opts));
+    (reports, failed)
+}
+
+/// [`check_all`] with each file's findings apart, within `spill`'s memory budget.
+pub fn check_all_spilling(
+    inputs: &Inputs,
+    setup: &Setup,
+    spill: &std::sync::Arc<engine::findings::Spill>,
+) -> (Vec<(FileReport, engine::findings::Findings)>, bool) {
+    check_each(inputs, |name, r| {
+        engine::check_reader_spilling(name, r, &setup.opts, spill)
+    })
+}
+
+/// What [`check_each`] makes of a source: sorted by the report's path.
+pub trait Checked {
+    fn path(&self) -> &str;
+}
+
+impl Checked for FileReport {
+    fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl<F> Checked for (FileReport, F) {
+    fn path(&self) -> &str {
+        &self.0.path
+    }
+}
+
+fn check_each<T: Checked>(
+    inputs: &Inputs,
+    check: impl Fn(String, Box<dyn Read + Send + '_>) -> std::io::Result<T>,
+) -> (Vec<T>, bool) {
     let mut reports = Vec::with_capacity(inputs.sources.len());
     let mut failed = false;
     // A bar on a terminal's stderr once the run takes a while: the inputs' total size is
@@ -252,10 +319,21 @@ pub fn check_all(inputs: &Inputs, setup: &Setup) -> (Vec<FileReport>, bool) {
     let progress = super::progress::ReadProgress::new(total);
     for source in &inputs.sources {
         let name = source.display_name();
-        let result = inputs.open(source).and_then(|r| {
-            engine::check_reader(name.clone(), progress.reader(r), &setup.opts)
-                .map_err(|e| InputError::read(name.clone(), e))
-        });
+        let result = inputs
+            .open(source)
+            .map_err(|e| e.to_string())
+            .and_then(|r| {
+                check(name.clone(), progress.reader(r)).map_err(|e| {
+                    // The temporary file's failure is its own line, not the input's.
+                    match e
+                        .get_ref()
+                        .and_then(|i| i.downcast_ref::<engine::findings::SpillError>())
+                    {
+                        Some(spill) => spill.to_string(),
+                        None => InputError::read(name.clone(), e).to_string(),
+                    }
+                })
+            });
         match result {
             Ok(r) => reports.push(r),
             Err(e) => {
@@ -266,7 +344,7 @@ pub fn check_all(inputs: &Inputs, setup: &Setup) -> (Vec<FileReport>, bool) {
         }
     }
     progress.finish();
-    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    reports.sort_by(|a, b| a.path().cmp(b.path()));
     (reports, failed)
 }
 

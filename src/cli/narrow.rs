@@ -1,16 +1,21 @@
 //! `check --diff REV`, `--baseline FILE` and `--write-baseline FILE`: which findings of a run
 //! are shown. The check itself always runs over whole files (file-level rules need them); these
-//! steps only drop diagnostics afterwards. See [`crate::diff`] and [`crate::baseline`].
+//! steps only drop diagnostics afterwards, as the findings stream out in order (each input is
+//! re-read once, in step, for the line hashes a baseline needs). See [`crate::diff`] and
+//! [`crate::baseline`].
 
-use super::check::Inputs;
-use super::{CheckArgs, CliError};
-use crate::baseline::{self, Baseline, Keyed};
-use crate::diagnostic::{Rule, RuleSet};
+use super::check::{Inputs, PerFileIgnores};
+use super::{CheckArgs, CliError, Report};
+use crate::baseline::{self, Baseline, Keyed, LineHashes};
+use crate::diagnostic::{Diagnostic, Rule, RuleSet};
 use crate::diff::{self, ChangedLines};
+use crate::engine::findings::{Findings, SpillError, Stream};
 use crate::engine::FileReport;
 use crate::input::{InputError, Source};
-use crate::settings::Settings;
+use crate::render::FindingStream;
+use crate::settings::{Settings, Setup};
 use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::path::PathBuf;
 
 /// What narrows a run's findings, resolved before the check so that errors come first.
@@ -68,99 +73,291 @@ impl Narrowing {
         self.baseline.is_some() || self.write.is_some()
     }
 
-    /// Drops the findings the run should not show. `Some(code)`: the run ends here with that
-    /// exit code (`--write-baseline` wrote the file and prints no findings).
-    pub fn apply(
+    /// The run's findings as they are shown: each file's run findings (T002, …) first, then
+    /// its own in output order, without the per-file ignores, lines `--diff` did not change
+    /// and what the baseline accepts. Read once; [`Narrowing::finish`] then says what is left
+    /// to say.
+    pub fn stream<'a>(
+        &'a self,
+        inputs: &'a Inputs,
+        setup: &'a Setup,
+        ignores: &'a PerFileIgnores,
+        reports: &'a [FileReport],
+        findings: Vec<Findings>,
+    ) -> Narrowed<'a> {
+        let baseline_path = self
+            .write
+            .as_deref()
+            .or(self.baseline.as_ref().map(|(p, _)| p.as_path()));
+        let by_name: HashMap<String, &Source> = inputs
+            .sources
+            .iter()
+            .map(|s| (s.display_name(), s))
+            .collect();
+        let keys = reports
+            .iter()
+            .map(|r| {
+                baseline_path.map(|bp| {
+                    let file = match by_name.get(&r.path) {
+                        Some(Source::File(p)) => Some(p.as_path()),
+                        _ => None,
+                    };
+                    baseline::key_for(file, &r.path, bp)
+                })
+            })
+            .collect();
+        Narrowed {
+            narrowing: self,
+            inputs,
+            by_name,
+            prefix: &setup.file_level,
+            ignores,
+            reports,
+            keys,
+            findings: findings.into_iter().map(Some).collect(),
+            current: None,
+            next: 0,
+            matcher: match (&self.write, &self.baseline) {
+                (None, Some((_, base))) => Some(baseline::Matcher::new(base)),
+                _ => None,
+            },
+            accepted: 0,
+        }
+    }
+
+    /// With `--write-baseline`: reads the whole stream into the baseline, writes it, and
+    /// returns `Some(0)` (the run prints no findings). `None`: the findings are to be shown.
+    pub fn write_baseline(
         &self,
-        inputs: &Inputs,
+        stream: &mut Narrowed<'_>,
         selection: &RuleSet,
-        reports: &mut [FileReport],
-    ) -> Result<Option<u8>, CliError> {
-        if let Some(diff) = &self.diff {
-            for r in reports.iter_mut() {
-                if let Some(changed) = diff.get(&r.path) {
-                    r.diagnostics
-                        .retain(|d| d.location.is_none_or(|l| changed.contains(l.line)));
-                }
-            }
+    ) -> Result<Option<u8>, Report> {
+        let Some(path) = &self.write else {
+            return Ok(None);
+        };
+        let mut fresh = baseline::Builder::default();
+        while let Some((i, d, hash)) = stream.next_keyed().map_err(layer_error)? {
+            let key = stream.keys[i].as_deref().unwrap_or_default();
+            fresh.add(key, &d, hash.as_deref().unwrap_or(baseline::FILE_LEVEL));
         }
-        if let Some(path) = &self.write {
-            let keyed = keyed(inputs, reports, path)?;
-            let fresh = Baseline::from_reports(reports, &keyed);
-            let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-            let written = fresh.entries.len();
-            let mut base = Baseline::load_for_merge(path)?;
-            let before = base.entries.len();
-            if self.diff.is_some() {
-                // Only changed lines were judged: the other entries of these files still hold.
-                base.raise_to(fresh);
+        let findings = fresh.findings();
+        let fresh = fresh.finish();
+        let written = fresh.entries.len();
+        let mut base = Baseline::load_for_merge(path)?;
+        let before = base.entries.len();
+        if self.diff.is_some() {
+            // Only changed lines were judged: the other entries of these files still hold.
+            base.raise_to(fresh);
+        } else {
+            let checked: HashSet<&str> = stream.keys.iter().flatten().map(String::as_str).collect();
+            base.replace_judged(fresh, |e| {
+                checked.contains(e.path.as_str())
+                    && Rule::from_code(&e.code).is_none_or(|r| selection.contains(r))
+            });
+        }
+        base.write(path)?;
+        let kept = base.entries.len().saturating_sub(written);
+        eprintln!(
+            "ftlint: wrote {written} baseline entries ({findings} findings) to `{}`{}",
+            path.display(),
+            if before > 0 && kept > 0 {
+                format!(
+                    "; kept {kept} {} of other files or rules",
+                    if kept == 1 { "entry" } else { "entries" }
+                )
             } else {
-                let checked: HashSet<&str> = keyed.iter().map(|k| k.path.as_str()).collect();
-                base.replace_judged(fresh, |e| {
-                    checked.contains(e.path.as_str())
-                        && Rule::from_code(&e.code).is_none_or(|r| selection.contains(r))
-                });
+                String::new()
             }
-            base.write(path)?;
-            let kept = base.entries.len().saturating_sub(written);
-            eprintln!(
-                "ftlint: wrote {written} baseline entries ({findings} findings) to `{}`{}",
-                path.display(),
-                if before > 0 && kept > 0 {
-                    format!(
-                        "; kept {kept} {} of other files or rules",
-                        if kept == 1 { "entry" } else { "entries" }
-                    )
-                } else {
-                    String::new()
-                }
-            );
-            return Ok(Some(0));
+        );
+        Ok(Some(0))
+    }
+
+    /// After the stream was read: the baseline's entries that matched nothing, said on stderr.
+    pub fn finish(&self, stream: &mut Narrowed<'_>, selection: &RuleSet) {
+        let (Some((path, base)), Some(matcher)) = (&self.baseline, stream.matcher.as_mut()) else {
+            return;
+        };
+        let checked: HashSet<&str> = stream.keys.iter().flatten().map(String::as_str).collect();
+        let judged = |code: &str| Rule::from_code(code).is_none_or(|r| selection.contains(r));
+        let stale = matcher.stale(&checked, judged);
+        // With `--diff`, findings on unchanged lines were dropped first: their entries
+        // matching nothing says nothing.
+        if stale.is_empty() || self.diff.is_some() {
+            return;
         }
-        if let Some((path, base)) = &self.baseline {
-            let keyed = keyed(inputs, reports, path)?;
-            let judged = |code: &str| Rule::from_code(code).is_none_or(|r| selection.contains(r));
-            let stale = base.apply(reports, &keyed, judged);
-            // With `--diff`, findings on unchanged lines were dropped first: their entries
-            // matching nothing says nothing.
-            if !stale.is_empty() && self.diff.is_none() {
-                let n = stale.len();
-                let it = if n == 1 { "it" } else { "them" };
-                if self.show_stale {
-                    for s in &stale {
-                        let e = &base.entries[s.entry];
-                        eprintln!(
-                            "ftlint: stale baseline entry: `{}` {}{}{} matches no finding \
-                             (its line changed, or the problem is gone)",
-                            e.path,
-                            e.code,
-                            if s.unmatched > 1 {
-                                format!(" ×{}", s.unmatched)
-                            } else {
-                                String::new()
-                            },
-                            e.message
-                                .as_deref()
-                                .map(|m| format!(" ({})", crate::render::visible::escaped(m)))
-                                .unwrap_or_default(),
-                        );
-                    }
-                }
+        let n = stale.len();
+        let it = if n == 1 { "it" } else { "them" };
+        if self.show_stale {
+            for s in &stale {
+                let e = &base.entries[s.entry];
                 eprintln!(
-                    "ftlint: note: {n} baseline {} in `{}` no longer {}; {}remove {it} with \
-                     `ftlint accept --prune`",
-                    if n == 1 { "entry" } else { "entries" },
-                    path.display(),
-                    if n == 1 { "matches" } else { "match" },
-                    if self.show_stale {
-                        String::new()
+                    "ftlint: stale baseline entry: `{}` {}{}{} matches no finding \
+                     (its line changed, or the problem is gone)",
+                    e.path,
+                    e.code,
+                    if s.unmatched > 1 {
+                        format!(" ×{}", s.unmatched)
                     } else {
-                        format!("list {it} with --show-stale-baseline, ")
+                        String::new()
                     },
+                    e.message
+                        .as_deref()
+                        .map(|m| format!(" ({})", crate::render::visible::escaped(m)))
+                        .unwrap_or_default(),
                 );
             }
         }
-        Ok(None)
+        eprintln!(
+            "ftlint: note: {n} baseline {} in `{}` no longer {}; {}remove {it} with \
+             `ftlint accept --prune`",
+            if n == 1 { "entry" } else { "entries" },
+            path.display(),
+            if n == 1 { "matches" } else { "match" },
+            if self.show_stale {
+                String::new()
+            } else {
+                format!("list {it} with --show-stale-baseline, ")
+            },
+        );
+    }
+}
+
+/// An error met while reading the findings: the input's or the temporary file's (their own
+/// lines), else writing the output.
+pub fn layer_error(e: std::io::Error) -> Report {
+    let is_layer = e
+        .get_ref()
+        .is_some_and(|i| i.is::<InputError>() || i.is::<SpillError>());
+    if !is_layer {
+        return e.into();
+    }
+    match e.into_inner().map(|i| i.downcast::<InputError>()) {
+        Some(Ok(input)) => (*input).into(),
+        Some(Err(other)) => match other.downcast::<SpillError>() {
+            Ok(spill) => (*spill).into(),
+            Err(other) => std::io::Error::other(other).into(),
+        },
+        None => std::io::Error::other("an unknown error").into(),
+    }
+}
+
+/// One file of the stream being read.
+struct Current<'a> {
+    index: usize,
+    prefix: std::slice::Iter<'a, Diagnostic>,
+    stream: Stream,
+    ignored: RuleSet,
+    changed: Option<&'a ChangedLines>,
+    /// The input re-read for line hashes (baselines), opened at the first finding on a line.
+    hashes: Option<LineHashes<Box<dyn Read + Send + 'a>>>,
+}
+
+/// The run's findings as shown, in output order (see [`Narrowing::stream`]).
+pub struct Narrowed<'a> {
+    narrowing: &'a Narrowing,
+    inputs: &'a Inputs,
+    by_name: HashMap<String, &'a Source>,
+    prefix: &'a [Diagnostic],
+    ignores: &'a PerFileIgnores,
+    reports: &'a [FileReport],
+    /// Each report's baseline key, when a baseline is read or written.
+    keys: Vec<Option<String>>,
+    findings: Vec<Option<Findings>>,
+    current: Option<Current<'a>>,
+    next: usize,
+    matcher: Option<baseline::Matcher<'a>>,
+    accepted: u64,
+}
+
+impl Narrowed<'_> {
+    /// The next finding that passes the ignores and `--diff`, with its report's index and,
+    /// when a baseline is read or written, its line hash.
+    fn next_keyed(&mut self) -> std::io::Result<Option<(usize, Diagnostic, Option<String>)>> {
+        loop {
+            if self.current.is_none() {
+                let Some(findings) = self.findings.get_mut(self.next).and_then(Option::take) else {
+                    return Ok(None);
+                };
+                let index = self.next;
+                self.next += 1;
+                let r = &self.reports[index];
+                self.current = Some(Current {
+                    index,
+                    prefix: self.prefix.iter(),
+                    stream: findings.into_stream()?,
+                    ignored: self.ignores.ignored(&r.path),
+                    changed: self.narrowing.diff.as_ref().and_then(|d| d.get(&r.path)),
+                    hashes: None,
+                });
+            }
+            let Some(cur) = self.current.as_mut() else {
+                continue;
+            };
+            let d = match cur.prefix.next() {
+                Some(d) => d.clone(),
+                None => match cur.stream.next_diagnostic()? {
+                    Some(d) => d,
+                    None => {
+                        self.current = None;
+                        continue;
+                    }
+                },
+            };
+            if cur.ignored.contains(d.rule.rule) {
+                continue;
+            }
+            if let Some(changed) = cur.changed {
+                if !d.location.is_none_or(|l| changed.contains(l.line)) {
+                    continue;
+                }
+            }
+            let index = cur.index;
+            if self.keys[index].is_none() {
+                return Ok(Some((index, d, None)));
+            }
+            let hash = match (d.location, self.by_name.get(&self.reports[index].path)) {
+                (Some(_), Some(source)) => {
+                    if cur.hashes.is_none() {
+                        let reader = self.inputs.open(source).map_err(std::io::Error::other)?;
+                        cur.hashes = Some(LineHashes::new(reader));
+                    }
+                    let name = &self.reports[index].path;
+                    cur.hashes
+                        .as_mut()
+                        .map(|h| h.hash(&d))
+                        .transpose()
+                        .map_err(|e| std::io::Error::other(InputError::read(name.clone(), e)))?
+                        .unwrap_or_else(|| baseline::FILE_LEVEL.to_string())
+                }
+                _ => baseline::FILE_LEVEL.to_string(),
+            };
+            return Ok(Some((index, d, Some(hash))));
+        }
+    }
+}
+
+impl FindingStream for Narrowed<'_> {
+    fn next_finding(&mut self) -> std::io::Result<Option<(usize, Diagnostic)>> {
+        loop {
+            let Some((i, d, hash)) = self.next_keyed()? else {
+                return Ok(None);
+            };
+            if let (Some(m), Some(h), Some(key)) = (
+                self.matcher.as_mut(),
+                hash.as_deref(),
+                self.keys[i].as_deref(),
+            ) {
+                if m.accepts(key, d.rule.code(), h) {
+                    self.accepted += 1;
+                    continue;
+                }
+            }
+            return Ok(Some((i, d)));
+        }
+    }
+
+    fn accepted(&self) -> u64 {
+        self.accepted
     }
 }
 

@@ -1,26 +1,33 @@
 //! Merging per-line results in file order, and the dataset phase: each dataset rule folds the
 //! notes it took of every example, in file order, and gives its verdict when the file ends.
-//! Memory is a few words per line, never the lines themselves.
+//! Memory is a few words per line, never the lines themselves; findings go to a
+//! [`Store`](super::findings::Store), which keeps a bounded number of them in memory.
 
+use super::findings::{Findings, Patch, PatchData, Spill, Store};
 use super::line::{LineKind, LineOutput, LineSummary};
 use super::{FileReport, Options};
-use crate::diagnostic::{Diagnostic, Rule};
+use crate::diagnostic::{Diagnostic, Edit, Rule};
 use crate::format::Format;
 use crate::rules::{self, DatasetState, FileFacts, LineFacts, StartCtx};
 use crate::stats::ExampleRecord;
 use crate::tokens::FileTokens;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 pub struct Merger<'o> {
     opts: &'o Options,
     base: u64,
     bytes: u64,
     examples: u64,
-    diagnostics: Vec<Diagnostic>,
-    /// Rules said once per file with a count: (rule, index of the first, count).
-    once: Vec<(Rule, usize, u64)>,
-    /// Values said once per file (`RuleDef::once_per_value`): (rule, key) → index of the first,
-    /// the other lines.
-    once_values: std::collections::HashMap<(Rule, String), (usize, Vec<u64>)>,
+    findings: Store,
+    /// What a dataset rule adds, moved to `findings` after each call.
+    scratch: Vec<Diagnostic>,
+    /// Rules said once per file with a count.
+    once: Vec<(Rule, Once)>,
+    /// Values said once per file (`RuleDef::once_per_value`): (rule, a 128-bit hash of the
+    /// key) → the first and what the others add. A hash, so that a file of distinct values
+    /// costs a few words each.
+    once_values: HashMap<(Rule, u128), Once>,
     tokens: FileTokens,
     records: Vec<ExampleRecord>,
     moderation: crate::moderation::check::Tally,
@@ -34,8 +41,61 @@ pub struct Merger<'o> {
     ended: bool,
 }
 
+/// A finding said once for many: its sequence number in the store and what the others add.
+struct Once {
+    seq: u64,
+    /// Whether the first has a fix (the others' edits join it then).
+    has_fix: bool,
+    count: u64,
+    others: crate::rules::OtherLines,
+    edits: Vec<Edit>,
+}
+
+impl Once {
+    fn new(seq: u64, has_fix: bool) -> Once {
+        Once {
+            seq,
+            has_fix,
+            count: 1,
+            others: Default::default(),
+            edits: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, line: u64, fix: Option<crate::diagnostic::Fix>) {
+        self.count += 1;
+        self.others.push(line);
+        if let (true, Some(f)) = (self.has_fix, fix) {
+            // The one finding stands for every line: its fix fixes them all.
+            self.edits.extend(f.edits);
+        }
+    }
+}
+
+/// The once-per-file message of the patched finding's rule.
+fn once_per_file_message(d: &Diagnostic, p: &PatchData) -> String {
+    match rules::def(d.rule.rule).once_per_file {
+        Some(message) => message(p.count),
+        None => d.message.clone(),
+    }
+}
+
+/// The once-per-value message of the patched finding's rule.
+fn once_per_value_message(d: &Diagnostic, p: &PatchData) -> String {
+    match rules::def(d.rule.rule).once_per_value {
+        Some(rep) => (rep.message)(&d.message, p.count, &p.others),
+        None => d.message.clone(),
+    }
+}
+
 impl<'o> Merger<'o> {
+    /// A merger that keeps every finding in memory: one editor document, `--fix`, `convert`.
     pub fn new(opts: &'o Options) -> Self {
+        Merger::with_spill(opts, Spill::unbounded())
+    }
+
+    /// A merger whose findings spill to `spill`'s temporary file beyond its budget.
+    pub fn with_spill(opts: &'o Options, spill: Arc<Spill>) -> Self {
         let start = StartCtx {
             scanner: opts.scanner(),
         };
@@ -44,7 +104,8 @@ impl<'o> Merger<'o> {
             base: 0,
             bytes: 0,
             examples: 0,
-            diagnostics: Vec::new(),
+            findings: Store::new(spill),
+            scratch: Vec::new(),
             once: Vec::new(),
             once_values: Default::default(),
             tokens: FileTokens::default(),
@@ -63,10 +124,15 @@ impl<'o> Merger<'o> {
         }
     }
 
-    pub fn add_block(&mut self, bytes: u64, lines: Vec<LineOutput>) {
+    /// A block's lines; an error is the findings' temporary file's (the run stops).
+    pub fn add_block(&mut self, bytes: u64, lines: Vec<LineOutput>) -> std::io::Result<()> {
         self.bytes += bytes;
         for out in lines {
             self.add_line(0, out);
+        }
+        match self.findings.take_error() {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
     }
 
@@ -85,11 +151,11 @@ impl<'o> Merger<'o> {
             .any(|d| rules::def(d.rule.rule).ends_file)
         {
             self.ended = true;
-            self.diagnostics.extend(
-                out.diagnostics
-                    .into_iter()
-                    .filter(|d| rules::def(d.rule.rule).ends_file),
-            );
+            for d in out.diagnostics {
+                if rules::def(d.rule.rule).ends_file {
+                    self.findings.push(d);
+                }
+            }
             return;
         }
         for diag in out.diagnostics {
@@ -97,37 +163,32 @@ impl<'o> Merger<'o> {
                 // A file-wide habit (CRLF, no system prompt) is said once, with a count,
                 // not once per line.
                 let rule = diag.rule.rule;
-                if let Some(entry) = self.once.iter_mut().find(|(r, _, _)| *r == rule) {
-                    entry.2 += 1;
-                    // The one finding stands for every line: its fix fixes them all.
-                    if let (Some(first), Some(this)) =
-                        (self.diagnostics[entry.1].fix.as_mut(), diag.fix)
-                    {
-                        first.edits.extend(this.edits);
-                    }
+                if let Some((_, once)) = self.once.iter_mut().find(|(r, _)| *r == rule) {
+                    once.add(line, diag.fix);
                     continue;
                 }
-                self.once.push((rule, self.diagnostics.len(), 1));
+                let has_fix = diag.fix.is_some();
+                let seq = self.findings.push(diag);
+                self.once.push((rule, Once::new(seq, has_fix)));
+                continue;
             }
             if let Some(rep) = rules::def(diag.rule.rule).once_per_value {
                 if let Some(s) = &diag.snippet {
                     // A value repeated over the file (a hotline, a company address) is said
                     // once, at its first line, with the others in the message.
-                    let key = (diag.rule.rule, (rep.key)(&s.text[s.span.clone()]));
-                    if let Some((first, others)) = self.once_values.get_mut(&key) {
-                        others.push(line);
-                        if let (Some(f), Some(this)) =
-                            (self.diagnostics[*first].fix.as_mut(), diag.fix)
-                        {
-                            f.edits.extend(this.edits);
-                        }
+                    let key = (rep.key)(&s.text[s.span.clone()]);
+                    let key = (diag.rule.rule, xxhash_rust::xxh3::xxh3_128(key.as_bytes()));
+                    if let Some(once) = self.once_values.get_mut(&key) {
+                        once.add(line, diag.fix);
                         continue;
                     }
-                    self.once_values
-                        .insert(key, (self.diagnostics.len(), Vec::new()));
+                    let has_fix = diag.fix.is_some();
+                    let seq = self.findings.push(diag);
+                    self.once_values.insert(key, Once::new(seq, has_fix));
+                    continue;
                 }
             }
-            self.diagnostics.push(diag);
+            self.findings.push(diag);
         }
         self.summarize(line, out.summary);
     }
@@ -164,20 +225,54 @@ impl<'o> Merger<'o> {
         let mut notes = s.notes.into_iter().peekable();
         for (i, state) in self.states.iter_mut().enumerate() {
             let note = notes.next_if(|(j, _)| *j == i).map(|(_, n)| n);
-            state.add(&facts, note, &mut self.diagnostics);
+            state.add(&facts, note, &mut self.scratch);
+        }
+        for d in self.scratch.drain(..) {
+            self.findings.push(d);
         }
     }
 
-    pub fn finish(mut self, path: String) -> FileReport {
-        for &(rule, i, count) in &self.once {
-            if let Some(message) = rules::def(rule).once_per_file {
-                self.diagnostics[i].message = message(count);
-            }
+    /// The report with every finding in `diagnostics`: for a merger made by [`Merger::new`].
+    pub fn finish(self, path: String) -> FileReport {
+        let (mut report, findings) = self
+            .finish_findings(path)
+            .expect("a merger that keeps its findings in memory never writes a file");
+        report.diagnostics = findings
+            .into_vec()
+            .expect("findings kept in memory read back without I/O");
+        report
+    }
+
+    /// The report (its `diagnostics` empty) and its findings in output order, which may be in
+    /// the temporary file. An error is that file's.
+    pub fn finish_findings(mut self, path: String) -> std::io::Result<(FileReport, Findings)> {
+        let mut patches: HashMap<u64, Patch> = HashMap::new();
+        for (_, once) in std::mem::take(&mut self.once) {
+            patches.insert(
+                once.seq,
+                Patch {
+                    message: Some(once_per_file_message),
+                    data: PatchData {
+                        count: once.count,
+                        others: once.others,
+                    },
+                    edits: once.edits,
+                },
+            );
         }
-        for (&(rule, _), (i, others)) in &self.once_values {
-            if let (false, Some(rep)) = (others.is_empty(), rules::def(rule).once_per_value) {
-                let d = &mut self.diagnostics[*i];
-                d.message = (rep.message)(&d.message, others.len() as u64 + 1, others);
+        for (_, once) in std::mem::take(&mut self.once_values) {
+            if once.count > 1 {
+                patches.insert(
+                    once.seq,
+                    Patch {
+                        message: Some(once_per_value_message),
+                        data: PatchData {
+                            count: once.count,
+                            others: once.others,
+                        },
+                        edits: once.edits,
+                    },
+                );
             }
         }
         // Main format: most lines; ties go to the format seen first.
@@ -214,11 +309,13 @@ impl<'o> Merger<'o> {
         // A file that is not JSON Lines has no examples to judge.
         if !self.ended {
             for state in std::mem::take(&mut self.states) {
-                state.finish(&facts, &mut self.diagnostics);
+                state.finish(&facts, &mut self.scratch);
+            }
+            for d in self.scratch.drain(..) {
+                self.findings.push(d);
             }
         }
-        self.diagnostics
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // The order of the output comes from the store's merge (see `findings`).
         let n = self.examples;
         let (tokens, epochs, cost, token_summary) = match &self.opts.tokens {
             Some(p) => {
@@ -234,9 +331,9 @@ impl<'o> Merger<'o> {
             }
             None => (None, None, None, None),
         };
-        FileReport {
+        let report = FileReport {
             path,
-            diagnostics: self.diagnostics,
+            diagnostics: Vec::new(),
             lines: self.base,
             examples: self.examples,
             format: dominant.map(|(f, _)| f),
@@ -251,6 +348,7 @@ impl<'o> Merger<'o> {
             moderation_note,
             moderation: summary,
             accepted: 0,
-        }
+        };
+        Ok((report, Findings::new(self.findings, patches)?))
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod convert;
 pub mod dataset;
+pub mod findings;
 pub mod line;
 
 use crate::diagnostic::{Diagnostic, RuleSet};
@@ -136,12 +137,28 @@ pub fn check_reader<R: Read + Send>(
     ordered_blocks(
         input,
         |block| check_block(block, opts),
-        |len, lines| {
-            merger.add_block(len, lines);
-            Ok(())
-        },
+        |len, lines| merger.add_block(len, lines),
     )?;
     Ok(merger.finish(path))
+}
+
+/// Checks one input as [`check_reader`] does, with the findings kept in `spill`'s budget (the
+/// rest in its temporary file) and returned apart, to be read once in output order. The
+/// report's `diagnostics` is empty. An error is the input's, or the temporary file's
+/// ([`findings::SpillError`]).
+pub fn check_reader_spilling<R: Read + Send>(
+    path: String,
+    input: R,
+    opts: &Options,
+    spill: &Arc<findings::Spill>,
+) -> io::Result<(FileReport, findings::Findings)> {
+    let mut merger = dataset::Merger::with_spill(opts, spill.clone());
+    ordered_blocks(
+        input,
+        |block| check_block(block, opts),
+        |len, lines| merger.add_block(len, lines),
+    )?;
+    merger.finish_findings(path)
 }
 
 /// The streaming pass's skeleton, shared by `check` and `convert`: a reader thread cuts `input`

@@ -4,24 +4,27 @@
 //! warnings. File-level findings are given line 1, column 1 so that editors can still jump to
 //! the file.
 
-use super::visible;
+use super::{visible, Counted};
 use crate::engine::FileReport;
 use std::io::{self, Write};
 
-pub fn render(reports: &[FileReport], unsafe_fixes: bool, out: &mut dyn Write) -> io::Result<()> {
-    for r in reports {
-        for d in &r.diagnostics {
-            let (line, col) = d.location.map_or((1, 1), |l| (l.line, l.column));
-            writeln!(
-                out,
-                "{}:{line}:{col}: {}: {}{} {}",
-                r.path,
-                d.severity.as_str(),
-                d.rule.code(),
-                super::fix_mark(d, unsafe_fixes),
-                visible::escaped(&d.message)
-            )?;
-        }
+pub fn render(
+    reports: &[FileReport],
+    findings: &mut Counted<'_>,
+    unsafe_fixes: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    while let Some((i, d)) = findings.next_finding()? {
+        let (line, col) = d.location.map_or((1, 1), |l| (l.line, l.column));
+        writeln!(
+            out,
+            "{}:{line}:{col}: {}: {}{} {}",
+            reports[i].path,
+            d.severity.as_str(),
+            d.rule.code(),
+            super::fix_mark(&d, unsafe_fixes),
+            visible::escaped(&d.message)
+        )?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::FileReport;
-use crate::render::{visible, Counts, RunInfo};
+use crate::render::{visible, Counted, RunInfo};
 use crate::rules::Severity;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -16,7 +16,12 @@ use miette::{
 use std::fmt;
 use std::io::{self, Write};
 
-pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    reports: &[FileReport],
+    findings: &mut Counted<'_>,
+    info: &RunInfo,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let theme = if info.color {
         GraphicalTheme::unicode()
     } else {
@@ -28,8 +33,12 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
     let mut buf = String::new();
     let mut head = String::new();
     let failed = |_| io::Error::other("rendering failed");
-    for r in reports {
-        for d in &r.diagnostics {
+    let mut any = false;
+    while let Some((i, d)) = findings.next_finding()? {
+        any = true;
+        let r = &reports[i];
+        {
+            let d = &d;
             buf.clear();
             buf.push('\n');
             let mut item = Item::new(&r.path, d, info.unsafe_fixes);
@@ -60,10 +69,10 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
     if info.quiet {
         return Ok(());
     }
-    if reports.iter().any(|r| !r.diagnostics.is_empty()) {
+    if any {
         writeln!(out)?;
     }
-    let counts = Counts::of(reports, info.unsafe_fixes);
+    let counts = findings.totals();
     writeln!(out, "{}", counts.sentence())?;
     if let Some(line) = super::fixable_sentence(&counts, info.unsafe_fixes) {
         writeln!(out, "{line}")?;

@@ -14,9 +14,14 @@ use crate::engine::FileReport;
 use crate::rules::Severity;
 use std::io::{self, Write};
 
-pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for r in reports {
-        for d in &r.diagnostics {
+pub fn render(
+    reports: &[FileReport],
+    findings: &mut super::Counted<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    while let Some((i, d)) = findings.next_finding()? {
+        let r = &reports[i];
+        {
             let command = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
@@ -85,7 +90,13 @@ mod tests {
             ..FileReport::default()
         };
         let mut out = Vec::new();
-        render(&[r], &mut out).unwrap();
+        crate::render::render(
+            crate::render::OutputFormat::Github,
+            &[r],
+            &Default::default(),
+            &mut out,
+        )
+        .unwrap();
         String::from_utf8(out).unwrap()
     }
 

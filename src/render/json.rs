@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::FileReport;
-use crate::render::{Counts, RunInfo};
+use crate::render::{Counted, Counts, RunInfo};
 use crate::rules::Severity;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -106,8 +106,13 @@ impl<'a> JsonDiagnostic<'a> {
     }
 }
 
-pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io::Result<()> {
-    let doc = Document {
+pub fn render(
+    reports: &[FileReport],
+    findings: &mut Counted<'_>,
+    info: &RunInfo,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut doc = Document {
         version: VERSION,
         files: reports
             .iter()
@@ -128,16 +133,55 @@ pub fn render(reports: &[FileReport], info: &RunInfo, out: &mut dyn Write) -> io
                 moderation: r.moderation.as_ref(),
             })
             .collect(),
-        diagnostics: reports
-            .iter()
-            .flat_map(|r| {
-                r.diagnostics
-                    .iter()
-                    .map(|d| JsonDiagnostic::new(&r.path, d))
-            })
-            .collect(),
-        summary: Counts::of(reports, info.unsafe_fixes),
+        diagnostics: Vec::new(),
+        summary: Counts::default(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    // The document is written as serde_json writes it whole, its diagnostics one at a time:
+    // what comes before them, each at its depth, then what comes after (the summary, known
+    // once they are all counted).
+    let head = serde_json::to_vec_pretty(&doc)?;
+    let at = array_at(&head, DIAGNOSTICS)?;
+    out.write_all(&head[..at])?;
+    drop(head);
+    out.write_all(DIAGNOSTICS_OPEN)?;
+    let mut first = true;
+    let mut item = Vec::new();
+    while let Some((i, d)) = findings.next_finding()? {
+        item.clear();
+        serde_json::to_writer_pretty(&mut item, &JsonDiagnostic::new(&reports[i].path, &d))?;
+        write_item(out, &item, first, b"    ")?;
+        first = false;
+    }
+    out.write_all(if first { b"]" } else { b"\n  ]" })?;
+    doc.summary = findings.totals();
+    let tail = serde_json::to_vec_pretty(&doc)?;
+    let at = array_at(&tail, DIAGNOSTICS)?;
+    out.write_all(&tail[at + DIAGNOSTICS.len()..])?;
     writeln!(out)
+}
+
+/// The empty diagnostics array of the document as serde_json writes it (a key at depth 1).
+const DIAGNOSTICS: &[u8] = b"\n  \"diagnostics\": []";
+const DIAGNOSTICS_OPEN: &[u8] = b"\n  \"diagnostics\": [";
+
+/// Where `marker` (an empty array at its depth) starts in a pretty-printed document. A string
+/// cannot hold it: JSON escapes its quotes and newlines.
+pub fn array_at(doc: &[u8], marker: &[u8]) -> io::Result<usize> {
+    doc.windows(marker.len())
+        .position(|w| w == marker)
+        .ok_or_else(|| io::Error::other("the JSON document has no array to fill"))
+}
+
+/// One element of a pretty-printed array at the depth `indent` stands for: serde_json's
+/// separator, then the element with each of its lines indented.
+pub fn write_item(out: &mut dyn Write, item: &[u8], first: bool, indent: &[u8]) -> io::Result<()> {
+    out.write_all(if first { b"\n" } else { b",\n" })?;
+    for (n, line) in item.split(|&b| b == b'\n').enumerate() {
+        if n > 0 {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(indent)?;
+        out.write_all(line)?;
+    }
+    Ok(())
 }

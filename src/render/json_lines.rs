@@ -3,12 +3,15 @@
 use crate::engine::FileReport;
 use std::io::{self, Write};
 
-pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for r in reports {
-        for d in &r.diagnostics {
-            serde_json::to_writer(&mut *out, &super::json::JsonDiagnostic::new(&r.path, d))?;
-            writeln!(out)?;
-        }
+pub fn render(
+    reports: &[FileReport],
+    findings: &mut super::Counted<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    while let Some((i, d)) = findings.next_finding()? {
+        let json = super::json::JsonDiagnostic::new(&reports[i].path, &d);
+        serde_json::to_writer(&mut *out, &json)?;
+        writeln!(out)?;
     }
     Ok(())
 }

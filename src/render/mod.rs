@@ -1,5 +1,7 @@
-//! Output formats, one file each. Every renderer gets the same sorted reports, so all
-//! formats agree on positions and order.
+//! Output formats, one file each. Every renderer gets the same reports and the same stream of
+//! their findings in output order ([`FindingStream`]), so all formats agree on positions and
+//! order. The findings are read once, one at a time: a renderer never holds them all (a
+//! report's findings may be more than memory; see `engine::findings`).
 
 pub mod concise;
 pub mod full;
@@ -55,27 +57,80 @@ pub struct Counts {
     pub hidden_fixes: usize,
 }
 
+/// The findings of a run's reports in output order, one at a time.
+pub trait FindingStream {
+    /// The next finding, with the index of its report; `None` after the last.
+    fn next_finding(&mut self) -> io::Result<Option<(usize, Diagnostic)>>;
+    /// Findings a baseline hid: all of them once `next_finding` has returned `None`.
+    fn accepted(&self) -> u64;
+}
+
+/// The findings of reports that hold them in memory (`FileReport::diagnostics`).
+pub struct InMemory<'a> {
+    reports: &'a [FileReport],
+    file: usize,
+    at: usize,
+}
+
+impl<'a> InMemory<'a> {
+    pub fn new(reports: &'a [FileReport]) -> Self {
+        InMemory {
+            reports,
+            file: 0,
+            at: 0,
+        }
+    }
+}
+
+impl FindingStream for InMemory<'_> {
+    fn next_finding(&mut self) -> io::Result<Option<(usize, Diagnostic)>> {
+        while let Some(r) = self.reports.get(self.file) {
+            if let Some(d) = r.diagnostics.get(self.at) {
+                self.at += 1;
+                return Ok(Some((self.file, d.clone())));
+            }
+            self.file += 1;
+            self.at = 0;
+        }
+        Ok(None)
+    }
+
+    fn accepted(&self) -> u64 {
+        self.reports.iter().map(|r| r.accepted).sum()
+    }
+}
+
 impl Counts {
     /// `unsafe_fixes`: the run's `--unsafe-fixes` (which fixes count as fixable).
     pub fn of(reports: &[FileReport], unsafe_fixes: bool) -> Counts {
-        let mut c = Counts {
-            files: reports.len(),
-            ..Counts::default()
-        };
+        let mut c = Counts::files(reports.len());
         c.accepted = reports.iter().map(|r| r.accepted).sum();
         for d in reports.iter().flat_map(|r| &r.diagnostics) {
-            if d.is_fixable(unsafe_fixes) {
-                c.fixable += d.fix.as_ref().map_or(0, |f| f.edits.len());
-            } else if d.has_hidden_fix(unsafe_fixes) {
-                c.hidden_fixes += d.fix.as_ref().map_or(0, |f| f.edits.len());
-            }
-            match d.severity {
-                Severity::Error => c.errors += 1,
-                Severity::Warning => c.warnings += 1,
-                Severity::Info => c.infos += 1,
-            }
+            c.add(d, unsafe_fixes);
         }
         c
+    }
+
+    /// No finding yet, in `files` files.
+    pub fn files(files: usize) -> Counts {
+        Counts {
+            files,
+            ..Counts::default()
+        }
+    }
+
+    /// Counts one more finding.
+    pub fn add(&mut self, d: &Diagnostic, unsafe_fixes: bool) {
+        if d.is_fixable(unsafe_fixes) {
+            self.fixable += d.fix.as_ref().map_or(0, |f| f.edits.len());
+        } else if d.has_hidden_fix(unsafe_fixes) {
+            self.hidden_fixes += d.fix.as_ref().map_or(0, |f| f.edits.len());
+        }
+        match d.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
     }
 
     /// `Found 3 errors and 2 warnings in 1 file.`
@@ -145,19 +200,74 @@ pub fn fix_mark(d: &Diagnostic, unsafe_fixes: bool) -> &'static str {
     }
 }
 
+/// Renders reports that hold their findings in memory.
 pub fn render(
     format: OutputFormat,
     reports: &[FileReport],
     info: &RunInfo,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    render_stream(format, reports, &mut InMemory::new(reports), info, out).map(|_| ())
+}
+
+/// Renders `reports` with their findings read once from `stream`; returns what was counted
+/// (for the exit code).
+pub fn render_stream(
+    format: OutputFormat,
+    reports: &[FileReport],
+    stream: &mut dyn FindingStream,
+    info: &RunInfo,
+    out: &mut dyn Write,
+) -> io::Result<Counts> {
+    let mut counted = Counted {
+        inner: stream,
+        counts: Counts::files(reports.len()),
+        unsafe_fixes: info.unsafe_fixes,
+    };
     match format {
-        OutputFormat::Full => full::render(reports, info, out),
-        OutputFormat::Concise => concise::render(reports, info.unsafe_fixes, out),
-        OutputFormat::Json => json::render(reports, info, out),
-        OutputFormat::JsonLines => json_lines::render(reports, out),
-        OutputFormat::Github => github::render(reports, out),
-        OutputFormat::Sarif => sarif::render(reports, out),
+        OutputFormat::Full => full::render(reports, &mut counted, info, out)?,
+        OutputFormat::Concise => concise::render(reports, &mut counted, info.unsafe_fixes, out)?,
+        OutputFormat::Json => json::render(reports, &mut counted, info, out)?,
+        OutputFormat::JsonLines => json_lines::render(reports, &mut counted, out)?,
+        OutputFormat::Github => github::render(reports, &mut counted, out)?,
+        OutputFormat::Sarif => sarif::render(reports, &mut counted, out)?,
+    }
+    // A renderer that stopped early (none does) still counts every finding.
+    while counted.next_finding()?.is_some() {}
+    Ok(counted.totals())
+}
+
+/// A stream that counts what passes through it: the summary of the human formats and JSON,
+/// and the exit code, without a second pass.
+pub struct Counted<'s> {
+    inner: &'s mut dyn FindingStream,
+    counts: Counts,
+    unsafe_fixes: bool,
+}
+
+impl<'s> Counted<'s> {
+    pub fn new(inner: &'s mut dyn FindingStream, files: usize, unsafe_fixes: bool) -> Self {
+        Counted {
+            inner,
+            counts: Counts::files(files),
+            unsafe_fixes,
+        }
+    }
+
+    /// The counts so far, with the findings a baseline hid.
+    pub fn totals(&self) -> Counts {
+        Counts {
+            accepted: self.inner.accepted(),
+            ..self.counts
+        }
+    }
+
+    pub fn next_finding(&mut self) -> io::Result<Option<(usize, Diagnostic)>> {
+        let next = self.inner.next_finding()?;
+        if let Some((_, d)) = &next {
+            self.counts.add(d, self.unsafe_fixes);
+        }
+        Ok(next)
     }
 }
 

@@ -136,19 +136,13 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    reports: &[FileReport],
+    findings: &mut super::Counted<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let catalog: Vec<&'static Rule> = rules::all().collect();
     let rules = catalog.iter().map(|r| descriptor(r)).collect();
-    let results = reports
-        .iter()
-        .flat_map(|r| {
-            let uri = path_to_uri(&r.path);
-            let catalog = &catalog;
-            r.diagnostics
-                .iter()
-                .map(move |d| result(d, uri.clone(), catalog))
-        })
-        .collect();
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -162,12 +156,35 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 },
             },
             column_kind: "unicodeCodePoints",
-            results,
+            results: Vec::new(),
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    // Written as serde_json writes the whole log, the results one at a time (see `json`).
+    let doc = serde_json::to_vec_pretty(&log)?;
+    let at = super::json::array_at(&doc, RESULTS)?;
+    out.write_all(&doc[..at])?;
+    out.write_all(RESULTS_OPEN)?;
+    let mut first = true;
+    let mut item = Vec::new();
+    let mut uri: Option<(usize, String)> = None;
+    while let Some((i, d)) = findings.next_finding()? {
+        if uri.as_ref().is_none_or(|(j, _)| *j != i) {
+            uri = Some((i, path_to_uri(&reports[i].path)));
+        }
+        let u = uri.as_ref().map(|(_, u)| u.clone()).unwrap_or_default();
+        item.clear();
+        serde_json::to_writer_pretty(&mut item, &result(&d, u, &catalog))?;
+        super::json::write_item(out, &item, first, b"        ")?;
+        first = false;
+    }
+    out.write_all(if first { b"]" } else { b"\n      ]" })?;
+    out.write_all(&doc[at + RESULTS.len()..])?;
     writeln!(out)
 }
+
+/// The empty results array of the log's one run as serde_json writes it (depth 3).
+const RESULTS: &[u8] = b"\n      \"results\": []";
+const RESULTS_OPEN: &[u8] = b"\n      \"results\": [";
 
 fn descriptor(rule: &'static Rule) -> ReportingDescriptor {
     // A rule without extracted docs still gets a non-empty description (SARIF requires text).

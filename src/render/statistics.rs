@@ -14,7 +14,7 @@
 //! fixable_count}` (`fixable`: every finding of the rule has a fix), `json-lines` one such object
 //! per line; every other format prints the table.
 
-use super::{Counts, OutputFormat, RunInfo};
+use super::{Counted, Counts, OutputFormat, RunInfo};
 use crate::diagnostic::Rule;
 use crate::engine::FileReport;
 use serde::Serialize;
@@ -35,8 +35,16 @@ pub struct RuleCount {
 /// Per rule with findings: most findings first, then by code.
 /// `unsafe_fixes`: the run's `--unsafe-fixes` (which fixes count as fixable).
 pub fn counts(reports: &[FileReport], unsafe_fixes: bool) -> Vec<RuleCount> {
+    let mut stream = super::InMemory::new(reports);
+    let mut counted = Counted::new(&mut stream, reports.len(), unsafe_fixes);
+    // Reading memory cannot fail.
+    counts_of(&mut counted, unsafe_fixes).unwrap_or_default()
+}
+
+/// Per rule with findings, reading them once from `findings`.
+fn counts_of(findings: &mut Counted<'_>, unsafe_fixes: bool) -> io::Result<Vec<RuleCount>> {
     let mut by_rule: Vec<(usize, usize)> = vec![(0, 0); Rule::COUNT];
-    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+    while let Some((_, d)) = findings.next_finding()? {
         let entry = &mut by_rule[d.rule.rule.index()];
         entry.0 += 1;
         entry.1 += usize::from(d.is_fixable(unsafe_fixes));
@@ -54,16 +62,48 @@ pub fn counts(reports: &[FileReport], unsafe_fixes: bool) -> Vec<RuleCount> {
         })
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
-    out
+    Ok(out)
 }
 
+/// Renders reports that hold their findings in memory.
 pub fn render(
     format: OutputFormat,
     reports: &[FileReport],
     info: &RunInfo,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let rows = counts(reports, info.unsafe_fixes);
+    render_stream(
+        format,
+        reports,
+        &mut super::InMemory::new(reports),
+        info,
+        out,
+    )
+    .map(|_| ())
+}
+
+/// The table of `stream`'s findings, read once; returns what was counted (for the exit code).
+pub fn render_stream(
+    format: OutputFormat,
+    reports: &[FileReport],
+    stream: &mut dyn super::FindingStream,
+    info: &RunInfo,
+    out: &mut dyn Write,
+) -> io::Result<Counts> {
+    let mut findings = Counted::new(stream, reports.len(), info.unsafe_fixes);
+    let rows = counts_of(&mut findings, info.unsafe_fixes)?;
+    let counts = findings.totals();
+    render_rows(format, rows, &counts, info, out)?;
+    Ok(counts)
+}
+
+fn render_rows(
+    format: OutputFormat,
+    rows: Vec<RuleCount>,
+    counts: &Counts,
+    info: &RunInfo,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &rows)?;
@@ -76,13 +116,13 @@ pub fn render(
             }
             Ok(())
         }
-        _ => text(&rows, reports, info, out),
+        _ => text(&rows, counts, info, out),
     }
 }
 
 fn text(
     rows: &[RuleCount],
-    reports: &[FileReport],
+    counts: &Counts,
     info: &RunInfo,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -109,11 +149,10 @@ fn text(
     if info.quiet {
         return Ok(());
     }
-    let counts = Counts::of(reports, info.unsafe_fixes);
     if rows.is_empty() {
         writeln!(out, "{}", counts.sentence())?;
     }
-    if let Some(line) = super::fixable_sentence(&counts, info.unsafe_fixes) {
+    if let Some(line) = super::fixable_sentence(counts, info.unsafe_fixes) {
         writeln!(out, "{line}")?;
     }
     Ok(())

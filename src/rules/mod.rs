@@ -110,12 +110,51 @@ pub struct RuleDef {
 
 /// How a rule reports one value repeated over a file once: the findings whose `key` (of the
 /// matched text, as the snippet shows it) is equal are one finding, at the first, whose message
-/// becomes `message(first message, count, the other lines)`; its fix carries every
+/// becomes `message(first message, count, the other lines)` (the first dozen distinct ones and
+/// how many there are, see [`OtherLines`]); its fix carries every
 /// occurrence's edits.
 #[derive(Clone, Copy)]
 pub struct Repeats {
     pub key: fn(&str) -> String,
-    pub message: fn(&str, u64, &[u64]) -> String,
+    pub message: fn(&str, u64, &OtherLines) -> String,
+}
+
+/// The other lines of a value said once per file ([`Repeats`]): the first few and how many,
+/// so that memory does not grow with the repeats (the engine pushes them in file order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OtherLines {
+    /// The first [`OtherLines::KEPT`] distinct lines, in file order.
+    pub first: Vec<u64>,
+    /// Distinct lines in all.
+    pub distinct: u64,
+    /// The last line pushed (a line may hold the value more than once).
+    last: Option<u64>,
+}
+
+impl OtherLines {
+    /// Lines kept by number: a message shows a dozen and counts the rest.
+    pub const KEPT: usize = 12;
+
+    /// One more occurrence, on `line` (lines come in file order).
+    pub fn push(&mut self, line: u64) {
+        if self.last == Some(line) {
+            return;
+        }
+        self.last = Some(line);
+        self.distinct += 1;
+        if self.first.len() < Self::KEPT {
+            self.first.push(line);
+        }
+    }
+
+    /// Made from every other line, in file order (tests, and callers with a list at hand).
+    pub fn of(lines: &[u64]) -> OtherLines {
+        let mut o = OtherLines::default();
+        for &l in lines {
+            o.push(l);
+        }
+        o
+    }
 }
 
 impl RuleDef {

@@ -74,16 +74,14 @@ pub fn describe(m: &SensitiveMatch, value: &str) -> (&'static RuleMeta, String, 
 
 /// The message of a value said once for its `count` occurrences in a file (S003, S008): the
 /// first occurrence's message, how many times, and the other lines (twelve at most).
-pub fn repeated(first: &str, count: u64, others: &[u64]) -> String {
-    let mut lines: Vec<u64> = others.to_vec();
-    lines.dedup();
-    let mut shown: Vec<String> = lines.iter().take(12).map(u64::to_string).collect();
-    if lines.len() > 12 {
-        shown.push(format!("… {} more", lines.len() - 12));
+pub fn repeated(first: &str, count: u64, others: &crate::rules::OtherLines) -> String {
+    let mut shown: Vec<String> = others.first.iter().take(12).map(u64::to_string).collect();
+    if others.distinct > 12 {
+        shown.push(format!("… {} more", others.distinct - 12));
     }
     format!(
         "{first}, {count} times in this file (also on line{} {})",
-        if lines.len() == 1 { "" } else { "s" },
+        if others.distinct == 1 { "" } else { "s" },
         shown.join(", ")
     )
 }
