@@ -11,13 +11,14 @@
 //! The baseline is `--baseline FILE`, else the config's `baseline`. Findings already accepted
 //! are not added twice; a write merges into the file (atomically) and keeps `--reason`.
 
-use super::check::{finish_reports, Inputs, PerFileIgnores};
+use super::check::Inputs;
 use super::{CliError, ConfigFlags, ModerationFlags, Report, TargetFlags};
 use crate::baseline::{Baseline, Entry, Keyed};
 use crate::config::Config;
 use crate::diagnostic::{Rule, RuleSet};
 use crate::engine::FileReport;
 use crate::input::Source;
+use crate::settings::{finish_reports, PerFileIgnores};
 use crate::settings::{Settings, Setup};
 use std::collections::BTreeMap;
 use std::io::Write;

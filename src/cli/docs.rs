@@ -1,7 +1,7 @@
 //! `ftlint rules` and `ftlint rule CODE`: the catalog and each rule's documentation.
 
 use super::{CliError, ListFormat, Report};
-use crate::rules::{self, RuleMeta as Rule};
+use crate::rules;
 use std::io::{self, Write};
 
 pub fn list(format: ListFormat, out: &mut dyn Write) -> io::Result<()> {
@@ -42,18 +42,6 @@ pub fn show(code: &str, out: &mut dyn Write) -> Result<u8, Report> {
                 .map(|s| format!("; did you mean {s}?"))
                 .unwrap_or_default(),
         })?;
-    out.write_all(render_doc(rule).as_bytes())?;
+    out.write_all(rule.markdown().as_bytes())?;
     Ok(0)
-}
-
-/// The Markdown documentation of a rule, as printed by `ftlint rule`.
-pub fn render_doc(rule: &Rule) -> String {
-    format!(
-        "# {} {} ({})\n\n{}.\n\n{}\n",
-        rule.code(),
-        rule.name,
-        rule.severity.as_str(),
-        rule.summary,
-        rule.doc()
-    )
 }

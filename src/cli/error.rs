@@ -49,12 +49,8 @@ pub enum CliError {
     /// `stats` without a model to count tokens with.
     #[error("no model to count tokens with")]
     NoModel,
-    #[error("invalid per-file-ignores glob `{glob}`: {source}")]
-    PerFileIgnores {
-        glob: String,
-        #[source]
-        source: globset::Error,
-    },
+    #[error(transparent)]
+    PerFileIgnores(#[from] crate::settings::BadGlob),
     /// `moderate --export FILE` that cannot be written.
     #[error("cannot write `{}`: {}", .path.display(), input::io_reason(.source))]
     Export {

@@ -4,7 +4,7 @@
 //! re-read once, in step, for the line hashes a baseline needs). See [`crate::diff`] and
 //! [`crate::baseline`].
 
-use super::check::{Inputs, PerFileIgnores};
+use super::check::Inputs;
 use super::{CheckArgs, CliError, Report};
 use crate::baseline::{self, Baseline, Keyed, LineHashes};
 use crate::diagnostic::{Diagnostic, Rule, RuleSet};
@@ -13,6 +13,7 @@ use crate::engine::findings::{Findings, SpillError, Stream};
 use crate::engine::FileReport;
 use crate::input::{InputError, Source};
 use crate::render::FindingStream;
+use crate::settings::PerFileIgnores;
 use crate::settings::{Settings, Setup};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;

@@ -69,6 +69,19 @@ impl RuleMeta {
     pub fn doc(&self) -> &'static str {
         self.rule.doc()
     }
+
+    /// The whole Markdown page of the rule, as `ftlint rule CODE` prints it and the language
+    /// server shows it on hover: title, severity, summary, documentation.
+    pub fn markdown(&self) -> String {
+        format!(
+            "# {} {} ({})\n\n{}.\n\n{}\n",
+            self.code(),
+            self.name,
+            self.severity.as_str(),
+            self.summary,
+            self.doc()
+        )
+    }
 }
 
 const WORDS: usize = Rule::COUNT.div_ceil(64);

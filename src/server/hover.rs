@@ -24,7 +24,7 @@ pub fn hover(
     for (d, lsp) in checked.report.diagnostics.iter().zip(published) {
         if d.location.is_some() && contains(&lsp.range, at) && !seen.contains(&d.rule.rule) {
             seen.push(d.rule.rule);
-            parts.push(crate::cli::docs::render_doc(d.rule));
+            parts.push(d.rule.markdown());
         }
     }
     let line = lines.get(at.line as usize)?;

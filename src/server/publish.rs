@@ -28,7 +28,7 @@ impl DocLinks {
         for rule in crate::rules::all() {
             let path = dir.join(format!("{}.md", rule.code()));
             if !path.is_file() {
-                let text = crate::cli::docs::render_doc(rule);
+                let text = rule.markdown();
                 crate::input::atomic::write(&path, |f| {
                     std::io::Write::write_all(f, text.as_bytes())
                 })

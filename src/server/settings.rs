@@ -4,10 +4,10 @@
 //! reaches the network: it runs offline, with cached and imported moderation scores only.
 
 use crate::baseline::{self, Baseline, Keyed};
-use crate::cli::check::PerFileIgnores;
 use crate::config::Config;
 use crate::engine::FileReport;
 use crate::moderation::SourceMode;
+use crate::settings::PerFileIgnores;
 use crate::settings::{Lookup, Settings, Setup};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -79,7 +79,7 @@ impl FileSetup {
     /// applies them. `file` is the document's path, `lines` its text (a finding's line is
     /// matched to the baseline by the hash of that line's content, as `check` matches it).
     pub fn finish(&self, report: &mut FileReport, file: Option<&Path>, lines: &[String]) {
-        crate::cli::check::finish_reports(std::slice::from_mut(report), &self.setup, &self.ignores);
+        crate::settings::finish_reports(std::slice::from_mut(report), &self.setup, &self.ignores);
         if let Some((path, base)) = &self.baseline {
             let hashes = report
                 .diagnostics

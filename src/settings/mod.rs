@@ -3,8 +3,11 @@
 //! config file and the engine, never a flag, so tests and other front ends (the language
 //! server) resolve settings the way `ftlint check` does without going through clap.
 
+mod ignores;
 mod resolve;
 mod setup;
+
+pub use ignores::{finish_reports, BadGlob, PerFileIgnores};
 
 pub use resolve::{find_config, resolve, Lookup, Origin, Resolved};
 pub use setup::{moderation_run, Setup, SetupError};
