@@ -18,6 +18,9 @@ pub struct DatasetLimits {
     pub max_image_examples: u64,
     /// More examples than this and the service rejects the file (`u64::MAX`: no limit).
     pub max_examples: u64,
+    /// A longer line is no example any service takes: it streams, never held
+    /// (`rules/line.toml`).
+    pub max_line_bytes: u64,
 }
 
 impl DatasetLimits {
@@ -28,6 +31,7 @@ impl DatasetLimits {
         max_file_bytes: u64::MAX,
         max_image_examples: u64::MAX,
         max_examples: u64::MAX,
+        max_line_bytes: u64::MAX,
     };
 
     /// The limits `target` sets.
@@ -38,6 +42,7 @@ impl DatasetLimits {
             max_file_bytes: target.max_file_bytes,
             max_image_examples: target.max_image_examples.unwrap_or(u64::MAX),
             max_examples: target.max_examples.unwrap_or(u64::MAX),
+            max_line_bytes: crate::input::oversize::max_line_bytes(),
         }
     }
 }
