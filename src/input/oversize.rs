@@ -140,6 +140,8 @@ impl OversizeLine {
         }
         if let Some(u) = &self.utf8 {
             marks.push((u.at, u.column));
+            // The invalid bytes count as one character, as `String::from_utf8_lossy` has it.
+            marks.push((u.at + u.bad.len() as u64, u.column + 1));
         }
         if let Some(s) = &self.syntax {
             marks.push((s.at, s.column));
@@ -226,6 +228,8 @@ pub fn stream_line<R: Read>(
     let mut scan = scan;
     scan.finish();
     let syntax = match parsed {
+        // A blank line is not parsed, held or not (J004 says what it is).
+        _ if scan.blank => None,
         Ok(()) => None,
         Err(e) => Some(scan.syntax_error(&e, content_len)),
     };

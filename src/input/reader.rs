@@ -336,6 +336,38 @@ mod tests {
         assert_eq!(last_newline(b"ab", 9), None);
     }
 
+    /// Lines over the limit arrive as blocks of their own, with no data; the blocks still
+    /// cover the input, in order, with the right line numbers, whatever the line's length
+    /// against the block size.
+    #[test]
+    fn a_line_over_the_limit_streams_and_the_blocks_still_cover_the_input() {
+        for long in [500, BLOCK_SIZE * 3 + 7] {
+            let mut data = b"{}\n[1]\n".to_vec();
+            data.extend(std::iter::repeat_n(b' ', long));
+            data.extend_from_slice(b"\n{}\n");
+            data.extend(std::iter::repeat_n(b'x', long));
+            let got: Vec<Block> = std::thread::scope(|s| {
+                spawn(s, &data[..], 2, 400)
+                    .into_iter()
+                    .map(|b| b.unwrap())
+                    .collect()
+            });
+            let mut at = 0;
+            let mut lines = Vec::new();
+            for b in &got {
+                assert_eq!(b.offset, at);
+                at += b.len();
+                if let Some(o) = &b.oversize {
+                    assert!(b.data.is_empty());
+                    lines.push((b.first_line, o.len, o.has_newline));
+                }
+            }
+            assert_eq!(at, data.len() as u64);
+            assert_eq!(lines, vec![(3, long as u64, true), (5, long as u64, false)]);
+            assert!(got[0].data.starts_with(b"{}\n[1]\n"));
+        }
+    }
+
     #[test]
     fn empty_input_has_no_block() {
         assert!(blocks(b"").is_empty());
