@@ -7,11 +7,14 @@
 //! dist`, cargo builds the bench profile, which has the quicker `release` settings.
 //!
 //! Options: `--sizes 1,10,100` (MB; add 1000 for the 1 GB memory check), `--runs N` (median of
-//! N, default 3), `--generate MB PATH` (only write an input, for `benches/compare.sh`).
+//! N, default 3), `--generate MB PATH` (only write an input, for `benches/compare.sh`),
+//! `--shapes 100,250,500,1000` (only the memory and linearity shapes of `shapes.rs`, at these
+//! sizes in MB).
 
 mod cache;
 mod data;
 mod hf;
+mod shapes;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -145,6 +148,14 @@ fn main() {
     let empty_cache = dir.join("cache-empty");
     let _ = std::fs::remove_dir_all(&empty_cache);
     *CACHE_DIR.lock().expect("lock") = Some(empty_cache);
+    if let Some(sizes) = opt("--shapes") {
+        let sizes: Vec<u64> = sizes
+            .split(',')
+            .map(|s| s.trim().parse().expect("--shapes takes MB numbers"))
+            .collect();
+        shapes::run_all(BIN, &sizes);
+        return;
+    }
 
     println!(
         "ftlint throughput ({} cores, median of {runs})",
