@@ -9,7 +9,7 @@
 //! Options: `--sizes 1,10,100` (MB; add 1000 for the 1 GB memory check), `--runs N` (median of
 //! N, default 3), `--generate MB PATH` (only write an input, for `benches/compare.sh`),
 //! `--shapes 100,250,500,1000` (only the memory and linearity shapes of `shapes.rs`, at these
-//! sizes in MB).
+//! sizes in MB; `--only giant,tiny` for the shapes whose name holds one of the words).
 
 mod cache;
 mod data;
@@ -153,7 +153,10 @@ fn main() {
             .split(',')
             .map(|s| s.trim().parse().expect("--shapes takes MB numbers"))
             .collect();
-        shapes::run_all(BIN, &sizes);
+        let only: Vec<String> = opt("--only")
+            .map(|o| o.split(',').map(str::to_owned).collect())
+            .unwrap_or_default();
+        shapes::run_all(BIN, &sizes, &only);
         return;
     }
 

@@ -178,7 +178,13 @@ pub fn spawn<'scope, R: Read + Send + 'scope>(
                 .or_else(|| (!eof && buf.len() - cut > max_line).then_some(cut));
             match long {
                 Some(start) => {
-                    let line = buf.split_off(start);
+                    // The line keeps the buffer it is in when it starts it (`split_off(0)`
+                    // would copy up to the whole limit).
+                    let line = if start == 0 {
+                        std::mem::take(&mut buf)
+                    } else {
+                        buf.split_off(start)
+                    };
                     if !buf.is_empty()
                         && !send(
                             std::mem::take(&mut buf),

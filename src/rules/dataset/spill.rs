@@ -34,8 +34,10 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// About 13–17 MiB of map and 8 MiB of run per rule (measured on a 12-million-example
-    /// file; see the README's Performance section), and 1 MiB per log.
+    /// Per rule: a map of 2^19 buckets (24 bytes of key and value and a control byte each for
+    /// D003, 32 and one for D004: 13 and 17 MiB), runs of 131,072 records (~64 bytes each in
+    /// memory, ~30 on disk: 8 MiB), 1 MiB per log. The README's Performance section has the
+    /// peak memory this gives.
     pub const DEFAULT: Budget = Budget {
         map: (1 << 19) / 8 * 7,
         run: 1 << 17,
