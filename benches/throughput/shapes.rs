@@ -112,6 +112,9 @@ fn huge_string(bytes: u64) -> Vec<u8> {
 
 struct Measured {
     wall: Duration,
+    /// User and system CPU seconds (the last sample of `/proc/<pid>/stat`, to 10 ms): the
+    /// steadier figure on a shared machine, where wall time includes waiting for a core.
+    cpu: f64,
     peak_kib: u64,
     /// `None`: killed (over the cap).
     exit: Option<i32>,
@@ -147,7 +150,20 @@ fn run(bin: &str, data: &[u8]) -> Measured {
             let _ = stdin.write_all(data);
         });
         let mut peak = 0;
+        let mut cpu = 0.0;
+        let stat_path = status_path.replace("/status", "/stat");
         let exit = loop {
+            if let Ok(st) = std::fs::read_to_string(&stat_path) {
+                // After the command's `(name)`: fields 14 and 15 are utime and stime, in ticks.
+                let fields: Vec<&str> = st
+                    .rsplit_once(')')
+                    .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+                if let (Some(u), Some(s)) = (fields.get(11), fields.get(12)) {
+                    if let (Ok(u), Ok(s)) = (u.parse::<f64>(), s.parse::<f64>()) {
+                        cpu = (u + s) / 100.0;
+                    }
+                }
+            }
             if let Ok(st) = std::fs::read_to_string(&status_path) {
                 if let Some(kib) = st
                     .lines()
@@ -165,14 +181,15 @@ fn run(bin: &str, data: &[u8]) -> Measured {
         };
         Measured {
             wall: start.elapsed(),
+            cpu,
             peak_kib: peak,
             exit,
         }
     })
 }
 
-/// Every shape at every size (MB): wall time, MB/s, peak RSS, and seconds per MB against the
-/// shape's smallest size (1.00: linear).
+/// Every shape at every size (MB): wall time, CPU time, MB/s, peak RSS, and CPU seconds per
+/// MB against the shape's smallest size (1.00: linear).
 /// `only`: the shapes whose name contains one of these words (all when empty).
 pub fn run_all(bin: &str, sizes: &[u64], only: &[String]) {
     println!(
@@ -180,8 +197,8 @@ pub fn run_all(bin: &str, sizes: &[u64], only: &[String]) {
         CAP_KIB >> 20
     );
     println!(
-        "{:<28} {:>8} {:>9} {:>9} {:>10} {:>13} {:>6}",
-        "shape", "size MB", "wall s", "MB/s", "peak MiB", "s/MB vs first", "exit"
+        "{:<28} {:>8} {:>9} {:>8} {:>9} {:>10} {:>15} {:>6}",
+        "shape", "size MB", "wall s", "CPU s", "MB/s", "peak MiB", "CPU/MB vs first", "exit"
     );
     for shape in SHAPES
         .iter()
@@ -192,7 +209,7 @@ pub fn run_all(bin: &str, sizes: &[u64], only: &[String]) {
             let data = (shape.generate)(mb * 1_000_000);
             let r = run(bin, &data);
             let s = r.wall.as_secs_f64();
-            let per_mb = s / (data.len() as f64 / 1e6);
+            let per_mb = r.cpu / (data.len() as f64 / 1e6);
             let ratio = first.map_or(1.0, |f| per_mb / f);
             first.get_or_insert(per_mb);
             let exit = match r.exit {
@@ -200,8 +217,9 @@ pub fn run_all(bin: &str, sizes: &[u64], only: &[String]) {
                 None => "killed (over the cap)".into(),
             };
             println!(
-                "{:<28} {mb:>8} {s:>9.2} {:>9.1} {:>10.1} {ratio:>13.2} {exit:>6}",
+                "{:<28} {mb:>8} {s:>9.2} {:>8.2} {:>9.1} {:>10.1} {ratio:>15.2} {exit:>6}",
                 shape.name,
+                r.cpu,
                 data.len() as f64 / 1e6 / s,
                 r.peak_kib as f64 / 1024.0,
             );
