@@ -991,6 +991,11 @@ mod tests {
             let o = stream(line.as_bytes(), piece);
             // The content the engine parses: one `\r` that ends the line is its ending.
             let line = line.strip_suffix('\r').unwrap_or(&line);
+            if line.trim_matches([' ', '\t']).is_empty() {
+                // A blank line is J004's, parsed neither held nor streamed.
+                proptest::prop_assert_eq!(o.syntax, None);
+                return Ok(());
+            }
             match crate::json::parse_line(line) {
                 Ok(p) => {
                     proptest::prop_assert_eq!(o.syntax, None, "{:?}", line);

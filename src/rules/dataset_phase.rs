@@ -1,6 +1,7 @@
 //! The dataset phase: rules that judge the whole file. Each keeps a small note per example
 //! (taken in the pool, with the line), folds the notes in file order, and gives its verdict
-//! at the end of the file. Memory is a few words per example, never the examples.
+//! at the end of the file. Memory is a few words per example, never the examples, and bounded:
+//! past a budget the states spill to a temporary file (`dataset::spill`).
 
 use super::ExampleCtx;
 use crate::diagnostic::{Diagnostic, Finding, Location};
