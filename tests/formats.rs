@@ -353,6 +353,7 @@ fn image_examples_are_counted_in_chat_rft_and_preference_inputs() {
             max_file_bytes: u64::MAX,
             max_image_examples: 1,
             max_examples: u64::MAX,
+            max_line_bytes: u64::MAX,
         };
         let opts = &setup.opts;
         let input = format!("{line}\n{line}\n");

@@ -41,11 +41,13 @@ fn limits_for(code: &str) -> DatasetLimits {
         max_file_bytes: 512 * 1024 * 1024,
         max_image_examples: 50_000,
         max_examples: u64::MAX,
+        max_line_bytes: 150 << 20,
     };
     match code {
         "D006" => l.max_file_bytes = 1000,
         "D007" => l.max_image_examples = 2,
         "D009" => l.max_examples = 3,
+        "J013" => l.max_line_bytes = 400,
         _ => {}
     }
     l

@@ -7,11 +7,14 @@
 //! dist`, cargo builds the bench profile, which has the quicker `release` settings.
 //!
 //! Options: `--sizes 1,10,100` (MB; add 1000 for the 1 GB memory check), `--runs N` (median of
-//! N, default 3), `--generate MB PATH` (only write an input, for `benches/compare.sh`).
+//! N, default 3), `--generate MB PATH` (only write an input, for `benches/compare.sh`),
+//! `--shapes 100,250,500,1000` (only the memory and linearity shapes of `shapes.rs`, at these
+//! sizes in MB; `--only giant,tiny` for the shapes whose name holds one of the words).
 
 mod cache;
 mod data;
 mod hf;
+mod shapes;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -145,6 +148,17 @@ fn main() {
     let empty_cache = dir.join("cache-empty");
     let _ = std::fs::remove_dir_all(&empty_cache);
     *CACHE_DIR.lock().expect("lock") = Some(empty_cache);
+    if let Some(sizes) = opt("--shapes") {
+        let sizes: Vec<u64> = sizes
+            .split(',')
+            .map(|s| s.trim().parse().expect("--shapes takes MB numbers"))
+            .collect();
+        let only: Vec<String> = opt("--only")
+            .map(|o| o.split(',').map(str::to_owned).collect())
+            .unwrap_or_default();
+        shapes::run_all(BIN, &sizes, &only);
+        return;
+    }
 
     println!(
         "ftlint throughput ({} cores, median of {runs})",

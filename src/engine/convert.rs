@@ -62,6 +62,8 @@ pub fn convert_reader<R: Read + Send>(
     total.report.path = path;
     ordered_blocks(
         input,
+        // Every line is held, as before: a conversion writes each line it converts.
+        u64::MAX,
         |block| convert_block(block, opts),
         |len, done: Done| {
             out.write_all(&done.out)?;

@@ -164,6 +164,62 @@ pub fn check_line(input: RawInput<'_>, opts: &Options) -> LineOutput {
     out
 }
 
+/// A line too long to hold (`reader::Block::oversize`), from what streaming it found: only the
+/// `oversize` hooks run, and the line is no example (nothing else can be said of it without
+/// holding it). `offset` is the line's file offset. Its findings point at the bytes the stream
+/// marked; they have no snippet (the line is gone) and no fix (`--fix` would have to hold it).
+pub fn check_oversize(
+    o: &crate::input::oversize::OversizeLine,
+    line: u64,
+    offset: u64,
+    opts: &Options,
+) -> LineOutput {
+    let ctx = crate::rules::LongLine {
+        line,
+        scan: o,
+        limit: opts.limits.max_line_bytes,
+        bom_policy: opts.target.bom,
+    };
+    let mut found = Vec::new();
+    for rule in &opts.plan.oversize {
+        if let Some(check) = rule.oversize {
+            check(&ctx, &mut found);
+        }
+    }
+    let diagnostics = found
+        .into_iter()
+        .map(|mut f| {
+            let r = match &f.target {
+                Target::Raw(r) | Target::Bytes(r) => r.start as u64..r.end as u64,
+                _ => o.bom..o.bom,
+            };
+            let location = Location {
+                line,
+                column: o.column_at(r.start),
+                end_line: line,
+                end_column: o.column_at(r.end),
+                byte_offset: offset + r.start,
+                byte_length: r.end - r.start,
+            };
+            f.fix = None;
+            f.json_fix = None;
+            f.into_diagnostic(location, None, None, offset)
+        })
+        .collect();
+    LineOutput {
+        diagnostics,
+        summary: LineSummary {
+            kind: if o.blank {
+                LineKind::Blank
+            } else {
+                LineKind::Broken
+            },
+            span: offset..offset + o.len + u64::from(o.has_newline),
+            ..LineSummary::default()
+        },
+    }
+}
+
 /// Gives the findings of one line their positions: `text` is the line's content (no BOM, no
 /// line ending) at file offset `text_offset`, on physical line `line` starting at file offset
 /// `line_start` (where a fix's edits count from). Also used by `convert`, whose findings point

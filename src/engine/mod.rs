@@ -136,6 +136,7 @@ pub fn check_reader<R: Read + Send>(
     let mut merger = dataset::Merger::new(opts);
     ordered_blocks(
         input,
+        opts.limits.max_line_bytes,
         |block| check_block(block, opts),
         |len, lines| merger.add_block(len, lines),
     )?;
@@ -163,14 +164,15 @@ pub fn check_reader_spilling<R: Read + Send>(
 
 /// The streaming pass's skeleton, shared by `check` and `convert`: a reader thread cuts `input`
 /// into blocks at newlines, `work` runs on each block as a pool task as soon as it is read,
-/// and `merge` gets each block's byte length and result back in file order.
+/// and `merge` gets each block's byte length and result back in file order. A line longer than
+/// `max_line` bytes is a block of its own that streamed past (`reader::Block::oversize`).
 ///
 /// This thread merges results as they come back (a reorder buffer holds those that finish
 /// early). There is no barrier between batches, so no core waits for the slowest block of a
 /// batch; at most `in_flight()` blocks are in the pool or in the buffer. A read error, or an
 /// error from `merge` (a full disk while writing output), ends the pass and is returned; the
 /// blocks already in the pool finish and are dropped.
-pub fn ordered_blocks<R, T, W, M>(input: R, work: W, mut merge: M) -> io::Result<()>
+pub fn ordered_blocks<R, T, W, M>(input: R, max_line: u64, work: W, mut merge: M) -> io::Result<()>
 where
     R: Read + Send,
     T: Send,
@@ -180,12 +182,12 @@ where
     let max = in_flight();
     let work = &work;
     std::thread::scope(|scope| {
-        let rx = reader::spawn(scope, input, max);
+        let rx = reader::spawn(scope, input, max, max_line);
         if rayon::current_thread_index().is_some() {
             // Called from inside the pool: waiting here on pool tasks could deadlock it.
             for block in rx.iter() {
                 let block = block?;
-                merge(block.data.len() as u64, work(&block))?;
+                merge(block.len(), work(&block))?;
             }
             return Ok(());
         }
@@ -227,7 +229,7 @@ where
                 pool.spawn(move |_| {
                     let result =
                         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&block)));
-                    let _ = tx.send((i, block.data.len() as u64, result));
+                    let _ = tx.send((i, block.len(), result));
                 });
             }
             while error.is_none() && next < out {
@@ -249,6 +251,14 @@ where
 type Done<T> = (usize, u64, std::thread::Result<T>);
 
 fn check_block(block: &reader::Block, opts: &Options) -> Vec<LineOutput> {
+    if let Some(o) = &block.oversize {
+        return vec![line::check_oversize(
+            o,
+            block.first_line,
+            block.offset,
+            opts,
+        )];
+    }
     let data = &block.data[..];
     let mut out = Vec::new();
     let mut start = 0usize;

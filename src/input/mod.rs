@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod exclude;
+pub mod oversize;
 pub mod position;
 pub mod reader;
 

@@ -2,8 +2,10 @@
 //!
 //! The file is never held whole in memory: at most `capacity` blocks wait in the channel while
 //! the pool works on the blocks in flight. A single line longer than a block is carried until its newline
-//! arrives (a line has to be parsed whole).
+//! arrives (a line has to be parsed whole), up to the largest line an example can be
+//! ([`oversize::max_line_bytes`]); a longer line streams past and is never held.
 
+use super::oversize::{self, OversizeLine};
 use std::io::{self, Read};
 use std::sync::mpsc::{sync_channel, Receiver};
 
@@ -24,6 +26,23 @@ pub struct Block {
     pub first_line: u64,
     /// The file's line ending so far (see [`after_line`]) when the block starts.
     pub prev_crlf: bool,
+    /// A line too long to hold, checked as it streamed (`data` is then empty): the block is
+    /// that one line.
+    pub oversize: Option<Box<OversizeLine>>,
+}
+
+impl Block {
+    /// The block's bytes in the file.
+    pub fn len(&self) -> u64 {
+        match &self.oversize {
+            Some(o) => o.len + u64::from(o.has_newline),
+            None => self.data.len() as u64,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// The file's line ending after `line` (with its `\n`, if any), given the one before: a line
@@ -61,79 +80,191 @@ fn last_newline(buf: &[u8], from: usize) -> Option<usize> {
 }
 
 /// Starts the reader thread inside `scope`. Blocks arrive in file order; an I/O error ends the
-/// stream.
+/// stream. A line longer than `max_line` bytes (without its `\n`) is not held: it streams
+/// through [`oversize::stream_line`] and arrives as a block of its own, with no data.
 pub fn spawn<'scope, R: Read + Send + 'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     mut input: R,
     capacity: usize,
+    max_line: u64,
 ) -> Receiver<io::Result<Block>> {
     let (tx, rx) = sync_channel(capacity);
+    let max_line = usize::try_from(max_line).unwrap_or(usize::MAX);
     scope.spawn(move || {
-        let mut carry: Vec<u8> = Vec::new();
+        let mut buf: Vec<u8> = Vec::new();
+        // `buf[..searched]` holds no newline (the start of a line still being read): only what
+        // is read after it is searched, so a line of any length is scanned once, not once per
+        // block.
+        let mut searched = 0usize;
         let mut offset = 0u64;
         let mut first = true;
         let mut first_line = 1u64;
         let mut prev_crlf = false;
         let mut eof = false;
-        while !eof {
-            let mut buf = std::mem::take(&mut carry);
-            // The carried bytes hold no newline (they follow the last one cut at, or are a line
-            // still being read): only what is read now is searched, so a line of any length is
-            // scanned once, not once per block.
-            let searched = buf.len();
-            let want = buf.len() + BLOCK_SIZE;
-            buf.reserve(BLOCK_SIZE);
-            // Fill up to a block, or to EOF.
-            while buf.len() < want {
-                match (&mut input)
-                    .take((want - buf.len()) as u64)
-                    .read_to_end(&mut buf)
+        let send = |data: Vec<u8>,
+                    oversize: Option<Box<OversizeLine>>,
+                    offset: &mut u64,
+                    first: &mut bool,
+                    first_line: &mut u64,
+                    prev_crlf: &mut bool|
+         -> bool {
+            let (len, newlines, next_crlf) = match &oversize {
+                Some(o) => (
+                    o.len + u64::from(o.has_newline),
+                    u64::from(o.has_newline),
+                    after_oversize(*prev_crlf, o),
+                ),
+                None => (
+                    data.len() as u64,
+                    memchr::memchr_iter(b'\n', &data).count() as u64,
+                    after_lines(*prev_crlf, &data),
+                ),
+            };
+            let block = Block {
+                data,
+                offset: *offset,
+                first: *first,
+                first_line: *first_line,
+                prev_crlf: *prev_crlf,
+                oversize,
+            };
+            *prev_crlf = next_crlf;
+            *offset += len;
+            *first_line += newlines;
+            *first = false;
+            tx.send(Ok(block)).is_ok()
+        };
+        loop {
+            if !eof {
+                // Fill up to a block more, or to EOF.
+                let want = buf.len() + BLOCK_SIZE;
+                let room = max_line.saturating_add(2 * BLOCK_SIZE);
+                if buf.len() > 2 * BLOCK_SIZE && buf.capacity() < room && room < isize::MAX as usize
                 {
-                    Ok(0) => {
-                        eof = true;
-                        break;
+                    // A long line: room for it up to the limit at once, so it is never copied
+                    // to a larger buffer while held (only the pages written take memory).
+                    buf.reserve_exact(room - buf.len());
+                } else {
+                    buf.reserve(BLOCK_SIZE);
+                }
+                while buf.len() < want {
+                    match (&mut input)
+                        .take((want - buf.len()) as u64)
+                        .read_to_end(&mut buf)
+                    {
+                        Ok(0) => {
+                            eof = true;
+                            break;
+                        }
+                        Ok(_) => {}
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
                     }
-                    Ok(_) => {}
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
+                }
+            }
+            if buf.is_empty() && eof {
+                return;
+            }
+            // Complete lines end at `cut`; after it, the start of a line still being read.
+            let cut = if eof {
+                buf.len()
+            } else {
+                last_newline(&buf, searched).map_or(0, |nl| nl + 1)
+            };
+            let long = first_long_line(&buf[..cut], max_line)
+                .or_else(|| (!eof && buf.len() - cut > max_line).then_some(cut));
+            match long {
+                Some(start) => {
+                    // The line keeps the buffer it is in when it starts it (`split_off(0)`
+                    // would copy up to the whole limit).
+                    let line = if start == 0 {
+                        std::mem::take(&mut buf)
+                    } else {
+                        buf.split_off(start)
+                    };
+                    if !buf.is_empty()
+                        && !send(
+                            std::mem::take(&mut buf),
+                            None,
+                            &mut offset,
+                            &mut first,
+                            &mut first_line,
+                            &mut prev_crlf,
+                        )
+                    {
                         return;
                     }
-                }
-            }
-            if !eof {
-                match last_newline(&buf, searched) {
-                    Some(nl) => carry = buf.split_off(nl + 1),
-                    None => {
-                        // One line longer than a block: keep reading it.
-                        carry = buf;
-                        continue;
+                    let streamed = match oversize::stream_line(line, &mut input, first, prev_crlf) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
+                    };
+                    if !send(
+                        Vec::new(),
+                        Some(Box::new(streamed.line)),
+                        &mut offset,
+                        &mut first,
+                        &mut first_line,
+                        &mut prev_crlf,
+                    ) {
+                        return;
                     }
+                    buf = streamed.rest;
+                    searched = 0;
+                    eof |= streamed.eof;
                 }
-            }
-            if buf.is_empty() {
-                continue;
-            }
-            let len = buf.len() as u64;
-            let newlines = memchr::memchr_iter(b'\n', &buf).count() as u64;
-            let next_crlf = after_lines(prev_crlf, &buf);
-            let block = Block {
-                data: buf,
-                offset,
-                first,
-                first_line,
-                prev_crlf,
-            };
-            prev_crlf = next_crlf;
-            offset += len;
-            first_line += newlines;
-            first = false;
-            if tx.send(Ok(block)).is_err() {
-                return;
+                None if cut == 0 => searched = buf.len(),
+                None => {
+                    let tail = buf.split_off(cut);
+                    if !send(
+                        std::mem::replace(&mut buf, tail),
+                        None,
+                        &mut offset,
+                        &mut first,
+                        &mut first_line,
+                        &mut prev_crlf,
+                    ) {
+                        return;
+                    }
+                    searched = buf.len();
+                }
             }
         }
     });
     rx
+}
+
+/// The start of the first line of `data` longer than `max` bytes (without its `\n`).
+fn first_long_line(data: &[u8], max: usize) -> Option<usize> {
+    if data.len() <= max {
+        return None;
+    }
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', data) {
+        if nl - start > max {
+            return Some(start);
+        }
+        start = nl + 1;
+    }
+    (data.len() - start > max).then_some(start)
+}
+
+/// The file's line ending after a streamed line (as [`after_line`] tells it of a held one).
+fn after_oversize(prev_crlf: bool, o: &OversizeLine) -> bool {
+    if !o.has_newline {
+        prev_crlf
+    } else if o.crlf {
+        true
+    } else if o.bom == 0 && o.whitespace {
+        prev_crlf
+    } else {
+        false
+    }
 }
 
 #[cfg(test)]
@@ -141,7 +272,12 @@ mod tests {
     use super::*;
 
     fn blocks(data: &[u8]) -> Vec<Block> {
-        std::thread::scope(|s| spawn(s, data, 2).into_iter().map(|b| b.unwrap()).collect())
+        std::thread::scope(|s| {
+            spawn(s, data, 2, u64::MAX)
+                .into_iter()
+                .map(|b| b.unwrap())
+                .collect()
+        })
     }
 
     #[test]
@@ -204,6 +340,38 @@ mod tests {
         assert_eq!(last_newline(b"ab\ncd\nef", 6), None);
         assert_eq!(last_newline(b"abcd\nef", 3), Some(4));
         assert_eq!(last_newline(b"ab", 9), None);
+    }
+
+    /// Lines over the limit arrive as blocks of their own, with no data; the blocks still
+    /// cover the input, in order, with the right line numbers, whatever the line's length
+    /// against the block size.
+    #[test]
+    fn a_line_over_the_limit_streams_and_the_blocks_still_cover_the_input() {
+        for long in [500, BLOCK_SIZE * 3 + 7] {
+            let mut data = b"{}\n[1]\n".to_vec();
+            data.extend(std::iter::repeat_n(b' ', long));
+            data.extend_from_slice(b"\n{}\n");
+            data.extend(std::iter::repeat_n(b'x', long));
+            let got: Vec<Block> = std::thread::scope(|s| {
+                spawn(s, &data[..], 2, 400)
+                    .into_iter()
+                    .map(|b| b.unwrap())
+                    .collect()
+            });
+            let mut at = 0;
+            let mut lines = Vec::new();
+            for b in &got {
+                assert_eq!(b.offset, at);
+                at += b.len();
+                if let Some(o) = &b.oversize {
+                    assert!(b.data.is_empty());
+                    lines.push((b.first_line, o.len, o.has_newline));
+                }
+            }
+            assert_eq!(at, data.len() as u64);
+            assert_eq!(lines, vec![(3, long as u64, true), (5, long as u64, false)]);
+            assert!(got[0].data.starts_with(b"{}\n[1]\n"));
+        }
     }
 
     #[test]

@@ -50,6 +50,17 @@ impl RawLine<'_> {
     }
 }
 
+/// A line too long to hold, as it streamed past: what `oversize` hooks see.
+pub struct LongLine<'a> {
+    /// 1-based line number.
+    pub line: u64,
+    pub scan: &'a crate::input::oversize::OversizeLine,
+    /// The largest line held (`rules/line.toml`); this one is longer.
+    pub limit: u64,
+    /// What the target asks of a byte-order mark.
+    pub bom_policy: crate::targets::BomPolicy,
+}
+
 /// What the one JSON parse of a line found: parse rules see it.
 pub struct ParsedLine<'a> {
     /// 1-based line number in the file.

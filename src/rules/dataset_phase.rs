@@ -1,6 +1,7 @@
 //! The dataset phase: rules that judge the whole file. Each keeps a small note per example
 //! (taken in the pool, with the line), folds the notes in file order, and gives its verdict
-//! at the end of the file. Memory is a few words per example, never the examples.
+//! at the end of the file. Memory is a few words per example, never the examples, and bounded:
+//! past a budget the states spill to a temporary file (`dataset::spill`).
 
 use super::ExampleCtx;
 use crate::diagnostic::{Diagnostic, Finding, Location};
@@ -18,6 +19,9 @@ pub struct DatasetLimits {
     pub max_image_examples: u64,
     /// More examples than this and the service rejects the file (`u64::MAX`: no limit).
     pub max_examples: u64,
+    /// A longer line is no example any service takes: it streams, never held
+    /// (`rules/line.toml`).
+    pub max_line_bytes: u64,
 }
 
 impl DatasetLimits {
@@ -28,6 +32,7 @@ impl DatasetLimits {
         max_file_bytes: u64::MAX,
         max_image_examples: u64::MAX,
         max_examples: u64::MAX,
+        max_line_bytes: u64::MAX,
     };
 
     /// The limits `target` sets.
@@ -38,6 +43,7 @@ impl DatasetLimits {
             max_file_bytes: target.max_file_bytes,
             max_image_examples: target.max_image_examples.unwrap_or(u64::MAX),
             max_examples: target.max_examples.unwrap_or(u64::MAX),
+            max_line_bytes: crate::input::oversize::max_line_bytes(),
         }
     }
 }

@@ -12,6 +12,9 @@
 //!   blank lines;
 //! - **parse** ([`ParsedLine`]): what the one JSON parse of the line says — syntax, duplicate
 //!   keys, lone surrogates, nesting, a value that is not an object;
+//! - **oversize** ([`LongLine`]): instead of every phase above and below, for a line too long
+//!   to hold (`rules/line.toml`): what streaming it found (UTF-8, syntax, nesting, lone
+//!   surrogates, top-level kind, BOM, line ending);
 //! - **schema**: a failing keyword of the format's JSON Schema, which the schema maps to the
 //!   rule that words it ([`schema`]);
 //! - **example** ([`ExampleCtx`]): one parsed example in its format;
@@ -46,7 +49,7 @@ pub mod trl;
 
 pub use crate::diagnostic::{Rule, RuleMeta, RuleSet, Severity};
 pub use context::{
-    run_checks, Conversation, ExampleCtx, HfExample, ParsedLine, RawLine, RunCtx, Scope,
+    run_checks, Conversation, ExampleCtx, HfExample, LongLine, ParsedLine, RawLine, RunCtx, Scope,
     SensitiveLine, PREFERENCE_OUTPUTS, TRL_PROMPT_AND_ANSWERS,
 };
 pub use dataset_phase::{
@@ -60,6 +63,9 @@ use crate::diagnostic::Finding;
 
 /// A raw-line rule: looks at one physical line's bytes.
 pub type RawCheck = fn(&RawLine<'_>, &mut Vec<Finding>);
+/// A rule for lines too long to hold: looks at what streaming the line found. Its findings
+/// point at bytes of the raw line (`Target::Raw`) that the stream marked.
+pub type OversizeCheck = fn(&LongLine<'_>, &mut Vec<Finding>);
 /// A parse rule: looks at what the line's JSON parse found.
 pub type ParseCheck = fn(&ParsedLine<'_>, &mut Vec<Finding>);
 /// A schema rule: words one failing keyword of the format's schema.
@@ -78,6 +84,8 @@ pub struct RuleDef {
     pub meta: RuleMeta,
     pub raw: Option<RawCheck>,
     pub parse: Option<ParseCheck>,
+    /// A line too long to hold, instead of the line's other phases.
+    pub oversize: Option<OversizeCheck>,
     pub schema: Option<SchemaCheck>,
     pub example: Option<ExampleCheck>,
     pub dataset: Option<&'static dyn DatasetRule>,
@@ -164,6 +172,7 @@ impl RuleDef {
             meta,
             raw: None,
             parse: None,
+            oversize: None,
             schema: None,
             example: None,
             dataset: None,

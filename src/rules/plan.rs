@@ -10,6 +10,8 @@ pub struct Plan {
     pub set: RuleSet,
     pub raw: Vec<&'static RuleDef>,
     pub parse: Vec<&'static RuleDef>,
+    /// Rules for a line too long to hold.
+    pub oversize: Vec<&'static RuleDef>,
     /// Rules that word schema issues (looked up per issue).
     pub schema: RuleSet,
     pub example: Vec<&'static RuleDef>,
@@ -28,6 +30,7 @@ impl Plan {
             set,
             raw: with(|d| d.raw.is_some()),
             parse: with(|d| d.parse.is_some()),
+            oversize: with(|d| d.oversize.is_some()),
             schema: defs
                 .iter()
                 .filter(|d| d.schema.is_some())

@@ -37,6 +37,7 @@ mod tests {
             let hooks = [
                 d.raw.is_some(),
                 d.parse.is_some(),
+                d.oversize.is_some(),
                 d.schema.is_some(),
                 d.example.is_some(),
                 d.dataset.is_some(),

@@ -107,11 +107,18 @@ pub struct Fact {
 pub struct ProfileFinding {
     /// The person's name as first written in the file.
     pub person: String,
-    /// The lines (as given to [`ProfileAccumulator::add`]) stating facts about them, ascending.
+    /// The first [`LINES_KEPT`] lines (as given to [`ProfileAccumulator::add`]) stating facts
+    /// about them, ascending.
     pub lines: Vec<u64>,
+    /// How many lines state facts about them (`lines` holds the first of them).
+    pub line_count: u64,
     /// The kinds of facts stated, in a fixed order.
     pub kinds: Vec<FactKind>,
 }
+
+/// Lines kept per person: what a finding lists (the others are counted). A person named on
+/// every line of a file of millions costs no more than one named on twelve.
+pub const LINES_KEPT: usize = 12;
 
 /// Upper bound on distinct people tracked, so a file of a million different names cannot
 /// exhaust memory; names beyond it are ignored.
@@ -122,12 +129,16 @@ struct Person {
     display: String,
     first_line: u64,
     kinds: BTreeSet<FactKind>,
+    /// The first [`LINES_KEPT`] lines.
     lines: BTreeSet<u64>,
+    /// Distinct lines, and the last one counted.
+    line_count: u64,
+    last_line: Option<u64>,
 }
 
-/// Collects facts over a file. Feed it with [`add`](Self::add) for each line (any order; chunks
-/// processed in parallel can each have their own accumulator and be [`merge`](Self::merge)d),
-/// then call [`finish`](Self::finish).
+/// Collects facts over a file. Feed it with [`add`](Self::add) for each line, in ascending
+/// order (chunks processed in parallel can each have their own accumulator and be
+/// [`merge`](Self::merge)d, each over lines of its own), then call [`finish`](Self::finish).
 #[derive(Debug, Clone)]
 pub struct ProfileAccumulator {
     min_kinds: usize,
@@ -166,13 +177,19 @@ impl ProfileAccumulator {
             first_line: line,
             kinds: BTreeSet::new(),
             lines: BTreeSet::new(),
+            line_count: 0,
+            last_line: None,
         });
         if line < p.first_line {
             p.first_line = line;
             p.display = name.to_string();
         }
         p.kinds.insert(kind);
-        p.lines.insert(line);
+        if p.last_line != Some(line) {
+            p.line_count += 1;
+            p.last_line = Some(line);
+        }
+        p.keep_line(line);
     }
 
     /// Merges another accumulator (e.g. of a later chunk of the same file).
@@ -186,7 +203,10 @@ impl ProfileAccumulator {
                         p.display = o.display;
                     }
                     p.kinds.extend(o.kinds);
-                    p.lines.extend(o.lines);
+                    p.line_count += o.line_count;
+                    for line in o.lines {
+                        p.keep_line(line);
+                    }
                 }
                 None if room => {
                     self.people.insert(key, o);
@@ -213,6 +233,7 @@ impl ProfileAccumulator {
                 ProfileFinding {
                     person: p.display,
                     lines,
+                    line_count: p.line_count,
                     kinds,
                 }
             })
@@ -220,8 +241,55 @@ impl ProfileAccumulator {
     }
 }
 
+impl Person {
+    /// Keeps `line` if it is among the first [`LINES_KEPT`].
+    fn keep_line(&mut self, line: u64) {
+        self.lines.insert(line);
+        if self.lines.len() > LINES_KEPT {
+            self.lines.pop_last();
+        }
+    }
+}
+
 /// Identity of a name: whitespace (ASCII and ideographic) removed, so `愛上 尾根` and `愛上尾根`
 /// are one person.
 fn person_key(name: &str) -> String {
     name.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A person named on a million lines keeps the first twelve and the count: what the
+    /// finding says, in the memory of twelve lines.
+    #[test]
+    fn a_person_on_every_line_keeps_twelve_lines_and_counts_them_all() {
+        let mut acc = ProfileAccumulator::new(2);
+        for line in 1..=1_000_000u64 {
+            acc.add_fact(line, "Ann Lee", FactKind::BirthDate);
+            acc.add_fact(line, "Ann Lee", FactKind::Height);
+        }
+        let person = acc.people.values().next().unwrap();
+        assert_eq!(person.lines.len(), LINES_KEPT);
+        let found = acc.finish();
+        assert_eq!(found[0].lines, (1..=12).collect::<Vec<u64>>());
+        assert_eq!(found[0].line_count, 1_000_000);
+    }
+
+    #[test]
+    fn merged_chunks_count_their_lines() {
+        let mut a = ProfileAccumulator::new(2);
+        let mut b = ProfileAccumulator::new(2);
+        for line in 1..=10 {
+            a.add_fact(line, "Ann Lee", FactKind::BirthDate);
+        }
+        for line in 11..=20 {
+            b.add_fact(line, "Ann Lee", FactKind::Height);
+        }
+        a.merge(b);
+        let found = a.finish();
+        assert_eq!(found[0].line_count, 20);
+        assert_eq!(found[0].lines, (1..=12).collect::<Vec<u64>>());
+    }
 }

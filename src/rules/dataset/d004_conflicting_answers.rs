@@ -20,9 +20,9 @@
 use crate::diagnostic::Diagnostic;
 use crate::format::Format;
 use crate::json::hash;
-use crate::rules::{DatasetRule, DatasetState, ExampleCtx, LineFacts, Note, StartCtx};
+use crate::rules::dataset::spill::{self, Budget, FirstSeen, Spilled};
+use crate::rules::{DatasetRule, DatasetState, ExampleCtx, FileFacts, LineFacts, Note, StartCtx};
 use serde_json::Value;
-use std::collections::HashMap;
 use crate::diagnostic::{Finding, Target};
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
@@ -68,7 +68,7 @@ impl DatasetRule for Check {
     }
 
     fn start(&self, _: &StartCtx<'_>) -> Box<dyn DatasetState> {
-        Box::new(Conversations::default())
+        Box::new(Conversations(FirstSeen::new(Budget::DEFAULT)))
     }
 }
 
@@ -107,25 +107,68 @@ fn gemini_note(ex: &ExampleCtx<'_>) -> Option<Note> {
 }
 
 /// Conversation hash → (answer hash, first line). The answer is compared with one earlier
-/// answer only, so 64 bits of it are plenty.
-#[derive(Default)]
-struct Conversations(HashMap<[u64; 2], (u64, u64), hash::PreHashed>);
+/// answer only, so 64 bits of it are plenty. Past the memory budget, the lines still to compare
+/// are spilled with their answer and brace ([`spill`](super::spill)).
+struct Conversations(FirstSeen<(u64, u64), Answer>);
 
 impl DatasetState for Conversations {
     fn add(&mut self, line: &LineFacts, note: Option<Note>, out: &mut Vec<Diagnostic>) {
         let Some(Note::Pair(prefix, answer)) = note else {
             return;
         };
-        let (prefix, answer) = (hash::halves(prefix), answer as u64);
-        match self.0.get(&prefix) {
+        let answer = answer as u64;
+        match self.0.get(prefix) {
             Some(&(earlier, first)) if earlier != answer => {
                 out.push(line.at_brace(finding(first)));
             }
             Some(_) => {}
-            None => {
-                self.0.insert(prefix, (answer, line.line));
-            }
+            None => self.0.insert(prefix, line.line, (answer, line.line), || Answer {
+                answer,
+                brace: line.brace.0,
+                column: line.brace.1,
+            }),
         }
+    }
+
+    /// The conflicts among the spilled lines.
+    fn finish(self: Box<Self>, _: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+        self.0.finish(|(first, earlier), (line, this)| {
+            if this.answer != earlier.answer {
+                let facts = LineFacts {
+                    line: *line,
+                    brace: (this.brace, this.column),
+                    // Only the brace is needed: D004 has no fix.
+                    span: this.brace..this.brace,
+                    detected: None,
+                };
+                out.push(facts.at_brace(finding(*first)));
+            }
+        });
+    }
+}
+
+/// What a spilled line keeps: its answer, and its brace (offset and column).
+struct Answer {
+    answer: u64,
+    brace: u64,
+    column: u64,
+}
+
+impl Spilled for Answer {
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.answer.to_le_bytes());
+        spill::put(out, self.brace);
+        spill::put(out, self.column);
+    }
+
+    fn decode(b: &mut &[u8]) -> Option<Answer> {
+        let answer = u64::from_le_bytes(b.get(..8)?.try_into().ok()?);
+        *b = &b[8..];
+        Some(Answer {
+            answer,
+            brace: spill::get(b)?,
+            column: spill::get(b)?,
+        })
     }
 }
 
@@ -136,4 +179,61 @@ pub fn finding(first_line: u64) -> Finding {
         format!("same conversation as line {first_line} but a different final answer"),
     )
     .help("keep the answer you want the model to learn, or make the prompts differ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::DatasetLimits;
+    use proptest::prelude::*;
+
+    /// The findings of `pairs` (one per line: conversation, answer; `None`: no note), sorted by
+    /// line, as text.
+    fn run(budget: Budget, pairs: &[Option<(u128, u128)>]) -> Vec<String> {
+        let mut state: Box<dyn DatasetState> = Box::new(Conversations(FirstSeen::new(budget)));
+        let mut out = Vec::new();
+        for (i, p) in pairs.iter().enumerate() {
+            let line = i as u64 + 1;
+            let facts = LineFacts {
+                line,
+                brace: (line * 100 + line % 3, 1 + line % 3),
+                span: line * 100..line * 100 + 60,
+                detected: None,
+            };
+            state.add(&facts, p.map(|(c, a)| Note::Pair(c, a)), &mut out);
+        }
+        let target = crate::targets::Target::builtin("openai").unwrap();
+        let file = FileFacts {
+            examples: pairs.len() as u64,
+            bytes: 0,
+            limits: &DatasetLimits::NONE,
+            target,
+            model: None,
+            format_fixed: false,
+            today: crate::targets::Date::new(2026, 1, 1).unwrap(),
+            dominant: None,
+            moderation: None,
+        };
+        state.finish(&file, &mut out);
+        out.sort_by_key(|d| d.location.map(|l| l.line));
+        out.iter().map(|d| format!("{d:?}")).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// With a tiny budget the conflicts are the in-memory ones: the same lines, each
+        /// naming the same first line.
+        #[test]
+        fn a_tiny_budget_finds_what_memory_finds(
+            pairs in proptest::collection::vec(
+                proptest::option::weighted(0.9, (0u128..8, 0u128..3)), 0..200),
+            map in 0usize..4,
+            run_len in 1usize..6,
+        ) {
+            let all = run(Budget { map: usize::MAX, run: usize::MAX, log: 1 }, &pairs);
+            let tiny = run(Budget { map, run: run_len, log: 1 }, &pairs);
+            prop_assert_eq!(tiny, all);
+        }
+    }
 }

@@ -14,12 +14,13 @@
 //!
 //! ## Configuration
 //! None. Re-encode the file (`iconv -f latin1 -t utf-8`).
-use crate::rules::RawLine;
+use crate::rules::{LongLine, RawLine};
 use crate::diagnostic::{Finding, Target};
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
     raw: Some(check),
+    oversize: Some(check_long),
     ..RuleDef::new(RuleMeta {
         rule: Rule::J001,
         name: "invalid-utf8",
@@ -40,6 +41,14 @@ fn check(line: &RawLine<'_>, out: &mut Vec<Finding>) {
     let len = e.error_len().unwrap_or(content.len() - start);
     let at = line.content.start + start;
     out.push(finding(&content[start..start + len], at..at + len));
+}
+
+/// A line too long to hold: its first invalid sequence, found as it streamed.
+fn check_long(line: &LongLine<'_>, out: &mut Vec<Finding>) {
+    if let Some(u) = &line.scan.utf8 {
+        let at = u.at as usize;
+        out.push(finding(&u.bad, at..at + u.bad.len()));
+    }
 }
 
 /// `bad` are the invalid bytes, at `span` in the raw line.

@@ -14,7 +14,7 @@
 //!
 //! ## Configuration
 //! None.
-use crate::rules::ParsedLine;
+use crate::rules::{LongLine, ParsedLine};
 use crate::diagnostic::{Finding, Target};
 use crate::json::Pointer;
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
@@ -22,6 +22,7 @@ use serde_json::Value;
 
 pub static RULE: RuleDef = RuleDef {
     parse: Some(check),
+    oversize: Some(check_long),
     ..RuleDef::new(RuleMeta {
         rule: Rule::J003,
         name: "not-an-object",
@@ -39,15 +40,39 @@ fn check(line: &ParsedLine<'_>, out: &mut Vec<Finding>) {
 }
 
 pub fn finding(v: &Value) -> Finding {
-    let help = if v.is_array() {
+    worded(kind(v), v.is_array(), Target::Value(Pointer::root()))
+}
+
+/// A line too long to hold whose value (complete and valid: no J001, J002 or J009) is not an
+/// object; its kind read from its first byte.
+fn check_long(line: &LongLine<'_>, out: &mut Vec<Finding>) {
+    let scan = line.scan;
+    if scan.utf8.is_some() || scan.syntax.is_some() {
+        return;
+    }
+    let (Some((first, at, _)), Some((end, _))) = (scan.top, scan.last) else {
+        return;
+    };
+    let kind = match first {
+        b'[' => "an array",
+        b'"' => "a string",
+        b't' | b'f' => "a boolean",
+        b'n' => "`null`",
+        _ => "a number",
+    };
+    out.push(worded(kind, first == b'[', Target::Raw(at as usize..end as usize)));
+}
+
+fn worded(kind: &str, array: bool, target: Target) -> Finding {
+    let help = if array {
         "wrap the messages in an object: `{\"messages\": [...]}`"
     } else {
         "each line must be one JSON object, e.g. `{\"messages\": [...]}`"
     };
     Finding::new(
         &RULE.meta,
-        Target::Value(Pointer::root()),
-        format!("the line is {}; expected a JSON object", kind(v)),
+        target,
+        format!("the line is {kind}; expected a JSON object"),
     )
     .help(help)
 }

@@ -17,12 +17,13 @@
 //! ## Configuration
 //! None.
 use crate::diagnostic::{Edit, Fix};
-use crate::rules::RawLine;
+use crate::rules::{LongLine, RawLine};
 use crate::diagnostic::{Finding, Target};
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
     raw: Some(check),
+    oversize: Some(check_long),
     fixed: Some(fixed),
     ..RuleDef::new(RuleMeta {
         rule: Rule::J004,
@@ -42,6 +43,13 @@ fn check(line: &RawLine<'_>, out: &mut Vec<Finding>) {
         finding(line.content.clone())
             .with_fix(Fix::safe("delete the line", vec![Edit::delete(line.content.start..end)])),
     );
+}
+
+/// A line too long to hold of spaces and tabs only (no fix: the line is not held).
+fn check_long(line: &LongLine<'_>, out: &mut Vec<Finding>) {
+    if line.scan.blank {
+        out.push(finding(line.scan.bom as usize..line.scan.content_end() as usize));
+    }
 }
 
 fn fixed(n: u64) -> String {

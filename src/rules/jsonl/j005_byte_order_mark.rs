@@ -14,12 +14,13 @@
 //! The target decides: a target that asks for a BOM (`bom = "required"`, Azure OpenAI) turns
 //! this rule off and J011 on. `ftlint check --fix` removes it.
 use crate::diagnostic::{Edit, Fix};
-use crate::rules::RawLine;
+use crate::rules::{LongLine, RawLine};
 use crate::diagnostic::{Finding, Target};
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
     raw: Some(check),
+    oversize: Some(check_long),
     fixed: Some(fixed),
     ..RuleDef::new(RuleMeta {
         rule: Rule::J005,
@@ -44,6 +45,13 @@ fn check(line: &RawLine<'_>, out: &mut Vec<Finding>) {
         "remove the byte order mark",
         vec![Edit::delete(0..end)],
     )));
+}
+
+/// A line too long to hold that starts the file with a BOM (no fix: the line is not held).
+fn check_long(line: &LongLine<'_>, out: &mut Vec<Finding>) {
+    if line.scan.bom > 0 && line.bom_policy != crate::targets::BomPolicy::Required {
+        out.push(finding());
+    }
 }
 
 fn fixed(_: u64) -> String {

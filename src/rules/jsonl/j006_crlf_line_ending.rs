@@ -16,12 +16,13 @@
 //! ## Configuration
 //! None. `ftlint check --fix` converts to `\n`.
 use crate::diagnostic::{Edit, Fix};
-use crate::rules::RawLine;
+use crate::rules::{LongLine, RawLine};
 use crate::diagnostic::{Finding, Target};
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
     raw: Some(check),
+    oversize: Some(check_long),
     once_per_file: Some(message),
     fixed: Some(fixed),
     ..RuleDef::new(RuleMeta {
@@ -48,6 +49,14 @@ fn check(line: &RawLine<'_>, out: &mut Vec<Finding>) {
         "convert the line ending to `\\n`",
         vec![Edit::delete(start..end)],
     )));
+}
+
+/// A line too long to hold that ends with `\r\n` (no fix: the line is not held).
+fn check_long(line: &LongLine<'_>, out: &mut Vec<Finding>) {
+    let scan = line.scan;
+    if scan.utf8.is_none() && scan.crlf && scan.has_newline {
+        out.push(finding(scan.content_end() as usize));
+    }
 }
 
 fn fixed(n: u64) -> String {

@@ -15,13 +15,14 @@
 //!
 //! ## Configuration
 //! None.
-use crate::rules::ParsedLine;
+use crate::rules::{LongLine, ParsedLine};
 use crate::diagnostic::{Finding, Target};
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 use std::ops::Range;
 
 pub static RULE: RuleDef = RuleDef {
     parse: Some(check),
+    oversize: Some(check_long),
     ..RuleDef::new(RuleMeta {
         rule: Rule::J008,
         name: "lone-surrogate",
@@ -35,6 +36,21 @@ fn check(line: &ParsedLine<'_>, out: &mut Vec<Finding>) {
         for r in &p.lone_surrogates {
             out.push(finding(r.clone(), &line.text[r.clone()]));
         }
+    }
+}
+
+/// A line too long to hold that is otherwise valid JSON: its first lone surrogates
+/// (`input::oversize::MAX_SURROGATES` of them at most).
+fn check_long(line: &LongLine<'_>, out: &mut Vec<Finding>) {
+    let scan = line.scan;
+    if scan.utf8.is_some() || scan.syntax.is_some() {
+        return;
+    }
+    for s in &scan.surrogates {
+        let at = s.at as usize;
+        let mut f = finding(at..at + 6, &s.escape);
+        f.target = Target::Raw(at..at + 6);
+        out.push(f);
     }
 }
 

@@ -14,12 +14,13 @@
 //! ## Configuration
 //! None. `ftlint check --fix` adds the newline.
 use crate::diagnostic::{Edit, Fix};
-use crate::rules::RawLine;
+use crate::rules::{LongLine, RawLine};
 use crate::diagnostic::{Finding, Target};
 use crate::rules::{Rule, RuleDef, RuleMeta, Severity};
 
 pub static RULE: RuleDef = RuleDef {
     raw: Some(check),
+    oversize: Some(check_long),
     fixed: Some(fixed),
     ..RuleDef::new(RuleMeta {
         rule: Rule::J010,
@@ -54,6 +55,17 @@ fn check(line: &RawLine<'_>, out: &mut Vec<Finding>) {
         (false, true) => Edit::insert(line.bytes.len(), "\r\n"),
     };
     out.push(f.with_fix(Fix::safe("add a newline at the end of the file", vec![edit])));
+}
+
+/// A line too long to hold that ends the file without a newline (no fix: the line is not
+/// held).
+fn check_long(line: &LongLine<'_>, out: &mut Vec<Finding>) {
+    let scan = line.scan;
+    if scan.utf8.is_some() || scan.has_newline {
+        return;
+    }
+    let end = scan.content_end() as usize;
+    out.push(if scan.crlf { bare_cr_finding(end) } else { finding(end) });
 }
 
 fn fixed(_: u64) -> String {

@@ -82,32 +82,40 @@ impl DatasetState for Profiles {
     fn finish(self: Box<Self>, _: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
         for p in self.0.finish() {
             out.push(
-                Diagnostic::file_level(&RULE.meta, message(&p.person, &p.kinds, &p.lines))
+                Diagnostic::file_level(
+                    &RULE.meta,
+                    message_counted(&p.person, &p.kinds, &p.lines, p.line_count),
+                )
                     .with_help(help()),
             );
         }
     }
 }
 
-/// Lines listed in full up to this many; more are summarised.
+/// Lines listed in full up to this many; more are summarised (and only this many are kept:
+/// `sensitive::LINES_KEPT`).
 const MAX_LINES_SHOWN: usize = 12;
 
 /// `` personal profile of `愛上 尾根`: birth date, address, height on 3 lines (1, 5, 10) ``
 pub fn message(person: &str, kinds: &[FactKind], lines: &[u64]) -> String {
+    message_counted(person, kinds, lines, lines.len() as u64)
+}
+
+/// The message for `count` lines, of which `lines` are the first.
+pub fn message_counted(person: &str, kinds: &[FactKind], lines: &[u64], count: u64) -> String {
     let kinds: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
     let mut shown: Vec<String> = lines
         .iter()
         .take(MAX_LINES_SHOWN)
         .map(u64::to_string)
         .collect();
-    if lines.len() > MAX_LINES_SHOWN {
-        shown.push(format!("… {} more", lines.len() - MAX_LINES_SHOWN));
+    if count > MAX_LINES_SHOWN as u64 {
+        shown.push(format!("… {} more", count - MAX_LINES_SHOWN as u64));
     }
-    let plural = if lines.len() == 1 { "line" } else { "lines" };
+    let plural = if count == 1 { "line" } else { "lines" };
     format!(
-        "personal profile of `{person}`: {} on {} {plural} ({})",
+        "personal profile of `{person}`: {} on {count} {plural} ({})",
         kinds.join(", "),
-        lines.len(),
         shown.join(", ")
     )
 }
