@@ -156,6 +156,7 @@ pub fn check_reader_spilling<R: Read + Send>(
     let mut merger = dataset::Merger::with_spill(opts, spill.clone());
     ordered_blocks(
         input,
+        opts.limits.max_line_bytes,
         |block| check_block(block, opts),
         |len, lines| merger.add_block(len, lines),
     )?;

@@ -13,6 +13,12 @@ use std::sync::mpsc::{sync_channel, Receiver};
 /// block), small enough that even a 1 MB file is split among the cores.
 pub const BLOCK_SIZE: usize = 1 << 18;
 
+/// Lines per block at most. Each line's results (its summary and findings) wait until its
+/// block is merged, and 256 KiB of tiny lines (`{}`) is 87,000 of them: blocks are cut by
+/// lines too, which bounds the results in flight. A chat file's blocks (a few hundred lines
+/// of a few KiB) never reach it.
+pub const BLOCK_LINES: usize = 4096;
+
 /// A run of complete lines (the last block of a file may end without a newline).
 #[derive(Debug)]
 pub struct Block {
@@ -101,6 +107,8 @@ pub fn spawn<'scope, R: Read + Send + 'scope>(
         let mut first_line = 1u64;
         let mut prev_crlf = false;
         let mut eof = false;
+        // `buf` already holds more complete lines than one block takes: cut before reading.
+        let mut backlog = false;
         let send = |data: Vec<u8>,
                     oversize: Option<Box<OversizeLine>>,
                     offset: &mut u64,
@@ -135,7 +143,7 @@ pub fn spawn<'scope, R: Read + Send + 'scope>(
             tx.send(Ok(block)).is_ok()
         };
         loop {
-            if !eof {
+            if !eof && !backlog {
                 // Fill up to a block more, or to EOF.
                 let want = buf.len() + BLOCK_SIZE;
                 let room = max_line.saturating_add(2 * BLOCK_SIZE);
@@ -216,10 +224,12 @@ pub fn spawn<'scope, R: Read + Send + 'scope>(
                     }
                     buf = streamed.rest;
                     searched = 0;
+                    backlog = false;
                     eof |= streamed.eof;
                 }
                 None if cut == 0 => searched = buf.len(),
                 None => {
+                    let (cut, more) = at_most_block_lines(&buf, cut);
                     let tail = buf.split_off(cut);
                     if !send(
                         std::mem::replace(&mut buf, tail),
@@ -231,12 +241,23 @@ pub fn spawn<'scope, R: Read + Send + 'scope>(
                     ) {
                         return;
                     }
-                    searched = buf.len();
+                    // Complete lines left behind hold newlines: search them again.
+                    searched = if more { 0 } else { buf.len() };
+                    backlog = more;
                 }
             }
         }
     });
     rx
+}
+
+/// Where a block of the complete lines `buf[..cut]` ends: at `cut`, or after its
+/// [`BLOCK_LINES`]th line (then `true`: complete lines are left).
+fn at_most_block_lines(buf: &[u8], cut: usize) -> (usize, bool) {
+    match memchr::memchr_iter(b'\n', &buf[..cut]).nth(BLOCK_LINES - 1) {
+        Some(nl) if nl + 1 < cut => (nl + 1, true),
+        _ => (cut, false),
+    }
 }
 
 /// The start of the first line of `data` longer than `max` bytes (without its `\n`).
@@ -278,6 +299,42 @@ mod tests {
                 .map(|b| b.unwrap())
                 .collect()
         })
+    }
+
+    /// Tiny lines come in blocks of at most `BLOCK_LINES` lines, numbered and covering the
+    /// input exactly, and the reader does not run ahead while it holds whole lines.
+    #[test]
+    fn tiny_lines_are_cut_by_count_too() {
+        let n = BLOCK_LINES * 5 + 17;
+        let data = b"{}\n".repeat(n);
+        let got = blocks(&data);
+        assert!(got.len() >= 6, "{} blocks", got.len());
+        let mut next_line = 1;
+        let mut offset = 0;
+        for b in &got {
+            let lines = memchr::memchr_iter(b'\n', &b.data).count();
+            assert!(lines <= BLOCK_LINES, "{lines} lines in a block");
+            assert_eq!(b.first_line, next_line);
+            assert_eq!(b.offset, offset);
+            next_line += lines as u64;
+            offset += b.data.len() as u64;
+        }
+        assert_eq!(
+            got.iter().flat_map(|b| b.data.clone()).collect::<Vec<u8>>(),
+            data
+        );
+        // The same with no newline at the end and CRLF lines.
+        let mut data = b"{}\r\n".repeat(n);
+        data.extend_from_slice(b"{}");
+        let got = blocks(&data);
+        assert!(got
+            .iter()
+            .all(|b| memchr::memchr_iter(b'\n', &b.data).count() <= BLOCK_LINES));
+        assert_eq!(
+            got.iter().flat_map(|b| b.data.clone()).collect::<Vec<u8>>(),
+            data
+        );
+        assert!(got.iter().all(|b| b.prev_crlf || b.first));
     }
 
     #[test]
