@@ -133,8 +133,10 @@ fn byte_chars() -> [char; 256] {
 
 /// The bytes a byte-level string stands for; `None` when a character is not in the alphabet
 /// (such a vocabulary entry can never be a piece's).
-fn decode(s: &str, table: &HashMap<char, u8>) -> Option<Vec<u8>> {
-    s.chars().map(|c| table.get(&c).copied()).collect()
+fn decode(s: &str, table: &[Option<u8>]) -> Option<Vec<u8>> {
+    s.chars()
+        .map(|c| table.get(c as usize).copied().flatten())
+        .collect()
 }
 
 impl FastBpe {
@@ -168,16 +170,21 @@ impl FastBpe {
         let trim = post_processor(json.get("post_processor"))?;
 
         let chars = byte_chars();
-        let table: HashMap<char, u8> = chars
-            .iter()
-            .enumerate()
-            .map(|(b, &c)| (c, b as u8))
-            .collect();
+        // Character → byte; the alphabet ends below U+0200.
+        let mut table = vec![None; 0x200];
+        for (b, &c) in chars.iter().enumerate() {
+            table[c as usize] = Some(b as u8);
+        }
         let vocab_json = model
             .get("vocab")
             .and_then(Json::as_object)
             .ok_or("BPE without a vocab")?;
-        let id_of = |s: &str| vocab_json.get(s).and_then(Json::as_u64).map(|i| i as u32);
+        // The JSON object is a sorted map; a hash map makes the lookups below cheap.
+        let ids: HashMap<&str, u32, BuildHasherDefault<Fx>> = vocab_json
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str(), u32::try_from(v.as_u64()?).ok()?)))
+            .collect();
+        let id_of = |s: &str| ids.get(s).copied();
         let mut byte_ids = [0u32; 256];
         for (b, c) in chars.iter().enumerate() {
             byte_ids[b] = id_of(&c.to_string()).ok_or("a byte missing from the vocabulary")?;
@@ -196,6 +203,7 @@ impl FastBpe {
             .ok_or("BPE without merges")?;
         let mut merges: HashMap<u64, (u32, u32), BuildHasherDefault<Fx>> =
             HashMap::with_capacity_and_hasher(merges_json.len(), Default::default());
+        let mut joined = String::new();
         for (rank, m) in merges_json.iter().enumerate() {
             let (a, b) = match m {
                 Json::String(s) => s.split_once(' ').ok_or("a merge that is not `a b`")?,
@@ -205,8 +213,10 @@ impl FastBpe {
                 },
                 _ => return Err("a merge that is not `a b`".into()),
             };
-            let (Some(l), Some(r), Some(new)) = (id_of(a), id_of(b), id_of(&format!("{a}{b}")))
-            else {
+            joined.clear();
+            joined.push_str(a);
+            joined.push_str(b);
+            let (Some(l), Some(r), Some(new)) = (id_of(a), id_of(b), id_of(&joined)) else {
                 return Err("a merge of tokens outside the vocabulary".into());
             };
             // A pair listed twice keeps its last rank, as `tokenizers` collects them.
@@ -734,8 +744,11 @@ impl Hasher for Fx {
         self.add(n as u64);
     }
 
+    /// The product's low bits depend only on the input's low bits, and the table picks its
+    /// bucket from them: fold the high bits in (else pairs sharing a right id collide).
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        let h = self.0 ^ (self.0 >> 29);
+        h.wrapping_mul(SEED) ^ (h >> 32)
     }
 }

@@ -184,16 +184,25 @@ impl HfCounter {
             (tokenizer.to_path_buf(), dir)
         };
         let bytes = read(&json_path)?;
-        let tok =
-            tokenizers::Tokenizer::from_bytes(&bytes).map_err(|e| HfError::NotATokenizer {
-                path: json_path.clone(),
-                why: one_line(&e.to_string()),
-            })?;
-        // The fast encoder is decided from the same JSON; `tokenizers` accepted it above.
-        let (fast, fallback_reason) = match serde_json::from_slice::<Json>(&bytes)
-            .map_err(|e| e.to_string())
-            .and_then(|j| bpe::FastBpe::from_json(&j))
-        {
+        // The fast encoder is decided from the same JSON, on another thread while `tokenizers`
+        // loads it (each takes a noticeable part of a second for a 100,000-token vocabulary).
+        let (tok, fast) = std::thread::scope(|scope| {
+            let fast = scope.spawn(|| {
+                serde_json::from_slice::<Json>(&bytes)
+                    .map_err(|e| e.to_string())
+                    .and_then(|j| bpe::FastBpe::from_json(&j))
+            });
+            let tok = tokenizers::Tokenizer::from_bytes(&bytes);
+            let fast = fast
+                .join()
+                .unwrap_or_else(|_| Err("the fast encoder's loading failed".into()));
+            (tok, fast)
+        });
+        let tok = tok.map_err(|e| HfError::NotATokenizer {
+            path: json_path.clone(),
+            why: one_line(&e.to_string()),
+        })?;
+        let (fast, fallback_reason) = match fast {
             Ok(f) => (Some(f), String::new()),
             Err(why) => (None, why),
         };
@@ -586,6 +595,10 @@ fn environment(
     );
     env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
     env.set_formatter(|out, _state, value| {
+        // Strings, most of what a template prints, go out as they are, without a copy.
+        if let Some(s) = value.as_str().filter(|_| value.kind() == ValueKind::String) {
+            return out.write_str(s).map_err(Error::from);
+        }
         let mut s = String::new();
         python::write_str(&mut s, value);
         out.write_str(&s).map_err(Error::from)
