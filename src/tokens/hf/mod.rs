@@ -508,10 +508,12 @@ fn message_spans(text: &str, messages: &[Json]) -> Vec<MessageSpan> {
             }
             let lead = content.len() - content.trim_start().len();
             let rest = &text[cursor..];
-            let found = rest
-                .find(content)
+            // memchr's search (a UTF-8 needle found in UTF-8 text starts on a character
+            // boundary, so this is `str::find`'s answer, without its per-call set-up).
+            let find = |needle: &str| memchr::memmem::find(rest.as_bytes(), needle.as_bytes());
+            let found = find(content)
                 .map(|i| (i, content.len(), 0))
-                .or_else(|| rest.find(trimmed).map(|i| (i, trimmed.len(), lead)));
+                .or_else(|| find(trimmed).map(|i| (i, trimmed.len(), lead)));
             match found {
                 Some((i, len, offset)) => {
                     let start = cursor + i;
