@@ -51,8 +51,11 @@ const GPT2: &str = r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]
 
 /// Pieces up to this many bytes are memoised.
 const CACHE_PIECE_MAX: usize = 256;
-/// The memo is emptied when it holds this many pieces (a few MB per thread at most).
-const CACHE_ENTRIES_MAX: usize = 1 << 16;
+/// The memo is emptied when it reaches this many bytes, counting each entry's piece, its token
+/// lengths and [`CACHE_ENTRY_OVERHEAD`]: a thread's memo stays near 8 MiB whatever the text.
+const CACHE_BYTES_MAX: usize = 8 << 20;
+/// An entry's table slot (two boxed slices) and its two allocations, roughly.
+const CACHE_ENTRY_OVERHEAD: usize = 96;
 
 /// How a text segment is cut into pieces.
 enum Splitter {
@@ -315,6 +318,7 @@ impl FastBpe {
             let local = &mut *local.borrow_mut();
             if local.owner != self.id {
                 local.cache.clear();
+                local.cache_bytes = 0;
                 local.owner = self.id;
             }
             let mut handle = |a: usize, b: usize, added: bool| -> Option<()> {
@@ -428,9 +432,11 @@ impl FastBpe {
         self.merge(piece, symbols, heap, lens);
         emit(lens, f);
         if piece.len() <= CACHE_PIECE_MAX {
-            if local.cache.len() >= CACHE_ENTRIES_MAX {
+            if local.cache_bytes >= CACHE_BYTES_MAX {
                 local.cache.clear();
+                local.cache_bytes = 0;
             }
+            local.cache_bytes += piece.len() + 4 * local.lens.len() + CACHE_ENTRY_OVERHEAD;
             local
                 .cache
                 .insert(piece.into(), local.lens.as_slice().into());
@@ -518,6 +524,8 @@ struct Symbol {
 struct Local {
     owner: usize,
     cache: HashMap<Box<[u8]>, Box<[u32]>, BuildHasherDefault<Fx>>,
+    /// Bytes of the memo's keys and values.
+    cache_bytes: usize,
     symbols: Vec<Symbol>,
     heap: BinaryHeap<Reverse<(u32, u32, u32)>>,
     lens: Vec<u32>,
