@@ -10,6 +10,9 @@
 //! The setup needs `python3` with `tokenizers` and `jinja2`; it installs them with pip when they
 //! are missing (`.ci/run` does too) and skips, saying so, only when they cannot be installed.
 //!
+//! The byte-level BPE is counted by ftlint's fast encoder (asserted), the WordPiece and Unigram
+//! by the `tokenizers` crate.
+//!
 //! Also here: the command line's `--tokenizer`, `--chat-template` and `--max-length`, and its
 //! one-line errors (exit 2).
 
@@ -208,6 +211,16 @@ fn counts_equal_the_python_reference_on_every_example() {
     let mut failures = Vec::new();
     for m in models() {
         let counter = HfCounter::load(&m.dir, None, date).unwrap();
+        // The byte-level BPE goes through the fast encoder, the others through `tokenizers`:
+        // both are checked against Python here.
+        let fast = m.name.starts_with("bpe+");
+        assert_eq!(
+            counter.encoder().starts_with("fast byte-level BPE"),
+            fast,
+            "{}: {}",
+            m.name,
+            counter.encoder()
+        );
         let want = reference(m, &examples);
         assert_eq!(want.len(), lines.len(), "{}", m.name);
         for (i, (line, want)) in lines.iter().zip(&want).enumerate() {

@@ -32,6 +32,38 @@ mod reference_tests;
 
 pub use encoding::Encoding;
 
+/// The split patterns of byte-level BPE tokenizers, hand-written: where each piece of a text
+/// ends, exactly as the pattern's regex would cut it. For callers that merge pieces with a
+/// vocabulary of their own (Hugging Face `tokenizer.json` files whose split pattern is one of
+/// these).
+pub mod pretokenize {
+    /// A known split pattern.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Split {
+        /// tiktoken's `cl100k_base` pattern, which Llama 3's `tokenizer.json` uses too.
+        Cl100k,
+        /// tiktoken's `o200k_base` pattern.
+        O200k,
+        /// Qwen 2's: `cl100k_base`'s with single digits (`\p{N}` for `\p{N}{1,3}`).
+        Qwen2,
+        /// GPT-2's, the one Hugging Face's `ByteLevel` pre-tokenizer runs with `use_regex`.
+        Gpt2,
+    }
+
+    impl Split {
+        /// End of the piece of `s` (valid UTF-8) that starts at byte `i` (< `s.len()`); always
+        /// greater than `i`, on a character boundary.
+        pub fn piece_end(self, s: &[u8], i: usize) -> usize {
+            match self {
+                Split::Cl100k => crate::split::cl100k_piece(s, i),
+                Split::O200k => crate::split::o200k_piece(s, i),
+                Split::Qwen2 => crate::split::qwen2_piece(s, i),
+                Split::Gpt2 => crate::split::gpt2_piece(s, i),
+            }
+        }
+    }
+}
+
 thread_local! {
     static PIECES: std::cell::RefCell<piece_cache::PieceCache> = Default::default();
     static TEXTS: std::cell::RefCell<text_cache::TextCache> = Default::default();

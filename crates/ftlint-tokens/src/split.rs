@@ -267,6 +267,104 @@ pub fn cl100k_piece(s: &[u8], i: usize) -> usize {
     tail(s, i, c0, l0, false)
 }
 
+/// `\p{N}` at `i` (a number there): one character (Qwen 2's pattern).
+fn one_digit(s: &[u8], i: usize) -> usize {
+    i + class_at(s, i).1
+}
+
+/// End of the piece starting at `i` (< `s.len()`) of Qwen 2's split pattern, which is
+/// cl100k_base's with `\p{N}` in place of `\p{N}{1,3}`:
+/// ```text
+/// (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*
+/// |\s*[\r\n]+|\s+(?!\S)|\s+
+/// ```
+pub fn qwen2_piece(s: &[u8], i: usize) -> usize {
+    if let Some(e) = contraction(s, i) {
+        return e;
+    }
+    let (c0, l0) = class_at(s, i);
+    if is_prefix(s, i, c0) && i + l0 < s.len() && class_at(s, i + l0).0 & L != 0 {
+        return run(s, i + l0, L);
+    }
+    if c0 & L != 0 {
+        return run(s, i, L);
+    }
+    if c0 & N != 0 {
+        return one_digit(s, i);
+    }
+    tail(s, i, c0, l0, false)
+}
+
+/// `'s|'t|'re|'ve|'m|'ll|'d` at `i`, case-sensitive (GPT-2's pattern has no `(?i:)`).
+fn gpt2_contraction(s: &[u8], i: usize) -> Option<usize> {
+    if s.get(i) != Some(&b'\'') {
+        return None;
+    }
+    match *s.get(i + 1)? {
+        b's' | b't' | b'm' | b'd' => Some(i + 2),
+        b'r' | b'v' if s.get(i + 2) == Some(&b'e') => Some(i + 3),
+        b'l' if s.get(i + 2) == Some(&b'l') => Some(i + 3),
+        _ => None,
+    }
+}
+
+/// End of the piece starting at `i` (< `s.len()`) of GPT-2's split pattern (the one Hugging
+/// Face's `ByteLevel` pre-tokenizer runs with `use_regex`):
+/// ```text
+/// 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+/// ```
+pub fn gpt2_piece(s: &[u8], i: usize) -> usize {
+    if let Some(e) = gpt2_contraction(s, i) {
+        return e;
+    }
+    let (c0, l0) = class_at(s, i);
+    // ` ?\p{L}+`, ` ?\p{N}+`, ` ?[^\s\p{L}\p{N}]+`: the optional space belongs to the run
+    // of the class that follows it.
+    let (body, class) = if s[i] == b' ' && i + 1 < s.len() {
+        (i + 1, class_at(s, i + 1).0)
+    } else {
+        (i, c0)
+    };
+    if class & L != 0 {
+        return run(s, body, L);
+    }
+    if class & N != 0 {
+        return run(s, body, N);
+    }
+    if is_other(class) {
+        let mut end = body;
+        while end < s.len() {
+            let (c, len) = class_at(s, end);
+            if !is_other(c) {
+                break;
+            }
+            end += len;
+        }
+        return end;
+    }
+    if c0 & WS != 0 {
+        // `\s+(?!\S)|\s+`: the run at the end of the text whole, else all but its last
+        // character, else (a run of one) that character.
+        let mut end = i;
+        let mut last_start = i;
+        while end < s.len() {
+            let (c, len) = class_at(s, end);
+            if c & WS == 0 {
+                break;
+            }
+            last_start = end;
+            end += len;
+        }
+        return if end == s.len() || last_start == i {
+            end
+        } else {
+            last_start
+        };
+    }
+    // Unreachable (every character is a letter, number, space or other); never loop.
+    i + l0
+}
+
 /// Where the pieces of `s` (valid UTF-8) start and end, cut by `piece_end`.
 pub fn bounds(
     s: &[u8],

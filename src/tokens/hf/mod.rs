@@ -17,10 +17,16 @@
 //! `trim` it), and a token belongs to the message whose content it starts in. That is how the
 //! truncation at `max_length` is told in terms of the data ([`Cut`]).
 //!
+//! Encoding: a `tokenizer.json` of the byte-level BPE kind most open models use is encoded by
+//! [`bpe`], a count-only encoder that gives the same tokens and offsets as the `tokenizers`
+//! crate without building them; every other kind (and a text that encoder hands back) goes
+//! through the `tokenizers` crate. [`HfCounter::encoder`] says which one a counter uses.
+//!
 //! Loading errors (not a tokenizer, no template, a template that does not parse) are
 //! [`HfError`]s, one line each; a template that fails on one example ([`Render`]) is that
 //! example's finding (T007).
 
+mod bpe;
 pub mod python;
 
 use minijinja::value::{Kwargs, ValueKind};
@@ -98,6 +104,10 @@ pub struct Cut {
 /// A loaded tokenizer and chat template, shared by every worker thread.
 pub struct HfCounter {
     tokenizer: tokenizers::Tokenizer,
+    /// The count-only encoder, when it reproduces this `tokenizer.json` exactly.
+    fast: Option<bpe::FastBpe>,
+    /// Why `fast` is `None` (for [`HfCounter::encoder`]).
+    fallback_reason: String,
     env: Environment<'static>,
     /// `tool_use` among named templates: used when the example has `tools`.
     has_tool_template: bool,
@@ -174,11 +184,28 @@ impl HfCounter {
             (tokenizer.to_path_buf(), dir)
         };
         let bytes = read(&json_path)?;
-        let tok =
-            tokenizers::Tokenizer::from_bytes(&bytes).map_err(|e| HfError::NotATokenizer {
-                path: json_path.clone(),
-                why: one_line(&e.to_string()),
-            })?;
+        // The fast encoder is decided from the same JSON, on another thread while `tokenizers`
+        // loads it (each takes a noticeable part of a second for a 100,000-token vocabulary).
+        let (tok, fast) = std::thread::scope(|scope| {
+            let fast = scope.spawn(|| {
+                serde_json::from_slice::<Json>(&bytes)
+                    .map_err(|e| e.to_string())
+                    .and_then(|j| bpe::FastBpe::from_json(&j))
+            });
+            let tok = tokenizers::Tokenizer::from_bytes(&bytes);
+            let fast = fast
+                .join()
+                .unwrap_or_else(|_| Err("the fast encoder's loading failed".into()));
+            (tok, fast)
+        });
+        let tok = tok.map_err(|e| HfError::NotATokenizer {
+            path: json_path.clone(),
+            why: one_line(&e.to_string()),
+        })?;
+        let (fast, fallback_reason) = match fast {
+            Ok(f) => (Some(f), String::new()),
+            Err(why) => (None, why),
+        };
         let config_path = dir.join("tokenizer_config.json");
         let config: Option<serde_json::Map<String, Json>> = if config_path.is_file() {
             let text = read(&config_path)?;
@@ -234,6 +261,8 @@ impl HfCounter {
         let specials = config.as_ref().map(special_tokens).unwrap_or_default();
         Ok(HfCounter {
             tokenizer: tok,
+            fast,
+            fallback_reason,
             env,
             has_tool_template: templates.iter().any(|(n, _)| n == TOOL_USE),
             specials,
@@ -241,11 +270,60 @@ impl HfCounter {
         })
     }
 
+    /// Which encoder counts: `fast byte-level BPE (…)` or `tokenizers (…: why not the fast
+    /// one)`. The tests assert it; it is not part of any output.
+    pub fn encoder(&self) -> String {
+        match &self.fast {
+            Some(f) => format!("fast byte-level BPE ({})", f.split_name),
+            None => format!("tokenizers ({})", self.fallback_reason),
+        }
+    }
+
+    /// Drops the fast encoder, so that the `tokenizers` crate counts everything (the tests
+    /// compare the two).
+    pub fn without_fast_encoder(mut self) -> HfCounter {
+        self.fast = None;
+        self.fallback_reason = "fast encoder turned off".into();
+        self
+    }
+
     /// Tokens of a plain string (no chat template, no special tokens added).
     pub fn count_text(&self, text: &str) -> u64 {
+        if let Some(n) = self.fast.as_ref().and_then(|f| f.count(text)) {
+            return n;
+        }
         self.tokenizer
             .encode_fast(text, false)
             .map_or(0, |e| e.len() as u64)
+    }
+
+    /// Each token's `(start, end)` byte offsets in `text`, as `tokenizers`' `get_offsets`
+    /// (for the tests that compare the two encoders).
+    #[doc(hidden)]
+    pub fn token_offsets(&self, text: &str) -> Vec<(usize, usize)> {
+        self.with_offsets(text, <[_]>::to_vec).unwrap_or_default()
+    }
+
+    /// Calls `f` with each token's `(start, end)` byte offsets in `text` (as `tokenizers`'
+    /// `get_offsets`); `None` when the text cannot be encoded. The fast encoder writes them
+    /// into a buffer each thread reuses.
+    fn with_offsets<R>(&self, text: &str, f: impl FnOnce(&[(usize, usize)]) -> R) -> Option<R> {
+        thread_local! {
+            static OFFSETS: std::cell::RefCell<Vec<(usize, usize)>> = const {
+                std::cell::RefCell::new(Vec::new())
+            };
+        }
+        if let Some(fast) = &self.fast {
+            let mut buf = OFFSETS.with(|b| std::mem::take(&mut *b.borrow_mut()));
+            if fast.offsets(text, &mut buf).is_some() {
+                let out = f(&buf);
+                OFFSETS.with(|b| *b.borrow_mut() = buf);
+                return Some(out);
+            }
+            OFFSETS.with(|b| *b.borrow_mut() = buf);
+        }
+        let enc = self.tokenizer.encode(text, false).ok()?;
+        Some(f(enc.get_offsets()))
     }
 
     /// Renders `messages` (OpenAI-style message objects) and `tools` with the chat template.
@@ -309,81 +387,103 @@ impl HfCounter {
                 assistant: 0,
             };
         }
-        let Ok(enc) = self.tokenizer.encode(r.text.as_str(), false) else {
-            return ExampleTokens::default();
-        };
-        let owners = owners(enc.get_offsets(), &r.spans);
-        ExampleTokens {
-            total: enc.len() as u64,
-            assistant: owners
-                .iter()
-                .filter(|o| o.is_some_and(|i| r.spans[i].assistant))
-                .count() as u64,
-        }
+        self.with_offsets(&r.text, |offsets| {
+            let located = located(&r.spans);
+            ExampleTokens {
+                total: offsets.len() as u64,
+                assistant: offsets
+                    .iter()
+                    .filter(|&&o| owner(o, &located).is_some_and(|i| r.spans[i].assistant))
+                    .count() as u64,
+            }
+        })
+        .unwrap_or_default()
     }
 
     /// Where `max_length` cuts the rendered example; `None` when it fits.
     pub fn cut(&self, r: &Render, max_length: u64) -> Option<Cut> {
-        let enc = self.tokenizer.encode(r.text.as_str(), false).ok()?;
-        let total = enc.len() as u64;
-        if total <= max_length {
-            return None;
-        }
-        let offsets = enc.get_offsets();
-        let owners = owners(offsets, &r.spans);
-        let is_assistant = |o: &Option<usize>| o.is_some_and(|i| r.spans[i].assistant);
-        let assistant_total = owners.iter().filter(|o| is_assistant(o)).count() as u64;
-        let keep = usize::try_from(max_length).unwrap_or(usize::MAX);
-        let assistant_kept = owners[..keep].iter().filter(|o| is_assistant(o)).count() as u64;
-        let byte = offsets[keep].0;
-        let (message, at, before_content) = match owners[keep] {
-            Some(i) => {
-                let span = r.spans[i].range.as_ref().map_or(0..0, Clone::clone);
-                (
-                    Some(i),
-                    r.spans[i].content_offset + byte.saturating_sub(span.start),
-                    false,
-                )
-            }
-            None => match r
-                .spans
-                .iter()
-                .position(|s| s.range.as_ref().is_some_and(|x| x.start >= byte))
-            {
-                Some(i) => (Some(i), r.spans[i].content_offset, true),
-                None => (None, 0, false),
-            },
-        };
-        Some(Cut {
-            total,
-            max_length,
-            message,
-            at,
-            before_content,
-            assistant_total,
-            assistant_kept,
-        })
+        self.with_offsets(&r.text, |offsets| cut(r, offsets, max_length))?
     }
 }
 
-/// For each token, the message whose content its first byte falls in.
-fn owners(offsets: &[(usize, usize)], spans: &[MessageSpan]) -> Vec<Option<usize>> {
+/// [`HfCounter::cut`] given the encoding's offsets.
+fn cut(r: &Render, offsets: &[(usize, usize)], max_length: u64) -> Option<Cut> {
+    let total = offsets.len() as u64;
+    if total <= max_length {
+        return None;
+    }
+    let located = located(&r.spans);
+    let owner_of = |o: (usize, usize)| owner(o, &located);
+    let is_assistant = |o: Option<usize>| o.is_some_and(|i| r.spans[i].assistant);
+    let keep = usize::try_from(max_length).unwrap_or(usize::MAX);
+    let mut assistant_total = 0u64;
+    let mut assistant_kept = 0u64;
+    for (k, &o) in offsets.iter().enumerate() {
+        if is_assistant(owner_of(o)) {
+            assistant_total += 1;
+            if k < keep {
+                assistant_kept += 1;
+            }
+        }
+    }
+    let byte = offsets[keep].0;
+    let (message, at, before_content) = match owner_of(offsets[keep]) {
+        Some(i) => {
+            let span = r.spans[i].range.as_ref().map_or(0..0, Clone::clone);
+            (
+                Some(i),
+                r.spans[i].content_offset + byte.saturating_sub(span.start),
+                false,
+            )
+        }
+        None => match r
+            .spans
+            .iter()
+            .position(|s| s.range.as_ref().is_some_and(|x| x.start >= byte))
+        {
+            Some(i) => (Some(i), r.spans[i].content_offset, true),
+            None => (None, 0, false),
+        },
+    };
+    Some(Cut {
+        total,
+        max_length,
+        message,
+        at,
+        before_content,
+        assistant_total,
+        assistant_kept,
+    })
+}
+
+/// The messages whose content was found, by where it starts.
+fn located(spans: &[MessageSpan]) -> Vec<(usize, std::ops::Range<usize>)> {
     let mut located: Vec<(usize, std::ops::Range<usize>)> = spans
         .iter()
         .enumerate()
         .filter_map(|(i, s)| s.range.clone().map(|r| (i, r)))
         .collect();
     located.sort_by_key(|(_, r)| r.start);
-    offsets
-        .iter()
-        .map(|&(start, end)| {
-            let idx = located.partition_point(|(_, r)| r.start <= start);
-            let (i, r) = located.get(idx.checked_sub(1)?)?;
-            // A token that starts at the content's end belongs to what follows; an empty token
-            // (an added token with no text) to nothing.
-            (start < r.end && end > start).then_some(*i)
-        })
-        .collect()
+    located
+}
+
+/// The message whose content the token's first byte falls in.
+fn owner(
+    (start, end): (usize, usize),
+    located: &[(usize, std::ops::Range<usize>)],
+) -> Option<usize> {
+    let idx = located.partition_point(|(_, r)| r.start <= start);
+    let (i, r) = located.get(idx.checked_sub(1)?)?;
+    // A token that starts at the content's end belongs to what follows; an empty token
+    // (an added token with no text, or one trimmed to nothing) to nothing.
+    (start < r.end && end > start).then_some(*i)
+}
+
+/// For each token, the message whose content its first byte falls in.
+#[cfg(test)]
+fn owners(offsets: &[(usize, usize)], spans: &[MessageSpan]) -> Vec<Option<usize>> {
+    let located = located(spans);
+    offsets.iter().map(|&o| owner(o, &located)).collect()
 }
 
 /// Finds each message's content in `text`, in order: as written, else trimmed (templates
@@ -408,10 +508,12 @@ fn message_spans(text: &str, messages: &[Json]) -> Vec<MessageSpan> {
             }
             let lead = content.len() - content.trim_start().len();
             let rest = &text[cursor..];
-            let found = rest
-                .find(content)
+            // memchr's search (a UTF-8 needle found in UTF-8 text starts on a character
+            // boundary, so this is `str::find`'s answer, without its per-call set-up).
+            let find = |needle: &str| memchr::memmem::find(rest.as_bytes(), needle.as_bytes());
+            let found = find(content)
                 .map(|i| (i, content.len(), 0))
-                .or_else(|| rest.find(trimmed).map(|i| (i, trimmed.len(), lead)));
+                .or_else(|| find(trimmed).map(|i| (i, trimmed.len(), lead)));
             match found {
                 Some((i, len, offset)) => {
                     let start = cursor + i;
@@ -495,6 +597,10 @@ fn environment(
     );
     env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
     env.set_formatter(|out, _state, value| {
+        // Strings, most of what a template prints, go out as they are, without a copy.
+        if let Some(s) = value.as_str().filter(|_| value.kind() == ValueKind::String) {
+            return out.write_str(s).map_err(Error::from);
+        }
         let mut s = String::new();
         python::write_str(&mut s, value);
         out.write_str(&s).map_err(Error::from)
