@@ -1,7 +1,7 @@
 //! The streaming pass: blocks → lines in parallel → results merged in file order → dataset
 //! rules over the per-line summaries.
 //!
-//! A reader thread cuts the input into ~256 KiB blocks at newlines and stays a bounded number
+//! A reader thread cuts the input into ~256 KiB blocks (at most 4,096 lines) at newlines and stays a bounded number
 //! of blocks ahead; each block is a task on the rayon pool (lines in order inside it); the
 //! merger takes results back in block order, numbers lines, and feeds the dataset state. Output
 //! is therefore identical whatever the thread count.
