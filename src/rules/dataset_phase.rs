@@ -122,6 +122,25 @@ pub struct FileFacts<'a> {
     pub moderation: Option<&'a ModerationReport>,
 }
 
+impl FileFacts<'static> {
+    /// A file of `examples` examples for the dataset rules' unit tests: the built-in `openai`
+    /// target, no limits, no model, no moderation, a fixed day.
+    #[cfg(test)]
+    pub fn for_tests(examples: u64, dominant: Option<(Format, u64)>) -> Self {
+        FileFacts {
+            examples,
+            bytes: 0,
+            limits: &DatasetLimits::NONE,
+            target: crate::targets::Target::builtin("openai").expect("the built-in openai target"),
+            model: None,
+            format_fixed: false,
+            today: crate::targets::Date::new(2026, 1, 1).expect("a valid date"),
+            dominant,
+            moderation: None,
+        }
+    }
+}
+
 /// What a dataset rule may need to start a file.
 pub struct StartCtx<'a> {
     pub scanner: &'a Scanner,

@@ -150,7 +150,6 @@ fn fixed(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::DatasetLimits;
     use proptest::prelude::*;
 
     /// The findings of `hashes` (one per line; `None`: no note) with `budget`, in output order
@@ -170,18 +169,7 @@ mod tests {
             };
             state.add(&facts, h.map(Note::Hash), &mut out);
         }
-        let target = crate::targets::Target::builtin("openai").unwrap();
-        let file = FileFacts {
-            examples: hashes.len() as u64,
-            bytes: 0,
-            limits: &DatasetLimits::NONE,
-            target,
-            model: None,
-            format_fixed: false,
-            today: crate::targets::Date::new(2026, 1, 1).unwrap(),
-            dominant: None,
-            moderation: None,
-        };
+        let file = FileFacts::for_tests(hashes.len() as u64, None);
         state.finish(&file, &mut out);
         out.sort_by_key(|d| d.location.map(|l| l.line));
         out.iter().map(|d| format!("{d:?}")).collect()

@@ -184,7 +184,6 @@ pub fn finding(first_line: u64) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::DatasetLimits;
     use proptest::prelude::*;
 
     /// The findings of `pairs` (one per line: conversation, answer; `None`: no note), sorted by
@@ -202,18 +201,7 @@ mod tests {
             };
             state.add(&facts, p.map(|(c, a)| Note::Pair(c, a)), &mut out);
         }
-        let target = crate::targets::Target::builtin("openai").unwrap();
-        let file = FileFacts {
-            examples: pairs.len() as u64,
-            bytes: 0,
-            limits: &DatasetLimits::NONE,
-            target,
-            model: None,
-            format_fixed: false,
-            today: crate::targets::Date::new(2026, 1, 1).unwrap(),
-            dominant: None,
-            moderation: None,
-        };
+        let file = FileFacts::for_tests(pairs.len() as u64, None);
         state.finish(&file, &mut out);
         out.sort_by_key(|d| d.location.map(|l| l.line));
         out.iter().map(|d| format!("{d:?}")).collect()

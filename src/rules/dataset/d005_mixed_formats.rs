@@ -147,7 +147,6 @@ pub fn finding(this: Format, main: Format, main_first: u64, this_count: u64) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::DatasetLimits;
     use proptest::prelude::*;
 
     const FORMATS: [Format; 3] = [Format::Chat, Format::Completion, Format::Preference];
@@ -178,18 +177,7 @@ mod tests {
         let main = (0..3)
             .filter(|&f| counts[f] > 0)
             .max_by_key(|&f| (counts[f], std::cmp::Reverse(firsts[f])));
-        let target = crate::targets::Target::builtin("openai").unwrap();
-        let file = FileFacts {
-            examples: formats.len() as u64,
-            bytes: 0,
-            limits: &DatasetLimits::NONE,
-            target,
-            model: None,
-            format_fixed: false,
-            today: crate::targets::Date::new(2026, 1, 1).unwrap(),
-            dominant: main.map(|f| (FORMATS[f], firsts[f])),
-            moderation: None,
-        };
+        let file = FileFacts::for_tests(formats.len() as u64, main.map(|f| (FORMATS[f], firsts[f])));
         state.finish(&file, &mut out);
         out.iter().map(|d| format!("{d:?}")).collect()
     }
