@@ -58,7 +58,7 @@ pub fn cut_at(ex: &ExampleCtx<'_>, cut: &Cut) -> CutAt {
         .resolve(ex.value)
         .and_then(serde_json::Value::as_str)
         .unwrap_or("");
-    // A cut in the text that joins two parts falls at the start of the next.
+    // A cut in the text that joins two parts (Alpaca's) is named at the end of the first.
     let mut at = (cut.at - start).min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
