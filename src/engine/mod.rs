@@ -134,12 +134,7 @@ pub fn check_reader<R: Read + Send>(
     opts: &Options,
 ) -> io::Result<FileReport> {
     let mut merger = dataset::Merger::new(opts);
-    ordered_blocks(
-        input,
-        opts.limits.max_line_bytes,
-        |block| check_block(block, opts),
-        |len, lines| merger.add_block(len, lines),
-    )?;
+    check_into(input, opts, &mut merger)?;
     Ok(merger.finish(path))
 }
 
@@ -154,13 +149,23 @@ pub fn check_reader_spilling<R: Read + Send>(
     spill: &Arc<findings::Spill>,
 ) -> io::Result<(FileReport, findings::Findings)> {
     let mut merger = dataset::Merger::with_spill(opts, spill.clone());
+    check_into(input, opts, &mut merger)?;
+    merger.finish_findings(path)
+}
+
+/// The streaming pass of a check, feeding `merger`: one place for what both ways of keeping
+/// the findings share (the line limit, the block check).
+fn check_into<R: Read + Send>(
+    input: R,
+    opts: &Options,
+    merger: &mut dataset::Merger<'_>,
+) -> io::Result<()> {
     ordered_blocks(
         input,
         opts.limits.max_line_bytes,
         |block| check_block(block, opts),
         |len, lines| merger.add_block(len, lines),
-    )?;
-    merger.finish_findings(path)
+    )
 }
 
 /// The streaming pass's skeleton, shared by `check` and `convert`: a reader thread cuts `input`
