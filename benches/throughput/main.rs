@@ -43,6 +43,16 @@ enum Threads {
     OneCore,
 }
 
+/// The peak resident set so far (`VmHWM`, KiB) of the process whose `/proc/<pid>/status` this is.
+fn peak_rss_kib(status_path: &str) -> Option<u64> {
+    std::fs::read_to_string(status_path)
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+}
+
 /// Runs ftlint once, polling `/proc/<pid>/status` for the peak resident set (VmHWM).
 fn run(args: &[&str], threads: Threads) -> Run {
     let mut cmd = match threads {
@@ -72,15 +82,8 @@ fn run(args: &[&str], threads: Threads) -> Run {
     let status_path = format!("/proc/{}/status", child.id());
     let mut peak = 0;
     let exit = loop {
-        if let Ok(s) = std::fs::read_to_string(&status_path) {
-            if let Some(kib) = s
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|n| n.parse().ok())
-            {
-                peak = peak.max(kib);
-            }
+        if let Some(kib) = peak_rss_kib(&status_path) {
+            peak = peak.max(kib);
         }
         if let Some(status) = child.try_wait().expect("wait") {
             break status.code();

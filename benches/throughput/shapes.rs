@@ -164,15 +164,8 @@ fn run(bin: &str, data: &[u8]) -> Measured {
                     }
                 }
             }
-            if let Ok(st) = std::fs::read_to_string(&status_path) {
-                if let Some(kib) = st
-                    .lines()
-                    .find(|l| l.starts_with("VmHWM:"))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|n| n.parse().ok())
-                {
-                    peak = peak.max(kib);
-                }
+            if let Some(kib) = super::peak_rss_kib(&status_path) {
+                peak = peak.max(kib);
             }
             if let Some(status) = child.try_wait().expect("wait") {
                 break status.code();
