@@ -188,3 +188,145 @@ fn no_room_for_the_findings_is_exit_2_with_one_line() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// `check --offline ARGS` in `dir` with `FTLINT_ONCE_BOUNDS` (values tracked, edits kept).
+fn run_bounded(dir: &Path, bounds: Option<&str>, args: &[&str]) -> Output {
+    let cache = tempfile::tempdir().unwrap();
+    let mut c = common::command(dir, cache.path());
+    c.args(["check", "--offline"]).args(args);
+    if let Some(b) = bounds {
+        c.env("FTLINT_ONCE_BOUNDS", b);
+    }
+    c.output().unwrap()
+}
+
+/// Each S003 finding as `line: message`.
+fn phone_findings(out: &Output) -> Vec<String> {
+    common::stdout(out)
+        .lines()
+        .filter(|l| l.contains(" S003 "))
+        .map(|l| {
+            let (head, message) = l.split_once(" S003 ").unwrap();
+            let line = head.split(':').nth(1).unwrap();
+            format!("{line}: {message}")
+        })
+        .collect()
+}
+
+fn phone_lines(dir: &Path, name: &str, numbers: &[u32]) {
+    let text: String = numbers
+        .iter()
+        .map(|n| {
+            format!(
+                "{{\"messages\": [{{\"role\": \"user\", \"content\": \"Ring 020 7946 {n:04}\"}}, \
+                 {{\"role\": \"assistant\", \"content\": \"ok\"}}]}}\n"
+            )
+        })
+        .collect();
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+/// A value said once per file (S003) is tracked in a bounded table: a file of millions of
+/// distinct phone numbers must not keep an entry for each. When the table is full, the values
+/// seen once so far are forgotten (nothing to patch: their finding is already said); one seen
+/// again afterwards starts a second finding.
+#[test]
+fn a_full_value_table_forgets_the_values_seen_once() {
+    let dir = tempfile::tempdir().unwrap();
+    phone_lines(dir.path(), "a.jsonl", &[1, 2, 3, 1]);
+    let args = ["--select", "S003", "--output-format", "concise", "a.jsonl"];
+    let unbounded = run_bounded(dir.path(), None, &args);
+    assert_eq!(
+        phone_findings(&unbounded),
+        [
+            "1: phone number `020 7946 0001`, 2 times in this file (also on line 4)",
+            "2: phone number `020 7946 0002`",
+            "3: phone number `020 7946 0003`",
+        ]
+    );
+    // Two values fit: at the third, lines 1 and 2 (seen once) are forgotten.
+    let bounded = run_bounded(dir.path(), Some("2,100"), &args);
+    assert_eq!(
+        phone_findings(&bounded),
+        [
+            "1: phone number `020 7946 0001`",
+            "2: phone number `020 7946 0002`",
+            "3: phone number `020 7946 0003`",
+            "4: phone number `020 7946 0001`",
+        ]
+    );
+    assert_eq!(bounded.status.code(), Some(0), "S003 is a warning");
+}
+
+/// A table full of repeated values stops taking new ones: each occurrence of a new value is
+/// its own finding, the repeated ones keep their counts.
+#[test]
+fn a_table_full_of_repeated_values_takes_no_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    phone_lines(dir.path(), "a.jsonl", &[1, 1, 2, 2, 3, 3]);
+    let args = ["--select", "S003", "--output-format", "concise", "a.jsonl"];
+    assert_eq!(
+        phone_findings(&run_bounded(dir.path(), Some("2,100"), &args)),
+        [
+            "1: phone number `020 7946 0001`, 2 times in this file (also on line 2)",
+            "3: phone number `020 7946 0002`, 2 times in this file (also on line 4)",
+            "5: phone number `020 7946 0003`",
+            "6: phone number `020 7946 0003`",
+        ]
+    );
+    assert_eq!(
+        phone_findings(&run_bounded(dir.path(), None, &args))
+            .last()
+            .unwrap(),
+        "5: phone number `020 7946 0003`, 2 times in this file (also on line 6)"
+    );
+}
+
+/// A once-per-file finding (J006) stands for every line, and so does its fix: one edit per
+/// line. Past the bound on kept edits the finding is said without its fix — whole or absent,
+/// never a fix that silently converts only some lines — and its help says `--fix` applies it;
+/// `--fix` then converts every line.
+#[test]
+fn a_once_said_fix_past_the_edit_bound_is_dropped_whole_and_fix_still_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let text: String = (0..10)
+        .map(|i| {
+            format!(
+                "{{\"messages\": [{{\"role\": \"user\", \"content\": \"q{i}\"}}, \
+                 {{\"role\": \"assistant\", \"content\": \"a\"}}]}}\r\n"
+            )
+        })
+        .collect();
+    std::fs::write(dir.path().join("crlf.jsonl"), &text).unwrap();
+    let args = ["--select", "J006", "--output-format", "json", "crlf.jsonl"];
+    let fix_of = |out: &Output| {
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let d = &doc["diagnostics"];
+        assert_eq!(d.as_array().unwrap().len(), 1, "{doc}");
+        (
+            d[0]["line"].clone(),
+            d[0]["help"].clone(),
+            d[0]["fix"].clone(),
+        )
+    };
+    let (line, help, fix) = fix_of(&run_bounded(dir.path(), None, &args));
+    assert_eq!(line, 1);
+    assert_eq!(help, "convert the file to `\\n` line endings");
+    assert_eq!(fix["edits"].as_array().unwrap().len(), 10);
+    let (line, help, fix) = fix_of(&run_bounded(dir.path(), Some("100,8"), &args));
+    assert_eq!(line, 1);
+    assert_eq!(
+        help,
+        "convert the file to `\\n` line endings; its fix (an edit for each of the 10 \
+         occurrences) is too large to carry in this report; `ftlint check --fix` applies it"
+    );
+    assert!(fix.is_null());
+    let fixed = run_bounded(
+        dir.path(),
+        Some("100,8"),
+        &["--select", "J006", "--fix", "crlf.jsonl"],
+    );
+    assert_eq!(fixed.status.code(), Some(0), "{}", common::stderr(&fixed));
+    let after = std::fs::read_to_string(dir.path().join("crlf.jsonl")).unwrap();
+    assert_eq!(after, text.replace("\r\n", "\n"));
+}

@@ -28,6 +28,13 @@ pub struct Merger<'o> {
     /// key) → the first and what the others add. A hash, so that a file of distinct values
     /// costs a few words each.
     once_values: HashMap<(Rule, u128), Once>,
+    /// The once-said findings' memory: how many values `once_values` may track, and how many
+    /// other occurrences' edits they may keep, before the bounds below apply.
+    once_bounds: OnceBounds,
+    /// Edits kept by the once-said findings, against `once_bounds.edits`.
+    once_kept: usize,
+    /// `once_values` stays full even without its single values: new values are not tracked.
+    values_full: bool,
     tokens: FileTokens,
     records: Vec<ExampleRecord>,
     moderation: crate::moderation::check::Tally,
@@ -41,11 +48,51 @@ pub struct Merger<'o> {
     ended: bool,
 }
 
+/// How much the once-said findings may keep: a file of a million CRLF lines or of a million
+/// distinct phone numbers must not cost memory per line (issue 19: memory must not depend on
+/// how many findings there are).
+#[derive(Debug, Clone, Copy)]
+pub struct OnceBounds {
+    /// Distinct values tracked by `once_values`. When the table is full, the values seen only
+    /// once so far are forgotten (their finding is already in the store and needs no patch);
+    /// if it is still half full after that, new values are not tracked any more and each of
+    /// their occurrences is its own finding. A forgotten value seen again starts over: a second
+    /// finding, counting from there.
+    pub values: usize,
+    /// Edits of other occurrences kept, over every once-said finding of the file. The finding
+    /// whose edit would pass it loses its fix instead (a fix is whole or absent, never partial):
+    /// its help says `--fix` still applies it, line by line.
+    pub edits: usize,
+}
+
+impl OnceBounds {
+    /// 65,536 values (about 10 MiB) and 65,536 edits (2.5–5 MiB).
+    pub const DEFAULT: OnceBounds = OnceBounds {
+        values: 1 << 16,
+        edits: 1 << 16,
+    };
+
+    /// [`OnceBounds::DEFAULT`], or `FTLINT_ONCE_BOUNDS=VALUES,EDITS` (a hidden setting for
+    /// tests, like `FTLINT_FINDINGS_BUDGET`).
+    pub fn from_env() -> OnceBounds {
+        let parsed = std::env::var("FTLINT_ONCE_BOUNDS").ok().and_then(|v| {
+            let (values, edits) = v.split_once(',')?;
+            Some(OnceBounds {
+                values: values.trim().parse().ok()?,
+                edits: edits.trim().parse().ok()?,
+            })
+        });
+        parsed.unwrap_or(OnceBounds::DEFAULT)
+    }
+}
+
 /// A finding said once for many: its sequence number in the store and what the others add.
 struct Once {
     seq: u64,
     /// Whether the first has a fix (the others' edits join it then).
     has_fix: bool,
+    /// The fix was dropped: the others' edits passed [`OnceBounds::edits`].
+    fix_dropped: bool,
     count: u64,
     others: crate::rules::OtherLines,
     edits: Vec<Edit>,
@@ -56,18 +103,46 @@ impl Once {
         Once {
             seq,
             has_fix,
+            fix_dropped: false,
             count: 1,
             others: Default::default(),
             edits: Vec::new(),
         }
     }
 
-    fn add(&mut self, line: u64, fix: Option<crate::diagnostic::Fix>) {
+    /// One more occurrence, on `line`. `kept`: the edits kept by every once-said finding of
+    /// the file, against `bound`.
+    fn add(
+        &mut self,
+        line: u64,
+        fix: Option<crate::diagnostic::Fix>,
+        kept: &mut usize,
+        bound: usize,
+    ) {
         self.count += 1;
         self.others.push(line);
-        if let (true, Some(f)) = (self.has_fix, fix) {
+        if let (true, false, Some(f)) = (self.has_fix, self.fix_dropped, fix) {
+            if kept.saturating_add(f.edits.len()) > bound {
+                *kept -= self.edits.len();
+                self.edits = Vec::new();
+                self.fix_dropped = true;
+                return;
+            }
             // The one finding stands for every line: its fix fixes them all.
+            *kept += f.edits.len();
             self.edits.extend(f.edits);
+        }
+    }
+
+    fn patch(self, message: fn(&Diagnostic, &PatchData) -> String) -> Patch {
+        Patch {
+            message: Some(message),
+            data: PatchData {
+                count: self.count,
+                others: self.others,
+            },
+            edits: self.edits,
+            fix_dropped: self.fix_dropped,
         }
     }
 }
@@ -96,6 +171,11 @@ impl<'o> Merger<'o> {
 
     /// A merger whose findings spill to `spill`'s temporary file beyond its budget.
     pub fn with_spill(opts: &'o Options, spill: Arc<Spill>) -> Self {
+        Merger::with_bounds(opts, spill, OnceBounds::from_env())
+    }
+
+    /// [`Merger::with_spill`] with other bounds on the once-said findings (tests).
+    pub fn with_bounds(opts: &'o Options, spill: Arc<Spill>, once_bounds: OnceBounds) -> Self {
         let start = StartCtx {
             scanner: opts.scanner(),
         };
@@ -108,6 +188,9 @@ impl<'o> Merger<'o> {
             scratch: Vec::new(),
             once: Vec::new(),
             once_values: Default::default(),
+            once_bounds,
+            once_kept: 0,
+            values_full: false,
             tokens: FileTokens::default(),
             records: Vec::new(),
             moderation: Default::default(),
@@ -164,7 +247,7 @@ impl<'o> Merger<'o> {
                 // not once per line.
                 let rule = diag.rule.rule;
                 if let Some((_, once)) = self.once.iter_mut().find(|(r, _)| *r == rule) {
-                    once.add(line, diag.fix);
+                    once.add(line, diag.fix, &mut self.once_kept, self.once_bounds.edits);
                     continue;
                 }
                 let has_fix = diag.fix.is_some();
@@ -179,18 +262,37 @@ impl<'o> Merger<'o> {
                     let key = (rep.key)(&s.text[s.span.clone()]);
                     let key = (diag.rule.rule, xxhash_rust::xxh3::xxh3_128(key.as_bytes()));
                     if let Some(once) = self.once_values.get_mut(&key) {
-                        once.add(line, diag.fix);
+                        once.add(line, diag.fix, &mut self.once_kept, self.once_bounds.edits);
                         continue;
                     }
                     let has_fix = diag.fix.is_some();
                     let seq = self.findings.push(diag);
-                    self.once_values.insert(key, Once::new(seq, has_fix));
+                    if self.track_new_value() {
+                        self.once_values.insert(key, Once::new(seq, has_fix));
+                    }
                     continue;
                 }
             }
             self.findings.push(diag);
         }
         self.summarize(line, out.summary);
+    }
+
+    /// Whether `once_values` may take one more value (see [`OnceBounds::values`]).
+    fn track_new_value(&mut self) -> bool {
+        if self.values_full {
+            return false;
+        }
+        if self.once_values.len() < self.once_bounds.values {
+            return true;
+        }
+        // A value seen once has no patch to make: forgetting it loses nothing said so far.
+        self.once_values.retain(|_, o| o.count > 1);
+        if self.once_values.len() > self.once_bounds.values / 2 {
+            self.values_full = true;
+            return false;
+        }
+        true
     }
 
     fn summarize(&mut self, line: u64, s: LineSummary) {
@@ -248,31 +350,11 @@ impl<'o> Merger<'o> {
     pub fn finish_findings(mut self, path: String) -> std::io::Result<(FileReport, Findings)> {
         let mut patches: HashMap<u64, Patch> = HashMap::new();
         for (_, once) in std::mem::take(&mut self.once) {
-            patches.insert(
-                once.seq,
-                Patch {
-                    message: Some(once_per_file_message),
-                    data: PatchData {
-                        count: once.count,
-                        others: once.others,
-                    },
-                    edits: once.edits,
-                },
-            );
+            patches.insert(once.seq, once.patch(once_per_file_message));
         }
         for (_, once) in std::mem::take(&mut self.once_values) {
             if once.count > 1 {
-                patches.insert(
-                    once.seq,
-                    Patch {
-                        message: Some(once_per_value_message),
-                        data: PatchData {
-                            count: once.count,
-                            others: once.others,
-                        },
-                        edits: once.edits,
-                    },
-                );
+                patches.insert(once.seq, once.patch(once_per_value_message));
             }
         }
         // Main format: most lines; ties go to the format seen first.

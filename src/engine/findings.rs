@@ -217,6 +217,9 @@ pub struct Patch {
     pub data: PatchData,
     /// Edits of the other occurrences, added to the finding's fix (when it has one).
     pub edits: Vec<Edit>,
+    /// The others' edits were too many to keep (`OnceBounds::edits`): the finding is said
+    /// without its fix, and its help says so.
+    pub fix_dropped: bool,
 }
 
 /// What a [`Patch`]'s message is made of.
@@ -478,7 +481,16 @@ impl Stream {
             if let Some(message) = p.message {
                 d.message = message(&d, &p.data);
             }
-            if let Some(fix) = d.fix.as_mut() {
+            if p.fix_dropped && d.fix.take().is_some() {
+                let note = format!(
+                    "its fix (an edit for each of the {} occurrences) is too large to carry in this report; `ftlint check --fix` applies it",
+                    p.data.count
+                );
+                d.help = Some(match d.help.take() {
+                    Some(h) => format!("{h}; {note}"),
+                    None => note,
+                });
+            } else if let Some(fix) = d.fix.as_mut() {
                 fix.edits.extend(p.edits);
             }
         }

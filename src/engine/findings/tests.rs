@@ -149,6 +149,7 @@ fn patches_are_applied_to_their_finding_only() {
             others: crate::rules::OtherLines::of(&[7, 7, 9]),
         },
         edits: vec![Edit::delete(70..71), Edit::delete(90..91)],
+        fix_dropped: false,
     };
     let out = Findings::new(store, HashMap::from([(seq, patch)]))
         .and_then(Findings::into_vec)
