@@ -14,7 +14,9 @@
 //! ```
 //!
 //! ## Configuration
-//! None. `ftlint check --fix` converts to `\n`.
+//! None. `ftlint check --fix` converts to `\n`. The one finding's fix (in `--output-format
+//! json`) holds an edit for every line; past 65,536 of them it is left out, whole, and the help
+//! says so: `--fix` still converts every line.
 use crate::diagnostic::{Edit, Fix};
 use crate::rules::{LongLine, RawLine};
 use crate::diagnostic::{Finding, Target};
