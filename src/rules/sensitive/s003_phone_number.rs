@@ -12,11 +12,10 @@
 //! continue a longer number (versions, ISBNs, timestamps) and the US fiction range
 //! `555-0100`–`555-0199` stay silent. A number repeated over the file (a hotline) is one finding
 //! at its first occurrence, with the count and the other lines; its written forms are one number
-//! (`(800) 273-8255` is `1-800-273-8255`). Up to 65,536 distinct values (these numbers and S008's
-//! addresses together) are followed at once:
-//! past that, numbers seen only once so far are forgotten, and one of them seen again is a new
-//! finding, counted from there (a file of millions of distinct numbers costs no memory per
-//! number).
+//! (`(800) 273-8255` is `1-800-273-8255`). Up to 65,536 distinct values (these numbers and
+//! S008's addresses together) are followed at once: past that, numbers seen only once so far
+//! are forgotten, and one of them seen again is a new finding, counted from there (a file of
+//! millions of distinct numbers costs no memory per number).
 //! ## Why it matters
 //! A phone number reaches a person directly; a model trained on it can repeat it to anyone.
 //! ## Example
