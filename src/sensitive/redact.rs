@@ -93,7 +93,7 @@ pub fn secret_ranges_in_raw(raw: &str) -> Vec<std::ops::Range<usize>> {
             continue; // as written: already scanned above
         }
         let literal = &raw[start..=j];
-        let Ok(decoded) = serde_json::from_str::<String>(literal) else {
+        let Some(decoded) = crate::escapes::decode(literal.as_bytes()) else {
             continue;
         };
         let found = secrets(&decoded);
