@@ -130,6 +130,58 @@ pub fn decoded_range_to_raw(raw: &[u8], decoded: Range<usize>) -> Option<Range<u
     EscapeMap::new(raw)?.range_to_raw(decoded)
 }
 
+/// The decoded text of `raw`, a JSON string literal with both quotes, exactly as
+/// `serde_json::from_str::<String>` decodes it (`None` where it fails: a bad escape, a lone
+/// surrogate, a control character, a stray quote), into a buffer of the literal's size: no
+/// parser's scratch buffer grown by doubling, then copied (three times a long string's size).
+pub fn decode(raw: &[u8]) -> Option<String> {
+    if raw.len() < 2 || raw[0] != b'"' || raw[raw.len() - 1] != b'"' {
+        return None;
+    }
+    let end = raw.len() - 1;
+    let mut out = Vec::with_capacity(end - 1);
+    let mut i = 1usize;
+    while i < end {
+        match raw[i] {
+            b'"' => return None,
+            b'\\' => {
+                let (raw_len, _) = escape_at(raw, i, end)?;
+                let c = match raw[i + 1] {
+                    b'"' => '"',
+                    b'\\' => '\\',
+                    b'/' => '/',
+                    b'b' => '\u{8}',
+                    b'f' => '\u{c}',
+                    b'n' => '\n',
+                    b'r' => '\r',
+                    b't' => '\t',
+                    _ => {
+                        let hi = hex4(raw, i + 2, end)?;
+                        if raw_len == 12 {
+                            let lo = hex4(raw, i + 8, end)?;
+                            char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?
+                        } else {
+                            char::from_u32(hi)?
+                        }
+                    }
+                };
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                i += raw_len;
+            }
+            _ => {
+                let run_end = memchr::memchr2(b'\\', b'"', &raw[i..end]).map_or(end, |p| i + p);
+                let run = &raw[i..run_end];
+                if run.iter().any(|&b| b < 0x20) {
+                    return None;
+                }
+                out.extend_from_slice(run);
+                i = run_end;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// Length in raw and decoded bytes of the escape starting at `raw[i] == b'\\'`.
 fn escape_at(raw: &[u8], i: usize, end: usize) -> Option<(usize, usize)> {
     let kind = *raw.get(i + 1).filter(|_| i + 1 < end)?;
@@ -175,6 +227,32 @@ mod tests {
 
     fn map(raw: &str, decoded: Range<usize>) -> Option<Range<usize>> {
         decoded_range_to_raw(raw.as_bytes(), decoded)
+    }
+
+    /// [`decode`] decodes what serde_json decodes and refuses what it refuses.
+    #[test]
+    fn decode_agrees_with_serde_json() {
+        for raw in [
+            r#""""#,
+            r#""plain déjà 日本""#,
+            r#""x\n\"y\\z\ud83d\ude00!\/\b\f\r\t""#,
+            r#""a\u00e9b\u0041\uFFFF""#,
+            r#""lone \ud83d here""#,
+            r#""lone \ude00""#,
+            r#""high then bad \ud83d\u0041""#,
+            r#""bad \x escape""#,
+            r#""short \u12""#,
+            r#""ends \""#,
+            "\"tab\tinside\"",
+            "\"nul\u{0}inside\"",
+            r#""stray " quote""#,
+            r#""\u+123""#,
+            r#""#,
+            r#"""#,
+        ] {
+            let want = serde_json::from_str::<String>(raw).ok();
+            assert_eq!(decode(raw.as_bytes()), want, "{raw}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::io::Write as _;
 
 use serde_json::Value;
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 thread_local! {
     /// The value's canonical bytes, hashed in one call: a streaming hasher fed one small piece
@@ -19,12 +19,52 @@ thread_local! {
 /// Buffers above this are released after use, so one huge line does not pin its size.
 const KEEP: usize = 1 << 20;
 
-fn hashed(encode: impl FnOnce(&mut Vec<u8>)) -> u128 {
+/// Strings at least this long are hashed in place (streamed into the hasher) instead of copied
+/// into the buffer: a held line's one huge string would otherwise be copied whole, into a
+/// buffer grown by doubling (up to twice its size again). The bytes hashed are the same, and
+/// xxh3 streamed over them equals xxh3 over them at once, so the hash does not change.
+const IN_PLACE: usize = 64 << 10;
+
+/// The canonical bytes being hashed: small pieces gathered in `buf`, long strings streamed.
+struct Sink<'b> {
+    buf: &'b mut Vec<u8>,
+    /// Set once a long string arrived: everything before it was streamed into it.
+    stream: Option<Box<Xxh3>>,
+}
+
+impl Sink<'_> {
+    fn bytes(&mut self, s: &[u8]) {
+        if s.len() < IN_PLACE {
+            self.buf.extend_from_slice(s);
+            return;
+        }
+        let stream = self.stream.get_or_insert_with(|| Box::new(Xxh3::new()));
+        stream.update(self.buf);
+        self.buf.clear();
+        stream.update(s);
+    }
+
+    fn finish(self) -> u128 {
+        match self.stream {
+            None => xxh3_128(self.buf),
+            Some(mut stream) => {
+                stream.update(self.buf);
+                stream.digest128()
+            }
+        }
+    }
+}
+
+fn hashed(encode: impl FnOnce(&mut Sink<'_>)) -> u128 {
     BUF.with(|b| {
         let mut b = b.borrow_mut();
         b.clear();
-        encode(&mut b);
-        let h = xxh3_128(&b);
+        let mut sink = Sink {
+            buf: &mut b,
+            stream: None,
+        };
+        encode(&mut sink);
+        let h = sink.finish();
         if b.capacity() > KEEP {
             *b = Vec::new();
         }
@@ -45,32 +85,32 @@ pub fn hash_values<'a>(vs: impl IntoIterator<Item = &'a Value>) -> u128 {
     })
 }
 
-fn len(b: &mut Vec<u8>, n: usize) {
-    b.extend_from_slice(&(n as u64).to_le_bytes());
+fn len(b: &mut Sink<'_>, n: usize) {
+    b.buf.extend_from_slice(&(n as u64).to_le_bytes());
 }
 
-fn feed(b: &mut Vec<u8>, v: &Value) {
+fn feed(b: &mut Sink<'_>, v: &Value) {
     // A type tag before each value and a length before each string keep different shapes from
     // producing the same byte stream (`["ab"]` vs `["a","b"]`). Recursion depth is bounded by
     // the parser's nesting limit.
     match v {
-        Value::Null => b.push(b'n'),
-        Value::Bool(x) => b.push(if *x { b't' } else { b'f' }),
+        Value::Null => b.buf.push(b'n'),
+        Value::Bool(x) => b.buf.push(if *x { b't' } else { b'f' }),
         Value::Number(n) => {
-            b.push(b'#');
-            let at = b.len();
+            b.buf.push(b'#');
+            let at = b.buf.len();
             len(b, 0);
-            let _ = write!(b, "{n}");
-            let n = (b.len() - at - 8) as u64;
-            b[at..at + 8].copy_from_slice(&n.to_le_bytes());
+            let _ = write!(b.buf, "{n}");
+            let n = (b.buf.len() - at - 8) as u64;
+            b.buf[at..at + 8].copy_from_slice(&n.to_le_bytes());
         }
         Value::String(s) => {
-            b.push(b's');
+            b.buf.push(b's');
             len(b, s.len());
-            b.extend_from_slice(s.as_bytes());
+            b.bytes(s.as_bytes());
         }
         Value::Array(a) => {
-            b.push(b'[');
+            b.buf.push(b'[');
             len(b, a.len());
             for x in a {
                 feed(b, x);
@@ -78,11 +118,11 @@ fn feed(b: &mut Vec<u8>, v: &Value) {
         }
         Value::Object(o) => {
             // serde_json's map is ordered by key, so key order in the file does not matter.
-            b.push(b'{');
+            b.buf.push(b'{');
             len(b, o.len());
             for (k, x) in o {
                 len(b, k.len());
-                b.extend_from_slice(k.as_bytes());
+                b.bytes(k.as_bytes());
                 feed(b, x);
             }
         }
@@ -103,6 +143,38 @@ mod tests {
         let d: Value = serde_json::from_str(r#"["ab"]"#).unwrap();
         let e: Value = serde_json::from_str(r#"["a","b"]"#).unwrap();
         assert_ne!(hash_value(&d), hash_value(&e));
+    }
+
+    /// Long strings are streamed into the hasher, not copied: the hash is the one of the same
+    /// bytes at once (the canonical bytes are rebuilt here by hand).
+    #[test]
+    fn long_strings_hash_as_the_same_bytes_at_once() {
+        let long = "déjà vu ".repeat(IN_PLACE / 4);
+        let v = serde_json::json!({"k": [1.5, long.clone(), null], "z": long.clone()});
+        let mut want = Vec::new();
+        want.push(b'{');
+        want.extend_from_slice(&2u64.to_le_bytes());
+        want.extend_from_slice(&1u64.to_le_bytes());
+        want.push(b'k');
+        want.push(b'[');
+        want.extend_from_slice(&3u64.to_le_bytes());
+        want.push(b'#');
+        want.extend_from_slice(&3u64.to_le_bytes());
+        want.extend_from_slice(b"1.5");
+        want.push(b's');
+        want.extend_from_slice(&(long.len() as u64).to_le_bytes());
+        want.extend_from_slice(long.as_bytes());
+        want.push(b'n');
+        want.extend_from_slice(&1u64.to_le_bytes());
+        want.push(b'z');
+        want.push(b's');
+        want.extend_from_slice(&(long.len() as u64).to_le_bytes());
+        want.extend_from_slice(long.as_bytes());
+        assert!(long.len() >= IN_PLACE);
+        assert_eq!(hash_value(&v), xxh3_128(&want));
+        // And a short value still goes through the buffer alone.
+        let short = serde_json::json!({"k": "v"});
+        assert_ne!(hash_value(&short), hash_value(&v));
     }
 }
 

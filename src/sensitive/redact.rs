@@ -93,13 +93,20 @@ pub fn secret_ranges_in_raw(raw: &str) -> Vec<std::ops::Range<usize>> {
             continue; // as written: already scanned above
         }
         let literal = &raw[start..=j];
-        let (Ok(decoded), Some(map)) = (
-            serde_json::from_str::<String>(literal),
-            crate::escapes::EscapeMap::new(literal.as_bytes()),
-        ) else {
+        let Some(decoded) = crate::escapes::decode(literal.as_bytes()) else {
             continue;
         };
-        for r in secrets(&decoded) {
+        let found = secrets(&decoded);
+        drop(decoded);
+        // The escape map (32 bytes an escape: several times a long escaped string's size) only
+        // when there is something to map back.
+        if found.is_empty() {
+            continue;
+        }
+        let Some(map) = crate::escapes::EscapeMap::new(literal.as_bytes()) else {
+            continue;
+        };
+        for r in found {
             if let Some(r) = map.range_to_raw(r) {
                 out.push(start + r.start..start + r.end);
             }
