@@ -192,8 +192,10 @@ impl Inputs {
 /// Checks every source, sorted by path; I/O failures are reported on stderr and make the run
 /// exit 2, but the other inputs are still checked. Every finding is kept in memory (`accept`).
 pub fn check_all(inputs: &Inputs, setup: &Setup) -> (Vec<FileReport>, bool) {
-    let (reports, failed) =
-        check_each(inputs, |name, r| engine::check_reader(name, r, &setup.opts));
+    let (reports, failed) = check_each(inputs, |name, r| {
+        let opts = file_options(setup, &name)?;
+        engine::check_reader(name, r, &opts)
+    });
     (reports, failed)
 }
 
@@ -204,8 +206,22 @@ pub fn check_all_spilling(
     spill: &std::sync::Arc<engine::findings::Spill>,
 ) -> (Vec<(FileReport, engine::findings::Findings)>, bool) {
     check_each(inputs, |name, r| {
-        engine::check_reader_spilling(name, r, &setup.opts, spill)
+        let opts = file_options(setup, &name)?;
+        engine::check_reader_spilling(name, r, &opts, spill)
     })
+}
+
+/// The run's options for one input: with its LLaMA-Factory `dataset_info.json` entry, if it
+/// has one. A `dataset_info.json` that cannot be used fails that input (exit 2) with its own
+/// line.
+fn file_options<'s>(
+    setup: &'s Setup,
+    name: &str,
+) -> std::io::Result<std::borrow::Cow<'s, engine::Options>> {
+    setup
+        .opts
+        .for_file(std::path::Path::new(name))
+        .map_err(std::io::Error::other)
 }
 
 /// What [`check_each`] makes of a source: sorted by the report's path.
@@ -255,6 +271,12 @@ fn check_each<T: Checked>(
                         .and_then(|i| i.downcast_ref::<engine::findings::SpillError>())
                     {
                         Some(spill) => spill.to_string(),
+                        None if e
+                            .get_ref()
+                            .is_some_and(|i| i.is::<crate::llamafactory::InfoError>()) =>
+                        {
+                            e.to_string()
+                        }
                         None => InputError::read(name.clone(), e).to_string(),
                     }
                 })
