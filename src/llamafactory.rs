@@ -209,6 +209,43 @@ impl Mapping {
             .and_then(|(_, u)| u.as_deref())
     }
 
+    /// The view's key of the user's column `user` (see [`rename`]).
+    pub fn in_view(&self, user: &str) -> String {
+        if let Some((c, _)) = self
+            .columns
+            .iter()
+            .find(|(_, u)| u.as_deref() == Some(user))
+        {
+            (*c).to_owned()
+        } else if self.columns.iter().any(|(c, _)| *c == user) {
+            format!("{user}{SHADOWED}")
+        } else {
+            user.to_owned()
+        }
+    }
+
+    /// Whether the entry takes the ShareGPT tag `canonical` (`human`, `gpt`, `observation`,
+    /// `function_call`, `system`): an entry with `tags` takes only those it lists.
+    pub fn takes_tag(&self, canonical: &str) -> bool {
+        self.tags[2..]
+            .iter()
+            .any(|(c, u)| *c == canonical && u.is_some())
+    }
+
+    /// Why a tag of the view is refused, when the entry is the reason: a default tag the
+    /// entry's `tags` leaves out (LLaMA-Factory sets an unlisted tag to None).
+    pub fn tag_hint(&self, tag_in_view: &str) -> Option<String> {
+        let tag = tag_in_view.strip_suffix(SHADOWED)?;
+        if self.takes_tag(tag) {
+            return None; // taken under another name: the list of tags says which
+        }
+        let (attr, _) = TAG_NAMES.iter().find(|(_, c)| *c == tag)?;
+        Some(format!(
+            "; entry `{}` of `{}` has `tags` without `{attr}`, so LLaMA-Factory takes no `{tag}` turn (add `\"{attr}\": \"{tag}\"` to its `tags`)",
+            self.name, FILE_NAME
+        ))
+    }
+
     /// The user's column for a media kind, if mapped.
     pub fn media_column(&self, m: Media) -> Option<&str> {
         self.columns
@@ -260,6 +297,16 @@ impl Mapping {
     /// are dropped (they were written for the default names).
     pub fn translate(&self, mut f: Finding) -> Finding {
         let map_ptr = |p: &Pointer| self.pointer(p);
+        let shadowed = match &f.target {
+            Target::Value(p) | Target::Key(p) | Target::ObjectStart(p) => p
+                .0
+                .iter()
+                .find_map(|s| match s {
+                    Seg::Key(k) => k.strip_suffix(SHADOWED).map(str::to_owned),
+                    Seg::Index(_) => None,
+                }),
+            _ => None,
+        };
         f.target = match f.target {
             Target::Value(p) => Target::Value(map_ptr(&p)),
             Target::Key(p) => Target::Key(map_ptr(&p)),
@@ -281,6 +328,13 @@ impl Mapping {
         };
         f.message = self.words(&f.message);
         f.help = f.help.map(|h| self.words(&h));
+        if let Some(key) = shadowed {
+            f.help = Some(format!(
+                "{}; entry `{}` of `{FILE_NAME}` maps no column to `{key}` (with `columns`, LLaMA-Factory reads only the columns listed there)",
+                f.help.unwrap_or_default(),
+                self.name
+            ));
+        }
         f.fix = None;
         f.json_fix = None;
         f
@@ -354,11 +408,15 @@ impl Mapping {
         let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == SHADOWED;
         if span.chars().all(is_word) {
             if self.format == Format::Sharegpt {
-                if let Some((_, u)) = self.tags[2..].iter().find(|(c, _)| *c == span) {
+                // A tag, else a turn key (`from`, `value`), else a column.
+                if let Some((_, u)) = self.tags.iter().find(|(c, _)| *c == span) {
                     return u.clone().unwrap_or_else(|| span.to_owned());
                 }
             }
             return self.segment(0, span, &Pointer::root());
+        }
+        if span.starts_with('{') {
+            return self.json_span(span);
         }
         // Words of a path: the first is a column, the words after a `].` are turn keys.
         let mut out = String::with_capacity(span.len());
@@ -400,6 +458,46 @@ impl Mapping {
         out
     }
 
+    /// A JSON example in a help (`{"instruction": "…", "output": "…"}`): each quoted key is a
+    /// column or a turn key, each quoted value of a ShareGPT turn's tag a tag.
+    fn json_span(&self, span: &str) -> String {
+        let mut out = String::with_capacity(span.len());
+        let mut rest = span;
+        while let Some(open) = rest.find('"') {
+            out.push_str(&rest[..open + 1]);
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('"') else {
+                out.push_str(after);
+                return out;
+            };
+            let word = &after[..close];
+            let tail = &after[close + 1..];
+            let is_key = tail.trim_start().starts_with(':');
+            let lookup = |table: &[(&str, Option<String>)]| {
+                table
+                    .iter()
+                    .find(|(c, _)| *c == word)
+                    .and_then(|(_, u)| u.clone())
+            };
+            let mapped = if is_key {
+                lookup(&self.columns).or_else(|| {
+                    (self.format == Format::Sharegpt)
+                        .then(|| lookup(&self.tags[..2]))
+                        .flatten()
+                })
+            } else if self.format == Format::Sharegpt {
+                lookup(&self.tags[2..])
+            } else {
+                None
+            };
+            out.push_str(mapped.as_deref().unwrap_or(word));
+            out.push('"');
+            rest = tail;
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// A one-line description for `--verbose` and `config`.
     pub fn describe(&self) -> String {
         format!(
@@ -410,6 +508,129 @@ impl Mapping {
             if self.ranking { ", ranking" } else { "" }
         )
     }
+}
+
+/// A mapped `kto_tag` whose value is not a boolean: LLaMA-Factory's converters read the
+/// example as KTO only when `isinstance(example[kto_tag], bool)`, and otherwise as a plain
+/// supervised (or ranking) example, silently.
+pub struct KtoIssue<'v> {
+    /// In the view's names.
+    pub pointer: Pointer,
+    /// The value (`None`: the key is missing, which the `datasets` loader reads as null).
+    pub value: Option<&'v Value>,
+}
+
+pub fn kto_issue<'v>(m: &Mapping, view: &'v Value) -> Option<KtoIssue<'v>> {
+    let user = m.kto_tag.as_deref()?;
+    let key = m.in_view(user);
+    let value = view.get(&key);
+    if value.is_some_and(Value::is_boolean) {
+        return None;
+    }
+    Some(KtoIssue {
+        pointer: Pointer::root().key(&key),
+        value,
+    })
+}
+
+/// One media column of one example, as LLaMA-Factory's converter and multimodal plugins read
+/// it.
+pub struct MediaUse<'v> {
+    pub media: Media,
+    /// The column, in the view's names (`images`).
+    pub pointer: Pointer,
+    /// How many items `_find_medias` makes of the value: none for null or `[]`, one for a
+    /// lone value, else the list's length.
+    pub listed: usize,
+    /// `<image>` (…) placeholders in the example's turns (the system prompt is not a turn).
+    pub placeholders: usize,
+    /// The string items (paths or URLs) with their pointers.
+    pub paths: Vec<(Pointer, &'v str)>,
+}
+
+/// The media columns the entry maps, for one example (the view).
+pub fn media<'v>(m: &Mapping, view: &'v Value) -> Vec<MediaUse<'v>> {
+    let texts = turn_texts(m, view);
+    Media::ALL
+        .iter()
+        .filter_map(|&media| {
+            let user = m.media_column(media)?;
+            let key = m.in_view(user);
+            let pointer = Pointer::root().key(&key);
+            let value = view.get(&key);
+            let (listed, paths) = match value {
+                None | Some(Value::Null) => (0, Vec::new()),
+                Some(Value::Array(items)) => (
+                    items.len(),
+                    items
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, v)| Some((pointer.index(i), v.as_str()?)))
+                        .collect(),
+                ),
+                Some(v) => (1, v.as_str().map(|s| (pointer.clone(), s)).into_iter().collect()),
+            };
+            let placeholders = texts
+                .iter()
+                .map(|t| t.matches(media.placeholder()).count())
+                .sum();
+            Some(MediaUse {
+                media,
+                pointer,
+                listed,
+                placeholders,
+                paths,
+            })
+        })
+        .collect()
+}
+
+/// The texts of an example's turns as LLaMA-Factory's converter builds them (what its
+/// multimodal plugins count placeholders in): ShareGPT's turns after a leading system turn;
+/// Alpaca's history, `instruction`, `input` and `output`.
+fn turn_texts<'v>(m: &Mapping, view: &'v Value) -> Vec<&'v str> {
+    let s = |v: Option<&'v Value>| v.and_then(Value::as_str);
+    match m.format {
+        Format::Sharegpt => {
+            let turns = view
+                .get("conversations")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let skip = usize::from(
+                turns
+                    .first()
+                    .is_some_and(|t| t.get("from").and_then(Value::as_str) == Some("system")),
+            );
+            turns[skip..].iter().filter_map(|t| s(t.get("value"))).collect()
+        }
+        _ => {
+            let mut out: Vec<&str> = view
+                .get("history")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_array)
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            out.extend(
+                ["instruction", "input", "output"]
+                    .iter()
+                    .filter_map(|k| s(view.get(*k))),
+            );
+            out
+        }
+    }
+}
+
+/// Whether a media item is a local path LLaMA-Factory looks up in `media_dir` (not a URL or
+/// inline data, which its loaders fetch or decode).
+pub fn is_local_path(item: &str) -> bool {
+    let lower = item.trim_start().to_ascii_lowercase();
+    !["http://", "https://", "data:", "s3://", "gs://", "file://"]
+        .iter()
+        .any(|p| lower.starts_with(p))
 }
 
 /// `obj` with each user name of `table` renamed to its canonical name; a key with a canonical
@@ -562,10 +783,10 @@ fn canonical(p: &Path) -> PathBuf {
 }
 
 /// Discovery: the `dataset_info.json` beside `file` (LLaMA-Factory's `dataset_dir`), or in
-/// the folders above it up to the nearest one that has one (an entry's `file_name` may name a
-/// folder of files).
+/// the nearest folder above it that has one (an entry's `file_name` may name a folder of
+/// files), up to the folder the path is relative to. The path is kept as given, so that the
+/// messages name folders as the user wrote them.
 pub fn discover(file: &Path) -> Option<PathBuf> {
-    let file = canonical(file);
     file.ancestors()
         .skip(1)
         .map(|d| d.join(FILE_NAME))
