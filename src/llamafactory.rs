@@ -510,6 +510,36 @@ impl Mapping {
     }
 }
 
+/// A view as data in LLaMA-Factory's default names (`ftlint convert` writes it): the keys and
+/// tags the entry does not read lose their mark, and a key whose default name the entry's
+/// column took is left out (LLaMA-Factory never reads it).
+pub fn unmarked(v: Value) -> Value {
+    match v {
+        Value::Object(obj) => {
+            let mut out = Map::new();
+            let mut shadowed = Vec::new();
+            for (k, v) in obj {
+                match k.strip_suffix(SHADOWED) {
+                    Some(plain) => shadowed.push((plain.to_owned(), unmarked(v))),
+                    None => {
+                        out.insert(k, unmarked(v));
+                    }
+                }
+            }
+            for (k, v) in shadowed {
+                out.entry(k).or_insert(v);
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(unmarked).collect()),
+        Value::String(s) => match s.strip_suffix(SHADOWED) {
+            Some(plain) => Value::String(plain.to_owned()),
+            None => Value::String(s),
+        },
+        other => other,
+    }
+}
+
 /// A mapped `kto_tag` whose value is not a boolean: LLaMA-Factory's converters read the
 /// example as KTO only when `isinstance(example[kto_tag], bool)`, and otherwise as a plain
 /// supervised (or ranking) example, silently.

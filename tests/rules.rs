@@ -155,6 +155,7 @@ fn convert(rule: &Rule, file: &Path, target: &str) -> FileReport {
         format: FormatChoice::Auto,
         plan: rules::Plan::new(std::iter::once(rule.rule).collect()),
         on_loss: OnLoss::Error,
+        mapping: None,
     };
     let rel = file
         .strip_prefix(root())
