@@ -296,15 +296,14 @@ impl Mapping {
     /// Gives a finding on the view back the user's names: its pointer and its wording. Fixes
     /// are dropped (they were written for the default names).
     pub fn translate(&self, mut f: Finding) -> Finding {
-        let map_ptr = |p: &Pointer| self.pointer(p);
+        let map_ptr = |p: &Pointer| self.user_pointer(p);
         let shadowed = match &f.target {
-            Target::Value(p) | Target::Key(p) | Target::ObjectStart(p) => p
-                .0
-                .iter()
-                .find_map(|s| match s {
+            Target::Value(p) | Target::Key(p) | Target::ObjectStart(p) => {
+                p.0.iter().find_map(|s| match s {
                     Seg::Key(k) => k.strip_suffix(SHADOWED).map(str::to_owned),
                     Seg::Index(_) => None,
-                }),
+                })
+            }
             _ => None,
         };
         f.target = match f.target {
@@ -341,7 +340,7 @@ impl Mapping {
     }
 
     /// A pointer of the view as a pointer of the user's line.
-    fn pointer(&self, p: &Pointer) -> Pointer {
+    pub fn user_pointer(&self, p: &Pointer) -> Pointer {
         let mut out = Pointer::root();
         for seg in &p.0 {
             let next = match seg {
@@ -598,7 +597,13 @@ pub fn media<'v>(m: &Mapping, view: &'v Value) -> Vec<MediaUse<'v>> {
                         .filter_map(|(i, v)| Some((pointer.index(i), v.as_str()?)))
                         .collect(),
                 ),
-                Some(v) => (1, v.as_str().map(|s| (pointer.clone(), s)).into_iter().collect()),
+                Some(v) => (
+                    1,
+                    v.as_str()
+                        .map(|s| (pointer.clone(), s))
+                        .into_iter()
+                        .collect(),
+                ),
             };
             let placeholders = texts
                 .iter()
@@ -632,7 +637,10 @@ fn turn_texts<'v>(m: &Mapping, view: &'v Value) -> Vec<&'v str> {
                     .first()
                     .is_some_and(|t| t.get("from").and_then(Value::as_str) == Some("system")),
             );
-            turns[skip..].iter().filter_map(|t| s(t.get("value"))).collect()
+            turns[skip..]
+                .iter()
+                .filter_map(|t| s(t.get("value")))
+                .collect()
         }
         _ => {
             let mut out: Vec<&str> = view
@@ -665,7 +673,10 @@ pub fn is_local_path(item: &str) -> bool {
 
 /// `obj` with each user name of `table` renamed to its canonical name; a key with a canonical
 /// name that this table maps elsewhere (or not at all) is marked [`SHADOWED`].
-fn rename(obj: &Map<String, Value>, table: &[(&'static str, Option<String>)]) -> Map<String, Value> {
+fn rename(
+    obj: &Map<String, Value>,
+    table: &[(&'static str, Option<String>)],
+) -> Map<String, Value> {
     let mut out = Map::new();
     for (k, v) in obj {
         let key = if let Some((c, _)) = table.iter().find(|(_, u)| u.as_deref() == Some(k)) {
@@ -690,14 +701,13 @@ pub fn lookup(path: &Path, file: &Path) -> Result<Option<Mapping>, InfoError> {
         column: 1,
         message: format!("cannot read it: {e}"),
     })?;
-    let entries: BTreeMap<String, Entry> =
-        serde_json::from_str(&text).map_err(|e| InfoError {
-            path: path.to_owned(),
-            line: e.line().max(1),
-            column: e.column().max(1),
-            message: format!("not a LLaMA-Factory dataset_info.json: {e}")
-                .replace(&format!(" at line {} column {}", e.line(), e.column()), ""),
-        })?;
+    let entries: BTreeMap<String, Entry> = serde_json::from_str(&text).map_err(|e| InfoError {
+        path: path.to_owned(),
+        line: e.line().max(1),
+        column: e.column().max(1),
+        message: format!("not a LLaMA-Factory dataset_info.json: {e}")
+            .replace(&format!(" at line {} column {}", e.line(), e.column()), ""),
+    })?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let file = canonical(file);
     for (name, entry) in entries {
@@ -886,7 +896,10 @@ mod tests {
             {"role": "human", "content": "y"}
         ], "conversations": 1});
         let v = m.view(&line);
-        assert_eq!(v["conversations"][0], json!({"from": "human", "value": "hi"}));
+        assert_eq!(
+            v["conversations"][0],
+            json!({"from": "human", "value": "hi"})
+        );
         // `tags` without `system_tag`: no system tag; a default tag is not this entry's.
         assert_eq!(v["conversations"][1]["from"], "system\u{1}");
         assert_eq!(v["conversations"][2]["from"], "human\u{1}");
@@ -919,7 +932,10 @@ mod tests {
             .unwrap()
             .unwrap();
         let v = m.view(&json!({"question": "q", "answer": "a", "input": "i"}));
-        assert_eq!(v, json!({"instruction": "q", "output": "a", "input\u{1}": "i"}));
+        assert_eq!(
+            v,
+            json!({"instruction": "q", "output": "a", "input\u{1}": "i"})
+        );
         assert_eq!(m.user_name("output"), Some("answer"));
         assert_eq!(m.user_name("input"), None);
     }
@@ -931,17 +947,21 @@ mod tests {
             dir.path(),
             "{\"qa\": {\"file_name\": \"data.jsonl\",\n  \"colums\": {}}}",
         );
-        let e = lookup(&info, &dir.path().join("data.jsonl"))
-            .err()
-            .unwrap();
+        let e = lookup(&info, &dir.path().join("data.jsonl")).err().unwrap();
         assert_eq!((e.line, e.column), (2, 10));
-        assert!(e.message.contains("unknown field `colums`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown field `colums`"),
+            "{}",
+            e.message
+        );
         let info = write(dir.path(), "{\"qa\": {\"formatting\": \"sharegtp\"}}");
-        let e = lookup(&info, &dir.path().join("data.jsonl"))
-            .err()
-            .unwrap();
+        let e = lookup(&info, &dir.path().join("data.jsonl")).err().unwrap();
         assert_eq!(e.line, 1);
-        assert!(e.message.contains("unknown variant `sharegtp`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown variant `sharegtp`"),
+            "{}",
+            e.message
+        );
         let info = write(dir.path(), "{\"qa\": ");
         assert!(lookup(&info, &dir.path().join("data.jsonl")).is_err());
     }

@@ -332,7 +332,54 @@ fn convert_losses_name_the_users_keys() {
     assert_eq!(d["code"], "X001");
     assert_eq!(d["pointer"], "/conversation/1/content", "{d}");
     assert!(
-        d["message"].as_str().unwrap().contains("`conversation[1].content`"),
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("`conversation[1].content`"),
+        "{d}"
+    );
+}
+
+/// Token counting reads the entry's names: the cut is named and placed in the user's keys.
+#[test]
+fn tokens_follow_the_entry() {
+    let dir = chat_dir(Some(OPENAI_TAGS));
+    std::fs::write(
+        dir.path().join("chat.jsonl"),
+        "{\"conversation\": [{\"role\": \"user\", \"content\": \"Hi\"}, {\"role\": \"assistant\", \"content\": \"Hello!\"}]}\n",
+    )
+    .unwrap();
+    let tokenizer = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tokenizers/chatml-bpe");
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--target",
+            "sharegpt",
+            "--tokenizer",
+            tokenizer.to_str().unwrap(),
+            "--max-length",
+            "12",
+            "--select",
+            "T001",
+            "--output-format",
+            "json",
+            "chat.jsonl",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let v = json(&o);
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        (d["code"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
+        (Some("T001"), Some(1), Some(49)),
+        "{d}"
+    );
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("the cut falls in `conversation[0].content` (`user`) at character 2"),
         "{d}"
     );
 }
