@@ -20,6 +20,7 @@ pub mod fuzzing;
 pub mod gemini;
 pub mod input;
 pub mod json;
+pub mod llamafactory;
 pub mod moderation;
 pub mod render;
 pub mod rules;

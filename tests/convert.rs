@@ -925,6 +925,7 @@ fn documented_examples_give_their_loss() {
             format: FormatChoice::Auto,
             plan: ftlint::rules::Plan::new(std::iter::once(rule.rule).collect()),
             on_loss: ftlint::convert::OnLoss::Error,
+            mapping: None,
         };
         let r =
             convert_reader("doc".into(), block.as_bytes(), &opts, &mut std::io::sink()).unwrap();

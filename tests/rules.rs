@@ -155,6 +155,7 @@ fn convert(rule: &Rule, file: &Path, target: &str) -> FileReport {
         format: FormatChoice::Auto,
         plan: rules::Plan::new(std::iter::once(rule.rule).collect()),
         on_loss: OnLoss::Error,
+        mapping: None,
     };
     let rel = file
         .strip_prefix(root())
@@ -204,13 +205,15 @@ fn check(rule: &Rule, file: &Path) -> (FileReport, String) {
     };
     let mut setup = Setup::new(&settings, false).unwrap();
     setup.opts.limits = limits_for(rule.code());
-    let opts = &setup.opts;
     let rel = file
         .strip_prefix(root())
         .unwrap()
         .to_string_lossy()
         .replace('\\', "/");
-    let mut report = engine::check_reader(rel, std::fs::File::open(file).unwrap(), opts).unwrap();
+    // With the fixture folder's `dataset_info.json` entry for the file, if it has one (found
+    // from the relative path, so that messages name no folder of this machine).
+    let opts = setup.opts.for_file(Path::new(&rel)).unwrap();
+    let mut report = engine::check_reader(rel, std::fs::File::open(file).unwrap(), &opts).unwrap();
     report
         .diagnostics
         .splice(0..0, setup.file_level.iter().cloned());

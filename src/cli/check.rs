@@ -97,7 +97,7 @@ fn run_with(args: &CheckArgs, settings: Settings, out: &mut dyn Write) -> Result
     // Each file's findings beyond the memory budget wait in a temporary file; they are read
     // once, in output order, by the baseline writer or the renderer.
     let spill = engine::findings::Spill::from_env();
-    let (checked, failed) = check_all_spilling(&inputs, &setup, &spill);
+    let (checked, failed) = check_all_spilling(&inputs, &setup, &spill, args.verbose);
     let failed = failed || fix_failed || moderation_failed;
     let (reports, findings): (Vec<FileReport>, Vec<_>) = checked.into_iter().unzip();
     let selection = &setup.opts.plan.set;
@@ -192,8 +192,10 @@ impl Inputs {
 /// Checks every source, sorted by path; I/O failures are reported on stderr and make the run
 /// exit 2, but the other inputs are still checked. Every finding is kept in memory (`accept`).
 pub fn check_all(inputs: &Inputs, setup: &Setup) -> (Vec<FileReport>, bool) {
-    let (reports, failed) =
-        check_each(inputs, |name, r| engine::check_reader(name, r, &setup.opts));
+    let (reports, failed) = check_each(inputs, |name, r| {
+        let opts = file_options(setup, &name, false)?;
+        engine::check_reader(name, r, &opts)
+    });
     (reports, failed)
 }
 
@@ -202,10 +204,30 @@ pub fn check_all_spilling(
     inputs: &Inputs,
     setup: &Setup,
     spill: &std::sync::Arc<engine::findings::Spill>,
+    verbose: bool,
 ) -> (Vec<(FileReport, engine::findings::Findings)>, bool) {
     check_each(inputs, |name, r| {
-        engine::check_reader_spilling(name, r, &setup.opts, spill)
+        let opts = file_options(setup, &name, verbose)?;
+        engine::check_reader_spilling(name, r, &opts, spill)
     })
+}
+
+/// The run's options for one input: with its LLaMA-Factory `dataset_info.json` entry, if it
+/// has one. A `dataset_info.json` that cannot be used fails that input (exit 2) with its own
+/// line. `verbose`: say on stderr which entry a file is read with.
+fn file_options<'s>(
+    setup: &'s Setup,
+    name: &str,
+    verbose: bool,
+) -> std::io::Result<std::borrow::Cow<'s, engine::Options>> {
+    let opts = setup
+        .opts
+        .for_file(std::path::Path::new(name))
+        .map_err(std::io::Error::other)?;
+    if let (true, Some(m)) = (verbose, &opts.mapping) {
+        eprintln!("ftlint: `{name}` is read with {}", m.describe());
+    }
+    Ok(opts)
 }
 
 /// What [`check_each`] makes of a source: sorted by the report's path.
@@ -255,6 +277,12 @@ fn check_each<T: Checked>(
                         .and_then(|i| i.downcast_ref::<engine::findings::SpillError>())
                     {
                         Some(spill) => spill.to_string(),
+                        None if e
+                            .get_ref()
+                            .is_some_and(|i| i.is::<crate::llamafactory::InfoError>()) =>
+                        {
+                            e.to_string()
+                        }
                         None => InputError::read(name.clone(), e).to_string(),
                     }
                 })

@@ -100,6 +100,7 @@ fn value_of(s: &Settings, key: &str) -> String {
         "epochs" => opt(&s.epochs, |n| n.to_string()),
         "tokenizer" => opt(&s.tokenizer, |p| path_str(p)),
         "chat-template" => opt(&s.chat_template, |p| path_str(p)),
+        "dataset-info" => opt(&s.dataset_info, |p| path_str(p)),
         "max-length" => opt(&s.max_length, |n| n.to_string()),
         "max-warnings" => opt(&s.max_warnings, |n| n.to_string()),
         "exclude" => toml_list(&s.exclude),

@@ -51,6 +51,10 @@ pub struct ConvertArgs {
     /// The name to show for stdin
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+    /// LLaMA-Factory's dataset_info.json whose entry describes the input (its format, columns
+    /// and tags) [default: the dataset_info.json beside the input, if it has an entry for it]
+    #[arg(long, value_name = "PATH")]
+    pub dataset_info: Option<PathBuf>,
     /// Color in the human formats (`auto`: only on a terminal, never with NO_COLOR)
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -73,6 +77,9 @@ pub enum ConvertError {
         #[source]
         source: crate::convert::DestError,
     },
+    /// A `dataset_info.json` that cannot be used.
+    #[error("{0}")]
+    DatasetInfo(Box<crate::llamafactory::InfoError>),
     #[error("cannot write `{}`: {}", .path.display(), crate::input::io_reason(.source))]
     Write {
         path: PathBuf,
@@ -102,11 +109,19 @@ pub fn run(args: &ConvertArgs, out: &mut dyn Write) -> Result<u8, Report> {
         source,
     })?;
     let x_rules = crate::rules::select(&["X".to_owned()], &[])?;
+    // The input's LLaMA-Factory entry: `--dataset-info`, else the one beside the file.
+    let mapping = if args.input.as_os_str() == "-" && args.dataset_info.is_none() {
+        None
+    } else {
+        crate::llamafactory::for_file(args.dataset_info.as_deref(), &args.input)
+            .map_err(|e| ConvertError::DatasetInfo(Box::new(e)))?
+    };
     let opts = ConvertOptions {
         conversion,
         format: settings.format,
         plan: Plan::new(x_rules),
         on_loss: args.on_loss,
+        mapping: mapping.map(std::sync::Arc::new),
     };
     let stdin = args.input.as_os_str() == "-";
     let in_name = if stdin {

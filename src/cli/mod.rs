@@ -409,6 +409,10 @@ pub struct TargetFlags {
     /// The trainer's max_length: tokens kept of one example (overrides the model's context)
     #[arg(long, value_name = "N")]
     pub max_length: Option<crate::config::options::MaxLength>,
+    /// LLaMA-Factory's dataset_info.json: its entry for the file decides the format, columns
+    /// and tags [default: the dataset_info.json beside a sharegpt/alpaca file]
+    #[arg(long, value_name = "PATH")]
+    pub dataset_info: Option<PathBuf>,
 }
 
 impl TargetFlags {
@@ -421,6 +425,7 @@ impl TargetFlags {
         o.tokenizer.clone_from(&self.tokenizer);
         o.chat_template.clone_from(&self.chat_template);
         o.max_length = self.max_length;
+        o.dataset_info.clone_from(&self.dataset_info);
     }
 }
 

@@ -98,6 +98,10 @@ options! {
         "tokenizer" => tokenizer: PathBuf,
         /// A Jinja chat template file, instead of the tokenizer's (relative to the config file)
         "chat-template" => chat_template: PathBuf,
+        /// LLaMA-Factory's `dataset_info.json` whose entry describes the checked files (their
+        /// format, column names and tags); without it, one beside a `sharegpt`/`alpaca` file is
+        /// used (relative to the config file)
+        "dataset-info" => dataset_info: PathBuf,
         /// The trainer's `max_length`: tokens kept of one example; overrides the model's context
         /// for T001
         "max-length" => max_length: MaxLength,

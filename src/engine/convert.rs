@@ -22,6 +22,8 @@ pub struct ConvertOptions<'t> {
     /// The rules that word losses (the `X` family).
     pub plan: Plan,
     pub on_loss: OnLoss,
+    /// The input's LLaMA-Factory `dataset_info.json` entry: lines are read under its names.
+    pub mapping: Option<std::sync::Arc<crate::llamafactory::Mapping>>,
 }
 
 /// What a conversion did to one input.
@@ -181,7 +183,7 @@ fn convert_line(
             return;
         }
     };
-    let Value::Object(obj) = &value else {
+    let Value::Object(_) = &value else {
         let loss = Loss::new(
             LossKind::Unconvertible(Unconvertible::NotObject),
             Target::Line,
@@ -199,10 +201,18 @@ fn convert_line(
         done.left_out += 1;
         return;
     };
-    let from = match opts.format {
-        FormatChoice::Fixed(f) => f,
+    // Under a LLaMA-Factory entry, the line is read through its view (the default names) in
+    // the entry's format; the losses are given the user's names back in `report`.
+    let view = opts.mapping.as_ref().map(|m| m.view(&value));
+    let value = view.unwrap_or(value);
+    let Some(obj) = value.as_object() else {
+        return; // the view of an object is an object
+    };
+    let from = match (opts.format, &opts.mapping) {
+        (_, Some(m)) => m.format,
+        (FormatChoice::Fixed(f), None) => f,
         // No signature key: read as chat, the default, whose reader says what is missing.
-        FormatChoice::Auto => format::detect(obj).unwrap_or(Format::Chat),
+        (FormatChoice::Auto, None) => format::detect(obj).unwrap_or(Format::Chat),
     };
     if done.first_format.is_none() {
         done.first_format = Some(from);
@@ -228,6 +238,10 @@ fn convert_line(
         done.lossy += 1;
     }
     match converted.output {
+        // The entry's names are LLaMA-Factory's defaults in the output.
+        Output::Same if opts.mapping.is_some() => {
+            json_out::write(&crate::llamafactory::unmarked(value), &mut done.out)
+        }
         Output::Same => done.out.extend_from_slice(text.trim().as_bytes()),
         Output::Record(v) => json_out::write(&v, &mut done.out),
         Output::Nothing => {
@@ -276,6 +290,9 @@ fn report(
         for f in &mut found[before..] {
             f.severity = Some(severity);
         }
+    }
+    if let Some(m) = &opts.mapping {
+        found = found.into_iter().map(|f| m.translate(f)).collect();
     }
     position_findings(
         text,

@@ -141,16 +141,24 @@ pub fn check_line(input: RawInput<'_>, opts: &Options) -> LineOutput {
                 FormatChoice::Auto => (detected.unwrap_or(Format::Chat), detected),
             };
             out.summary.kind = LineKind::Example(kind);
+            // A LLaMA-Factory entry's names: the rules read the line under the default names,
+            // and their findings are given the user's names back.
+            let view = opts.mapping.as_ref().map(|m| m.view(&p.value));
+            let before = found.len();
             check_example(
                 text,
                 bom,
-                &p.value,
+                view.as_ref().unwrap_or(&p.value),
                 format,
                 input.line,
                 opts,
                 &mut out.summary,
                 &mut found,
             );
+            if let Some(m) = &opts.mapping {
+                let mapped: Vec<Finding> = found.drain(before..).map(|f| m.translate(f)).collect();
+                found.extend(mapped);
+            }
         }
     }
     position_findings(
@@ -268,6 +276,7 @@ fn check_example(
     let plan = &opts.plan;
     let mut ex = ExampleCtx::new(text, value, format, line, opts.scanner());
     ex.target = &opts.target;
+    ex.mapping = opts.mapping.as_deref();
     ex.text_start = text_start;
     // The example's tokens for the report, `stats` and the token rules: the only tokenization
     // of the line.

@@ -52,6 +52,10 @@ pub struct Options {
     /// The S-family scanner with the config's extra patterns and allow-lists; `None`: the
     /// built-in one.
     pub scanner: Option<std::sync::Arc<crate::sensitive::Scanner>>,
+    /// `--dataset-info`: LLaMA-Factory's `dataset_info.json` for every file.
+    pub dataset_info: Option<std::path::PathBuf>,
+    /// The `dataset_info.json` entry of the file being checked ([`Options::for_file`]).
+    pub mapping: Option<Arc<crate::llamafactory::Mapping>>,
 }
 
 impl Options {
@@ -76,6 +80,31 @@ impl Options {
             epochs: None,
             moderation: None,
             scanner: None,
+            dataset_info: None,
+            mapping: None,
+        }
+    }
+
+    /// The options for checking the file at `path`: with its LLaMA-Factory `dataset_info.json`
+    /// entry, from `--dataset-info` or, for a target taking ShareGPT or Alpaca, the
+    /// `dataset_info.json` found beside the file (LLaMA-Factory's `dataset_dir`). A file that
+    /// cannot be read as one is an error (exit 2): LLaMA-Factory would not start either.
+    pub fn for_file(
+        &self,
+        path: &std::path::Path,
+    ) -> Result<std::borrow::Cow<'_, Options>, crate::llamafactory::InfoError> {
+        let trainer = self.target.accepts(Format::Sharegpt) || self.target.accepts(Format::Alpaca);
+        if self.dataset_info.is_none() && (!trainer || !path.is_file()) {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        }
+        match crate::llamafactory::for_file(self.dataset_info.as_deref(), path)? {
+            None => Ok(std::borrow::Cow::Borrowed(self)),
+            Some(m) => {
+                let mut o = self.clone();
+                o.format = FormatChoice::Fixed(m.format);
+                o.mapping = Some(Arc::new(m));
+                Ok(std::borrow::Cow::Owned(o))
+            }
         }
     }
 

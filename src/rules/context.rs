@@ -118,6 +118,9 @@ pub struct ExampleCtx<'a> {
     pub moderation: Option<&'a [UnitEvent]>,
     /// The target the example is judged for (its chat rules).
     pub target: &'a Target,
+    /// The LLaMA-Factory `dataset_info.json` entry the file is read with: `value` is then its
+    /// view under the default names ([`crate::llamafactory::Mapping::view`]).
+    pub mapping: Option<&'a crate::llamafactory::Mapping>,
     scanner: &'a Scanner,
     conversations: OnceCell<Vec<(Scope, Conversation<'a>)>>,
     sensitive: OnceCell<Option<SensitiveLine<'a>>>,
@@ -153,6 +156,7 @@ impl<'a> ExampleCtx<'a> {
             max_length: None,
             moderation: None,
             target: Target::builtin("openai").expect("the built-in openai target"),
+            mapping: None,
             scanner,
             conversations: OnceCell::new(),
             sensitive: OnceCell::new(),

@@ -41,6 +41,8 @@ pub struct Settings {
     pub epochs: Option<u32>,
     /// `--tokenizer`: a Hugging Face `tokenizer.json` or model folder (exact open-model counts).
     pub tokenizer: Option<PathBuf>,
+    /// `--dataset-info`: LLaMA-Factory's `dataset_info.json` (else discovered per file).
+    pub dataset_info: Option<PathBuf>,
     /// `--chat-template`: a Jinja file used instead of the tokenizer's template.
     pub chat_template: Option<PathBuf>,
     /// `--max-length`: the trainer's limit, over the model's context for T001.
@@ -111,6 +113,7 @@ impl Settings {
             epochs: o.epochs.map(|e| e.get()),
             tokenizer: o.tokenizer,
             chat_template: o.chat_template,
+            dataset_info: o.dataset_info,
             max_length: o.max_length.map(|m| m.get()),
             moderation: o.moderation.map(SourceMode::from),
             moderation_provider: o

@@ -126,6 +126,7 @@ fn anchored(l: &Loaded) -> Config {
     resolve(&mut c.output_file);
     resolve(&mut c.tokenizer);
     resolve(&mut c.chat_template);
+    resolve(&mut c.dataset_info);
     if let Some(globs) = &mut c.exclude {
         for g in globs.iter_mut() {
             *g = l.exclude_pattern(g);

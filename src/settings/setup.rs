@@ -193,6 +193,8 @@ impl Setup {
                 epochs: s.epochs,
                 moderation,
                 scanner,
+                dataset_info: s.dataset_info.clone(),
+                mapping: None,
             },
             model_name,
             file_level,

@@ -125,6 +125,14 @@ pub fn count_example(counter: impl Into<Counter>, example: &Value) -> ExampleTok
             assistant: completion,
         };
     }
+    // TRL's language-modeling record, with the model's own tokenizer: as its trainer
+    // tokenizes it (the EOS it appends, the tokenizer's BOS).
+    if let (Counter::Hf(h), Some(Value::String(text))) = (encoding, obj.get("text")) {
+        return ExampleTokens {
+            total: h.count_lm_text(text),
+            assistant: 0,
+        };
+    }
     // A shape without a formula of its own (another service's format, a `text` record): the
     // tokens of every string value, which is what the model reads.
     ExampleTokens {

@@ -8,8 +8,11 @@
 //! (data/README.md, read 2026-12-01); any other key is silently ignored. That is harmless for
 //! metadata (`id`, `source`), and the way an answer gets lost when it sits under another name
 //! (`response`, `answer`): the example then has no `output` (A001). It is a warning.
-//! Alpaca preference (`chosen`, `rejected`) and KTO (`kto_tag`) records are not checked by
-//! ftlint yet and get this warning too.
+//! Under a `dataset_info.json` entry the entry's column names are the format's, and a default
+//! name the entry does not map (`input`, `history`, `system` when its `columns` leave them out)
+//! is such an ignored key: LLaMA-Factory reads only the columns an entry lists. Without an
+//! entry, preference (`chosen`, `rejected`) and KTO (`kto_tag`) columns get this warning too
+//! (LLaMA-Factory reads them only when an entry maps them).
 //!
 //! ## Example
 //! ```jsonl

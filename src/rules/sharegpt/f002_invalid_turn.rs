@@ -5,7 +5,9 @@
 //! - both styles' keys on one turn, or a style other than the first turn's;
 //! - a tag the loader does not know: `from` takes `human`, `gpt`, `system`, `function_call`,
 //!   `observation`; `role` also takes Axolotl's default names `user`, `assistant`, `tool`
-//!   (`rules/sharegpt/tags.toml`, with its sources).
+//!   (`rules/sharegpt/tags.toml`, with its sources). Under a `dataset_info.json` entry, the
+//!   entry's `role_tag`/`content_tag` and the tags it lists instead (an entry whose `tags` leaves
+//!   out `system_tag` takes no `system` turn: LLaMA-Factory sets an unlisted tag to None).
 //!
 //! ## Why it matters
 //! LLaMA-Factory's ShareGPT reader (`SharegptDatasetConverter`, read 2026-12-01) looks each turn
@@ -88,12 +90,19 @@ fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
         match t.tag {
             None => out.push(missing(t.pointer.clone(), &path, tag_key)),
             Some(tag) if style.place(tag).is_none() => {
-                let known: Vec<String> = style.tags().keys().map(|k| format!("`{k}`")).collect();
-                let hint = match (style, tag) {
-                    (Style::FromValue, "user" | "assistant" | "tool") => {
-                        "; OpenAI's names need a `tags` mapping in LLaMA-Factory's `dataset_info.json`, or use `human`/`gpt`/`observation`"
+                // Under a `dataset_info.json` entry, the tags it takes (the view's names).
+                let known: Vec<String> = style
+                    .tags()
+                    .keys()
+                    .filter(|k| ex.mapping.is_none_or(|m| m.takes_tag(k)))
+                    .map(|k| format!("`{k}`"))
+                    .collect();
+                let hint = match (style, tag, ex.mapping) {
+                    (_, _, Some(m)) => m.tag_hint(tag).unwrap_or_default(),
+                    (Style::FromValue, "user" | "assistant" | "tool", None) => {
+                        "; OpenAI's names need a `tags` mapping in LLaMA-Factory's `dataset_info.json`, or use `human`/`gpt`/`observation`".to_owned()
                     }
-                    _ => "",
+                    _ => String::new(),
                 };
                 out.push(
                     Finding::new(

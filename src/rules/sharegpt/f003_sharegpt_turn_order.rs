@@ -3,7 +3,9 @@
 //! `human` or `observation` at odd positions (1st, 3rd, …) and `gpt` or `function_call` at even
 //! ones (2nd, 4th, …), ending with the even turn the example trains on. `system` anywhere but
 //! first is out of place. In Axolotl's `role`/`content` variant the same order applies to
-//! `user`/`tool` and `assistant`. Lines with a turn F002 reports are left to it.
+//! `user`/`tool` and `assistant`. Lines with a turn F002 reports are left to it. Under a
+//! `dataset_info.json` entry the entry's tags take these places, and a `ranking` entry's
+//! conversation ends with a prompt turn instead (its answers are `chosen` and `rejected`).
 //!
 //! ## Why it matters
 //! LLaMA-Factory's docs: "human and observation should appear in odd positions, while gpt and
@@ -35,11 +37,12 @@ pub static RULE: RuleDef = RuleDef {
     })
 };
 
-fn names(style: Style, place: Place) -> String {
+fn names(style: Style, place: Place, mapping: Option<&crate::llamafactory::Mapping>) -> String {
     let list: Vec<String> = style
         .tags()
         .iter()
         .filter(|(_, p)| **p == place)
+        .filter(|(k, _)| mapping.is_none_or(|m| m.takes_tag(k)))
         .map(|(k, _)| format!("`{k}`"))
         .collect();
     list.join(" or ")
@@ -90,7 +93,7 @@ fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
                 t.pointer.dotted(),
                 n + 1,
                 if skip == 1 { " (after the system turn)" } else { "" },
-                names(style, want)
+                names(style, want, ex.mapping)
             )
         };
         out.push(
@@ -101,7 +104,27 @@ fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
         // The loader stops at the first turn out of place.
         return;
     }
-    if (turns.len() - skip) % 2 == 1 {
+    // A ranking entry's conversation ends with the prompt: `chosen` and `rejected` hold the
+    // answers (LLaMA-Factory: "Invalid message count" when the count is even).
+    let ranking = ex.mapping.is_some_and(|m| m.ranking);
+    if ranking && (turns.len() - skip) % 2 == 0 {
+        let last = &turns[turns.len() - 1];
+        out.push(
+            Finding::new(
+                &RULE.meta,
+                Target::Value(last.pointer.key(tag_key)),
+                format!(
+                    "the conversation ends with `{}` (`{}`); in a ranking dataset it ends with the prompt, {}, and `chosen`/`rejected` hold the answers",
+                    last.tag.unwrap_or_default(),
+                    last.pointer.dotted(),
+                    names(style, Place::Prompt, ex.mapping)
+                ),
+            )
+            .help("LLaMA-Factory skips the example (\"Invalid message count\"): move the last answer to `chosen`, or remove it"),
+        );
+        return;
+    }
+    if !ranking && (turns.len() - skip) % 2 == 1 {
         let last = &turns[turns.len() - 1];
         out.push(
             Finding::new(
@@ -111,7 +134,7 @@ fn check(ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
                     "the conversation ends with `{}` (`{}`); the last turn is the answer trained on, {}",
                     last.tag.unwrap_or_default(),
                     last.pointer.dotted(),
-                    names(style, Place::Answer)
+                    names(style, Place::Answer, ex.mapping)
                 ),
             )
             .help("LLaMA-Factory skips the example (\"Invalid message count\"): add the answer, or remove the unanswered last turn"),

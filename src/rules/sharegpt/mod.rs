@@ -132,3 +132,113 @@ mod tests {
         assert_eq!(Style::RoleContent.place("assistant"), Some(Place::Answer));
     }
 }
+
+/// The checks of LLaMA-Factory's columns that ShareGPT and Alpaca entries share (KTO tags,
+/// media), worded once: F005–F007 and A005–A007 call them for their format.
+pub mod columns {
+    use crate::diagnostic::{Finding, Target};
+    use crate::llamafactory::{self, Mapping};
+    use crate::rules::{ExampleCtx, RuleMeta};
+
+    /// The entry and the view, when `ex` is read through a `dataset_info.json` entry.
+    fn mapped<'a>(ex: &'a ExampleCtx<'_>) -> Option<&'a Mapping> {
+        ex.mapping.filter(|m| m.format == ex.format)
+    }
+
+    /// A mapped `kto_tag` that is not a boolean.
+    pub fn kto(meta: &'static RuleMeta, ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+        let Some(m) = mapped(ex) else { return };
+        let Some(issue) = llamafactory::kto_issue(m, ex.value) else {
+            return;
+        };
+        let column = m.kto_tag.as_deref().unwrap_or_default();
+        let f = match issue.value {
+            None => Finding::new(
+                meta,
+                Target::ObjectStart(crate::json::Pointer::root()),
+                format!("the line has no `{column}` (the entry's `kto_tag` column)"),
+            ),
+            Some(v) => Finding::new(
+                meta,
+                Target::Value(issue.pointer),
+                format!(
+                    "`{column}` is {}, not a boolean; LLaMA-Factory reads the example as KTO data only when its `kto_tag` is `true` or `false`",
+                    crate::rules::schema::describe(v)
+                ),
+            ),
+        };
+        out.push(f.help(format!(
+            "write `true` (a desirable answer) or `false` (an undesirable one): otherwise the example is trained as a plain supervised one, silently (entry `{}`)",
+            m.name
+        )));
+    }
+
+    /// Media items and placeholders that differ in number.
+    pub fn media_count(meta: &'static RuleMeta, ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+        let Some(m) = mapped(ex) else { return };
+        for u in llamafactory::media(m, ex.value) {
+            if u.listed == u.placeholders {
+                continue;
+            }
+            let kind = u.media.column();
+            let ph = u.media.placeholder();
+            let column = m.media_column(u.media).unwrap_or(kind);
+            let target = if u.listed == 0 {
+                Target::ObjectStart(crate::json::Pointer::root())
+            } else {
+                Target::Value(u.pointer)
+            };
+            out.push(
+                Finding::new(
+                    meta,
+                    target,
+                    format!(
+                        "{} item{} in `{column}` but {} `{ph}` placeholder{} in the turns; LLaMA-Factory stops: \"The number of {kind} does not match the number of {ph} tokens\"",
+                        u.listed,
+                        if u.listed == 1 { "" } else { "s" },
+                        u.placeholders,
+                        if u.placeholders == 1 { "" } else { "s" }
+                    ),
+                )
+                .help(format!(
+                    "put one `{ph}` in the text where each item of `{column}` goes, in order (the system prompt does not count)"
+                )),
+            );
+        }
+    }
+
+    /// Local media paths that are not in LLaMA-Factory's `media_dir`.
+    pub fn media_files(meta: &'static RuleMeta, ex: &ExampleCtx<'_>, out: &mut Vec<Finding>) {
+        let Some(m) = mapped(ex) else { return };
+        for u in llamafactory::media(m, ex.value) {
+            for (pointer, path) in u.paths {
+                if !llamafactory::is_local_path(path) || path.is_empty() {
+                    continue;
+                }
+                if m.media_dir.join(path).is_file() {
+                    continue;
+                }
+                out.push(
+                    Finding::new(
+                        meta,
+                        Target::Value(pointer),
+                        format!(
+                            "`{path}` is not a file in LLaMA-Factory's `media_dir` (`{}`, the folder of `dataset_info.json`)",
+                            display_dir(&m.media_dir)
+                        ),
+                    )
+                    .help("LLaMA-Factory then opens the path as written, relative to where training runs (\"Media … does not exist in `media_dir`. Use original path.\"); put the file under the dataset folder, or set `media_dir`"),
+                );
+            }
+        }
+    }
+
+    fn display_dir(p: &std::path::Path) -> String {
+        let s = p.to_string_lossy().replace('\\', "/");
+        if s.is_empty() {
+            ".".into()
+        } else {
+            s
+        }
+    }
+}

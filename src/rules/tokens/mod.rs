@@ -64,7 +64,10 @@ pub fn cut_at(ex: &ExampleCtx<'_>, cut: &Cut) -> CutAt {
         at -= 1;
     }
     let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-    let target = crate::rules::bedrock::in_string(ex.text, pointer, at..end);
+    // The line's own key under a `dataset_info.json` entry (`pointer` is the view's).
+    let in_line = ex.mapping.map(|m| m.user_pointer(pointer));
+    let target =
+        crate::rules::bedrock::in_string(ex.text, in_line.as_ref().unwrap_or(pointer), at..end);
     let character = text[..at].chars().count() + 1;
     // `messages[i].content`: said as the message and "its content", as for OpenAI chat.
     let own_content = message.is_some()

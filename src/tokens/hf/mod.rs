@@ -297,6 +297,30 @@ impl HfCounter {
             .map_or(0, |e| e.len() as u64)
     }
 
+    /// Tokens of a language-modeling `text` record as TRL's `SFTTrainer` tokenizes it: the
+    /// tokenizer's `eos_token` appended unless the text already ends with it (`add_eos`), then
+    /// `processing_class(text=…)`, which adds the tokenizer's own special tokens (its
+    /// post-processor's BOS) — trl/trainer/sft_trainer.py and trl/data_utils.py `_tokenize`,
+    /// read 2026-12-01. The `tokenizers` encoder, not the count-only one: it adds them.
+    pub fn count_lm_text(&self, text: &str) -> u64 {
+        let eos = self
+            .specials
+            .iter()
+            .find(|(k, _)| k == "eos_token")
+            .and_then(|(_, v)| v.as_str());
+        let with_eos;
+        let text = match eos {
+            Some(e) if !text.ends_with(e) => {
+                with_eos = format!("{text}{e}");
+                with_eos.as_str()
+            }
+            _ => text,
+        };
+        self.tokenizer
+            .encode_fast(text, true)
+            .map_or(0, |e| e.len() as u64)
+    }
+
     /// Each token's `(start, end)` byte offsets in `text`, as `tokenizers`' `get_offsets`
     /// (for the tests that compare the two encoders).
     #[doc(hidden)]
