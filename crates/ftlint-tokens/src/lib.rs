@@ -21,6 +21,7 @@
 
 mod backtrack;
 mod encoding;
+pub mod heap_merge;
 mod merge;
 mod piece_cache;
 mod split;
