@@ -128,3 +128,50 @@ pub fn merge(
     s.heap = heap.into_vec();
     count
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `(left, right) → (priority, token)`.
+    type Table = [((u32, u32), (u32, u32))];
+
+    /// Merges `piece` (bytes `a`, `b`, `c` as tokens 0, 1, 2) with `table`; the parts' spans.
+    fn spans(piece: &[u8], table: &Table) -> Vec<(usize, usize)> {
+        let lookup = |l: u32, r: u32| table.iter().find(|(k, _)| *k == (l, r)).map(|(_, v)| *v);
+        let byte = |i: usize| u32::from(piece[i] - b'a');
+        let mut s = Scratch::default();
+        let n = merge(
+            piece.len(),
+            &mut s,
+            byte,
+            |i| lookup(byte(i), byte(i + 1)),
+            |l, r, _, _| lookup(l, r),
+        );
+        let out: Vec<_> = s.spans().collect();
+        assert_eq!(out.len(), n);
+        out
+    }
+
+    #[test]
+    fn leftmost_among_equal_priorities() {
+        // a + a → 10 (priority 0); 10 + 10 → 11 (priority 1).
+        let t = [((0, 0), (0, 10)), ((10, 10), (1, 11))];
+        assert_eq!(spans(b"aaa", &t), vec![(0, 2), (2, 3)]);
+        assert_eq!(spans(b"aaaa", &t), vec![(0, 4)]);
+        assert_eq!(spans(b"aaaaa", &t), vec![(0, 4), (4, 5)]);
+    }
+
+    #[test]
+    fn lowest_priority_first_and_stale_entries_skipped() {
+        // b + c (priority 0) before a + b (priority 1), whose queued entry is then stale;
+        // a + bc (priority 2) follows.
+        let t = [((0, 1), (1, 10)), ((1, 2), (0, 11)), ((0, 11), (2, 12))];
+        assert_eq!(spans(b"abc", &t), vec![(0, 3)]);
+        // Without a + bc, `a` stays alone even though a + b was queued first.
+        assert_eq!(spans(b"abc", &t[..2]), vec![(0, 1), (1, 3)]);
+        // Nothing merges: every byte is a part.
+        assert_eq!(spans(b"cba", &t), vec![(0, 1), (1, 2), (2, 3)]);
+        assert_eq!(spans(b"a", &t), vec![(0, 1)]);
+    }
+}
