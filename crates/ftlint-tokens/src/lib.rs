@@ -10,6 +10,8 @@
 //! identical to tiktoken's `encode_ordinary`: special-token text such as `<|endoftext|>` counts
 //! as ordinary text), without building a token vector. With the `serde` feature, an
 //! [`Encoding`] (de)serializes by its tiktoken name; with `schemars`, it has a JSON Schema.
+//! For callers that merge with a vocabulary of their own (Hugging Face byte-level BPE), the
+//! hand-written split patterns ([`pretokenize`]) and the heap merge loop ([`heap_merge`]).
 //!
 //! Counting is tiktoken's algorithm over tiktoken's own vocabulary files (`vocab/`, checked
 //! against tiktoken's SHA-256 by the build script), laid out at build time as tables read in
@@ -21,6 +23,7 @@
 
 mod backtrack;
 mod encoding;
+pub mod heap_merge;
 mod merge;
 mod piece_cache;
 mod split;

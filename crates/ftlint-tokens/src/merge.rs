@@ -6,16 +6,14 @@
 //! question about two token ids. A small per-thread memo answers it without hashing bytes again
 //! (the same pairs recur all the time: the bytes of common CJK characters, say). A heap keeps
 //! the cost O(n log n) instead of tiktoken's O(n²): the same merges in the same order, hence the
-//! same count.
+//! same count. The heap loop is shared with the Hugging Face BPE encoder ([`super::heap_merge`]).
 //!
 //! Counting goes through [`super::backtrack`], which is faster; merging is what its tests
 //! compare against, and its fallback should its search ever fail.
 
-use std::cell::RefCell;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
+use super::heap_merge;
 use super::vocab::Vocab;
+use std::cell::RefCell;
 
 /// No token / no merge.
 const NONE: u32 = u32::MAX;
@@ -82,99 +80,27 @@ pub fn count(v: &Vocab, piece: &[u8]) -> usize {
     })
 }
 
-/// One part: its token, and the token its union with the next part would be.
-#[derive(Clone, Copy)]
-struct Part {
-    token: u32,
-    merge: u32,
-}
-
-/// The parts of a piece before any merge: its bytes.
-#[inline(always)]
-fn bytes(m: &Merger<'_>, i: usize) -> Part {
-    let p = m.piece;
-    Part {
-        token: m.vocab.byte(p[i]),
-        merge: if i + 1 < p.len() {
-            m.vocab.pair(p[i], p[i + 1]).unwrap_or(NONE)
-        } else {
-            NONE
-        },
-    }
-}
-
-/// Buffers of the heap path, reused from piece to piece.
-#[derive(Default)]
-struct Scratch {
-    parts: Vec<Part>,
-    next: Vec<u32>,
-    prev: Vec<u32>,
-    heap: Vec<Reverse<u64>>,
-}
-
 thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+    static SCRATCH: RefCell<heap_merge::Scratch> = RefCell::new(heap_merge::Scratch::default());
 }
 
-/// The same merges with a min-heap of `merge token << 32 | start` over a linked list of parts.
-/// An entry is stale when its part's merge has changed since (a token names one byte string, so
-/// an equal token is the same merge).
+/// The same merges with the shared heap merge ([`crate::heap_merge`]): a union's priority is
+/// its own token (tiktoken merges the lowest-ranked union first).
 fn large(m: &mut Merger<'_>) -> usize {
-    SCRATCH.with(|s| large_in(m, &mut s.borrow_mut()))
-}
-
-fn large_in(m: &mut Merger<'_>, s: &mut Scratch) -> usize {
-    let n = m.piece.len();
-    s.parts.clear();
-    s.parts.extend((0..n).map(|i| bytes(m, i)));
-    s.next.clear();
-    s.next.extend(1..=n as u32);
-    s.prev.clear();
-    s.prev.extend((0..n as u32).map(|i| i.wrapping_sub(1)));
-    let mut heap = BinaryHeap::from(std::mem::take(&mut s.heap));
-    heap.clear();
-    let key = |merge: u32, i: u32| Reverse((merge as u64) << 32 | i as u64);
-    for (i, p) in s.parts.iter().enumerate() {
-        if p.merge != NONE {
-            heap.push(key(p.merge, i as u32));
-        }
-    }
-    let (parts, next, prev) = (&mut s.parts, &mut s.next, &mut s.prev);
-    let mut count = n;
-    while let Some(Reverse(k)) = heap.pop() {
-        let (r, i) = ((k >> 32) as u32, (k as u32) as usize);
-        if parts[i].merge != r {
-            continue;
-        }
-        // Part i absorbs the next part j; k starts the part after.
-        let j = next[i] as usize;
-        let k = next[j] as usize;
-        parts[j].merge = NONE;
-        parts[i].token = r;
-        next[i] = k as u32;
-        if k < n {
-            prev[k] = i as u32;
-        }
-        count -= 1;
-        parts[i].merge = if k < n {
-            m.union(r, parts[k].token, i, next[k] as usize)
-        } else {
-            NONE
-        };
-        if parts[i].merge != NONE {
-            heap.push(key(parts[i].merge, i as u32));
-        }
-        let p = prev[i];
-        if p != u32::MAX {
-            let p = p as usize;
-            parts[p].merge = m.union(parts[p].token, r, p, k);
-            if parts[p].merge != NONE {
-                heap.push(key(parts[p].merge, p as u32));
-            }
-        }
-    }
-    s.heap = heap.into_vec();
-    count
+    let piece = m.piece;
+    let vocab = m.vocab;
+    SCRATCH.with(|s| {
+        heap_merge::merge(
+            piece.len(),
+            &mut s.borrow_mut(),
+            |i| vocab.byte(piece[i]),
+            |i| vocab.pair(piece[i], piece[i + 1]).map(|t| (t, t)),
+            |left, right, a, c| {
+                let t = m.union(left, right, a, c);
+                (t != NONE).then_some((t, t))
+            },
+        )
+    })
 }
 
 #[cfg(test)]

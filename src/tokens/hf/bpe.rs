@@ -30,11 +30,11 @@
 //!
 //! Pieces are memoised per thread (bounded), so a repeated word costs one hash lookup.
 
+use ftlint_tokens::heap_merge;
 use ftlint_tokens::pretokenize::Split;
 use serde_json::Value as Json;
 use std::cell::RefCell;
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -71,6 +71,9 @@ pub struct FastBpe {
     byte_ids: [u32; 256],
     /// `(left, right)` ids → (rank, merged id).
     merges: HashMap<u64, (u32, u32), BuildHasherDefault<Fx>>,
+    /// The same for two single bytes (`a << 8 | b`), `(NONE, NONE)` when they do not merge:
+    /// every piece starts from its bytes, so the first pairs skip the hash table.
+    byte_pairs: Box<[(u32, u32)]>,
     /// Byte strings of the vocabulary (only with `ignore_merges`).
     vocab: HashMap<Box<[u8]>, u32, BuildHasherDefault<Fx>>,
     ignore_merges: bool,
@@ -226,10 +229,18 @@ impl FastBpe {
             merges.insert(pair(l, r), (rank as u32, new));
         }
 
+        let none = (heap_merge::NONE, heap_merge::NONE);
+        let byte_pairs = (0..1usize << 16)
+            .map(|ab| {
+                let (a, b) = (byte_ids[ab >> 8], byte_ids[ab & 0xff]);
+                merges.get(&pair(a, b)).copied().unwrap_or(none)
+            })
+            .collect();
         let (raw_added, normalized_added) = added_tokens(json.get("added_tokens"), nfc)?;
         Ok(FastBpe {
             byte_ids,
             merges,
+            byte_pairs,
             vocab,
             ignore_merges,
             splitter,
@@ -423,13 +434,8 @@ impl FastBpe {
                 return Some(());
             }
         }
-        let Local {
-            symbols,
-            heap,
-            lens,
-            ..
-        } = local;
-        self.merge(piece, symbols, heap, lens);
+        let Local { scratch, lens, .. } = local;
+        self.merge(piece, scratch, lens);
         emit(lens, f);
         if piece.len() <= CACHE_PIECE_MAX {
             if local.cache_bytes >= CACHE_BYTES_MAX {
@@ -444,79 +450,27 @@ impl FastBpe {
         Some(())
     }
 
-    /// BPE of one piece: the byte length of each token, in order, into `lens`.
-    fn merge(
-        &self,
-        piece: &[u8],
-        symbols: &mut Vec<Symbol>,
-        heap: &mut BinaryHeap<Reverse<(u32, u32, u32)>>,
-        lens: &mut Vec<u32>,
-    ) {
+    /// BPE of one piece: the byte length of each token, in order, into `lens`. The heap loop
+    /// is `ftlint_tokens`' (shared with tiktoken's merge): a pair's priority is its rank.
+    fn merge(&self, piece: &[u8], scratch: &mut heap_merge::Scratch, lens: &mut Vec<u32>) {
         lens.clear();
         if self.ignore_merges && self.vocab.contains_key(piece) {
             lens.push(piece.len() as u32);
             return;
         }
-        let n = piece.len();
-        symbols.clear();
-        symbols.extend(piece.iter().enumerate().map(|(i, &b)| Symbol {
-            id: self.byte_ids[b as usize],
-            len: 1,
-            prev: i as i64 - 1,
-            next: if i + 1 < n { i as i64 + 1 } else { -1 },
-        }));
-        heap.clear();
-        for i in 0..n.saturating_sub(1) {
-            if let Some(&(rank, new)) = self.merges.get(&pair(symbols[i].id, symbols[i + 1].id)) {
-                heap.push(Reverse((rank, i as u32, new)));
-            }
-        }
-        // Lowest rank first, leftmost among equal ranks; an entry whose pair has changed since
-        // it was queued is skipped (`tokenizers`' `Word::merge_all`, without dropout).
-        while let Some(Reverse((_, pos, new))) = heap.pop() {
-            let pos = pos as usize;
-            if symbols[pos].len == 0 || symbols[pos].next < 0 {
-                continue;
-            }
-            let next = symbols[pos].next as usize;
-            let right = symbols[next];
-            match self.merges.get(&pair(symbols[pos].id, right.id)) {
-                Some(&(_, id)) if id == new => {}
-                _ => continue,
-            }
-            symbols[pos].id = new;
-            symbols[pos].len += right.len;
-            symbols[pos].next = right.next;
-            symbols[next].len = 0;
-            if right.next >= 0 {
-                symbols[right.next as usize].prev = pos as i64;
-            }
-            let current = symbols[pos];
-            if current.prev >= 0 {
-                let prev = current.prev as usize;
-                if let Some(&(rank, new)) = self.merges.get(&pair(symbols[prev].id, current.id)) {
-                    heap.push(Reverse((rank, prev as u32, new)));
-                }
-            }
-            if current.next >= 0 {
-                let after = symbols[current.next as usize];
-                if let Some(&(rank, new)) = self.merges.get(&pair(current.id, after.id)) {
-                    heap.push(Reverse((rank, pos as u32, new)));
-                }
-            }
-        }
-        for s in symbols.iter().filter(|s| s.len > 0) {
-            lens.push(s.len as u32);
-        }
+        let found = |m: Option<&(u32, u32)>| m.copied();
+        heap_merge::merge(
+            piece.len(),
+            scratch,
+            |i| self.byte_ids[piece[i] as usize],
+            |i| {
+                let (rank, new) = self.byte_pairs[(piece[i] as usize) << 8 | piece[i + 1] as usize];
+                (rank != heap_merge::NONE).then_some((rank, new))
+            },
+            |left, right, _, _| found(self.merges.get(&pair(left, right))),
+        );
+        lens.extend(scratch.spans().map(|(a, b)| (b - a) as u32));
     }
-}
-
-#[derive(Clone, Copy)]
-struct Symbol {
-    id: u32,
-    len: usize,
-    prev: i64,
-    next: i64,
 }
 
 /// Per-thread scratch space and the piece memo.
@@ -526,8 +480,7 @@ struct Local {
     cache: HashMap<Box<[u8]>, Box<[u32]>, BuildHasherDefault<Fx>>,
     /// Bytes of the memo's keys and values.
     cache_bytes: usize,
-    symbols: Vec<Symbol>,
-    heap: BinaryHeap<Reverse<(u32, u32, u32)>>,
+    scratch: heap_merge::Scratch,
     lens: Vec<u32>,
 }
 
