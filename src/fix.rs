@@ -103,6 +103,22 @@ impl Fixes {
         self
     }
 
+    /// These fixes for a file that `opts` (the run's options for that file, see
+    /// `Options::for_file`) reads through a LLaMA-Factory `dataset_info.json` entry: the file's
+    /// lines are checked under the entry's names and format, so no fix written for the default
+    /// names (an "unknown" key that is the user's mapped column) touches them.
+    pub fn for_file_options(&self, opts: &Options) -> std::borrow::Cow<'_, Fixes> {
+        match &opts.mapping {
+            None => std::borrow::Cow::Borrowed(self),
+            Some(m) => {
+                let mut f = self.clone();
+                f.opts.mapping = Some(m.clone());
+                f.opts.format = opts.format;
+                std::borrow::Cow::Owned(f)
+            }
+        }
+    }
+
     /// Every fix there is.
     pub fn all() -> Fixes {
         Fixes::from_selection(&RuleSet::all())

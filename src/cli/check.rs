@@ -55,9 +55,9 @@ fn run_with(args: &CheckArgs, settings: Settings, out: &mut dyn Write) -> Result
             crate::fix::Fixes::new(&setup.opts.plan.set, args.unsafe_fixes, setup.opts.format)
                 .for_target(setup.opts.target.clone());
         if args.dry_run {
-            return super::fix::preview(&sources, &fixes, out);
+            return super::fix::preview(&sources, &fixes, &setup.opts, out);
         }
-        fix_failed = super::fix::apply(&sources, &fixes);
+        fix_failed = super::fix::apply(&sources, &fixes, &setup.opts);
     }
     // After `--fix`, so that `--diff` sees the lines the check sees.
     let narrowing = super::narrow::Narrowing::new(args, &settings, &sources)?;
