@@ -390,10 +390,18 @@ fn tokens_follow_the_entry() {
 /// removes it; with the entry nothing is fixed and the file is left byte for byte.
 #[test]
 fn fix_reads_the_entry_and_never_drops_a_mapped_column() {
-    let line = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \
+    let line =
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \
                 \"content\": \"hello\"}], \"sys_prompt\": \"Be brief.\"}\n";
     let info = r#"{"d": {"file_name": "d.jsonl", "formatting": "sharegpt", "columns": {"messages": "messages", "system": "sys_prompt"}, "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant"}}}"#;
-    let fix = ["check", "--offline", "--target", "sharegpt", "--fix", "--unsafe-fixes"];
+    let fix = [
+        "check",
+        "--offline",
+        "--target",
+        "sharegpt",
+        "--fix",
+        "--unsafe-fixes",
+    ];
     // Without the entry: the key goes (what `--fix` did to a mapped file before it read the entry).
     let bare = tempfile::tempdir().unwrap();
     std::fs::write(bare.path().join("d.jsonl"), line).unwrap();
@@ -412,8 +420,16 @@ fn fix_reads_the_entry_and_never_drops_a_mapped_column() {
         std::fs::read_to_string(mapped.path().join("d.jsonl")).unwrap(),
         line
     );
-    assert!(!common::stderr(&out).contains("fixed `"), "{}", common::stderr(&out));
-    assert!(!common::stdout(&out).contains("C002"), "{}", common::stdout(&out));
+    assert!(
+        !common::stderr(&out).contains("fixed `"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert!(
+        !common::stdout(&out).contains("C002"),
+        "{}",
+        common::stdout(&out)
+    );
     // `--dry-run` agrees: nothing would change (exit 0).
     let dry = run_in(
         mapped.path(),
@@ -429,10 +445,21 @@ fn fix_leaves_a_file_alone_when_its_dataset_info_is_unusable() {
     let dir = tempfile::tempdir().unwrap();
     let line = "{\"q\": \"a\", \"a\": \"b\", \"extra\": 1}\r\n";
     std::fs::write(dir.path().join("d.jsonl"), line).unwrap();
-    std::fs::write(dir.path().join("dataset_info.json"), "{\"d\": {\"file_name\": ").unwrap();
+    std::fs::write(
+        dir.path().join("dataset_info.json"),
+        "{\"d\": {\"file_name\": ",
+    )
+    .unwrap();
     let out = run_in(
         dir.path(),
-        &["check", "--offline", "--target", "alpaca", "--fix", "d.jsonl"],
+        &[
+            "check",
+            "--offline",
+            "--target",
+            "alpaca",
+            "--fix",
+            "d.jsonl",
+        ],
     );
     assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
     assert!(
@@ -440,5 +467,8 @@ fn fix_leaves_a_file_alone_when_its_dataset_info_is_unusable() {
         "{}",
         common::stderr(&out)
     );
-    assert_eq!(std::fs::read_to_string(dir.path().join("d.jsonl")).unwrap(), line);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("d.jsonl")).unwrap(),
+        line
+    );
 }

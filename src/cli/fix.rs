@@ -1,9 +1,9 @@
 //! `ftlint check --fix [--dry-run]`: rewrite files before they are checked, or preview.
 
 use super::{CheckArgs, CliError, Report};
+use crate::engine::Options;
 use crate::fix::{self, Fixes};
 use crate::input::{self, InputError, Source};
-use crate::engine::Options;
 use std::borrow::Cow;
 use std::io::Write;
 
