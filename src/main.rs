@@ -7,7 +7,7 @@ fn main() -> std::process::ExitCode {
 /// had mapped on its own; from then on the 256 KiB input blocks and each block's results come
 /// from per-thread arenas, which it trims only at their top. On a findings-heavy input resident
 /// memory crept up with nothing live to show for it (heaptrack: the live heap flat at ~54 MB
-/// from 10 to 30 MB of input while the resident set grew 76 → 100 MiB). A fixed threshold keeps
+/// from 10 to 30 MB of input while the resident set grew 75 → 98 MiB). A fixed threshold keeps
 /// such buffers mapped, so freeing them returns them to the OS.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn keep_large_buffers_mapped() {
