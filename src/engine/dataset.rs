@@ -171,11 +171,6 @@ impl<'o> Merger<'o> {
 
     /// A merger whose findings spill to `spill`'s temporary file beyond its budget.
     pub fn with_spill(opts: &'o Options, spill: Arc<Spill>) -> Self {
-        Merger::with_bounds(opts, spill, OnceBounds::from_env())
-    }
-
-    /// [`Merger::with_spill`] with other bounds on the once-said findings (tests).
-    pub fn with_bounds(opts: &'o Options, spill: Arc<Spill>, once_bounds: OnceBounds) -> Self {
         let start = StartCtx {
             scanner: opts.scanner(),
         };
@@ -188,7 +183,7 @@ impl<'o> Merger<'o> {
             scratch: Vec::new(),
             once: Vec::new(),
             once_values: Default::default(),
-            once_bounds,
+            once_bounds: OnceBounds::from_env(),
             once_kept: 0,
             values_full: false,
             tokens: FileTokens::default(),
